@@ -1,0 +1,37 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { DatabaseModule } from '@pharos/database';
+import { AuthModule } from './auth/auth.module';
+import { ConfigModule } from './config/config.module';
+import { PharosConfig } from './config/pharos-config';
+import { HttpErrorFilter } from './errors/http-error.filter';
+import { createValidationPipe } from './errors/validation';
+import { HealthModule } from './health/health.module';
+import { FirstAdminModule, UsersModule } from './users/users.module';
+
+/**
+ * The Pharos server. Each capability is one module (one folder); add a new one to `imports`.
+ */
+@Module({})
+export class AppModule {
+  static forRoot(config: PharosConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRootAsync({
+          inject: [PharosConfig],
+          useFactory: (c: PharosConfig) => ({ target: c.database, migrateOnStart: c.migrateOnStart }),
+        }),
+        HealthModule,
+        AuthModule,
+        UsersModule,
+        FirstAdminModule,
+      ],
+      providers: [
+        { provide: APP_FILTER, useClass: HttpErrorFilter },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+      ],
+    };
+  }
+}

@@ -1,0 +1,37 @@
+import type { DatabaseTarget } from '@pharos/database';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/**
+ * The whole configuration of a Pharos process, validated once at start-up (see
+ * `loadConfig`) and injected by type wherever it is needed.
+ */
+export class PharosConfig {
+  /** TCP port of the HTTP and WebSocket server. */
+  readonly port!: number;
+  readonly host!: string;
+  /** Holds the embedded database, the generated JWT secret and uploaded files. */
+  readonly dataDir!: string;
+  readonly database!: DatabaseTarget;
+  readonly migrateOnStart!: boolean;
+  /** The base URL clients reach Pharos at, without a trailing slash. */
+  readonly publicUrl!: string;
+  readonly jwtSecret!: string;
+  readonly accessTokenTtlSeconds!: number;
+  readonly refreshTokenTtlSeconds!: number;
+  readonly logLevel!: LogLevel;
+  /** Password of the first admin, when the operator chooses it instead of a generated one. */
+  readonly adminPassword?: string;
+  /** Failed logins allowed per client address and per username inside the window. */
+  readonly loginMaxFailures!: number;
+  readonly loginFailureWindowSeconds!: number;
+  /** Honour X-Forwarded-For when Pharos runs behind a reverse proxy. */
+  readonly trustProxy!: boolean;
+  /** Largest request body accepted, in bytes. */
+  readonly bodyLimitBytes!: number;
+
+  constructor(values: PharosConfig) {
+    Object.assign(this, values);
+  }
+}

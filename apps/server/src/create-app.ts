@@ -1,0 +1,49 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { WsAdapter } from '@nestjs/platform-ws';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { AppModule } from './app.module';
+import type { PharosConfig } from './config/pharos-config';
+import { createRootLogger, PinoNestLogger } from './logging/pharos-logger';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+/**
+ * Builds the Pharos application (HTTP on Fastify, WebSockets on the same port) and runs its
+ * start-up: database open, migrations, first admin. The caller decides where to listen; the
+ * server entry point and the e2e tests both start Pharos through here.
+ */
+export async function createPharosApp(
+  config: PharosConfig,
+  logger: Logger = createRootLogger(config.logLevel),
+): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    // A request id from a proxy is kept when it is sane, otherwise one is made.
+    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    routerOptions: {
+      // Lightd joins its remote URL and paths by string formatting: `…/api/` + `/health`.
+      ignoreDuplicateSlashes: true,
+      ignoreTrailingSlash: true,
+    },
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  });
+  adapter.getInstance().addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    logger: new PinoNestLogger(logger.child({ component: 'nest' })),
+    abortOnError: false,
+  });
+  app.useWebSocketAdapter(new WsAdapter(app));
+  app.enableShutdownHooks();
+  await app.init();
+  return app;
+}

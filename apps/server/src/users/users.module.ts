@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { FirstAdmin } from './first-admin';
+import { UsersController } from './users.controller';
+import { UsersService } from './users.service';
+
+@Module({ controllers: [UsersController], providers: [UsersService], exports: [UsersService] })
+export class UsersModule {}
+
+/** Users plus the start-up creation of the first admin (the server, not the CLI). */
+@Module({ imports: [UsersModule], providers: [FirstAdmin] })
+export class FirstAdminModule {}

@@ -1,0 +1,122 @@
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import pg from 'pg';
+import { parseIntoClientConfig } from 'pg-connection-string';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+
+/** The Nest injection token of the process's one `DatabaseConnection`. */
+export const DATABASE_CONNECTION = Symbol('DATABASE_CONNECTION');
+
+/** Where Pharos keeps its data: a Postgres server, or PGlite files under a data directory. */
+export type DatabaseTarget =
+  | { kind: 'postgres'; url: string; poolSize?: number }
+  | { kind: 'pglite'; dataDir: string };
+
+/**
+ * An open database: the driver adapter factory Prisma and the schema engine both use, and the
+ * one way to release it. PGlite is an in-process database that may be opened only once per
+ * directory, so everything in a process must share one `DatabaseConnection`.
+ */
+export interface DatabaseConnection {
+  readonly target: DatabaseTarget;
+  readonly adapterFactory: SqlMigrationAwareDriverAdapterFactory;
+  close(): Promise<void>;
+}
+
+export function describeTarget(target: DatabaseTarget): string {
+  if (target.kind === 'pglite') {
+    return target.dataDir.startsWith('memory://') ? 'embedded PGlite (in memory)' : `embedded PGlite at ${target.dataDir}`;
+  }
+  const url = new URL(target.url);
+  return `PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname}`;
+}
+
+const PG_CHAR_OID = 18;
+const PG_TEXT_OID = 25;
+
+/**
+ * `@prisma/adapter-pg` has no mapping for Postgres's one-byte `"char"` type and fails any query
+ * returning one; the schema engine's catalog queries (e.g. `pg_class.relkind`) do. Its values
+ * arrive as strings, so reporting the column as `text` is exact.
+ */
+class CharAsTextClient extends pg.Client {
+  override query(...args: unknown[]): never {
+    const last = args.length - 1;
+    // pg.Pool queries with a callback; the adapter's transactions with a promise.
+    if (typeof args[last] === 'function') {
+      const callback = args[last] as (error: Error | null, result?: pg.QueryResult) => void;
+      args[last] = (error: Error | null, result?: pg.QueryResult) => callback(error, result && charAsText(result));
+    }
+    const result = (super.query as (...a: unknown[]) => unknown)(...args);
+    return (result instanceof Promise ? result.then(charAsText) : result) as never;
+  }
+}
+
+function charAsText(result: pg.QueryResult): pg.QueryResult {
+  for (const field of result.fields ?? []) if (field.dataTypeID === PG_CHAR_OID) field.dataTypeID = PG_TEXT_OID;
+  return result;
+}
+
+/**
+ * `@prisma/adapter-pg` for the app, with a shadow database the schema engine can use: the
+ * stock one resolves its shadow database from the connection string (which names the main
+ * database) and drops it before closing its own pool. Config is discrete fields, never a
+ * connection string, so overriding `database` really targets the shadow database.
+ */
+class PostgresAdapterFactory implements SqlMigrationAwareDriverAdapterFactory {
+  readonly provider = 'postgres';
+  readonly adapterName = '@prisma/adapter-pg';
+  private readonly main: PrismaPg;
+
+  constructor(private readonly config: pg.PoolConfig) {
+    this.main = new PrismaPg(config);
+  }
+
+  connect(): Promise<SqlDriverAdapter> {
+    return this.main.connect();
+  }
+
+  async connectToShadowDb(): Promise<SqlDriverAdapter> {
+    const name = `prisma_migrate_shadow_db_${randomUUID()}`;
+    const admin = new pg.Client({ ...this.config });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE DATABASE "${name}"`);
+    } catch (error) {
+      await admin.end();
+      throw error;
+    }
+    const shadow = new PrismaPg(new pg.Pool({ ...this.config, database: name, max: 1 }), { disposeExternalPool: true });
+    const adapter = await shadow.connect();
+    const dispose = adapter.dispose.bind(adapter);
+    adapter.dispose = async () => {
+      await dispose();
+      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await admin.end();
+    };
+    return adapter;
+  }
+}
+
+export async function openDatabase(target: DatabaseTarget): Promise<DatabaseConnection> {
+  if (target.kind === 'postgres') {
+    const adapterFactory = new PostgresAdapterFactory({
+      ...parseIntoClientConfig(target.url),
+      max: target.poolSize ?? 10,
+      Client: CharAsTextClient,
+    } as pg.PoolConfig);
+    return { target, adapterFactory, close: async () => undefined };
+  }
+  if (!target.dataDir.startsWith('memory://')) mkdirSync(target.dataDir, { recursive: true });
+  const pglite = await PGlite.create({ dataDir: target.dataDir });
+  return {
+    target,
+    adapterFactory: new PrismaPGlite(pglite),
+    close: async () => {
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+}

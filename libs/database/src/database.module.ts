@@ -1,0 +1,46 @@
+import { DynamicModule, Global, Logger, Module, type Provider } from '@nestjs/common';
+import { DATABASE_CONNECTION, type DatabaseConnection, type DatabaseTarget, describeTarget, openDatabase } from './database-target';
+import { applyPendingMigrations } from './migrations/migrations';
+import { PrismaService } from './prisma.service';
+
+
+
+export interface DatabaseOptions {
+  target: DatabaseTarget;
+  /** Apply pending migrations before anything queries the database. */
+  migrateOnStart: boolean;
+}
+
+
+/** Owns the one database connection of the process and the Prisma client over it. */
+@Global()
+@Module({})
+export class DatabaseModule {
+  static forRootAsync(options: { inject: unknown[]; useFactory: (...args: any[]) => DatabaseOptions }): DynamicModule {
+    const connection: Provider = {
+      provide: DATABASE_CONNECTION,
+      inject: options.inject as never[],
+      useFactory: async (...args: unknown[]): Promise<DatabaseConnection> => {
+        const { target, migrateOnStart } = options.useFactory(...args);
+        const logger = new Logger('Database');
+        const db = await openDatabase(target);
+        logger.log(`Using ${describeTarget(target)}`);
+        if (migrateOnStart) {
+          try {
+            const applied = await applyPendingMigrations(db);
+            if (applied.length > 0) logger.log(`Applied migrations: ${applied.join(', ')}`);
+          } catch (error) {
+            await db.close();
+            throw error;
+          }
+        }
+        return db;
+      },
+    };
+    return {
+      module: DatabaseModule,
+      providers: [connection, PrismaService],
+      exports: [DATABASE_CONNECTION, PrismaService],
+    };
+  }
+}

@@ -1,0 +1,6 @@
+export * from './database-target';
+export * from './database.module';
+export * from './prisma.service';
+export * from './migrations/migrations';
+export { SchemaEngineError } from './migrations/schema-engine';
+export * from './generated/prisma/client';
