@@ -43,7 +43,6 @@ export async function createPharosApp(
     abortOnError: false,
   });
   app.useWebSocketAdapter(new WsAdapter(app));
-  app.enableShutdownHooks();
   await app.init();
   return app;
 }

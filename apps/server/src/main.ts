@@ -22,6 +22,24 @@ async function main(): Promise<void> {
     { url: config.publicUrl, database: describeTarget(config.database) },
     `Pharos listening on ${config.host}:${config.port}; open ${config.publicUrl}`,
   );
+
+  // Graceful shutdown: readiness turns 503, the listener stops accepting, in-flight requests
+  // finish, sockets close, then the database is closed; a second signal forces the exit.
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    logger.info({ signal }, 'Shutting down');
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'Shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
 }
 
 main().catch((error: unknown) => {

@@ -70,13 +70,27 @@ class PostgresAdapterFactory implements SqlMigrationAwareDriverAdapterFactory {
   readonly provider = 'postgres';
   readonly adapterName = '@prisma/adapter-pg';
   private readonly main: PrismaPg;
+  /** Adapters handed out and not yet disposed: the schema engine never disposes its own. */
+  private readonly open = new Set<SqlDriverAdapter>();
 
   constructor(private readonly config: pg.PoolConfig) {
     this.main = new PrismaPg(config);
   }
 
-  connect(): Promise<SqlDriverAdapter> {
-    return this.main.connect();
+  async connect(): Promise<SqlDriverAdapter> {
+    const adapter = await this.main.connect();
+    const dispose = adapter.dispose.bind(adapter);
+    adapter.dispose = async () => {
+      this.open.delete(adapter);
+      await dispose();
+    };
+    this.open.add(adapter);
+    return adapter;
+  }
+
+  /** Closes every pool this factory opened. */
+  async close(): Promise<void> {
+    await Promise.all([...this.open].map((adapter) => adapter.dispose()));
   }
 
   async connectToShadowDb(): Promise<SqlDriverAdapter> {
@@ -101,6 +115,37 @@ class PostgresAdapterFactory implements SqlMigrationAwareDriverAdapterFactory {
   }
 }
 
+/**
+ * `pglite-prisma-adapter` over the process's one PGlite, with shadow databases (for the
+ * schema engine's diffs) that are closed when the engine is done with them; the stock factory
+ * leaves each in-memory shadow instance open.
+ */
+class PgliteAdapterFactory implements SqlMigrationAwareDriverAdapterFactory {
+  readonly provider = 'postgres';
+  readonly adapterName: string;
+  private readonly main: PrismaPGlite;
+
+  constructor(pglite: PGlite) {
+    this.main = new PrismaPGlite(pglite);
+    this.adapterName = this.main.adapterName;
+  }
+
+  connect(): Promise<SqlDriverAdapter> {
+    return this.main.connect();
+  }
+
+  async connectToShadowDb(): Promise<SqlDriverAdapter> {
+    const shadow = await PGlite.create();
+    const adapter = await new PrismaPGlite(shadow).connect();
+    const dispose = adapter.dispose.bind(adapter);
+    adapter.dispose = async () => {
+      await dispose();
+      await shadow.close();
+    };
+    return adapter;
+  }
+}
+
 export async function openDatabase(target: DatabaseTarget): Promise<DatabaseConnection> {
   if (target.kind === 'postgres') {
     const adapterFactory = new PostgresAdapterFactory({
@@ -108,13 +153,13 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseConn
       max: target.poolSize ?? 10,
       Client: CharAsTextClient,
     } as pg.PoolConfig);
-    return { target, adapterFactory, close: async () => undefined };
+    return { target, adapterFactory, close: () => adapterFactory.close() };
   }
   if (!target.dataDir.startsWith('memory://')) mkdirSync(target.dataDir, { recursive: true });
   const pglite = await PGlite.create({ dataDir: target.dataDir });
   return {
     target,
-    adapterFactory: new PrismaPGlite(pglite),
+    adapterFactory: new PgliteAdapterFactory(pglite),
     close: async () => {
       if (!pglite.closed) await pglite.close();
     },

@@ -52,6 +52,10 @@ export class AuthService {
       where: { tokenHash: hashSecret(refreshToken) },
       include: { user: true },
     });
+    if (stored?.usedAt) {
+      await this.revokeFamily(stored.familyId);
+      throw new UnauthorizedError('refresh token already used; all sessions of this login are revoked');
+    }
     if (!stored || stored.revokedAt || stored.expiresAt <= now || stored.user.disabledAt) {
       throw new UnauthorizedError('invalid or expired refresh token');
     }

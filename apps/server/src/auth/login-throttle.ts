@@ -7,9 +7,12 @@ interface FailureWindow {
   startedAt: number;
 }
 
+/** An address may fail this many times the per-username limit (many admins behind one NAT). */
+const ADDRESS_LIMIT_FACTOR = 5;
+
 /**
- * Counts failed logins per client address and per username in a fixed window; once either
- * reaches the limit, further attempts are refused (429) until the window ends. In memory:
+ * Counts failed logins per username and per client address in a fixed window; once either
+ * reaches its limit, further attempts are refused (429) until the window ends. In memory:
  * one Pharos process guards itself.
  */
 @Injectable()
@@ -21,7 +24,8 @@ export class LoginThrottle {
   assertAllowed(ip: string, username: string, now = Date.now()): void {
     for (const key of this.keys(ip, username)) {
       const window = this.current(key, now);
-      if (window && window.failures >= this.config.loginMaxFailures) {
+      const limit = key.startsWith('ip:') ? this.config.loginMaxFailures * ADDRESS_LIMIT_FACTOR : this.config.loginMaxFailures;
+      if (window && window.failures >= limit) {
         const retryAfter = Math.ceil((window.startedAt + this.windowMs - now) / 1000);
         throw new TooManyRequestsError('too many failed logins, try again later', Math.max(retryAfter, 1));
       }

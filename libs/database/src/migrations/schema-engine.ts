@@ -32,12 +32,30 @@ function loadBindings(): Promise<typeof WasmBindings> {
     };
     const packageDir = path.dirname(require.resolve('@prisma/schema-engine-wasm'));
     const bytes = await readFile(path.join(packageDir, 'schema_engine_bg.wasm'));
-    const { instance } = await WebAssembly.instantiate(bytes, { './schema_engine_bg.js': glue });
+    const { instance } = await WebAssembly.instantiate(bytes, { './schema_engine_bg.js': withUnrefTimers(glue) });
     glue.__wbg_set_wasm(instance.exports);
     (instance.exports.__wbindgen_start as () => void)();
     return glue;
   })();
   return bindings;
+}
+
+/**
+ * The engine arms timers (e.g. a 10 s one after each command) that would keep a finished CLI
+ * or test process alive; they must not, so they are unref'd.
+ */
+function withUnrefTimers(glue: object): object {
+  const imports: Record<string, unknown> = { ...glue };
+  for (const [name, fn] of Object.entries(imports)) {
+    if (name.startsWith('__wbg_setTimeout_') && typeof fn === 'function') {
+      imports[name] = (...args: unknown[]) => {
+        const timer = fn(...args) as NodeJS.Timeout;
+        timer?.unref?.();
+        return timer;
+      };
+    }
+  }
+  return imports;
 }
 
 export interface SchemaFile {

@@ -1,0 +1,65 @@
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigError, loadConfig, readEnvironment } from './load-config';
+
+describe('loadConfig', () => {
+  let dataDir: string;
+  beforeEach(() => (dataDir = mkdtempSync(path.join(os.tmpdir(), 'pharos-config-'))));
+  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('defaults to port 8080 and embedded PGlite under the data directory', () => {
+    const config = loadConfig({ PHAROS_DATA_DIR: dataDir });
+    expect(config.port).toBe(8080);
+    expect(config.host).toBe('0.0.0.0');
+    expect(config.database).toEqual({ kind: 'pglite', dataDir: path.join(dataDir, 'pglite') });
+    expect(config.publicUrl).toBe('http://localhost:8080');
+    expect(config.migrateOnStart).toBe(true);
+    expect(config.logLevel).toBe('info');
+  });
+
+  it('uses PostgreSQL when DATABASE_URL is set', () => {
+    const config = loadConfig({ PHAROS_DATA_DIR: dataDir, DATABASE_URL: 'postgresql://u:p@db:5432/pharos', DATABASE_POOL_SIZE: '20' });
+    expect(config.database).toEqual({ kind: 'postgres', url: 'postgresql://u:p@db:5432/pharos', poolSize: 20 });
+  });
+
+  it('generates a JWT secret once, keeps it in the data directory (0600), and reuses it', () => {
+    const first = loadConfig({ PHAROS_DATA_DIR: dataDir });
+    const file = path.join(dataDir, 'jwt-secret');
+    expect(first.jwtSecret.length).toBeGreaterThanOrEqual(32);
+    expect(readFileSync(file, 'utf8').trim()).toBe(first.jwtSecret);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(loadConfig({ PHAROS_DATA_DIR: dataDir }).jwtSecret).toBe(first.jwtSecret);
+    expect(loadConfig({ PHAROS_DATA_DIR: dataDir, JWT_SECRET: 'g'.repeat(40) }).jwtSecret).toBe('g'.repeat(40));
+  });
+
+  it('strips a trailing slash from the public URL', () => {
+    expect(loadConfig({ PHAROS_DATA_DIR: dataDir, PHAROS_PUBLIC_URL: 'https://pharos.example/' }).publicUrl).toBe(
+      'https://pharos.example',
+    );
+  });
+
+  it.each([
+    ['PORT', '70000', 'PORT must be an integer from 0 to 65535, got "70000"'],
+    ['PORT', '80.5', 'PORT must be an integer from 0 to 65535, got "80.5"'],
+    ['LOG_LEVEL', 'chatty', 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "chatty"'],
+    ['DATABASE_URL', 'not a url', 'DATABASE_URL must be a URL, got "not a url"'],
+    ['PHAROS_PUBLIC_URL', 'ftp://x', 'PHAROS_PUBLIC_URL must be a http: or https: URL, got "ftp://x"'],
+    ['PHAROS_MIGRATE_ON_START', 'maybe', 'PHAROS_MIGRATE_ON_START must be true or false, got "maybe"'],
+    ['JWT_SECRET', 'short', 'JWT_SECRET must be at least 32 characters long'],
+    ['PHAROS_ADMIN_PASSWORD', 'short', 'PHAROS_ADMIN_PASSWORD must be at least 8 characters long'],
+  ])('names the variable when %s=%s is wrong', (name, value, message) => {
+    expect(() => loadConfig({ PHAROS_DATA_DIR: dataDir, [name]: value })).toThrow(new ConfigError(name, message.slice(name.length + 1)));
+  });
+
+  it('never echoes a database password in an error', () => {
+    expect(() => loadConfig({ PHAROS_DATA_DIR: dataDir, DATABASE_URL: 'mysql://user:hunter2@db/x' })).toThrow(/user:\*\*\*@db/);
+  });
+
+  it('reads .env for variables the environment does not set', () => {
+    writeFileSync(path.join(dataDir, '.env'), 'PORT=9090\nLOG_LEVEL=debug\n');
+    const env = readEnvironment(dataDir, { LOG_LEVEL: 'warn' });
+    expect(env.PORT).toBe('9090');
+    expect(env.LOG_LEVEL).toBe('warn');
+  });
+});

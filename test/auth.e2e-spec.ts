@@ -1,0 +1,139 @@
+import { PrismaService } from '@pharos/database';
+import { startPharos, TEST_ADMIN_PASSWORD, type RunningPharos } from './support/pharos-test-app';
+
+describe('admin authentication', () => {
+  let pharos: RunningPharos;
+
+  beforeAll(async () => {
+    pharos = await startPharos({ env: { LOGIN_MAX_FAILURES: '5' } });
+  });
+  afterAll(() => pharos.close());
+
+  it('creates the first admin on an empty database, with the configured password', async () => {
+    const res = await pharos.request('/api/v1/auth/login', { body: { username: 'admin', password: TEST_ADMIN_PASSWORD } });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ tokenType: 'Bearer', expiresIn: 900, user: { username: 'admin', role: 'admin' } });
+    expect(res.body.refreshToken).toMatch(/^prt_/);
+  });
+
+  it('answers /me for a valid access token and 401 JSON without one', async () => {
+    const token = await pharos.login();
+    const me = await pharos.request('/api/v1/auth/me', { token });
+    expect(me.status).toBe(200);
+    expect(me.body).toMatchObject({ username: 'admin', role: 'admin', disabled: false });
+    expect(me.body).not.toHaveProperty('passwordHash');
+
+    const anonymous = await pharos.request('/api/v1/auth/me');
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body).toMatchObject({ statusCode: 401, error: 'Unauthorized' });
+
+    const forged = await pharos.request('/api/v1/auth/me', { token: `${token.slice(0, -4)}AAAA` });
+    expect(forged.status).toBe(401);
+    expect(forged.body.message).toBe('invalid access token');
+  });
+
+  it('refuses a wrong password with 401 and a body that names the bad field with 400', async () => {
+    const wrong = await pharos.request('/api/v1/auth/login', { body: { username: 'nobody', password: 'nope' } });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.message).toBe('invalid username or password');
+
+    const missing = await pharos.request('/api/v1/auth/login', { body: { username: 'admin' } });
+    expect(missing.status).toBe(400);
+    expect(missing.body).toMatchObject({ field: 'password', message: 'password is required' });
+
+    const extra = await pharos.request('/api/v1/auth/login', { body: { username: 'admin', password: 'x', admin: true } });
+    expect(extra.status).toBe(400);
+    expect(extra.body.field).toBe('admin');
+  });
+
+  it('rotates refresh tokens and revokes the whole family when a used one comes back', async () => {
+    const login = await pharos.request('/api/v1/auth/login', { body: { username: 'admin', password: TEST_ADMIN_PASSWORD } });
+    const first = login.body.refreshToken as string;
+
+    const second = await pharos.request('/api/v1/auth/refresh', { body: { refreshToken: first } });
+    expect(second.status).toBe(200);
+    expect(second.body.refreshToken).not.toBe(first);
+    expect((await pharos.request('/api/v1/auth/me', { token: second.body.accessToken })).status).toBe(200);
+
+    const replay = await pharos.request('/api/v1/auth/refresh', { body: { refreshToken: first } });
+    expect(replay.status).toBe(401);
+    // The replay revoked the successor too.
+    const successor = await pharos.request('/api/v1/auth/refresh', { body: { refreshToken: second.body.refreshToken } });
+    expect(successor.status).toBe(401);
+  });
+
+  it('logs out by revoking the refresh token', async () => {
+    const login = await pharos.request('/api/v1/auth/login', { body: { username: 'admin', password: TEST_ADMIN_PASSWORD } });
+    expect((await pharos.request('/api/v1/auth/logout', { body: { refreshToken: login.body.refreshToken } })).status).toBe(204);
+    expect((await pharos.request('/api/v1/auth/refresh', { body: { refreshToken: login.body.refreshToken } })).status).toBe(401);
+  });
+
+  it('stores only a hash of refresh tokens and a scrypt hash of passwords', async () => {
+    const login = await pharos.request('/api/v1/auth/login', { body: { username: 'admin', password: TEST_ADMIN_PASSWORD } });
+    const prisma = pharos.app.get(PrismaService);
+    const tokens = await prisma.refreshToken.findMany();
+    expect(tokens.some((t) => t.tokenHash === login.body.refreshToken)).toBe(false);
+    expect(tokens.every((t) => /^[0-9a-f]{64}$/.test(t.tokenHash))).toBe(true);
+    const admin = await prisma.user.findUniqueOrThrow({ where: { username: 'admin' } });
+    expect(admin.passwordHash).toMatch(/^scrypt\$/);
+  });
+
+  it('rate-limits failed logins per username with 429 and Retry-After', async () => {
+    const users = await pharos.request('/api/v1/users', {
+      token: await pharos.login(),
+      body: { username: 'target', password: 'target-password' },
+    });
+    expect(users.status).toBe(201);
+    for (let i = 0; i < 5; i++) {
+      const res = await pharos.request('/api/v1/auth/login', {
+        body: { username: 'target', password: `wrong-${i}` },
+        headers: { 'x-forwarded-for': `10.0.0.${i}` },
+      });
+      expect(res.status).toBe(401);
+    }
+    const blocked = await pharos.request('/api/v1/auth/login', { body: { username: 'target', password: 'target-password' } });
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+});
+
+describe('access token lifetime and roles', () => {
+  let pharos: RunningPharos;
+
+  beforeAll(async () => {
+    pharos = await startPharos({ env: { ACCESS_TOKEN_TTL_SECONDS: '10' } });
+  });
+  afterAll(() => pharos.close());
+
+  it('stops accepting a token after a password change', async () => {
+    const admin = await pharos.login();
+    await pharos.request('/api/v1/users', { token: admin, body: { username: 'changer', password: 'first-password' } });
+    const token = await pharos.login('changer', 'first-password');
+    // JWT times are whole seconds; make sure the change lands in a later second.
+    await new Promise((r) => setTimeout(r, 1100));
+    const { UsersService } = await import('../apps/server/src/users/users.service');
+    await pharos.app.get(UsersService).setPassword('changer', 'second-password');
+    const res = await pharos.request('/api/v1/auth/me', { token });
+    expect(res.status).toBe(401);
+    expect(res.body.message).toBe('access token predates a password change');
+  });
+
+  it('keeps admin-only routes from viewers', async () => {
+    const admin = await pharos.login();
+    const created = await pharos.request('/api/v1/users', {
+      token: admin,
+      body: { username: 'watcher', password: 'watcher-password', role: 'viewer' },
+    });
+    expect(created.status).toBe(201);
+    const viewer = await pharos.login('watcher', 'watcher-password');
+    const res = await pharos.request('/api/v1/users', { token: viewer });
+    expect(res.status).toBe(403);
+    expect((await pharos.request('/api/v1/auth/me', { token: viewer })).status).toBe(200);
+  });
+
+  it('refuses a duplicate username with 409', async () => {
+    const admin = await pharos.login();
+    const res = await pharos.request('/api/v1/users', { token: admin, body: { username: 'admin', password: 'whatever-pw' } });
+    expect(res.status).toBe(409);
+  });
+});
