@@ -1,4 +1,5 @@
 import { startPharos, type RunningPharos } from './support/pharos-test-app';
+import { TestSocket } from './support/test-socket';
 
 describe('HTTP basics', () => {
   let pharos: RunningPharos;
@@ -42,6 +43,10 @@ describe('HTTP basics', () => {
     expect(own.headers.get('x-request-id')).toBe('trace-abc.123');
     const made = await pharos.request('/healthz', { headers: { 'x-request-id': 'bad id with spaces' } });
     expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('refuses a WebSocket upgrade on an unknown path with 404', async () => {
+    await expect(TestSocket.open(`${pharos.wsUrl}/api/v1/no-such-socket`)).rejects.toMatchObject({ status: 404 });
   });
 
   it('treats repeated slashes as one', async () => {

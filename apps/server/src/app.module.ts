@@ -6,6 +6,7 @@ import { ConfigModule } from './config/config.module';
 import { PharosConfig } from './config/pharos-config';
 import { HttpErrorFilter } from './errors/http-error.filter';
 import { createValidationPipe } from './errors/validation';
+import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { FirstAdminModule, UsersModule } from './users/users.module';
 
@@ -23,6 +24,7 @@ export class AppModule {
           inject: [PharosConfig],
           useFactory: (c: PharosConfig) => ({ target: c.database, migrateOnStart: c.migrateOnStart }),
         }),
+        EventsModule,
         HealthModule,
         AuthModule,
         UsersModule,

@@ -1,11 +1,11 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { WsAdapter } from '@nestjs/platform-ws';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import type { PharosConfig } from './config/pharos-config';
 import { createRootLogger, PinoNestLogger } from './logging/pharos-logger';
+import { PharosWsAdapter } from './websockets/pharos-ws-adapter';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
@@ -42,7 +42,7 @@ export async function createPharosApp(
     logger: new PinoNestLogger(logger.child({ component: 'nest' })),
     abortOnError: false,
   });
-  app.useWebSocketAdapter(new WsAdapter(app));
+  app.useWebSocketAdapter(new PharosWsAdapter(app));
   await app.init();
   return app;
 }

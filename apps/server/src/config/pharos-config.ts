@@ -30,6 +30,8 @@ export class PharosConfig {
   readonly trustProxy!: boolean;
   /** Largest request body accepted, in bytes. */
   readonly bodyLimitBytes!: number;
+  /** How long a new WebSocket may take to send its auth message. */
+  readonly wsAuthTimeoutSeconds!: number;
 
   constructor(values: PharosConfig) {
     Object.assign(this, values);

@@ -11,6 +11,9 @@ CREATE TYPE "ServerStatus" AS ENUM ('unknown', 'online', 'offline');
 CREATE TYPE "EventLevel" AS ENUM ('DEBUG', 'INFO', 'WARN', 'ERROR');
 
 -- CreateEnum
+CREATE TYPE "EventSubject" AS ENUM ('server', 'lightd_daemon', 'lightd_container');
+
+-- CreateEnum
 CREATE TYPE "CommandKind" AS ENUM ('shell', 'docker');
 
 -- CreateEnum
@@ -90,16 +93,17 @@ CREATE TABLE "Server" (
 );
 
 -- CreateTable
-CREATE TABLE "ServerEvent" (
+CREATE TABLE "EventLogEntry" (
     "id" BIGSERIAL NOT NULL,
-    "serverId" UUID NOT NULL,
+    "subjectType" "EventSubject" NOT NULL,
+    "subjectId" UUID NOT NULL,
     "at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "level" "EventLevel" NOT NULL DEFAULT 'INFO',
     "kind" TEXT NOT NULL,
     "message" TEXT NOT NULL,
     "data" JSONB,
 
-    CONSTRAINT "ServerEvent_pkey" PRIMARY KEY ("id")
+    CONSTRAINT "EventLogEntry_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
@@ -357,19 +361,6 @@ CREATE TABLE "LightdUpdate" (
 );
 
 -- CreateTable
-CREATE TABLE "LightdDaemonEvent" (
-    "id" BIGSERIAL NOT NULL,
-    "daemonId" UUID NOT NULL,
-    "at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "level" "EventLevel" NOT NULL DEFAULT 'INFO',
-    "kind" TEXT NOT NULL,
-    "message" TEXT NOT NULL,
-    "data" JSONB,
-
-    CONSTRAINT "LightdDaemonEvent_pkey" PRIMARY KEY ("id")
-);
-
--- CreateTable
 CREATE TABLE "AlertRule" (
     "id" UUID NOT NULL,
     "name" TEXT NOT NULL,
@@ -416,7 +407,10 @@ CREATE INDEX "Server_group_idx" ON "Server"("group");
 CREATE INDEX "Server_source_idx" ON "Server"("source");
 
 -- CreateIndex
-CREATE INDEX "ServerEvent_serverId_id_idx" ON "ServerEvent"("serverId", "id");
+CREATE INDEX "EventLogEntry_subjectId_id_idx" ON "EventLogEntry"("subjectId", "id");
+
+-- CreateIndex
+CREATE INDEX "EventLogEntry_subjectType_at_idx" ON "EventLogEntry"("subjectType", "at");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "AgentApiKey_keyHash_key" ON "AgentApiKey"("keyHash");
@@ -478,17 +472,11 @@ CREATE INDEX "LightdUpdate_containerId_id_idx" ON "LightdUpdate"("containerId", 
 -- CreateIndex
 CREATE INDEX "LightdUpdate_daemonId_id_idx" ON "LightdUpdate"("daemonId", "id");
 
--- CreateIndex
-CREATE INDEX "LightdDaemonEvent_daemonId_id_idx" ON "LightdDaemonEvent"("daemonId", "id");
-
 -- AddForeignKey
 ALTER TABLE "RefreshToken" ADD CONSTRAINT "RefreshToken_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "AuditEntry" ADD CONSTRAINT "AuditEntry_actorId_fkey" FOREIGN KEY ("actorId") REFERENCES "User"("id") ON DELETE SET NULL ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE "ServerEvent" ADD CONSTRAINT "ServerEvent_serverId_fkey" FOREIGN KEY ("serverId") REFERENCES "Server"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "AgentApiKey" ADD CONSTRAINT "AgentApiKey_serverId_fkey" FOREIGN KEY ("serverId") REFERENCES "Server"("id") ON DELETE CASCADE ON UPDATE CASCADE;
@@ -537,6 +525,3 @@ ALTER TABLE "LightdUpdate" ADD CONSTRAINT "LightdUpdate_daemonId_fkey" FOREIGN K
 
 -- AddForeignKey
 ALTER TABLE "LightdUpdate" ADD CONSTRAINT "LightdUpdate_containerId_fkey" FOREIGN KEY ("containerId") REFERENCES "LightdContainer"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE "LightdDaemonEvent" ADD CONSTRAINT "LightdDaemonEvent_daemonId_fkey" FOREIGN KEY ("daemonId") REFERENCES "LightdDaemon"("id") ON DELETE CASCADE ON UPDATE CASCADE;

@@ -1,0 +1,79 @@
+import { Injectable } from '@nestjs/common';
+import { type EventLevel, type EventLogEntry, type EventSubject, type Prisma, PrismaService } from '@pharos/database';
+import type { LogEntryData } from '@pharos/protocol';
+import { FleetEventBus } from './fleet-event-bus';
+
+export interface NewLogEntry {
+  level?: EventLevel;
+  /** Dotted machine name, e.g. `agent.connected`, `container.status`. */
+  kind: string;
+  message: string;
+  data?: Prisma.InputJsonValue;
+  at?: Date;
+}
+
+export function toLogEntryData(entry: EventLogEntry): LogEntryData {
+  return {
+    id: entry.id.toString(),
+    level: entry.level,
+    kind: entry.kind,
+    message: entry.message,
+    timestamp: entry.at.toISOString(),
+    ...(entry.data === null ? {} : { data: entry.data }),
+  };
+}
+
+/**
+ * The append-only event log of every subject (server, Lightd daemon, Lightd container): an
+ * entry is stored, then published on the bus to the subject's live log subscribers.
+ */
+@Injectable()
+export class EventLogService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly bus: FleetEventBus,
+  ) {}
+
+  /** Stores the entry (answered ⇒ committed) and publishes it. */
+  async record(subjectType: EventSubject, subjectId: string, entry: NewLogEntry, tx: Prisma.TransactionClient = this.prisma): Promise<LogEntryData> {
+    const stored = await tx.eventLogEntry.create({
+      data: {
+        subjectType,
+        subjectId,
+        level: entry.level ?? 'INFO',
+        kind: entry.kind,
+        message: entry.message,
+        data: entry.data,
+        at: entry.at,
+      },
+    });
+    const view = toLogEntryData(stored);
+    if (tx === this.prisma) this.bus.publish('log', subjectId, view);
+    return view;
+  }
+
+  /** Publishes entries stored inside a caller's transaction, once it has committed. */
+  publishCommitted(subjectId: string, entries: LogEntryData[]): void {
+    for (const entry of entries) this.bus.publish('log', subjectId, entry);
+  }
+
+  /** The latest `limit` entries of a subject, oldest first. */
+  async recent(subjectId: string, limit: number): Promise<LogEntryData[]> {
+    const rows = await this.prisma.eventLogEntry.findMany({
+      where: { subjectId },
+      orderBy: { id: 'desc' },
+      take: limit,
+    });
+    return rows.reverse().map(toLogEntryData);
+  }
+
+  /** A page of a subject's entries, newest first, before an id (for history views). */
+  async page(subjectId: string, options: { before?: bigint; limit: number }): Promise<LogEntryData[]> {
+    const rows = await this.prisma.eventLogEntry.findMany({
+      where: { subjectId, ...(options.before ? { id: { lt: options.before } } : {}) },
+      orderBy: { id: 'desc' },
+      take: options.limit,
+    });
+    return rows.map(toLogEntryData);
+  }
+}

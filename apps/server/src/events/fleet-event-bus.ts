@@ -1,0 +1,78 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { AlertData, LiveMetricsData, LogEntryData } from '@pharos/protocol';
+
+/**
+ * What flows from ingest to live subscribers. Each event is addressed to one subject id (a
+ * server, a Lightd daemon or container, a command): subscribers listen to one id.
+ */
+export interface FleetEventMap {
+  /** A new entry in a subject's event log (→ the logs WebSocket of that id). */
+  log: LogEntryData;
+  /** A metrics sample of a server (→ the metrics WebSocket of that server). */
+  metrics: LiveMetricsData;
+  /** An alert for a server fired or resolved. */
+  alert: AlertData;
+}
+
+export type FleetEventType = keyof FleetEventMap;
+export type FleetEventHandler<T extends FleetEventType> = (payload: FleetEventMap[T], subjectId: string) => void;
+
+/**
+ * The one internal event bus: ingest publishes after storing, sockets and alerting subscribe.
+ * This implementation is in-process; one spanning several Pharos instances (Redis, NATS)
+ * replaces it behind the same two methods without touching publishers or gateways.
+ */
+export abstract class FleetEventBus {
+  abstract publish<T extends FleetEventType>(type: T, subjectId: string, payload: FleetEventMap[T]): void;
+  /** Returns the function that ends the subscription. */
+  abstract subscribe<T extends FleetEventType>(type: T, subjectId: string, handler: FleetEventHandler<T>): () => void;
+  /** Every event of a type, whatever its subject (e.g. alert evaluation). */
+  abstract subscribeAll<T extends FleetEventType>(type: T, handler: FleetEventHandler<T>): () => void;
+}
+
+@Injectable()
+export class InProcessFleetEventBus extends FleetEventBus {
+  private readonly logger = new Logger('FleetEventBus');
+  private readonly handlers = new Map<string, Set<FleetEventHandler<any>>>();
+
+  publish<T extends FleetEventType>(type: T, subjectId: string, payload: FleetEventMap[T]): void {
+    this.deliver(`${type}:${subjectId}`, payload, subjectId);
+    this.deliver(`${type}:*`, payload, subjectId);
+  }
+
+  subscribe<T extends FleetEventType>(type: T, subjectId: string, handler: FleetEventHandler<T>): () => void {
+    return this.add(`${type}:${subjectId}`, handler);
+  }
+
+  subscribeAll<T extends FleetEventType>(type: T, handler: FleetEventHandler<T>): () => void {
+    return this.add(`${type}:*`, handler);
+  }
+
+  /** How many handlers listen to a key (for tests and metrics). */
+  listenerCount(type: FleetEventType, subjectId: string): number {
+    return this.handlers.get(`${type}:${subjectId}`)?.size ?? 0;
+  }
+
+  private add(key: string, handler: FleetEventHandler<any>): () => void {
+    let set = this.handlers.get(key);
+    if (!set) this.handlers.set(key, (set = new Set()));
+    set.add(handler);
+    return () => {
+      set.delete(handler);
+      if (set.size === 0 && this.handlers.get(key) === set) this.handlers.delete(key);
+    };
+  }
+
+  private deliver(key: string, payload: unknown, subjectId: string): void {
+    const set = this.handlers.get(key);
+    if (!set) return;
+    for (const handler of set) {
+      try {
+        handler(payload, subjectId);
+      } catch (error) {
+        // One broken subscriber must not stop the others, nor the publisher.
+        this.logger.error({ err: error, key }, 'event handler failed');
+      }
+    }
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * The browsers' live WebSockets (seed 003): `/api/v1/ws/metrics/{server_id}` and
+ * `/api/v1/ws/logs/{server_id}`. The first client message authenticates with the admin's JWT
+ * access token; then Pharos pushes `metrics`, `log` and `alert` messages.
+ */
+import { type Static, Type } from '@sinclair/typebox';
+import { compileValidator } from './validation';
+
+export const FRONTEND_METRICS_WS_PATH = '/api/v1/ws/metrics/:serverId';
+export const FRONTEND_LOGS_WS_PATH = '/api/v1/ws/logs/:serverId';
+
+/** WebSocket close codes Pharos uses on the browser sockets (4000-4999 are the application's). */
+export const FrontendCloseCode = {
+  /** Authentication failed or did not come in time. */
+  Unauthorized: 4001,
+  /** The user may not see this subject, or it does not exist. */
+  Forbidden: 4003,
+  /** The access token expired during the session: reconnect with a fresh one. */
+  TokenExpired: 4401,
+  /** Too many sockets for this user. */
+  TooManyConnections: 4429,
+  /** Pharos is shutting down. */
+  GoingAway: 1001,
+} as const;
+
+export const FrontendAuthMessage = Type.Object({
+  type: Type.Literal('auth'),
+  token: Type.String({ minLength: 1 }),
+});
+export type FrontendAuthMessage = Static<typeof FrontendAuthMessage>;
+export const frontendAuthMessage = compileValidator(FrontendAuthMessage);
+
+export const LogLevel = Type.Union([Type.Literal('DEBUG'), Type.Literal('INFO'), Type.Literal('WARN'), Type.Literal('ERROR')]);
+export type LogLevel = Static<typeof LogLevel>;
+
+/** One entry of a subject's event stream, as the logs socket sends it. */
+export const LogEntryData = Type.Object({
+  level: LogLevel,
+  message: Type.String(),
+  timestamp: Type.String(),
+  /** Pharos's additions: the entry's id (ascending), its machine kind and details. */
+  id: Type.Optional(Type.String()),
+  kind: Type.Optional(Type.String()),
+  data: Type.Optional(Type.Unknown()),
+});
+export type LogEntryData = Static<typeof LogEntryData>;
+
+export interface FrontendLogMessage {
+  type: 'log';
+  data: LogEntryData;
+}
+
+/** A disk as the live views show it. */
+export const LiveDiskUsage = Type.Object({
+  mountpoint: Type.String(),
+  device: Type.Optional(Type.String()),
+  total_bytes: Type.Optional(Type.Number()),
+  used_bytes: Type.Optional(Type.Number()),
+  percent: Type.Number(),
+});
+export type LiveDiskUsage = Static<typeof LiveDiskUsage>;
+
+/** A network interface as the live views show it. */
+export const LiveNetworkInterface = Type.Object({
+  interface: Type.String(),
+  rx_bytes_per_sec: Type.Optional(Type.Number()),
+  tx_bytes_per_sec: Type.Optional(Type.Number()),
+  rx_bytes: Type.Optional(Type.Number()),
+  tx_bytes: Type.Optional(Type.Number()),
+});
+export type LiveNetworkInterface = Static<typeof LiveNetworkInterface>;
+
+/**
+ * One metrics sample of a server, whichever source sent it (agent or Ithiltir node), in the
+ * seed's vocabulary (`cpu_percent`, `memory_percent`, `disk_usage`, `network`) plus the series
+ * a richer source provides.
+ */
+export const LiveMetricsData = Type.Object({
+  server_id: Type.String(),
+  source: Type.Union([Type.Literal('agent'), Type.Literal('ithiltir')]),
+  timestamp: Type.String(),
+  cpu_percent: Type.Number(),
+  memory_percent: Type.Number(),
+  swap_percent: Type.Optional(Type.Number()),
+  disk_percent: Type.Optional(Type.Number()),
+  load1: Type.Optional(Type.Number()),
+  load5: Type.Optional(Type.Number()),
+  load15: Type.Optional(Type.Number()),
+  net_rx_bytes_per_sec: Type.Optional(Type.Number()),
+  net_tx_bytes_per_sec: Type.Optional(Type.Number()),
+  disk_read_bytes_per_sec: Type.Optional(Type.Number()),
+  disk_write_bytes_per_sec: Type.Optional(Type.Number()),
+  tcp_count: Type.Optional(Type.Number()),
+  udp_count: Type.Optional(Type.Number()),
+  process_count: Type.Optional(Type.Number()),
+  max_temp_c: Type.Optional(Type.Number()),
+  uptime_seconds: Type.Optional(Type.Number()),
+  disk_usage: Type.Array(LiveDiskUsage),
+  network: Type.Array(LiveNetworkInterface),
+});
+export type LiveMetricsData = Static<typeof LiveMetricsData>;
+
+export interface FrontendMetricsMessage {
+  type: 'metrics';
+  data: LiveMetricsData;
+}
+
+export interface AlertData {
+  id: string;
+  server_id: string;
+  rule: string;
+  severity: 'warning' | 'critical';
+  message: string;
+  value?: number;
+  threshold?: number;
+  state: 'firing' | 'resolved';
+  timestamp: string;
+}
+
+export interface FrontendAlertMessage {
+  type: 'alert';
+  data: AlertData;
+}
+
+export interface ErrorMessage {
+  type: 'error';
+  message: string;
+}
+
+export type FrontendServerMessage =
+  | FrontendMetricsMessage
+  | FrontendLogMessage
+  | FrontendAlertMessage
+  | ErrorMessage;
