@@ -8,6 +8,8 @@ import { HttpErrorFilter } from './errors/http-error.filter';
 import { createValidationPipe } from './errors/validation';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { ServersModule } from './servers/servers.module';
 import { FirstAdminModule, UsersModule } from './users/users.module';
 
 /**
@@ -29,6 +31,8 @@ export class AppModule {
         AuthModule,
         UsersModule,
         FirstAdminModule,
+        ServersModule,
+        MetricsModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: HttpErrorFilter },

@@ -130,6 +130,7 @@ export function loadConfig(env: Env): PharosConfig {
     loginFailureWindowSeconds: read.integer('LOGIN_FAILURE_WINDOW_SECONDS', 900, 1, 86_400),
     trustProxy: read.boolean('TRUST_PROXY', false),
     bodyLimitBytes: read.integer('BODY_LIMIT_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    presenceFlushSeconds: read.integer('PRESENCE_FLUSH_SECONDS', 5, 1, 3600),
     wsAuthTimeoutSeconds: read.integer('WS_AUTH_TIMEOUT_SECONDS', 10, 1, 300),
   });
 }

@@ -30,6 +30,8 @@ export class PharosConfig {
   readonly trustProxy!: boolean;
   /** Largest request body accepted, in bytes. */
   readonly bodyLimitBytes!: number;
+  /** How often last-seen times of online servers are written (batched). */
+  readonly presenceFlushSeconds!: number;
   /** How long a new WebSocket may take to send its auth message. */
   readonly wsAuthTimeoutSeconds!: number;
 

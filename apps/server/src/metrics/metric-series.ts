@@ -1,0 +1,41 @@
+import type { LiveMetricsData } from '@pharos/protocol';
+
+/**
+ * The headline series every source reports, by their API name (the live message's field) and
+ * their column in `MetricSample` and the rollup tables.
+ */
+export const METRIC_SERIES = {
+  cpu_percent: 'cpuPercent',
+  memory_percent: 'memoryPercent',
+  swap_percent: 'swapPercent',
+  disk_percent: 'diskPercent',
+  load1: 'load1',
+  load5: 'load5',
+  load15: 'load15',
+  net_rx_bytes_per_sec: 'netRxBytesPerS',
+  net_tx_bytes_per_sec: 'netTxBytesPerS',
+  disk_read_bytes_per_sec: 'diskReadBytesPerS',
+  disk_write_bytes_per_sec: 'diskWriteBytesPerS',
+  tcp_count: 'tcpCount',
+  udp_count: 'udpCount',
+  process_count: 'processCount',
+  max_temp_c: 'maxTempC',
+} as const satisfies Partial<Record<keyof LiveMetricsData, string>>;
+
+export type MetricSeriesName = keyof typeof METRIC_SERIES;
+export type MetricColumn = (typeof METRIC_SERIES)[MetricSeriesName];
+
+export const METRIC_SERIES_NAMES = Object.keys(METRIC_SERIES) as MetricSeriesName[];
+
+/** Series that only the raw table keeps (the rollups store the rest). */
+export const RAW_ONLY_SERIES: MetricSeriesName[] = ['load5', 'load15'];
+
+/** Series whose rollups also keep the maximum, shown as a band on charts. */
+export const SERIES_WITH_MAX: Partial<Record<MetricSeriesName, string>> = {
+  cpu_percent: 'cpuPercentMax',
+  memory_percent: 'memoryPercentMax',
+};
+
+export function isMetricSeries(name: string): name is MetricSeriesName {
+  return Object.hasOwn(METRIC_SERIES, name);
+}

@@ -1,0 +1,8 @@
+import { Module } from '@nestjs/common';
+import { ServersModule } from '../servers/servers.module';
+import { MetricsController } from './metrics.controller';
+import { MetricsService } from './metrics.service';
+
+/** Every server's metric history and its live fan-out, whichever source reports. */
+@Module({ imports: [ServersModule], controllers: [MetricsController], providers: [MetricsService], exports: [MetricsService] })
+export class MetricsModule {}
