@@ -19,8 +19,9 @@ const shared = {
   rootDir: __dirname,
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j)s$': swc },
-  // The schema engine's Wasm glue is an ES module; it is compiled like our own code.
-  transformIgnorePatterns: ['/node_modules/(?!@prisma/schema-engine-wasm/)'],
+  // Dependencies shipped only as ES modules are compiled like our own code (the schema
+  // engine's Wasm glue; content-disposition under @fastify/static).
+  transformIgnorePatterns: ['/node_modules/(?!(@prisma/schema-engine-wasm|content-disposition)/)'],
   moduleNameMapper: {
     '^@pharos/protocol$': '<rootDir>/libs/protocol/src',
     '^@pharos/protocol/(.*)$': '<rootDir>/libs/protocol/src/$1',

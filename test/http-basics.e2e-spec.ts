@@ -53,3 +53,42 @@ describe('HTTP basics', () => {
     expect((await pharos.request('//healthz')).status).toBe(200);
   });
 });
+
+describe('serving the dashboard', () => {
+  let pharos: RunningPharos;
+  let webDir: string;
+
+  beforeAll(async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync } = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    webDir = mkdtempSync(path.join(os.tmpdir(), 'pharos-web-'));
+    mkdirSync(path.join(webDir, 'assets'));
+    writeFileSync(path.join(webDir, 'index.html'), '<!doctype html><title>Pharos</title><div id="root"></div>');
+    writeFileSync(path.join(webDir, 'assets', 'app.js'), 'console.log("pharos")');
+    pharos = await startPharos({ env: { PHAROS_WEB_DIR: webDir } });
+  });
+  afterAll(async () => {
+    await pharos.close();
+    (await import('node:fs')).rmSync(webDir, { recursive: true, force: true });
+  });
+
+  it('serves index.html at / and for client-side routes, and the built assets', async () => {
+    for (const route of ['/', '/servers/123', '/lightd/containers/x']) {
+      const res = await pharos.request(route);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/text\/html/);
+      expect(res.body).toContain('<title>Pharos</title>');
+    }
+    const asset = await pharos.request('/assets/app.js');
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('content-type')).toMatch(/javascript/);
+  });
+
+  it('keeps the API and protocol paths out of the app', async () => {
+    const api = await pharos.request('/api/v1/nope');
+    expect(api.status).toBe(404);
+    expect(api.body).toMatchObject({ statusCode: 404 });
+    expect((await pharos.request('/healthz')).body).toEqual({ status: 'ok' });
+  });
+});

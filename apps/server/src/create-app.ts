@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import type { PharosConfig } from './config/pharos-config';
 import { createRootLogger, PinoNestLogger } from './logging/pharos-logger';
+import { findWebRoot, mountWebApp } from './web/web-app';
 import { PharosWsAdapter } from './websockets/pharos-ws-adapter';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -43,6 +44,8 @@ export async function createPharosApp(
     abortOnError: false,
   });
   app.useWebSocketAdapter(new PharosWsAdapter(app));
+  const webRoot = config.webRoot === undefined ? findWebRoot() : config.webRoot;
+  if (webRoot) await mountWebApp(app, webRoot);
   await app.init();
   return app;
 }

@@ -114,6 +114,8 @@ export function loadConfig(env: Env): PharosConfig {
     throw new ConfigError('PHAROS_ADMIN_PASSWORD', 'must be at least 8 characters long');
   }
 
+  const webDir = read.optional('PHAROS_WEB_DIR');
+
   return new PharosConfig({
     port,
     host,
@@ -130,6 +132,7 @@ export function loadConfig(env: Env): PharosConfig {
     loginFailureWindowSeconds: read.integer('LOGIN_FAILURE_WINDOW_SECONDS', 900, 1, 86_400),
     trustProxy: read.boolean('TRUST_PROXY', false),
     bodyLimitBytes: read.integer('BODY_LIMIT_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    webRoot: webDir === undefined ? undefined : webDir === 'none' ? null : path.resolve(webDir),
     presenceFlushSeconds: read.integer('PRESENCE_FLUSH_SECONDS', 5, 1, 3600),
     wsAuthTimeoutSeconds: read.integer('WS_AUTH_TIMEOUT_SECONDS', 10, 1, 300),
   });

@@ -30,6 +30,11 @@ export class PharosConfig {
   readonly trustProxy!: boolean;
   /** Largest request body accepted, in bytes. */
   readonly bodyLimitBytes!: number;
+  /**
+   * The built dashboard to serve at `/`: a directory, null for none, undefined to look for
+   * `apps/web/dist` in the installation.
+   */
+  readonly webRoot?: string | null;
   /** How often last-seen times of online servers are written (batched). */
   readonly presenceFlushSeconds!: number;
   /** How long a new WebSocket may take to send its auth message. */

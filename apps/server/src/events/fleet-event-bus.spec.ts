@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { InProcessFleetEventBus } from './fleet-event-bus';
 
 const entry = (message: string) => ({ level: 'INFO' as const, message, timestamp: '2026-01-01T00:00:00.000Z' });
@@ -30,6 +31,7 @@ describe('InProcessFleetEventBus', () => {
   });
 
   it('keeps delivering to others when one handler throws', () => {
+    jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     const bus = new InProcessFleetEventBus();
     const seen: string[] = [];
     bus.subscribe('log', 'a', () => {
