@@ -1,0 +1,160 @@
+/**
+ * The dashboard's one way to reach Pharos: JSON over /api/v1 with the admin's access token,
+ * refreshed transparently with the refresh token (rotated on every use) when it expires.
+ */
+export interface SessionUser {
+  id: string;
+  username: string;
+  role: 'admin' | 'viewer';
+}
+
+interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+  user: SessionUser;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+const REFRESH_KEY = 'pharos.refreshToken';
+const USER_KEY = 'pharos.user';
+
+type Listener = (user: SessionUser | null) => void;
+
+export class ApiClient {
+  private accessToken: string | null = null;
+  private accessExpiresAt = 0;
+  private refreshing: Promise<boolean> | null = null;
+  private readonly listeners = new Set<Listener>();
+
+  get user(): SessionUser | null {
+    const raw = localStorage.getItem(USER_KEY);
+    return raw ? (JSON.parse(raw) as SessionUser) : null;
+  }
+
+  onSessionChange(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async login(username: string, password: string): Promise<SessionUser> {
+    const pair = await this.send<TokenPair>('POST', '/api/v1/auth/login', { username, password }, false);
+    this.keep(pair);
+    return pair.user;
+  }
+
+  async logout(): Promise<void> {
+    const refreshToken = localStorage.getItem(REFRESH_KEY);
+    this.clear();
+    if (refreshToken) await this.send('POST', '/api/v1/auth/logout', { refreshToken }, false).catch(() => undefined);
+  }
+
+  /** A valid access token (refreshing it first when needed), for WebSocket auth messages. */
+  async token(): Promise<string> {
+    if (this.accessToken && Date.now() < this.accessExpiresAt - 15_000) return this.accessToken;
+    if (!(await this.refresh())) throw new ApiError(401, 'Your session has ended. Please sign in again.');
+    return this.accessToken!;
+  }
+
+  get<T>(path: string): Promise<T> {
+    return this.authed<T>('GET', path);
+  }
+  post<T>(path: string, body?: unknown): Promise<T> {
+    return this.authed<T>('POST', path, body);
+  }
+  patch<T>(path: string, body?: unknown): Promise<T> {
+    return this.authed<T>('PATCH', path, body);
+  }
+  put<T>(path: string, body?: unknown): Promise<T> {
+    return this.authed<T>('PUT', path, body);
+  }
+  delete<T>(path: string): Promise<T> {
+    return this.authed<T>('DELETE', path);
+  }
+
+  /** Sends a raw body (e.g. a release binary) with the access token. */
+  async upload<T>(path: string, body: Blob, contentType = 'application/octet-stream'): Promise<T> {
+    const token = await this.token();
+    return this.parse<T>(await fetch(path, { method: 'PUT', body, headers: { authorization: `Bearer ${token}`, 'content-type': contentType } }));
+  }
+
+  private async authed<T>(method: string, path: string, body?: unknown): Promise<T> {
+    await this.token();
+    try {
+      return await this.send<T>(method, path, body, true);
+    } catch (error) {
+      // The token may have been revoked server-side (password change): one refresh, one retry.
+      if (error instanceof ApiError && error.status === 401 && (await this.refresh())) return this.send<T>(method, path, body, true);
+      throw error;
+    }
+  }
+
+  private refresh(): Promise<boolean> {
+    this.refreshing ??= (async () => {
+      const refreshToken = localStorage.getItem(REFRESH_KEY);
+      if (!refreshToken) return false;
+      try {
+        this.keep(await this.send<TokenPair>('POST', '/api/v1/auth/refresh', { refreshToken }, false));
+        return true;
+      } catch {
+        this.clear();
+        return false;
+      }
+    })().finally(() => (this.refreshing = null));
+    return this.refreshing;
+  }
+
+  private async send<T>(method: string, path: string, body: unknown, withToken: boolean): Promise<T> {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (withToken && this.accessToken) headers.authorization = `Bearer ${this.accessToken}`;
+    const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    return this.parse<T>(res);
+  }
+
+  private async parse<T>(res: Response): Promise<T> {
+    const text = await res.text();
+    const json = text ? safeJson(text) : undefined;
+    if (!res.ok) {
+      const err = (json ?? {}) as { message?: string; field?: string };
+      throw new ApiError(res.status, err.message ?? `${res.status} ${res.statusText}`, err.field);
+    }
+    return json as T;
+  }
+
+  private keep(pair: TokenPair): void {
+    this.accessToken = pair.accessToken;
+    this.accessExpiresAt = Date.now() + pair.expiresIn * 1000;
+    localStorage.setItem(REFRESH_KEY, pair.refreshToken);
+    const changed = JSON.stringify(pair.user) !== localStorage.getItem(USER_KEY);
+    localStorage.setItem(USER_KEY, JSON.stringify(pair.user));
+    if (changed) this.listeners.forEach((l) => l(pair.user));
+  }
+
+  private clear(): void {
+    this.accessToken = null;
+    this.accessExpiresAt = 0;
+    localStorage.removeItem(REFRESH_KEY);
+    localStorage.removeItem(USER_KEY);
+    this.listeners.forEach((l) => l(null));
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+export const api = new ApiClient();
