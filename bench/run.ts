@@ -1,0 +1,37 @@
+/**
+ * `npm run bench -- [--quick] [--only a,b]`: runs the benchmarks, prints a table for each and
+ * writes JSON to bench/results/. Every benchmark measures a baseline in the same run on the
+ * same machine and reports the ratio: absolute numbers on shared machines are noise.
+ */
+import { existsSync } from 'node:fs';
+import { coldStart } from './cold-start';
+import { historyQuery } from './history-query';
+import { MAIN_JS } from './support/pharos-process';
+import { type BenchResult, report } from './support/report';
+
+const BENCHMARKS: Record<string, (quick: boolean) => Promise<BenchResult>> = {
+  'history-query': historyQuery,
+  'cold-start': coldStart,
+};
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const quick = args.includes('--quick');
+  const onlyIndex = args.indexOf('--only');
+  const only = onlyIndex >= 0 ? args[onlyIndex + 1]!.split(',') : Object.keys(BENCHMARKS);
+  const unknown = only.filter((name) => !BENCHMARKS[name]);
+  if (unknown.length) throw new Error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${Object.keys(BENCHMARKS).join(', ')}`);
+  if (!existsSync(MAIN_JS)) throw new Error('build Pharos first: npm run build');
+  let failed = false;
+  for (const name of only) {
+    try {
+      report(await BENCHMARKS[name]!(quick));
+    } catch (error) {
+      failed = true;
+      console.error(`\n## ${name}: FAILED\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    }
+  }
+  process.exitCode = failed ? 1 : 0;
+}
+
+void main();

@@ -1,0 +1,127 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+export const MAIN_JS = path.join(ROOT, 'dist', 'apps', 'server', 'src', 'main.js');
+export const ADMIN_PASSWORD = 'bench-admin-password';
+export const ADMIN_DATABASE_URL = process.env.TEST_DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/postgres';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+export async function waitForHttp(url: string, timeoutMs = 60_000, intervalMs = 10): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}
+
+/** A Pharos server process started from the build (`npm run build` first), measured from outside. */
+export class PharosProcess {
+  private constructor(
+    readonly child: ChildProcess,
+    readonly baseUrl: string,
+    readonly dataDir: string,
+    private readonly ownsDataDir: boolean,
+    readonly output: { text: string },
+  ) {}
+
+  static async start(env: Record<string, string> = {}, options: { dataDir?: string } = {}): Promise<PharosProcess> {
+    const port = await freePort();
+    const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'pharos-bench-'));
+    const output = { text: '' };
+    const child = spawn(process.execPath, [MAIN_JS], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        PHAROS_DATA_DIR: dataDir,
+        PHAROS_ADMIN_PASSWORD: ADMIN_PASSWORD,
+        PHAROS_WEB_DIR: 'none',
+        LOG_LEVEL: 'warn',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.on('data', (d: Buffer) => (output.text += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (output.text += d.toString()));
+    const proc = new PharosProcess(child, `http://127.0.0.1:${port}`, dataDir, !options.dataDir, output);
+    await waitForHttp(`${proc.baseUrl}/readyz`).catch((error: Error) => {
+      child.kill('SIGKILL');
+      throw new Error(`${error.message}\n${output.text}`);
+    });
+    return proc;
+  }
+
+  async token(): Promise<string> {
+    const res = await fetch(`${this.baseUrl}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+    });
+    if (!res.ok) throw new Error(`login failed: ${res.status}`);
+    return ((await res.json()) as { accessToken: string }).accessToken;
+  }
+
+  /** Resident memory (bytes) and CPU time used so far (seconds), from /proc. */
+  usage(): { rssBytes: number; cpuSeconds: number } {
+    const status = readFileSync(`/proc/${this.child.pid}/status`, 'utf8');
+    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    const stat = readFileSync(`/proc/${this.child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const ticks = Number(stat[11]) + Number(stat[12]);
+    return { rssBytes: rssKb * 1024, cpuSeconds: ticks / 100 };
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode === null) {
+      const exited = new Promise((r) => this.child.once('exit', r));
+      this.child.kill('SIGTERM');
+      await exited;
+    }
+    if (this.ownsDataDir) rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+/** A fresh Postgres database for one benchmark, dropped by the returned function. */
+export async function createBenchDatabase(): Promise<{ url: string; drop: () => Promise<void> } | null> {
+  const admin = new Client({ connectionString: ADMIN_DATABASE_URL, connectionTimeoutMillis: 2000 });
+  try {
+    await admin.connect();
+  } catch {
+    return null;
+  }
+  const name = `pharos_bench_${Date.now().toString(36)}`;
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  const url = new URL(ADMIN_DATABASE_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new Client({ connectionString: ADMIN_DATABASE_URL });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
