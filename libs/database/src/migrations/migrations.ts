@@ -51,12 +51,35 @@ export async function readMigrationList(migrationsDir: string): Promise<Migratio
   };
 }
 
+/**
+ * Whether every migration folder is recorded as applied, read straight from
+ * `_prisma_migrations`: the common case at start-up, answered without loading the engine.
+ */
+async function allMigrationsApplied(db: DatabaseConnection, names: string[]): Promise<boolean> {
+  const adapter = await db.adapterFactory.connect();
+  try {
+    const result = await adapter.queryRaw({
+      sql: 'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
+      args: [],
+      argTypes: [],
+    });
+    const applied = new Set(result.rows.map((row) => String(row[0])));
+    return names.every((name) => applied.has(name));
+  } catch {
+    return false; // no history table yet, or unreadable: let the engine decide
+  } finally {
+    await adapter.dispose();
+  }
+}
+
 /** Applies the migrations the database has not seen yet; returns their names, in order. */
 export async function applyPendingMigrations(
   db: DatabaseConnection,
   layout: PrismaLayout = projectPrismaLayout(),
 ): Promise<string[]> {
   const migrationsList = await readMigrationList(layout.migrationsDir);
+  const names = migrationsList.migrationDirectories.map((d) => d.path);
+  if (names.length > 0 && (await allMigrationsApplied(db, names))) return [];
   const { appliedMigrationNames } = await withSchemaEngine(db.adapterFactory, await readSchema(layout), (engine) =>
     engine.applyMigrations({ migrationsList, filters: NO_SCHEMA_FILTER }),
   );
