@@ -8,6 +8,7 @@ import { HttpErrorFilter } from './errors/http-error.filter';
 import { createValidationPipe } from './errors/validation';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
+import { LightdModule } from './lightd/lightd.module';
 import { FirstAdminModule, UsersModule } from './users/users.module';
 
 /**
@@ -29,6 +30,7 @@ export class AppModule {
         AuthModule,
         UsersModule,
         FirstAdminModule,
+        LightdModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: HttpErrorFilter },
