@@ -182,6 +182,20 @@ describe('Lightd remote receiver', () => {
     expect((await node7.lightd.postConfig(['not', 'an', 'object'])).status).toBe(400);
   });
 
+  it('answers 503 and keeps nothing when an update cannot be stored (never a 2xx Lightd would trust)', async () => {
+    const before = await storedCounts(prisma);
+    const failure = jest.spyOn(prisma, '$transaction').mockRejectedValueOnce(new Error('Connection terminated unexpectedly'));
+    try {
+      const res = await node7.lightd.sendStatus('my-server-001', 'failed');
+      expect(res.status).toBe(503);
+      expect(res.body).toMatchObject({ statusCode: 503, message: 'the update could not be stored' });
+    } finally {
+      failure.mockRestore();
+    }
+    expect(await storedCounts(prisma)).toEqual(before);
+    expect((await prisma.lightdContainer.findFirstOrThrow({ where: { daemonId: node7.id, internalId: 'my-server-001' } })).status).toBe('ready');
+  });
+
   describe('refuses a call that is not from a registered daemon with 401 {"error":…} and stores nothing', () => {
     const validUpdate = '{"event":"update","server":"intruder-1","status":"ready"}';
     it.each([

@@ -88,7 +88,7 @@ export class LightdRemoteService {
   /** `POST /config`: keeps the daemon's current configuration, credentials redacted. */
   async receiveConfig(daemon: ReportingDaemon, body: unknown): Promise<void> {
     const decoded = lightdConfigReport.validate(body);
-    if (!decoded.ok || Array.isArray(body)) throw new InvalidInputError('(root): must be a JSON object (the daemon\'s configuration)', '(root)');
+    if (!decoded.ok) throw new InvalidInputError('(root): must be a JSON object (the daemon\'s configuration)', '(root)');
     const at = new Date();
     const remoteConfig = redactSecrets(decoded.value) as Prisma.InputJsonObject;
     await this.commit('configuration', async (tx) => {
@@ -137,7 +137,7 @@ export class LightdRemoteService {
     } catch (error) {
       if (error instanceof DomainError) throw error;
       this.logger.error({ err: error }, `could not store a Lightd ${what}`);
-      throw new ServiceUnavailableError(`the ${what} could not be stored; it was not kept`);
+      throw new ServiceUnavailableError(`the ${what} could not be stored`);
     }
     for (const { subjectId, entries } of stored) this.eventLog.publishCommitted(subjectId, entries);
   }
