@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { type Prisma, PrismaService } from '@pharos/database';
+import { type ContainerStatus, type Prisma, PrismaService } from '@pharos/database';
 import {
   decodeLightdRemoteEvent,
   describeWireError,
@@ -48,39 +48,39 @@ export class LightdRemoteService {
     const event = decoded.value;
     const at = new Date();
     await this.commit('update', async (tx) => {
-      const stored: Stored = [{ subjectId: daemon.id, entries: await this.liveness.noteCall(tx, daemon, at, { lastUpdateAt: at }) }];
+      const daemonEntries = await this.liveness.noteCall(tx, daemon, at, { lastUpdateAt: at });
+      const stored: Stored = [{ subjectId: daemon.id, entries: daemonEntries }];
       const internalId = event.body.server;
-      const container = internalId === undefined ? null : await this.lockContainer(tx, daemon, internalId, at);
-      const plan = container ? planContainerUpdate({ internalId: internalId!, previousStatus: container.status, event, at }) : null;
-      if (container && plan && Object.keys(plan.changes).length > 0) {
-        await tx.lightdContainer.update({ where: { id: container.id }, data: plan.changes });
+      let container: { id: string; reportedStatus: ContainerStatus | null } | null = null;
+      if (internalId !== undefined) {
+        const locked = await this.lockContainer(tx, daemon, internalId, at);
+        const plan = planContainerUpdate({ internalId, previousStatus: locked.status, event, at });
+        container = { id: locked.id, reportedStatus: plan.reportedStatus };
+        if (Object.keys(plan.changes).length > 0) await tx.lightdContainer.update({ where: { id: locked.id }, data: plan.changes });
+        if (locked.isNew) {
+          const discovered = { kind: 'container.discovered', message: `Container ${internalId} first reported`, data: { internalId, containerId: locked.id }, at };
+          daemonEntries.push(await this.eventLog.record('lightd_daemon', daemon.id, discovered, tx));
+        }
+        const containerEntries: LogEntryData[] = [];
+        for (const entry of plan.entries) {
+          containerEntries.push(await this.eventLog.record('lightd_container', locked.id, entry, tx));
+          const mirrored = { ...entry, data: { ...(entry.data as object), containerId: locked.id } };
+          daemonEntries.push(await this.eventLog.record('lightd_daemon', daemon.id, mirrored, tx));
+        }
+        stored.push({ subjectId: locked.id, entries: containerEntries });
       }
+      if (event.kind === 'other') daemonEntries.push(await this.recordUnknownKind(tx, daemon, event, at));
       await tx.lightdUpdate.create({
         data: {
           daemonId: daemon.id,
           containerId: container?.id,
           receivedAt: at,
           event: event.body.event,
-          status: plan?.reportedStatus,
+          status: container?.reportedStatus,
           ...(event.kind === 'update' ? { error: event.body.error, data: event.body.data } : {}),
           body: event.body as Prisma.InputJsonObject,
         },
       });
-      const daemonEntries = stored[0]!.entries;
-      if (container?.isNew) {
-        daemonEntries.push(
-          await this.eventLog.record('lightd_daemon', daemon.id, { kind: 'container.discovered', message: `Container ${internalId} first reported`, data: { internalId, containerId: container.id }, at }, tx),
-        );
-      }
-      if (container && plan) {
-        const containerEntries: LogEntryData[] = [];
-        for (const entry of plan.entries) {
-          containerEntries.push(await this.eventLog.record('lightd_container', container.id, entry, tx));
-          daemonEntries.push(await this.eventLog.record('lightd_daemon', daemon.id, { ...entry, data: { ...(entry.data as object), containerId: container.id } }, tx));
-        }
-        stored.push({ subjectId: container.id, entries: containerEntries });
-      }
-      if (event.kind === 'other') daemonEntries.push(await this.recordUnknownKind(tx, daemon, event, at));
       return stored;
     });
   }
