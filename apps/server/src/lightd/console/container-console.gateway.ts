@@ -41,7 +41,9 @@ export class ContainerConsoleGateway implements OnGatewayConnection {
     let session: ConsoleSession | null = null;
     let inOrder = Promise.resolve();
     const handle = (data: RawData, isBinary: boolean) => {
-      inOrder = inOrder.then(() => this.handleFrame(socket, session!, data, isBinary));
+      inOrder = inOrder
+        .then(() => this.handleFrame(socket, session!, data, isBinary))
+        .catch((error: unknown) => this.logger.error({ err: error }, 'console frame handling failed'));
     };
     socket.on('message', (data, isBinary) => {
       if (session) return handle(data, isBinary);
