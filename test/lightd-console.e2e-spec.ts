@@ -120,7 +120,7 @@ describe('Lightd container console proxy', () => {
     expect((await browser.nextMatching((m) => m.type === 'error')).message).toBe('(root): must be a JSON object');
 
     // Only the documented fields reached the daemon.
-    expect(upstream!.received).toEqual([{ event: 'send_command', command: 'say hello\n' }, { event: 'power', action: 'restart' }, { event: 'request_logs' }]);
+    expect(await daemon.receivedBy(upstream!, 3)).toEqual([{ event: 'send_command', command: 'say hello\n' }, { event: 'power', action: 'restart' }, { event: 'request_logs' }]);
 
     const audit = await prisma.auditEntry.findMany({ where: { targetId: id }, orderBy: { id: 'asc' } });
     expect(audit.map((a) => [a.actorName, a.action, a.targetType, a.data])).toEqual([
@@ -242,7 +242,7 @@ describe('Lightd container console proxy', () => {
     expect(await browser.nextMatching((m) => m.type === 'error')).toEqual({ type: 'error', message: 'viewers may watch a console but not send commands or power actions' });
     browser.send({ event: 'request_logs' });
     expect(await browser.nextMatching((m) => m.type === 'relayed')).toEqual({ type: 'relayed', event: 'request_logs' });
-    expect(upstream!.received).toEqual([{ event: 'request_logs' }]);
+    expect(await daemon.receivedBy(upstream!, 1)).toEqual([{ event: 'request_logs' }]);
   });
 
   it('relays commands a browser sends right behind its auth message, in order', async () => {
@@ -258,7 +258,7 @@ describe('Lightd container console proxy', () => {
     const relayed = [await eager.nextMatching((m) => m.type === 'relayed'), await eager.nextMatching((m) => m.type === 'relayed')];
     expect(relayed).toHaveLength(2);
     const [upstream] = daemon.open('mc-7');
-    expect(upstream!.received).toEqual([
+    expect(await daemon.receivedBy(upstream!, 2)).toEqual([
       { event: 'send_command', command: 'first\n' },
       { event: 'send_command', command: 'second\n' },
     ]);

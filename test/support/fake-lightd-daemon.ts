@@ -63,6 +63,16 @@ export class FakeLightdDaemon {
     return this.open(internalId);
   }
 
+  /** What a connection received, once it holds `count` messages (they cross the network after Pharos's answer). */
+  async receivedBy(connection: FakeContainerConnection, count: number, timeoutMs = 10_000): Promise<LightdContainerCommand[]> {
+    const deadline = Date.now() + timeoutMs;
+    while (connection.received.length < count) {
+      if (Date.now() > deadline) throw new Error(`${connection.internalId} received ${connection.received.length} of ${count} messages`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    return connection.received;
+  }
+
   /** Sends an event to every client of the container (each has its own stream). */
   emit(internalId: string, event: LightdContainerEvent | Record<string, unknown>): void {
     for (const connection of this.open(internalId)) connection.socket.send(JSON.stringify(event));
