@@ -8,6 +8,7 @@ import { HttpErrorFilter } from './errors/http-error.filter';
 import { createValidationPipe } from './errors/validation';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
+import { LightdModule } from './lightd/lightd.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { ServersModule } from './servers/servers.module';
 import { FirstAdminModule, UsersModule } from './users/users.module';
@@ -33,6 +34,7 @@ export class AppModule {
         FirstAdminModule,
         ServersModule,
         MetricsModule,
+        LightdModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: HttpErrorFilter },

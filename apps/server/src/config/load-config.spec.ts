@@ -33,6 +33,26 @@ describe('loadConfig', () => {
     expect(loadConfig({ PHAROS_DATA_DIR: dataDir, JWT_SECRET: 'g'.repeat(40) }).jwtSecret).toBe('g'.repeat(40));
   });
 
+  it('generates the secret key for sealed secrets once, apart from the JWT secret', () => {
+    const first = loadConfig({ PHAROS_DATA_DIR: dataDir });
+    expect(first.secretKey.length).toBeGreaterThanOrEqual(32);
+    expect(first.secretKey).not.toBe(first.jwtSecret);
+    expect(statSync(path.join(dataDir, 'secret-key')).mode & 0o777).toBe(0o600);
+    expect(loadConfig({ PHAROS_DATA_DIR: dataDir }).secretKey).toBe(first.secretKey);
+    expect(loadConfig({ PHAROS_DATA_DIR: dataDir, PHAROS_SECRET_KEY: 's'.repeat(32) }).secretKey).toBe('s'.repeat(32));
+  });
+
+  it('has Lightd defaults: offline after 90 s of silence, console reconnects from 1 s to 30 s', () => {
+    expect(loadConfig({ PHAROS_DATA_DIR: dataDir }).lightd).toEqual({
+      offlineAfterSeconds: 90,
+      offlineSweepSeconds: 15,
+      consoleReconnectMinMs: 1000,
+      consoleReconnectMaxMs: 30_000,
+      consoleConnectTimeoutMs: 10_000,
+      consolePingSeconds: 30,
+    });
+  });
+
   it('strips a trailing slash from the public URL', () => {
     expect(loadConfig({ PHAROS_DATA_DIR: dataDir, PHAROS_PUBLIC_URL: 'https://pharos.example/' }).publicUrl).toBe(
       'https://pharos.example',
@@ -48,6 +68,9 @@ describe('loadConfig', () => {
     ['PHAROS_MIGRATE_ON_START', 'maybe', 'PHAROS_MIGRATE_ON_START must be true or false, got "maybe"'],
     ['JWT_SECRET', 'short', 'JWT_SECRET must be at least 32 characters long'],
     ['PHAROS_ADMIN_PASSWORD', 'short', 'PHAROS_ADMIN_PASSWORD must be at least 8 characters long'],
+    ['PHAROS_SECRET_KEY', 'short', 'PHAROS_SECRET_KEY must be at least 32 characters long'],
+    ['LIGHTD_OFFLINE_AFTER_SECONDS', '0', 'LIGHTD_OFFLINE_AFTER_SECONDS must be an integer from 1 to 86400, got "0"'],
+    ['LIGHTD_CONSOLE_RECONNECT_MAX_MS', '500', 'LIGHTD_CONSOLE_RECONNECT_MAX_MS must not be below LIGHTD_CONSOLE_RECONNECT_MIN_MS (1000)'],
   ])('names the variable when %s=%s is wrong', (name, value, message) => {
     expect(() => loadConfig({ PHAROS_DATA_DIR: dataDir, [name]: value })).toThrow(new ConfigError(name, message.slice(name.length + 1)));
   });

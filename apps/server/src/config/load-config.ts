@@ -84,8 +84,9 @@ function redactUrl(raw: string): string {
 
 /**
  * Builds the validated configuration from environment variables. Throws `ConfigError` naming
- * the first bad variable. When JWT_SECRET is not given, a random one is generated on first
- * start and kept in the data directory, so tokens survive restarts.
+ * the first bad variable. When JWT_SECRET or PHAROS_SECRET_KEY is not given, a random one is
+ * generated on first start and kept in the data directory, so tokens and sealed secrets
+ * survive restarts.
  */
 export function loadConfig(env: Env): PharosConfig {
   const read = new EnvReader(env);
@@ -109,6 +110,15 @@ export function loadConfig(env: Env): PharosConfig {
     throw new ConfigError('JWT_SECRET', 'must be at least 32 characters long');
   }
   const logLevel: LogLevel = read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info');
+  const secretKeyGiven = read.optional('PHAROS_SECRET_KEY');
+  if (secretKeyGiven !== undefined && secretKeyGiven.length < 32) {
+    throw new ConfigError('PHAROS_SECRET_KEY', 'must be at least 32 characters long');
+  }
+  const consoleReconnectMinMs = read.integer('LIGHTD_CONSOLE_RECONNECT_MIN_MS', 1000, 10, 60_000);
+  const consoleReconnectMaxMs = read.integer('LIGHTD_CONSOLE_RECONNECT_MAX_MS', 30_000, 10, 3_600_000);
+  if (consoleReconnectMaxMs < consoleReconnectMinMs) {
+    throw new ConfigError('LIGHTD_CONSOLE_RECONNECT_MAX_MS', `must not be below LIGHTD_CONSOLE_RECONNECT_MIN_MS (${consoleReconnectMinMs})`);
+  }
   const adminPassword = read.optional('PHAROS_ADMIN_PASSWORD');
   if (adminPassword !== undefined && adminPassword.length < 8) {
     throw new ConfigError('PHAROS_ADMIN_PASSWORD', 'must be at least 8 characters long');
@@ -123,7 +133,7 @@ export function loadConfig(env: Env): PharosConfig {
     database,
     migrateOnStart: read.boolean('PHAROS_MIGRATE_ON_START', true),
     publicUrl,
-    jwtSecret: jwtSecretGiven ?? persistedJwtSecret(dataDir),
+    jwtSecret: jwtSecretGiven ?? persistedSecret(dataDir, 'jwt-secret', 'JWT_SECRET'),
     accessTokenTtlSeconds: read.integer('ACCESS_TOKEN_TTL_SECONDS', 900, 10, 86_400),
     refreshTokenTtlSeconds: read.integer('REFRESH_TOKEN_TTL_SECONDS', 30 * 86_400, 60, 365 * 86_400),
     logLevel,
@@ -135,14 +145,24 @@ export function loadConfig(env: Env): PharosConfig {
     webRoot: webDir === undefined ? undefined : webDir === 'none' ? null : path.resolve(webDir),
     presenceFlushSeconds: read.integer('PRESENCE_FLUSH_SECONDS', 5, 1, 3600),
     wsAuthTimeoutSeconds: read.integer('WS_AUTH_TIMEOUT_SECONDS', 10, 1, 300),
+    secretKey: secretKeyGiven ?? persistedSecret(dataDir, 'secret-key', 'PHAROS_SECRET_KEY'),
+    lightd: {
+      offlineAfterSeconds: read.integer('LIGHTD_OFFLINE_AFTER_SECONDS', 90, 1, 86_400),
+      offlineSweepSeconds: read.integer('LIGHTD_OFFLINE_SWEEP_SECONDS', 15, 1, 3600),
+      consoleReconnectMinMs,
+      consoleReconnectMaxMs,
+      consoleConnectTimeoutMs: read.integer('LIGHTD_CONSOLE_CONNECT_TIMEOUT_MS', 10_000, 100, 120_000),
+      consolePingSeconds: read.integer('LIGHTD_CONSOLE_PING_SECONDS', 30, 1, 3600),
+    },
   });
 }
 
-function persistedJwtSecret(dataDir: string): string {
-  const file = path.join(dataDir, 'jwt-secret');
+/** A random secret generated on first start and kept (0600) in the data directory. */
+function persistedSecret(dataDir: string, fileName: string, variable: string): string {
+  const file = path.join(dataDir, fileName);
   if (existsSync(file)) {
     const secret = readFileSync(file, 'utf8').trim();
-    if (secret.length < 32) throw new ConfigError('JWT_SECRET', `is not given and ${file} holds no usable secret`);
+    if (secret.length < 32) throw new ConfigError(variable, `is not given and ${file} holds no usable secret`);
     return secret;
   }
   try {
@@ -153,7 +173,7 @@ function persistedJwtSecret(dataDir: string): string {
     return secret;
   } catch (error) {
     // Another process may have created it between the check and the write.
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return persistedJwtSecret(dataDir);
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return persistedSecret(dataDir, fileName, variable);
     throw new ConfigError('PHAROS_DATA_DIR', `is not writable (${(error as Error).message})`);
   }
 }

@@ -1,5 +1,20 @@
 import type { DatabaseTarget } from '@pharos/database';
 
+/** How Pharos watches Lightd daemons and proxies their container consoles. */
+export interface LightdSettings {
+  /** A daemon silent (no health check, update or config call) this long is marked offline. */
+  readonly offlineAfterSeconds: number;
+  /** How often daemons are checked for silence. */
+  readonly offlineSweepSeconds: number;
+  /** Console proxy: the first delay before reconnecting to a daemon; it doubles up to the max. */
+  readonly consoleReconnectMinMs: number;
+  readonly consoleReconnectMaxMs: number;
+  /** Console proxy: how long opening a daemon's container socket may take. */
+  readonly consoleConnectTimeoutMs: number;
+  /** Console proxy: a daemon socket that answers no ping within this long is dropped and reopened. */
+  readonly consolePingSeconds: number;
+}
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -39,6 +54,9 @@ export class PharosConfig {
   readonly presenceFlushSeconds!: number;
   /** How long a new WebSocket may take to send its auth message. */
   readonly wsAuthTimeoutSeconds!: number;
+  /** Encrypts the secrets Pharos must read back (Lightd API tokens); never leaves the server. */
+  readonly secretKey!: string;
+  readonly lightd!: LightdSettings;
 
   constructor(values: PharosConfig) {
     Object.assign(this, values);
