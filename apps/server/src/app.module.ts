@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { DatabaseModule } from '@pharos/database';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { ConfigModule } from './config/config.module';
 import { PharosConfig } from './config/pharos-config';
@@ -35,6 +36,7 @@ export class AppModule {
         ServersModule,
         MetricsModule,
         LightdModule,
+        AuditModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: HttpErrorFilter },
