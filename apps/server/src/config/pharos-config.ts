@@ -34,6 +34,28 @@ export class PharosConfig {
   readonly presenceFlushSeconds!: number;
   /** How long a new WebSocket may take to send its auth message. */
   readonly wsAuthTimeoutSeconds!: number;
+  /** Largest message an agent may send (bytes); a bigger one closes its socket. */
+  readonly agentMaxMessageBytes!: number;
+  /** Sustained messages per second an agent may send, and the burst above it; past both, its socket is closed. */
+  readonly agentMessagesPerSecond!: number;
+  readonly agentMessageBurst!: number;
+  /** How often Pharos pings each agent, and how long an agent may stay silent before it is dropped and marked offline. */
+  readonly agentHeartbeatIntervalSeconds!: number;
+  readonly agentHeartbeatTimeoutSeconds!: number;
+  /** How long a verified agent API key is remembered (revocation takes effect at once regardless). */
+  readonly agentKeyCacheSeconds!: number;
+  /** How long a command waits for its offline agent before it times out (default; a request may ask for less or more). */
+  readonly commandExpirySeconds!: number;
+  /** How long Pharos waits for the result of a command once it was sent. */
+  readonly commandResponseTimeoutSeconds!: number;
+  /** How often overdue commands are marked timed out. */
+  readonly commandSweepSeconds!: number;
+  /** How many recent entries a logs WebSocket sends before the live ones. */
+  readonly liveLogHistory!: number;
+  /** Browser WebSockets (metrics + logs) one user may hold open at once. */
+  readonly liveSocketsPerUser!: number;
+  /** Bytes queued for a slow browser before its socket is closed. */
+  readonly liveSendBufferBytes!: number;
 
   constructor(values: PharosConfig) {
     Object.assign(this, values);
