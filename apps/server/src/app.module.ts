@@ -1,7 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { DatabaseModule } from '@pharos/database';
+import { AgentsModule } from './agents/agents.module';
 import { AuthModule } from './auth/auth.module';
+import { CommandsModule } from './commands/commands.module';
 import { ConfigModule } from './config/config.module';
 import { PharosConfig } from './config/pharos-config';
 import { HttpErrorFilter } from './errors/http-error.filter';
@@ -33,6 +35,8 @@ export class AppModule {
         FirstAdminModule,
         ServersModule,
         MetricsModule,
+        AgentsModule,
+        CommandsModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: HttpErrorFilter },
