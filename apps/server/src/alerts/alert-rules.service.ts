@@ -109,7 +109,9 @@ export class AlertRulesService {
     return rule;
   }
 
-  async update(id: string, changes: Partial<AlertRuleInput>, actor: AuditActor): Promise<AlertRule> {
+  async update(id: string, patch: Partial<AlertRuleInput>, actor: AuditActor): Promise<AlertRule> {
+    // Absent fields stay as they are (a DTO instance carries them as undefined).
+    const changes = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<AlertRuleInput>;
     const current = await this.get(id);
     await this.check({ ...toAlertRuleView(current), ...changes });
     const rule = await this.prisma.$transaction(async (tx) => {

@@ -91,12 +91,6 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
     return { items: items.map((i) => toAlertData(i)), total };
   }
 
-  /** Resolves when every sample published so far has been evaluated (for tests). */
-  async settled(): Promise<void> {
-    await this.ready;
-    await Promise.allSettled([...this.queues.values()]);
-  }
-
   private async load(): Promise<void> {
     try {
       this.rules = await this.ruleStore.enabled();
