@@ -173,7 +173,8 @@ describe('the agent WebSocket', () => {
     const big = await FakeAgent.connect(pharos.wsUrl, apiKey);
     big.sendLog('x'.repeat(10_000));
     expect((await big.closed).code).toBe(AgentCloseCode.MessageTooLarge);
-    await eventually(async () => expect(await status(serverId)).toBe('offline'));
+    await eventually(async () => expect((await events(serverId)).slice(-1)).toEqual(['agent.message_too_large']));
+    expect(await status(serverId)).toBe('offline');
   });
 
   it('closes an agent that stops answering heartbeats and marks its server offline', async () => {

@@ -16,7 +16,7 @@ describe("the browsers' live sockets", () => {
   let prisma: PrismaService;
 
   beforeAll(async () => {
-    pharos = await startPharos({ env: { WS_AUTH_TIMEOUT_SECONDS: '1', LIVE_LOG_HISTORY: '3', LIVE_SOCKETS_PER_USER: '4' } });
+    pharos = await startPharos({ env: { WS_AUTH_TIMEOUT_SECONDS: '1', LIVE_LOG_HISTORY: '3', LIVE_SOCKETS_PER_USER: '4', LIVE_HEARTBEAT_SECONDS: '0.3' } });
     token = await pharos.login();
     prisma = pharos.app.get(PrismaService);
   });
@@ -72,6 +72,15 @@ describe("the browsers' live sockets", () => {
     await open[0]!.closed;
     await eventually(async () => (await openLiveSocket(pharos.wsUrl, 'metrics', serverId, token)).close());
     for (const socket of open) socket.close();
+  });
+
+  it('drops a browser socket that stops answering pings', async () => {
+    const { serverId } = await enrolAgentServer(pharos, token, 'live-heartbeat-1');
+    const hung = await openLiveSocket(pharos.wsUrl, 'metrics', serverId, token, { autoPong: false });
+    const healthy = await openLiveSocket(pharos.wsUrl, 'metrics', serverId, token);
+    expect((await hung.closed).code).toBe(1006);
+    expect(healthy.ws.readyState).toBe(healthy.ws.OPEN);
+    healthy.close();
   });
 
   it('sends the latest log entries first, then live ones, including the agent’s own log lines', async () => {

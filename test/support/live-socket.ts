@@ -1,4 +1,5 @@
 import { FRONTEND_LOGS_WS_PATH, FRONTEND_METRICS_WS_PATH } from '@pharos/protocol';
+import type WebSocket from 'ws';
 import { TestSocket } from './test-socket';
 
 /**
@@ -7,9 +8,15 @@ import { TestSocket } from './test-socket';
  * which it does only once the subscription is in place. Every other message stays queued in
  * order; the pongs are skipped by `next()`.
  */
-export async function openLiveSocket(baseWsUrl: string, kind: 'metrics' | 'logs', subjectId: string, token: string): Promise<TestSocket> {
+export async function openLiveSocket(
+  baseWsUrl: string,
+  kind: 'metrics' | 'logs',
+  subjectId: string,
+  token: string,
+  options?: WebSocket.ClientOptions,
+): Promise<TestSocket> {
   const path = (kind === 'metrics' ? FRONTEND_METRICS_WS_PATH : FRONTEND_LOGS_WS_PATH).replace(':serverId', subjectId);
-  const socket = await TestSocket.open(`${baseWsUrl}${path}`);
+  const socket = await TestSocket.open(`${baseWsUrl}${path}`, options);
   const next = socket.next.bind(socket);
   socket.next = async <T = any>(timeoutMs?: number): Promise<T> => {
     for (;;) {

@@ -97,6 +97,13 @@ export class AgentsGateway implements OnGatewayInit, OnGatewayConnection {
       enqueue(() => (session ? this.dispatch(session, message) : Promise.resolve()));
     });
 
+    socket.on('error', (error: Error & { code?: string }) => {
+      // `ws` closed the socket (1009) over a message bigger than AGENT_WS_MAX_MESSAGE_BYTES.
+      if (session && error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+        session.endReason ??= { kind: 'agent.message_too_large', message: 'Agent disconnected: it sent a message over the size cap' };
+      }
+    });
+
     socket.on('pong', () => {
       if (session) enqueue(() => this.agents.heartbeat(session!));
     });

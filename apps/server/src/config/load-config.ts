@@ -167,6 +167,7 @@ function readAgentSettings(read: EnvReader) {
     liveLogHistory: read.integer('LIVE_LOG_HISTORY', 100, 0, 1000),
     liveSocketsPerUser: read.integer('LIVE_SOCKETS_PER_USER', 20, 1, 10_000),
     liveSendBufferBytes: read.integer('LIVE_SEND_BUFFER_BYTES', 4 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
+    liveHeartbeatSeconds: read.seconds('LIVE_HEARTBEAT_SECONDS', 30, 0.1, 3600),
   };
 }
 

@@ -56,6 +56,8 @@ export class PharosConfig {
   readonly liveSocketsPerUser!: number;
   /** Bytes queued for a slow browser before its socket is closed. */
   readonly liveSendBufferBytes!: number;
+  /** How often browsers' sockets are pinged; one that missed the previous ping is dropped (and stops counting against its user's cap). */
+  readonly liveHeartbeatSeconds!: number;
 
   constructor(values: PharosConfig) {
     Object.assign(this, values);

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { FrontendCloseCode, type FrontendServerMessage } from '@pharos/protocol';
 import type { WebSocket } from 'ws';
 import type { AuthenticatedUser } from '../auth/access-token.service';
@@ -17,6 +17,8 @@ const TRY_AGAIN_LATER = 1013;
 /** One browser socket watching one subject, past authentication and the per-user cap. */
 export class LiveStream {
   private readonly endHandlers: (() => void)[] = [];
+  /** Whether the browser answered (or spoke) since the last heartbeat. */
+  alive = true;
 
   constructor(
     readonly socket: WebSocket,
@@ -29,8 +31,10 @@ export class LiveStream {
     });
     // Browsers cannot send WebSocket pings; an application ping keeps proxies from timing out.
     socket.on('message', (data, isBinary) => {
+      this.alive = true;
       if ((parseJsonFrame(data, isBinary) as { type?: unknown } | undefined)?.type === 'ping') sendJson(socket, { type: 'pong' });
     });
+    socket.on('pong', () => (this.alive = true));
   }
 
   get open(): boolean {
@@ -59,14 +63,25 @@ export class LiveStream {
  * close code when any of that fails.
  */
 @Injectable()
-export class LiveSocketsService {
+export class LiveSocketsService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(LiveSocketsService.name);
   private readonly openPerUser = new Map<string, number>();
+  private readonly streams = new Set<LiveStream>();
+  private heartbeat?: NodeJS.Timeout;
 
   constructor(
     private readonly authenticator: BrowserSocketAuthenticator,
     private readonly config: PharosConfig,
   ) {}
+
+  onModuleInit(): void {
+    this.heartbeat = setInterval(() => this.checkHeartbeats(), this.config.liveHeartbeatSeconds * 1000);
+    this.heartbeat.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.heartbeat);
+  }
 
   /** The stream, or null when the socket was refused (and closed). */
   async open(socket: WebSocket, resolve: (user: AuthenticatedUser) => Promise<LiveSubject>): Promise<LiveStream | null> {
@@ -87,12 +102,27 @@ export class LiveSocketsService {
       return null;
     }
     if (socket.readyState !== socket.OPEN) return null;
-    return new LiveStream(socket, user, subject, this.config.liveSendBufferBytes);
+    const stream = new LiveStream(socket, user, subject, this.config.liveSendBufferBytes);
+    this.streams.add(stream);
+    stream.onEnd(() => this.streams.delete(stream));
+    return stream;
   }
 
   /** Sockets a user holds open (for tests and diagnostics). */
   openSockets(userId: string): number {
     return this.openPerUser.get(userId) ?? 0;
+  }
+
+  /** A browser that slept or lost its network leaves a socket nobody reads: drop it. */
+  private checkHeartbeats(): void {
+    for (const stream of this.streams) {
+      if (!stream.alive) {
+        stream.socket.terminate();
+        continue;
+      }
+      stream.alive = false;
+      if (stream.open) stream.socket.ping();
+    }
   }
 
   private acquire(userId: string): boolean {
