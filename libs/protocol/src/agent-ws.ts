@@ -64,8 +64,11 @@ export const AgentAuthMessage = Type.Object({
 export type AgentAuthMessage = Static<typeof AgentAuthMessage>;
 export const agentAuthMessage = compileValidator(AgentAuthMessage);
 
-/** A disk or network element: the seed leaves its shape open, so any object is taken. */
-const OpenObject = Type.Record(Type.String(), Type.Unknown());
+/**
+ * A disk or network element: the seed leaves its shape open, so anything is taken here and the
+ * server reads the objects it recognises (see apps/server/src/agents/agent-metrics.ts).
+ */
+const OpenElement = Type.Unknown();
 
 export const AgentMetricsMessage = Type.Object({
   type: Type.Literal('metrics'),
@@ -73,8 +76,8 @@ export const AgentMetricsMessage = Type.Object({
   server_id: Type.Optional(Type.String()),
   cpu_percent: FiniteNumber,
   memory_percent: FiniteNumber,
-  disk_usage: Type.Optional(Type.Array(OpenObject, { maxItems: 256 })),
-  network: Type.Optional(Type.Array(OpenObject, { maxItems: 256 })),
+  disk_usage: Type.Optional(Type.Array(OpenElement, { maxItems: 256 })),
+  network: Type.Optional(Type.Array(OpenElement, { maxItems: 256 })),
   /** RFC 3339; without a zone it is taken as UTC. Missing → the time Pharos received it. */
   timestamp: Type.Optional(Type.String({ maxLength: 64 })),
   swap_percent: Type.Optional(FiniteNumber),

@@ -27,6 +27,8 @@ describe('agent metrics → shared sample', () => {
           { device: '/dev/sda1', mountpoint: '/', total: 100, used: 40, free: 60, percent: 40, fstype: 'ext4' },
           { mount: '/data', total_bytes: 300, used_bytes: 240 },
           { what: 'no usage at all' },
+          'sda2 12%',
+          null,
         ],
       }),
       received,

@@ -36,9 +36,11 @@ export function toAgentSample(
   const at = parseAgentTime(message.timestamp);
   if (at === null) return { ok: false, reason: 'timestamp: Expected an RFC 3339 time' };
   const timestamp = (at ?? receivedAt).toISOString();
-  const disks = (message.disk_usage ?? []).map(toDisk).filter((d): d is LiveDiskUsage => d !== null);
+  const disks = (message.disk_usage ?? [])
+    .map((d, i) => (isRecord(d) ? toDisk(d, i) : null))
+    .filter((d): d is LiveDiskUsage => d !== null);
   const network = (message.network ?? [])
-    .map((n, i) => toInterface(n, i, Date.parse(timestamp), memory))
+    .map((n, i) => (isRecord(n) ? toInterface(n, i, Date.parse(timestamp), memory) : null))
     .filter((n): n is LiveNetworkInterface => n !== null);
 
   const sample: LiveMetricsData = {
@@ -119,6 +121,10 @@ function overallDiskPercent(disks: LiveDiskUsage[]): number | undefined {
     if (total > 0) return (disks.reduce((s, d) => s + d.used_bytes!, 0) / total) * 100;
   }
   return Math.max(...disks.map((d) => d.percent));
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function isLoopback(name: string): boolean {

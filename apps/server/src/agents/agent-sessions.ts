@@ -1,4 +1,4 @@
-import { Injectable, Logger, Module, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { AgentCloseCode, AgentErrorText, type AgentServerMessage } from '@pharos/protocol';
 import type { WebSocket } from 'ws';
 import { PharosConfig } from '../config/pharos-config';
@@ -157,7 +157,3 @@ export class AgentSessionRegistry implements OnModuleInit, OnModuleDestroy {
     }
   }
 }
-
-/** The agent connections, shared by the agent socket and the commands sent through it. */
-@Module({ providers: [AgentSessionRegistry], exports: [AgentSessionRegistry] })
-export class AgentSessionsModule {}

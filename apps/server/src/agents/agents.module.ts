@@ -4,7 +4,7 @@ import { MetricsModule } from '../metrics/metrics.module';
 import { ServersModule } from '../servers/servers.module';
 import { AgentKeysController } from './agent-keys.controller';
 import { AgentKeysService } from './agent-keys.service';
-import { AgentSessionsModule } from './agent-sessions';
+import { AgentSessionsModule } from './agent-sessions.module';
 import { AgentsGateway } from './agents.gateway';
 import { AgentsService } from './agents.service';
 

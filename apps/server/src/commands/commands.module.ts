@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AgentSessionsModule } from '../agents/agent-sessions';
+import { AgentSessionsModule } from '../agents/agent-sessions.module';
 import { ServersModule } from '../servers/servers.module';
 import { CommandsController } from './commands.controller';
 import { CommandsService } from './commands.service';
