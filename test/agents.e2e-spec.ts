@@ -85,6 +85,16 @@ describe('the agent WebSocket', () => {
     await expect(FakeAgent.connect(pharos.wsUrl, '')).rejects.toBeInstanceOf(AgentRefused);
   });
 
+  it('handles what an agent sends before auth_success arrives, once it is authenticated', async () => {
+    const { serverId, apiKey } = await enrolAgentServer(pharos, token, 'agent-eager-1');
+    const agent = await FakeAgent.open(pharos.wsUrl);
+    agent.send({ type: 'auth', api_key: apiKey });
+    agent.send({ type: 'metrics', cpu_percent: 5, memory_percent: 6, disk_usage: [], network: [], timestamp: new Date().toISOString() });
+    expect((await agent.next()).type).toBe('auth_success');
+    await eventually(async () => expect(await prisma.metricSample.count({ where: { serverId } })).toBe(1));
+    agent.close();
+  });
+
   it('refuses a revoked key and disconnects the agent using it when it is revoked', async () => {
     const { serverId, apiKey, keyId } = await enrolAgentServer(pharos, token, 'agent-revoke-1');
     const agent = await FakeAgent.connect(pharos.wsUrl, apiKey);

@@ -78,7 +78,16 @@ export class AgentsGateway implements OnGatewayInit, OnGatewayConnection {
         }
         state = 'authenticating';
         enqueue(async () => {
-          const accepted = await this.agents.authenticate(auth.value, socket, remoteAddress);
+          const accepted = await this.agents.authenticate(auth.value, socket, remoteAddress).catch((error: unknown) => {
+            // The agent retries with backoff; better than a socket that never answers.
+            this.logger.error({ err: error }, 'agent authentication failed');
+            closeWithError(socket, 1011, 'Internal error');
+            return undefined;
+          });
+          if (accepted === undefined) {
+            state = 'refused';
+            return;
+          }
           if (!accepted) {
             state = 'refused';
             closeWithError(socket, AgentCloseCode.Unauthorized, AgentErrorText.InvalidApiKey);
@@ -93,7 +102,7 @@ export class AgentsGateway implements OnGatewayInit, OnGatewayConnection {
         });
         return;
       }
-      // Sent before auth_success arrived: handled in order once the agent is in.
+      // After the auth work above: what an agent sends before auth_success waits for it.
       enqueue(() => (session ? this.dispatch(session, message) : Promise.resolve()));
     });
 
