@@ -1,7 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { DatabaseModule } from '@pharos/database';
+import { AgentsModule } from './agents/agents.module';
+import { AlertsModule } from './alerts/alerts.module';
 import { AuthModule } from './auth/auth.module';
+import { CommandsModule } from './commands/commands.module';
 import { ConfigModule } from './config/config.module';
 import { PharosConfig } from './config/pharos-config';
 import { HttpErrorFilter } from './errors/http-error.filter';
@@ -9,6 +12,7 @@ import { createValidationPipe } from './errors/validation';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { LightdModule } from './lightd/lightd.module';
+import { LiveModule } from './live/live.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { ServersModule } from './servers/servers.module';
 import { FirstAdminModule, UsersModule } from './users/users.module';
@@ -35,6 +39,10 @@ export class AppModule {
         ServersModule,
         MetricsModule,
         LightdModule,
+        AgentsModule,
+        CommandsModule,
+        AlertsModule,
+        LiveModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: HttpErrorFilter },

@@ -1,3 +1,4 @@
 export * from './validation';
 export * from './frontend-ws';
 export * from './lightd';
+export * from './agent-ws';
