@@ -1,2 +1,3 @@
 export * from './validation';
 export * from './frontend-ws';
+export * from './ithiltir-node';
