@@ -16,6 +16,13 @@ describe('loadConfig', () => {
     expect(config.publicUrl).toBe('http://localhost:8080');
     expect(config.migrateOnStart).toBe(true);
     expect(config.logLevel).toBe('info');
+    expect(config).toMatchObject({
+      metricsRawRetentionDays: 7,
+      metricsMinuteRetentionDays: 90,
+      metricsHourRetentionDays: 730,
+      nodeOfflineMissedReports: 5,
+      nodeReleaseMaxBytes: 256 * 1024 * 1024,
+    });
   });
 
   it('uses PostgreSQL when DATABASE_URL is set', () => {
@@ -48,6 +55,9 @@ describe('loadConfig', () => {
     ['PHAROS_MIGRATE_ON_START', 'maybe', 'PHAROS_MIGRATE_ON_START must be true or false, got "maybe"'],
     ['JWT_SECRET', 'short', 'JWT_SECRET must be at least 32 characters long'],
     ['PHAROS_ADMIN_PASSWORD', 'short', 'PHAROS_ADMIN_PASSWORD must be at least 8 characters long'],
+    ['METRICS_RAW_RETENTION_DAYS', '0', 'METRICS_RAW_RETENTION_DAYS must be an integer from 1 to 3650, got "0"'],
+    ['NODE_OFFLINE_MISSED_REPORTS', 'x', 'NODE_OFFLINE_MISSED_REPORTS must be an integer from 1 to 1000, got "x"'],
+    ['NODE_RELEASE_MAX_BYTES', '4294967296', 'NODE_RELEASE_MAX_BYTES must be an integer from 1024 to 2147483647, got "4294967296"'],
   ])('names the variable when %s=%s is wrong', (name, value, message) => {
     expect(() => loadConfig({ PHAROS_DATA_DIR: dataDir, [name]: value })).toThrow(new ConfigError(name, message.slice(name.length + 1)));
   });
