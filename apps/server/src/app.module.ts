@@ -9,6 +9,8 @@ import { createValidationPipe } from './errors/validation';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { NodesModule } from './nodes/nodes.module';
+import { ReleasesModule } from './releases/releases.module';
 import { ServersModule } from './servers/servers.module';
 import { FirstAdminModule, UsersModule } from './users/users.module';
 
@@ -33,6 +35,8 @@ export class AppModule {
         FirstAdminModule,
         ServersModule,
         MetricsModule,
+        ReleasesModule,
+        NodesModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: HttpErrorFilter },

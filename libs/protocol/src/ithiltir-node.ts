@@ -21,6 +21,9 @@ export const NODE_SECRET_HEADER = 'x-node-secret';
 export const NODE_RELEASE_OS = ['linux', 'windows', 'darwin'] as const;
 export type NodeReleaseOs = (typeof NODE_RELEASE_OS)[number];
 
+/** The node's report interval unless its Static says otherwise. */
+export const NODE_DEFAULT_REPORT_INTERVAL_SECONDS = 3;
+
 /** The oldest node version that can take an update manifest (older ones are updated by hand). */
 export const NODE_AUTO_UPDATE_MIN_VERSION = '0.2.1';
 
