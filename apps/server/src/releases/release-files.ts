@@ -32,8 +32,14 @@ export class ReleaseFiles {
     return path.join(this.root, os, fileName);
   }
 
-  /** Streams a body to disk; refuses (413) past `maxBytes` and an empty body (400). */
-  async receive(body: Readable, maxBytes: number): Promise<ReceivedFile> {
+  /**
+   * Streams a body to disk; refuses (413) past `maxBytes` and an empty body (400). A declared
+   * length over the limit is refused before a byte is read; a chunked body that runs over it
+   * is cut off, connection included.
+   */
+  async receive(body: Readable, maxBytes: number, declaredBytes?: number): Promise<ReceivedFile> {
+    const tooLarge = () => new PayloadTooLargeError(`a release binary may hold at most ${maxBytes} bytes`);
+    if (declaredBytes !== undefined && declaredBytes > maxBytes) throw tooLarge();
     const incoming = path.join(this.root, '.incoming', randomUUID());
     await mkdir(path.dirname(incoming), { recursive: true });
     const hash = createHash('sha256');
@@ -41,7 +47,7 @@ export class ReleaseFiles {
     const measure = new Transform({
       transform(chunk: Buffer, _encoding, done) {
         size += chunk.length;
-        if (size > maxBytes) return done(new PayloadTooLargeError(`a release binary may hold at most ${maxBytes} bytes`));
+        if (size > maxBytes) return done(tooLarge());
         hash.update(chunk);
         done(null, chunk);
       },

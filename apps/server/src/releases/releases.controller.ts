@@ -1,5 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import type { AuthenticatedUser } from '../auth/access-token.service';
 import { CurrentUser } from '../auth/current-user.decorator';
@@ -20,11 +20,23 @@ export class ReleasesController {
   /** Upload a binary: `POST /api/v1/releases?version=0.3.0&os=linux&arch=amd64`, body application/octet-stream. */
   @Post()
   @Roles('admin')
-  upload(@Query() query: UploadReleaseQuery, @Req() request: FastifyRequest, @CurrentUser() user: AuthenticatedUser): Promise<ReleaseView> {
+  async upload(
+    @Query() query: UploadReleaseQuery,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<ReleaseView> {
     if (!(request.body instanceof Readable)) {
       throw new InvalidInputError('send the binary as the request body, with Content-Type: application/octet-stream', 'body');
     }
-    return this.releases.upload(query, request.body, user);
+    const declared = request.headers['content-length'];
+    try {
+      return await this.releases.upload(query, request.body, declared === undefined ? undefined : Number(declared), user);
+    } catch (error) {
+      // The rest of the body was not read: the connection cannot carry another request.
+      if (!request.body.readableEnded) reply.header('connection', 'close');
+      throw error;
+    }
   }
 
   @Get()

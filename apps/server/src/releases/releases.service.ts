@@ -77,14 +77,19 @@ export class ReleasesService {
    * arch that already has a release is refused (409): a release never changes under the nodes
    * it was offered to.
    */
-  async upload(input: { version: string; os: NodeReleaseOs; arch: string }, body: Readable, actor: AuditActor): Promise<ReleaseView> {
+  async upload(
+    input: { version: string; os: NodeReleaseOs; arch: string },
+    body: Readable,
+    declaredBytes: number | undefined,
+    actor: AuditActor,
+  ): Promise<ReleaseView> {
     const arch = normalizeNodeArch(input.arch)!;
     const fileName = releaseFileName(input.version, input.os, arch);
     const conflict = () => new ConflictError(`a release ${input.version} for ${input.os}/${arch} exists already; delete it first`);
     if (await this.prisma.nodeRelease.findUnique({ where: { version_os_arch: { version: input.version, os: input.os, arch } } })) {
       throw conflict();
     }
-    const file = await this.files.receive(body, this.config.nodeReleaseMaxBytes);
+    const file = await this.files.receive(body, this.config.nodeReleaseMaxBytes, declaredBytes);
     let kept = false;
     try {
       const release = await this.prisma.$transaction(async (tx) => {
