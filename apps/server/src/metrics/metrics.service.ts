@@ -42,6 +42,9 @@ const ROLLUPS: { table: string; seconds: number }[] = [
 
 const ROLLUP_SERIES = METRIC_SERIES_NAMES.filter((n) => !RAW_ONLY_SERIES.includes(n));
 
+/** A rollup row's count of samples that had this column's value (older rows: all samples). */
+const valueCount = (row: string, column: string) => `coalesce((${row}."valueCounts" ->> '${column}')::double precision, ${row}."samples")`;
+
 /**
  * Parameters: $1 server id, $2 sample time, then one bucket start per rollup, then one value
  * per series (METRIC_SERIES_NAMES order), then the entity series JSON.
@@ -54,15 +57,20 @@ const RECORD_SAMPLE_SQL = (() => {
     const columns: string[] = [];
     const values: string[] = [];
     const updates = ['"samples" = r."samples" + 1'];
+    const firstCounts: string[] = [];
+    const nextCounts: string[] = [];
     for (const name of ROLLUP_SERIES) {
-      const column = `"${METRIC_SERIES[name]}"`;
+      const plain = METRIC_SERIES[name];
+      const column = `"${plain}"`;
       columns.push(column);
       values.push(valueParam(name));
-      // Running average; a sample without the value leaves the average as it was.
+      // Running average over the samples that had the value; one without it changes nothing.
       updates.push(
         `${column} = CASE WHEN EXCLUDED.${column} IS NULL THEN r.${column} WHEN r.${column} IS NULL THEN EXCLUDED.${column} ` +
-          `ELSE (r.${column} * r."samples" + EXCLUDED.${column}) / (r."samples" + 1) END`,
+          `ELSE (r.${column} * ${valueCount('r', plain)} + EXCLUDED.${column}) / (${valueCount('r', plain)} + 1) END`,
       );
+      firstCounts.push(`'${plain}', (${valueParam(name)} IS NOT NULL)::int`);
+      nextCounts.push(`'${plain}', ${valueCount('r', plain)}::int + (EXCLUDED.${column} IS NOT NULL)::int`);
       const maxColumn = SERIES_WITH_MAX[name];
       if (maxColumn) {
         columns.push(`"${maxColumn}"`);
@@ -70,10 +78,12 @@ const RECORD_SAMPLE_SQL = (() => {
         updates.push(`"${maxColumn}" = GREATEST(r."${maxColumn}", EXCLUDED."${maxColumn}")`);
       }
     }
-    // Per-entity averages the same way (pharos_series_merge is defined in the migrations).
-    columns.push('"series"');
-    values.push(seriesParam);
-    updates.push('"series" = pharos_series_merge(r."series", r."samples", EXCLUDED."series", 1)');
+    columns.push('"valueCounts"', '"series"', '"seriesCounts"');
+    values.push(`jsonb_build_object(${firstCounts.join(', ')})`, seriesParam, `pharos_series_count(NULL, ${seriesParam})`);
+    updates.push(`"valueCounts" = jsonb_build_object(${nextCounts.join(', ')})`);
+    // Per-entity averages the same way (the functions are defined in the migrations).
+    updates.push('"series" = pharos_series_merge(r."series", r."seriesCounts", EXCLUDED."series")');
+    updates.push('"seriesCounts" = pharos_series_count(r."seriesCounts", EXCLUDED."series")');
     return `INSERT INTO "${table}" AS r ("serverId", "bucket", "samples", ${columns.join(', ')})
       SELECT $1::uuid, ${bucketParam}::timestamptz, 1, ${values.join(', ')} WHERE EXISTS (SELECT 1 FROM inserted)
       ON CONFLICT ("serverId", "bucket") DO UPDATE SET ${updates.join(', ')}`;
@@ -91,45 +101,56 @@ const RECORD_SAMPLE_SQL = (() => {
 
 /**
  * Recomputes one rollup table's buckets in [$1, $2) (optionally of one server, $3) from the
- * raw samples or from the minute rollups, weighting each source row by its sample count.
+ * raw samples or from the minute rollups, each average weighed by the samples that had it.
  */
 function rebuildRollupSql(target: { table: string; seconds: number }, source: 'raw' | '1m', oneServer: boolean): string {
   const from = source === 'raw' ? '"MetricSample"' : '"MetricRollup1m"';
   const time = source === 'raw' ? '"at"' : '"bucket"';
-  const weight = source === 'raw' ? '1' : 's."samples"';
   const bucket = `date_bin(interval '${target.seconds} seconds', s.${time}, timestamptz '1970-01-01T00:00:00Z')`;
   const where = `s.${time} >= $1::timestamptz AND s.${time} < $2::timestamptz${oneServer ? ' AND s."serverId" = $3::uuid' : ''}`;
   const columns: string[] = [];
   const selects: string[] = [];
+  const counts: string[] = [];
   for (const name of ROLLUP_SERIES) {
-    const column = `"${METRIC_SERIES[name]}"`;
+    const plain = METRIC_SERIES[name];
+    const column = `"${plain}"`;
+    const weight = source === 'raw' ? '1' : valueCount('s', plain);
+    const had = `sum(${weight}) FILTER (WHERE s.${column} IS NOT NULL)`;
     columns.push(column);
-    selects.push(`sum(s.${column} * ${weight}) / nullif(sum(${weight}) FILTER (WHERE s.${column} IS NOT NULL), 0)`);
+    // Integer columns (counts) average to fractions.
+    selects.push(`sum(s.${column}::double precision * ${weight}) / nullif(${had}, 0)`);
+    counts.push(`'${plain}', coalesce(${had}, 0)::int`);
     const maxColumn = SERIES_WITH_MAX[name];
     if (maxColumn) {
       columns.push(`"${maxColumn}"`);
       selects.push(source === 'raw' ? `max(s.${column})` : `max(s."${maxColumn}")`);
     }
   }
+  columns.push('"valueCounts"');
+  selects.push(`jsonb_build_object(${counts.join(', ')})`);
+  const entityWeight = source === 'raw' ? '1' : `coalesce((s."seriesCounts" -> m.key ->> e.key)::double precision, s."samples")`;
   return `WITH base AS (
-      SELECT s."serverId" AS sid, ${bucket} AS bucket, sum(${weight})::int AS samples, ${selects.map((sql, i) => `${sql} AS c${i}`).join(', ')}
+      SELECT s."serverId" AS sid, ${bucket} AS bucket, ${source === 'raw' ? 'count(*)' : 'sum(s."samples")'}::int AS samples,
+             ${selects.map((sql, i) => `${sql} AS c${i}`).join(', ')}
         FROM ${from} s WHERE ${where} GROUP BY 1, 2
     ), per_entity AS (
       SELECT s."serverId" AS sid, ${bucket} AS bucket, m.key AS metric, e.key AS entity,
-             sum(e.value::double precision * ${weight}) / sum(${weight}) AS value
+             sum(e.value::double precision * ${entityWeight}) / sum(${entityWeight}) AS value, sum(${entityWeight})::int AS n
         FROM ${from} s CROSS JOIN LATERAL jsonb_each(s."series") m CROSS JOIN LATERAL jsonb_each(m.value) e
        WHERE ${where} GROUP BY 1, 2, 3, 4
     ), per_metric AS (
-      SELECT sid, bucket, metric, jsonb_object_agg(entity, value) AS entities FROM per_entity GROUP BY 1, 2, 3
+      SELECT sid, bucket, metric, jsonb_object_agg(entity, value) AS entities, jsonb_object_agg(entity, n) AS counts
+        FROM per_entity GROUP BY 1, 2, 3
     ), series AS (
-      SELECT sid, bucket, jsonb_object_agg(metric, entities) AS series FROM per_metric GROUP BY 1, 2
+      SELECT sid, bucket, jsonb_object_agg(metric, entities) AS series, jsonb_object_agg(metric, counts) AS counts
+        FROM per_metric GROUP BY 1, 2
     )
-    INSERT INTO "${target.table}" ("serverId", "bucket", "samples", ${columns.join(', ')}, "series")
-    SELECT base.sid, base.bucket, base.samples, ${columns.map((_, i) => `base.c${i}`).join(', ')}, series.series
+    INSERT INTO "${target.table}" ("serverId", "bucket", "samples", ${columns.join(', ')}, "series", "seriesCounts")
+    SELECT base.sid, base.bucket, base.samples, ${columns.map((_, i) => `base.c${i}`).join(', ')}, series.series, series.counts
       FROM base LEFT JOIN series USING (sid, bucket)
     ON CONFLICT ("serverId", "bucket") DO UPDATE SET "samples" = EXCLUDED."samples", ${columns
       .map((c) => `${c} = EXCLUDED.${c}`)
-      .join(', ')}, "series" = EXCLUDED."series"`;
+      .join(', ')}, "series" = EXCLUDED."series", "seriesCounts" = EXCLUDED."seriesCounts"`;
 }
 
 const REBUILD_SQL = {
