@@ -1,8 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { DatabaseModule } from '@pharos/database';
+import { AgentsModule } from './agents/agents.module';
+import { AlertsModule } from './alerts/alerts.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { CommandsModule } from './commands/commands.module';
 import { ConfigModule } from './config/config.module';
 import { PharosConfig } from './config/pharos-config';
 import { HttpErrorFilter } from './errors/http-error.filter';
@@ -10,7 +13,10 @@ import { createValidationPipe } from './errors/validation';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { LightdModule } from './lightd/lightd.module';
+import { LiveModule } from './live/live.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { NodesModule } from './nodes/nodes.module';
+import { ReleasesModule } from './releases/releases.module';
 import { ServersModule } from './servers/servers.module';
 import { FirstAdminModule, UsersModule } from './users/users.module';
 
@@ -36,6 +42,12 @@ export class AppModule {
         ServersModule,
         MetricsModule,
         LightdModule,
+        AgentsModule,
+        CommandsModule,
+        AlertsModule,
+        LiveModule,
+        ReleasesModule,
+        NodesModule,
         AuditModule,
       ],
       providers: [

@@ -106,9 +106,14 @@ export interface FrontendMetricsMessage {
 }
 
 export interface AlertData {
+  /** The incident: the same id when it fires and when it resolves. */
   id: string;
   server_id: string;
+  /** The rule's name. */
   rule: string;
+  rule_id?: string;
+  /** The series the rule watches, by its live field name (`cpu_percent`). */
+  metric?: string;
   severity: 'warning' | 'critical';
   message: string;
   value?: number;

@@ -1,3 +1,5 @@
 export * from './validation';
 export * from './frontend-ws';
 export * from './lightd';
+export * from './agent-ws';
+export * from './ithiltir-node';

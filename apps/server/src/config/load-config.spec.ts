@@ -16,6 +16,13 @@ describe('loadConfig', () => {
     expect(config.publicUrl).toBe('http://localhost:8080');
     expect(config.migrateOnStart).toBe(true);
     expect(config.logLevel).toBe('info');
+    expect(config).toMatchObject({
+      metricsRawRetentionDays: 7,
+      metricsMinuteRetentionDays: 90,
+      metricsHourRetentionDays: 730,
+      nodeOfflineMissedReports: 5,
+      nodeReleaseMaxBytes: 256 * 1024 * 1024,
+    });
   });
 
   it('uses PostgreSQL when DATABASE_URL is set', () => {
@@ -71,8 +78,19 @@ describe('loadConfig', () => {
     ['PHAROS_SECRET_KEY', 'short', 'PHAROS_SECRET_KEY must be at least 32 characters long'],
     ['LIGHTD_OFFLINE_AFTER_SECONDS', '0', 'LIGHTD_OFFLINE_AFTER_SECONDS must be an integer from 1 to 86400, got "0"'],
     ['LIGHTD_CONSOLE_RECONNECT_MAX_MS', '500', 'LIGHTD_CONSOLE_RECONNECT_MAX_MS must not be below LIGHTD_CONSOLE_RECONNECT_MIN_MS (1000)'],
+    ['COMMAND_EXPIRY_SECONDS', '-5', 'COMMAND_EXPIRY_SECONDS must be a number of seconds from 1 to 2592000, got "-5"'],
+    ['AGENT_WS_MESSAGES_PER_SECOND', 'lots', 'AGENT_WS_MESSAGES_PER_SECOND must be an integer from 1 to 100000, got "lots"'],
+    ['AGENT_HEARTBEAT_TIMEOUT_SECONDS', '20', 'AGENT_HEARTBEAT_TIMEOUT_SECONDS must be longer than AGENT_HEARTBEAT_INTERVAL_SECONDS (30)'],
+    ['METRICS_RAW_RETENTION_DAYS', '0', 'METRICS_RAW_RETENTION_DAYS must be an integer from 1 to 3650, got "0"'],
+    ['NODE_OFFLINE_MISSED_REPORTS', 'x', 'NODE_OFFLINE_MISSED_REPORTS must be an integer from 1 to 1000, got "x"'],
+    ['NODE_RELEASE_MAX_BYTES', '4294967296', 'NODE_RELEASE_MAX_BYTES must be an integer from 1024 to 2147483647, got "4294967296"'],
   ])('names the variable when %s=%s is wrong', (name, value, message) => {
     expect(() => loadConfig({ PHAROS_DATA_DIR: dataDir, [name]: value })).toThrow(new ConfigError(name, message.slice(name.length + 1)));
+  });
+
+  it('takes fractional seconds for agent heartbeats and command timings', () => {
+    const config = loadConfig({ PHAROS_DATA_DIR: dataDir, AGENT_HEARTBEAT_INTERVAL_SECONDS: '0.2', AGENT_HEARTBEAT_TIMEOUT_SECONDS: '0.5' });
+    expect(config).toMatchObject({ agentHeartbeatIntervalSeconds: 0.2, agentHeartbeatTimeoutSeconds: 0.5, commandExpirySeconds: 3600, liveLogHistory: 100 });
   });
 
   it('never echoes a database password in an error', () => {

@@ -45,6 +45,17 @@ class EnvReader {
     return value;
   }
 
+  /** A duration in seconds, fractions allowed (tests use sub-second heartbeats). */
+  seconds(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.optional(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!/^\d+(\.\d+)?$/.test(raw) || value < min || value > max) {
+      throw new ConfigError(name, `must be a number of seconds from ${min} to ${max}, got "${raw}"`);
+    }
+    return value;
+  }
+
   boolean(name: string, fallback: boolean): boolean {
     const raw = this.optional(name)?.toLowerCase();
     if (raw === undefined) return fallback;
@@ -154,7 +165,38 @@ export function loadConfig(env: Env): PharosConfig {
       consoleConnectTimeoutMs: read.integer('LIGHTD_CONSOLE_CONNECT_TIMEOUT_MS', 10_000, 100, 120_000),
       consolePingSeconds: read.integer('LIGHTD_CONSOLE_PING_SECONDS', 30, 1, 3600),
     },
+    ...readAgentSettings(read),
+    metricsRawRetentionDays: read.integer('METRICS_RAW_RETENTION_DAYS', 7, 1, 3650),
+    metricsMinuteRetentionDays: read.integer('METRICS_MINUTE_RETENTION_DAYS', 90, 1, 3650),
+    metricsHourRetentionDays: read.integer('METRICS_HOUR_RETENTION_DAYS', 730, 1, 36500),
+    nodeOfflineMissedReports: read.integer('NODE_OFFLINE_MISSED_REPORTS', 5, 1, 1000),
+    // Stored sizes are 32-bit integers.
+    nodeReleaseMaxBytes: read.integer('NODE_RELEASE_MAX_BYTES', 256 * 1024 * 1024, 1024, 2 ** 31 - 1),
   });
+}
+
+/** The agent socket, commands and the browsers' live sockets. */
+function readAgentSettings(read: EnvReader) {
+  const agentHeartbeatIntervalSeconds = read.seconds('AGENT_HEARTBEAT_INTERVAL_SECONDS', 30, 0.1, 3600);
+  const agentHeartbeatTimeoutSeconds = read.seconds('AGENT_HEARTBEAT_TIMEOUT_SECONDS', 90, 0.2, 86_400);
+  if (agentHeartbeatTimeoutSeconds <= agentHeartbeatIntervalSeconds) {
+    throw new ConfigError('AGENT_HEARTBEAT_TIMEOUT_SECONDS', `must be longer than AGENT_HEARTBEAT_INTERVAL_SECONDS (${agentHeartbeatIntervalSeconds})`);
+  }
+  return {
+    agentMaxMessageBytes: read.integer('AGENT_WS_MAX_MESSAGE_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    agentMessagesPerSecond: read.integer('AGENT_WS_MESSAGES_PER_SECOND', 20, 1, 100_000),
+    agentMessageBurst: read.integer('AGENT_WS_MESSAGE_BURST', 200, 1, 1_000_000),
+    agentHeartbeatIntervalSeconds,
+    agentHeartbeatTimeoutSeconds,
+    agentKeyCacheSeconds: read.seconds('AGENT_KEY_CACHE_SECONDS', 60, 0, 86_400),
+    commandExpirySeconds: read.seconds('COMMAND_EXPIRY_SECONDS', 3600, 1, 30 * 86_400),
+    commandResponseTimeoutSeconds: read.seconds('COMMAND_RESPONSE_TIMEOUT_SECONDS', 600, 1, 7 * 86_400),
+    commandSweepSeconds: read.seconds('COMMAND_SWEEP_SECONDS', 10, 0.1, 3600),
+    liveLogHistory: read.integer('LIVE_LOG_HISTORY', 100, 0, 1000),
+    liveSocketsPerUser: read.integer('LIVE_SOCKETS_PER_USER', 20, 1, 10_000),
+    liveSendBufferBytes: read.integer('LIVE_SEND_BUFFER_BYTES', 4 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
+    liveHeartbeatSeconds: read.seconds('LIVE_HEARTBEAT_SECONDS', 30, 0.1, 3600),
+  };
 }
 
 /** A random secret generated on first start and kept (0600) in the data directory. */

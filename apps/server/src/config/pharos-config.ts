@@ -57,6 +57,40 @@ export class PharosConfig {
   /** Encrypts the secrets Pharos must read back (Lightd API tokens); never leaves the server. */
   readonly secretKey!: string;
   readonly lightd!: LightdSettings;
+  /** Largest message an agent may send (bytes); a bigger one closes its socket. */
+  readonly agentMaxMessageBytes!: number;
+  /** Sustained messages per second an agent may send, and the burst above it; past both, its socket is closed. */
+  readonly agentMessagesPerSecond!: number;
+  readonly agentMessageBurst!: number;
+  /** How often Pharos pings each agent, and how long an agent may stay silent before it is dropped and marked offline. */
+  readonly agentHeartbeatIntervalSeconds!: number;
+  readonly agentHeartbeatTimeoutSeconds!: number;
+  /** How long a verified agent API key is remembered (revocation takes effect at once regardless). */
+  readonly agentKeyCacheSeconds!: number;
+  /** How long a command waits for its offline agent before it times out (default; a request may ask for less or more). */
+  readonly commandExpirySeconds!: number;
+  /** How long Pharos waits for the result of a command once it was sent. */
+  readonly commandResponseTimeoutSeconds!: number;
+  /** How often overdue commands are marked timed out. */
+  readonly commandSweepSeconds!: number;
+  /** How many recent entries a logs WebSocket sends before the live ones. */
+  readonly liveLogHistory!: number;
+  /** Browser WebSockets (metrics + logs) one user may hold open at once. */
+  readonly liveSocketsPerUser!: number;
+  /** Bytes queued for a slow browser before its socket is closed. */
+  readonly liveSendBufferBytes!: number;
+  /** How often browsers' sockets are pinged; one that missed the previous ping is dropped (and stops counting against its user's cap). */
+  readonly liveHeartbeatSeconds!: number;
+  /** Days of raw metric samples kept (whole days, dropped as partitions). */
+  readonly metricsRawRetentionDays!: number;
+  /** Days of per-minute rollups kept. */
+  readonly metricsMinuteRetentionDays!: number;
+  /** Days of per-hour rollups kept. */
+  readonly metricsHourRetentionDays!: number;
+  /** An Ithiltir node is offline after this many of its report intervals pass without a report. */
+  readonly nodeOfflineMissedReports!: number;
+  /** Largest node release binary an admin may upload, in bytes. */
+  readonly nodeReleaseMaxBytes!: number;
 
   constructor(values: PharosConfig) {
     Object.assign(this, values);

@@ -1,10 +1,16 @@
 import { Module } from '@nestjs/common';
 import { ServersModule } from '../servers/servers.module';
+import { MetricRetentionService } from './metric-retention.service';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
 import { SparklinesController } from './sparklines.controller';
 import { SparklinesService } from './sparklines.service';
 
 /** Every server's metric history and its live fan-out, whichever source reports. */
-@Module({ imports: [ServersModule], controllers: [MetricsController, SparklinesController], providers: [MetricsService, SparklinesService], exports: [MetricsService] })
+@Module({
+  imports: [ServersModule],
+  controllers: [MetricsController, SparklinesController],
+  providers: [MetricsService, SparklinesService, MetricRetentionService],
+  exports: [MetricsService, MetricRetentionService],
+})
 export class MetricsModule {}

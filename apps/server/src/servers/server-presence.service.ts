@@ -34,15 +34,15 @@ export class ServerPresenceService implements OnModuleInit, OnModuleDestroy {
 
   /**
    * The server just reported. Marks it online (with an event) when it was not; otherwise only
-   * remembers the time.
+   * remembers the time. True when this call changed the status (and recorded the event).
    */
-  async seen(serverId: string, at = new Date(), details?: { message?: string; kind?: string }): Promise<void> {
+  async seen(serverId: string, at = new Date(), details?: { message?: string; kind?: string }): Promise<boolean> {
     const known = this.status.get(serverId) ?? (await this.loadStatus(serverId));
     if (known === 'online') {
       this.pendingSeen.set(serverId, at);
-      return;
+      return false;
     }
-    await this.setStatus(serverId, 'online', at, {
+    return this.setStatus(serverId, 'online', at, {
       kind: details?.kind ?? 'server.online',
       message: details?.message ?? 'Server is online',
       level: 'INFO',
@@ -94,7 +94,7 @@ export class ServerPresenceService implements OnModuleInit, OnModuleDestroy {
     status: ServerStatus,
     at: Date,
     event: { kind: string; message: string; level: 'INFO' | 'WARN' },
-  ): Promise<void> {
+  ): Promise<boolean> {
     const changed = await this.prisma.server.updateMany({
       where: { id: serverId, status: { not: status } },
       data: { status, statusChangedAt: at, ...(status === 'online' ? { lastSeenAt: at } : {}) },
@@ -102,5 +102,6 @@ export class ServerPresenceService implements OnModuleInit, OnModuleDestroy {
     this.status.set(serverId, status);
     if (status === 'offline') this.pendingSeen.delete(serverId);
     if (changed.count > 0) await this.eventLog.record('server', serverId, { ...event, at });
+    return changed.count > 0;
   }
 }

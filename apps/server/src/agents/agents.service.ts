@@ -1,0 +1,126 @@
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { PrismaService } from '@pharos/database';
+import type { AgentAuthMessage, AgentLogMessage, AgentMetricsMessage } from '@pharos/protocol';
+import type { WebSocket } from 'ws';
+import { PharosConfig } from '../config/pharos-config';
+import { EventLogService } from '../events/event-log.service';
+import { MetricsService } from '../metrics/metrics.service';
+import { ServerPresenceService } from '../servers/server-presence.service';
+import { AgentKeysService } from './agent-keys.service';
+import { toAgentLogEntry } from './agent-log-line';
+import { toAgentSample } from './agent-metrics';
+import { AgentSession, AgentSessionRegistry } from './agent-sessions';
+
+/**
+ * What an agent connection means for its server: authenticating it, marking the server online
+ * and offline (with events), storing its metrics and log lines. The agent socket gateway calls
+ * in here; commands are the commands module's business.
+ */
+@Injectable()
+export class AgentsService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(AgentsService.name);
+  private staleTimer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly keys: AgentKeysService,
+    private readonly sessions: AgentSessionRegistry,
+    private readonly presence: ServerPresenceService,
+    private readonly eventLog: EventLogService,
+    private readonly metrics: MetricsService,
+    private readonly config: PharosConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.staleTimer = setInterval(() => void this.markStaleOffline(), this.config.agentHeartbeatTimeoutSeconds * 1000);
+    this.staleTimer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.staleTimer);
+  }
+
+  /** A session for a valid key, or null (the caller answers "Invalid or inactive API key"). */
+  async authenticate(message: AgentAuthMessage, socket: WebSocket, remoteAddress: string | undefined): Promise<AgentSession | null> {
+    const key = await this.keys.verify(message.api_key);
+    if (!key) return null;
+    return new AgentSession(key.serverId, key.keyId, socket, remoteAddress);
+  }
+
+  /**
+   * The agent was told `auth_success`: record what it said about itself, mark its server
+   * online (one `agent.connected` event), then make it the server's connection, which
+   * replaces an older one and lets queued commands go out.
+   */
+  async connected(session: AgentSession, hello: AgentAuthMessage): Promise<void> {
+    const { serverId } = session;
+    const agentVersion = hello.agent_version ?? hello.version;
+    if (agentVersion !== undefined || hello.hostname !== undefined) {
+      await this.prisma.server.updateMany({
+        where: { id: serverId },
+        data: { ...(agentVersion !== undefined ? { agentVersion } : {}), ...(hello.hostname !== undefined ? { hostname: hello.hostname } : {}) },
+      });
+    }
+    const message = `Agent connected${session.remoteAddress ? ` from ${session.remoteAddress}` : ''}${agentVersion ? ` (version ${agentVersion})` : ''}`;
+    const changed = await this.presence.seen(serverId, new Date(), { kind: 'agent.connected', message });
+    // Already online (a reconnect that beat the timeout, or a replacement): still worth a line.
+    if (!changed) await this.eventLog.record('server', serverId, { kind: 'agent.connected', message });
+    this.sessions.register(session);
+  }
+
+  /** The socket closed. Marks the server offline unless a newer connection took over. */
+  async disconnected(session: AgentSession, code: number): Promise<void> {
+    if (!this.sessions.unregister(session) || this.sessions.shuttingDown) return;
+    const why = session.endReason ?? { kind: 'agent.disconnected', message: `Agent disconnected (close code ${code})` };
+    await this.presence.offline(session.serverId, why.message, why.kind);
+  }
+
+  /** A pong or any traffic: the agent is alive. */
+  async heartbeat(session: AgentSession): Promise<void> {
+    session.touch();
+    await this.presence.seen(session.serverId);
+  }
+
+  /** Stores and publishes a sample; false when the message cannot be read as one. */
+  async metricsReceived(session: AgentSession, message: AgentMetricsMessage): Promise<boolean> {
+    const result = toAgentSample(session.serverId, message, new Date(), session.networkCounters);
+    if (!result.ok) {
+      this.logger.debug({ serverId: session.serverId, reason: result.reason }, 'agent metrics refused');
+      return false;
+    }
+    await this.metrics.record(session.serverId, result.sample, result.series);
+    await this.presence.seen(session.serverId);
+    return true;
+  }
+
+  async logReceived(session: AgentSession, message: AgentLogMessage): Promise<void> {
+    await this.eventLog.record('server', session.serverId, toAgentLogEntry(message, new Date()));
+  }
+
+  /**
+   * Agent servers still marked online although no agent has been heard of for longer than the
+   * heartbeat timeout (e.g. Pharos restarted while they were connected and they never came
+   * back) are marked offline. Last-seen times come from every Pharos instance's presence.
+   */
+  async markStaleOffline(): Promise<void> {
+    try {
+      const slackMs = (this.config.agentHeartbeatTimeoutSeconds + this.config.agentHeartbeatIntervalSeconds + this.config.presenceFlushSeconds) * 1000;
+      const stale = await this.prisma.server.findMany({
+        where: {
+          source: 'agent',
+          status: 'online',
+          OR: [{ lastSeenAt: null }, { lastSeenAt: { lt: new Date(Date.now() - slackMs) } }],
+          id: { notIn: this.sessions.connectedServerIds() },
+        },
+        select: { id: true },
+        take: 1000,
+      });
+      for (const { id } of stale) {
+        if (this.sessions.isConnected(id)) continue;
+        await this.presence.offline(id, 'No agent connection (heartbeat timeout)', 'agent.heartbeat_timeout');
+      }
+    } catch (error) {
+      this.logger.warn({ err: error }, 'could not check for silent agents');
+    }
+  }
+}

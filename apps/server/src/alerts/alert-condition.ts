@@ -1,0 +1,47 @@
+/** How a rule compares a series to its threshold. */
+export const ALERT_OPS = ['gt', 'gte', 'lt', 'lte'] as const;
+export type AlertOp = (typeof ALERT_OPS)[number];
+
+const SYMBOL: Record<AlertOp, string> = { gt: '>', gte: '≥', lt: '<', lte: '≤' };
+
+export function breaches(op: AlertOp, value: number, threshold: number): boolean {
+  switch (op) {
+    case 'gt':
+      return value > threshold;
+    case 'gte':
+      return value >= threshold;
+    case 'lt':
+      return value < threshold;
+    case 'lte':
+      return value <= threshold;
+  }
+}
+
+export function opSymbol(op: AlertOp): string {
+  return SYMBOL[op];
+}
+
+/**
+ * The state of one rule for one server. A breach must hold for `forSeconds` (measured on
+ * Pharos's clock, not the reporter's) before the alert fires; the first sample without the
+ * breach resolves it.
+ */
+export class AlertTracker {
+  private breachingSince?: number;
+
+  constructor(public firing = false) {}
+
+  observe(breaching: boolean, now: number, forSeconds: number): 'fire' | 'resolve' | null {
+    if (!breaching) {
+      this.breachingSince = undefined;
+      if (!this.firing) return null;
+      this.firing = false;
+      return 'resolve';
+    }
+    if (this.firing) return null;
+    this.breachingSince ??= now;
+    if (now - this.breachingSince < forSeconds * 1000) return null;
+    this.firing = true;
+    return 'fire';
+  }
+}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { ServersModule } from '../servers/servers.module';
+import { AlertRulesService } from './alert-rules.service';
+import { AlertsController } from './alerts.controller';
+import { AlertsService } from './alerts.service';
+
+/** Alert rules, their evaluation on every metrics sample, and the incidents they raise. */
+@Module({
+  imports: [ServersModule],
+  controllers: [AlertsController],
+  providers: [AlertRulesService, AlertsService],
+  exports: [AlertsService],
+})
+export class AlertsModule {}
