@@ -26,7 +26,7 @@ export function LiveGauges({ sample, memoryTotal }: { sample: LiveMetricsData | 
   const diskPercent = s?.disk_percent ?? rootDisk?.percent;
   return (
     <div className="gauges" aria-label="Current values">
-      <Gauge label="CPU" color="--series-cpu" value={percent(s?.cpu_percent, 1)} fraction={s?.cpu_percent} sub={s?.load1 !== undefined ? `load ${decimal(s?.load1)} · ${decimal(s?.load5)} · ${decimal(s?.load15)}` : undefined} />
+      <Gauge label="CPU" color="--series-cpu" value={percent(s?.cpu_percent, 1)} fraction={s?.cpu_percent} sub={s?.load1 !== undefined ? `load ${[s.load1, s.load5, s.load15].filter((v) => v !== undefined).map((v) => decimal(v)).join(' · ')}` : undefined} />
       <Gauge
         label="Memory"
         color="--series-mem"

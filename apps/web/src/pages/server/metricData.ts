@@ -5,6 +5,7 @@ import type { MetricHistory } from '../../api/types';
 export const CHART_SERIES = [
   'cpu_percent',
   'memory_percent',
+  'disk_percent',
   'swap_percent',
   'load1',
   'net_rx_bytes_per_sec',
@@ -24,12 +25,29 @@ export function emptyColumns(): MetricColumns {
   return { timestamps: [], series: Object.fromEntries(CHART_SERIES.map((s) => [s, []])) as unknown as MetricColumns['series'] };
 }
 
+/**
+ * The history's points, with a null put into every stretch without samples (a server that
+ * was down), so the chart shows a gap instead of a line drawn across it.
+ */
 export function fromHistory(history: MetricHistory): MetricColumns {
-  return {
-    timestamps: history.timestamps,
-    series: Object.fromEntries(CHART_SERIES.map((s) => [s, history.series[s] ?? history.timestamps.map(() => null)])) as MetricColumns['series'],
-  };
+  const stepMs = history.stepSeconds * 1000;
+  const columns = emptyColumns();
+  history.timestamps.forEach((t, i) => {
+    const previous = history.timestamps[i - 1];
+    if (previous !== undefined && t - previous > 2 * stepMs) pushGap(columns, previous + stepMs);
+    columns.timestamps.push(t);
+    for (const s of CHART_SERIES) columns.series[s].push(history.series[s]?.[i] ?? null);
+  });
+  return columns;
 }
+
+function pushGap(columns: MetricColumns, at: number): void {
+  columns.timestamps.push(at);
+  for (const s of CHART_SERIES) columns.series[s].push(null);
+}
+
+/** Live samples further apart than this (and than thrice their usual spacing) leave a gap. */
+const MIN_GAP_MS = 15_000;
 
 /**
  * Appends live samples to a window of points, dropping those older than `windowMs` and any
@@ -41,7 +59,13 @@ export function appendSamples(columns: MetricColumns, samples: LiveMetricsData[]
   const series = Object.fromEntries(CHART_SERIES.map((s) => [s, [...columns.series[s]]])) as MetricColumns['series'];
   for (const sample of samples) {
     const t = new Date(sample.timestamp).getTime();
-    if (!Number.isFinite(t) || (timestamps.length > 0 && t <= timestamps[timestamps.length - 1]!)) continue;
+    const last = timestamps[timestamps.length - 1];
+    if (!Number.isFinite(t) || (last !== undefined && t <= last)) continue;
+    const spacing = last !== undefined && timestamps.length > 1 ? last - timestamps[timestamps.length - 2]! : 0;
+    if (last !== undefined && t - last > Math.max(MIN_GAP_MS, 3 * spacing)) {
+      timestamps.push(last + 1);
+      for (const s of CHART_SERIES) series[s].push(null);
+    }
     timestamps.push(t);
     for (const s of CHART_SERIES) series[s].push(typeof sample[s] === 'number' ? (sample[s] as number) : null);
   }

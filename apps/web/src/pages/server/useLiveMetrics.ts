@@ -43,6 +43,8 @@ export function useLiveMetrics(serverId: string): LiveMetrics {
         const waiting = pending.current ?? [];
         pending.current = null;
         setColumns((current) => appendSamples(history ? mergeHistory(fromHistory(history), current) : current, waiting, LIVE_WINDOW_MS));
+        // Until the socket brings a sample, the gauges show the newest recorded one.
+        if (history) setLatest((current) => current ?? lastRecorded(serverId, history));
       });
     return () => {
       cancelled = true;
@@ -85,5 +87,26 @@ function mergeHistory(history: MetricColumns, live: MetricColumns): MetricColumn
   return {
     timestamps: [...history.timestamps, ...live.timestamps.slice(start)],
     series: Object.fromEntries(CHART_SERIES.map((s) => [s, [...history.series[s], ...live.series[s].slice(start)]])) as MetricColumns['series'],
+  };
+}
+
+/** The newest point of the history as a (partial) sample, for the gauges. */
+function lastRecorded(serverId: string, history: MetricHistory): LiveMetricsData | null {
+  const i = history.timestamps.length - 1;
+  if (i < 0) return null;
+  const value = (name: string) => history.series[name]?.[i] ?? undefined;
+  return {
+    server_id: serverId,
+    source: 'agent',
+    timestamp: new Date(history.timestamps[i]!).toISOString(),
+    cpu_percent: value('cpu_percent') ?? NaN,
+    memory_percent: value('memory_percent') ?? NaN,
+    swap_percent: value('swap_percent'),
+    disk_percent: value('disk_percent'),
+    load1: value('load1'),
+    net_rx_bytes_per_sec: value('net_rx_bytes_per_sec'),
+    net_tx_bytes_per_sec: value('net_tx_bytes_per_sec'),
+    disk_usage: [],
+    network: [],
   };
 }
