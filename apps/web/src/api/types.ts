@@ -232,3 +232,26 @@ export interface IssuedNodeSecret {
   prefix: string;
   installCommand: string;
 }
+
+// ------------------------------------------------------------------ releases
+
+export interface ReleaseView {
+  id: string;
+  version: string;
+  os: string;
+  arch: string;
+  fileName: string;
+  sha256: string;
+  size: number;
+  url: string;
+  createdAt: string;
+}
+
+export interface ReleaseTargetView {
+  id: string;
+  version: string;
+  scope: 'all' | 'group' | 'servers';
+  group: string | null;
+  serverId: string | null;
+  createdAt: string;
+}

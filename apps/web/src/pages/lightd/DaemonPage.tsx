@@ -8,7 +8,7 @@ import { ago } from '../../format/time';
 import { ContainerTable } from './ContainerTable';
 
 /** One Lightd daemon: its state, remote token and containers. */
-export function DaemonPage({ id }: { id: string; isAdmin: boolean }) {
+export function DaemonPage({ id }: { id: string }) {
   const daemon = useApi<DaemonDetailView>(`/api/v1/lightd/daemons/${id}`, { refreshMs: 10_000 });
   const containers = useApi<Page<ContainerView>>(`/api/v1/lightd/daemons/${id}/containers?limit=200`, { refreshMs: 10_000 });
   const now = useNow(5000);
@@ -26,7 +26,7 @@ export function DaemonPage({ id }: { id: string; isAdmin: boolean }) {
           <StatusBadge status={d.status} />
         </h2>
       </header>
-      <dl className="facts card card-pad">
+      <dl className="kv card card-pad">
         <dt>API</dt>
         <dd>{d.apiUrl}</dd>
         <dt>API token</dt>
