@@ -6,6 +6,7 @@ import { LiveBadge } from '../../components/Status';
 type ConsoleMessage =
   | { type: 'attached'; can_drive: boolean }
   | { type: 'error'; message: string }
+  | { type: 'upstream'; state: string; message: string }
   | { event: 'console' | 'logs' | 'daemon_message' | 'event'; data: string }
   | { event: 'stats'; data: unknown };
 
@@ -36,6 +37,7 @@ export function ConsolePanel({ containerId }: { containerId: string }) {
   const live = useLiveSocket<ConsoleMessage, ConsoleCommand>(`/api/v1/ws/containers/${containerId}/console`, (m) => {
     if ('type' in m) {
       if (m.type === 'attached') setCanDrive(m.can_drive);
+      else if (m.type === 'upstream') add(m.state === 'connected' ? 'sys' : 'err', `[daemon ${m.state}]${m.message ? ` ${m.message}` : ''}`);
       else add('err', m.message);
       return;
     }
