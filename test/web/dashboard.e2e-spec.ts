@@ -85,6 +85,7 @@ describeWithBrowser('admin dashboard in a browser', () => {
     await page.getByRole('button', { name: /sign in/i }).click();
     await page.getByRole('link', { name: 'web-1' }).first().waitFor();
     await page.getByText('node-7').first().waitFor();
+    await page.getByText('22%').first().waitFor(); // the sparklines' latest CPU
     await shot('fleet');
   });
 
@@ -130,8 +131,9 @@ describeWithBrowser('admin dashboard in a browser', () => {
   it('renders the Lightd page and the dark theme on a phone', async () => {
     await page.goto(`${pharos.baseUrl}/lightd`);
     await page.getByRole('link', { name: 'mc-1' }).waitFor();
-    await page.emulateMedia({ colorScheme: 'dark' });
     await page.setViewportSize({ width: 390, height: 800 });
+    if ((await page.evaluate(() => document.documentElement.dataset.theme)) !== 'dark') await page.getByRole('button', { name: /dark/i }).click();
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
     await shot('lightd-phone-dark');
   });
 });

@@ -31,6 +31,22 @@ export interface TimeChartProps {
  * A time-series chart (uPlot): themed from the CSS variables, sized to its container, fed new
  * data without being rebuilt.
  */
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+/** Time-axis steps: whole seconds at least, so a few live samples do not read as milliseconds. */
+const TIME_STEPS = [SECOND, 5 * SECOND, 10 * SECOND, 15 * SECOND, 30 * SECOND, MINUTE, 5 * MINUTE, 10 * MINUTE, 15 * MINUTE, 30 * MINUTE, HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, DAY, 2 * DAY, 7 * DAY];
+
+/** Tick labels: seconds for a short span, hours and minutes for a day, dates beyond. */
+function timeTicks(ticks: number[], span: number): string[] {
+  return ticks.map((t) => {
+    const d = new Date(t);
+    if (span > 2 * DAY) return d.toLocaleDateString([], { month: 'short', day: 'numeric' });
+    return d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: span < 10 * MINUTE ? '2-digit' : undefined, hour12: false });
+  });
+}
+
 export function TimeChart({ data, series, height = 180, yRange, axisFormat, axisSteps, emptyLabel = 'No data in this range', ariaLabel }: TimeChartProps) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
@@ -57,7 +73,7 @@ export function TimeChart({ data, series, height = 180, yRange, axisFormat, axis
         y: { range: yRange ? () => yRange : (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] },
       },
       axes: [
-        axis,
+        { ...axis, space: 70, incrs: TIME_STEPS, values: (u, ticks) => timeTicks(ticks, (u.scales.x?.max ?? 0) - (u.scales.x?.min ?? 0)) },
         { ...axis, size: 64, incrs: axisSteps, values: (_u, ticks) => ticks.map((t) => (axisFormat ?? series[0]!.format)(t)) },
       ],
       series: [

@@ -37,7 +37,7 @@ export function ConsolePanel({ containerId }: { containerId: string }) {
   const live = useLiveSocket<ConsoleMessage, ConsoleCommand>(`/api/v1/ws/containers/${containerId}/console`, (m) => {
     if ('type' in m) {
       if (m.type === 'attached') setCanDrive(m.can_drive);
-      else if (m.type === 'upstream') add(m.state === 'connected' ? 'sys' : 'err', `[daemon ${m.state}]${m.message ? ` ${m.message}` : ''}`);
+      else if (m.type === 'upstream') add(m.state === 'connected' || m.state === 'connecting' ? 'sys' : 'err', `[daemon ${m.state}]${m.message ? ` ${m.message}` : ''}`);
       else add('err', m.message);
       return;
     }
