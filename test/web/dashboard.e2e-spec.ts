@@ -132,8 +132,8 @@ describeWithBrowser('admin dashboard in a browser', () => {
     await page.goto(`${pharos.baseUrl}/lightd`);
     await page.getByRole('link', { name: 'mc-1' }).waitFor();
     await page.setViewportSize({ width: 390, height: 800 });
-    if ((await page.evaluate(() => document.documentElement.dataset.theme)) !== 'dark') await page.getByRole('button', { name: /dark/i }).click();
-    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    if ((await page.evaluate('document.documentElement.dataset.theme')) !== 'dark') await page.getByRole('button', { name: /dark/i }).click();
+    expect(await page.evaluate('document.documentElement.dataset.theme')).toBe('dark');
     await shot('lightd-phone-dark');
   });
 });
