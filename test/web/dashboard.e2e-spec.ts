@@ -128,6 +128,14 @@ describeWithBrowser('admin dashboard in a browser', () => {
     await shot('credentials');
   });
 
+  it('issues another API key on the server page, shown once', async () => {
+    await page.goto(`${pharos.baseUrl}/servers/${serverId}?tab=access`);
+    await page.getByRole('button', { name: 'Issue a new key' }).click();
+    expect(await page.getByLabel('Agent API key', { exact: true }).textContent()).toMatch(/^pak_/);
+    await page.getByRole('button', { name: 'I have copied it' }).click();
+    expect(await page.getByRole('button', { name: 'Revoke' }).count()).toBe(2);
+  });
+
   it('renders the Lightd page and the dark theme on a phone', async () => {
     await page.goto(`${pharos.baseUrl}/lightd`);
     await page.getByRole('link', { name: 'mc-1' }).waitFor();

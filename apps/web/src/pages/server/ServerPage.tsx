@@ -9,6 +9,7 @@ import { ErrorState, Loading } from '../../components/States';
 import { LiveBadge, StatusBadge } from '../../components/Status';
 import { ago } from '../../format/time';
 import { SOURCE_WORDS } from '../fleet/ServerRow';
+import { AccessPanel } from './AccessPanel';
 import { CommandPanel, DockerPanel } from './CommandPanel';
 import { DiskUsage, LiveGauges } from './LiveGauges';
 import { MetricsPanel } from './MetricsPanel';
@@ -16,7 +17,7 @@ import { NodeFacts, useNodeDetail } from './NodeFacts';
 import { ServerEditDialog } from './ServerEditDialog';
 import { useLiveMetrics } from './useLiveMetrics';
 
-type Tab = 'overview' | 'logs' | 'commands' | 'docker';
+type Tab = 'overview' | 'logs' | 'commands' | 'docker' | 'access';
 
 /** One server: live numbers and charts, history, facts, its log, and what can be run on it. */
 export function ServerPage({ id, isAdmin }: { id: string; isAdmin: boolean }) {
@@ -85,6 +86,7 @@ export function ServerPage({ id, isAdmin }: { id: string; isAdmin: boolean }) {
           { value: 'logs', label: 'Logs' },
           { value: 'commands', label: 'Commands', hidden: !isAgent },
           { value: 'docker', label: 'Docker', hidden: !isAgent },
+          { value: 'access', label: isAgent ? 'API keys' : 'Secret', hidden: !isAdmin },
         ]}
       />
 
@@ -101,6 +103,7 @@ export function ServerPage({ id, isAdmin }: { id: string; isAdmin: boolean }) {
       {tab === 'logs' && <LogStream subjectId={id} onEntry={onEntry} />}
       {tab === 'commands' && isAgent && <CommandPanel server={s} isAdmin={isAdmin} version={commandEvents} />}
       {tab === 'docker' && isAgent && <DockerPanel server={s} isAdmin={isAdmin} version={commandEvents} />}
+      {tab === 'access' && isAdmin && <AccessPanel server={s} node={node.data} now={now} />}
 
       {editing && (
         <ServerEditDialog
