@@ -136,6 +136,18 @@ describeWithBrowser('admin dashboard in a browser', () => {
     expect(await page.getByRole('button', { name: 'Revoke' }).count()).toBe(2);
   });
 
+  it('uploads a node release, offers it to every node and shows its rollout', async () => {
+    await page.goto(`${pharos.baseUrl}/releases`);
+    const upload = page.getByRole('form', { name: 'Upload a release' });
+    await upload.getByLabel('Version').fill('0.9.0');
+    await upload.getByLabel('Binary').setInputFiles({ name: 'ithiltir-node', mimeType: 'application/octet-stream', buffer: Buffer.from('#!/bin/sh\necho node\n') });
+    await upload.getByRole('button', { name: 'Upload' }).click();
+    await page.getByRole('cell', { name: 'linux/amd64' }).waitFor();
+    await page.getByRole('button', { name: 'Offer to nodes' }).click();
+    await page.getByRole('region', { name: 'Rollout of 0.9.0' }).waitFor();
+    await shot('releases');
+  });
+
   it('renders the Lightd page and the dark theme on a phone', async () => {
     await page.goto(`${pharos.baseUrl}/lightd`);
     await page.getByRole('link', { name: 'mc-1' }).waitFor();

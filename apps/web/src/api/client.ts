@@ -86,10 +86,10 @@ export class ApiClient {
     return this.authed<T>('DELETE', path);
   }
 
-  /** Sends a raw body (e.g. a release binary) with the access token. */
+  /** POSTs a raw body (e.g. a release binary) with the access token. */
   async upload<T>(path: string, body: Blob, contentType = 'application/octet-stream'): Promise<T> {
     const token = await this.token();
-    return this.parse<T>(await fetch(path, { method: 'PUT', body, headers: { authorization: `Bearer ${token}`, 'content-type': contentType } }));
+    return this.parse<T>(await fetch(path, { method: 'POST', body, headers: { authorization: `Bearer ${token}`, 'content-type': contentType } }));
   }
 
   private async authed<T>(method: string, path: string, body?: unknown): Promise<T> {

@@ -255,3 +255,12 @@ export interface ReleaseTargetView {
   serverId: string | null;
   createdAt: string;
 }
+
+export type NodeRolloutState = 'updated' | 'offered' | 'pending' | 'ineligible';
+
+export interface RolloutProgress {
+  version: string;
+  builds: { releaseId: string; os: string; arch: string }[];
+  counts: Record<NodeRolloutState, number> & { targeted: number };
+  nodes: { serverId: string; name: string; group: string | null; status: ServerStatus; version: string | null; state: NodeRolloutState; reason?: string }[];
+}

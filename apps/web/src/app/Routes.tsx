@@ -21,7 +21,7 @@ export function Routes({ path, user }: { path: string; user: SessionUser }) {
   if ((params = matchRoute('/lightd/daemons/:id', path))) return <DaemonPage key={params.id} id={params.id!} />;
   if ((params = matchRoute('/lightd/containers/:id', path))) return <ContainerPage key={params.id} id={params.id!} />;
   if (path === '/credentials') return <CredentialsPage isAdmin={isAdmin} />;
-  if (path === '/releases') return <ReleasesPage />;
+  if (path === '/releases') return <ReleasesPage isAdmin={isAdmin} />;
   if (path === '/users' && isAdmin) return <UsersPage currentUser={user} />;
   if (path === '/audit' && isAdmin) return <AuditPage />;
   return <Empty title="Not found">There is no page at {path}.</Empty>;
