@@ -66,7 +66,7 @@ export function ReleasesPage({ isAdmin }: { isAdmin: boolean }) {
           <Empty title="No targets">No version is offered to nodes yet.</Empty>
         ) : (
           <>
-            <ul className="card card-pad stack">
+            <ul className="card card-pad stack plain-list">
               {targets.data.items.map((t) => (
                 <li key={t.id}>
                   <strong>{t.version}</strong> → {t.scope === 'all' ? 'every node' : t.scope === 'group' ? `group ${t.group}` : `server ${t.serverId}`}
