@@ -213,6 +213,9 @@ describe('the agent WebSocket', () => {
     const second = await FakeAgent.connect(pharos.wsUrl, apiKey);
     expect(await first.next()).toEqual({ type: 'error', message: 'Replaced by a newer connection for this server' });
     expect((await first.closed).code).toBe(AgentCloseCode.Replaced);
+    // Under load the second connect's event may land late: wait for it, then make sure no
+    // offline event follows.
+    await eventually(async () => expect(await events(serverId)).toEqual(['agent.connected', 'agent.connected']));
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(await status(serverId)).toBe('online');
     expect(await events(serverId)).toEqual(['agent.connected', 'agent.connected']);
