@@ -3,6 +3,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { DatabaseModule } from '@pharos/database';
 import { AgentsModule } from './agents/agents.module';
 import { AlertsModule } from './alerts/alerts.module';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CommandsModule } from './commands/commands.module';
 import { ConfigModule } from './config/config.module';
@@ -47,6 +48,7 @@ export class AppModule {
         LiveModule,
         ReleasesModule,
         NodesModule,
+        AuditModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: HttpErrorFilter },

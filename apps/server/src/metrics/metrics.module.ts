@@ -3,12 +3,14 @@ import { ServersModule } from '../servers/servers.module';
 import { MetricRetentionService } from './metric-retention.service';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
+import { SparklinesController } from './sparklines.controller';
+import { SparklinesService } from './sparklines.service';
 
 /** Every server's metric history and its live fan-out, whichever source reports. */
 @Module({
   imports: [ServersModule],
-  controllers: [MetricsController],
-  providers: [MetricsService, MetricRetentionService],
+  controllers: [MetricsController, SparklinesController],
+  providers: [MetricsService, SparklinesService, MetricRetentionService],
   exports: [MetricsService, MetricRetentionService],
 })
 export class MetricsModule {}

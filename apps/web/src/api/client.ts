@@ -28,7 +28,9 @@ export class ApiError extends Error {
 const REFRESH_KEY = 'pharos.refreshToken';
 const USER_KEY = 'pharos.user';
 
-type Listener = (user: SessionUser | null) => void;
+/** Why the session changed: signed in, signed out here, or ended by Pharos (refresh refused). */
+export type SessionChange = 'signed-in' | 'signed-out' | 'expired';
+type Listener = (user: SessionUser | null, change: SessionChange) => void;
 
 export class ApiClient {
   private accessToken: string | null = null;
@@ -54,13 +56,16 @@ export class ApiClient {
 
   async logout(): Promise<void> {
     const refreshToken = localStorage.getItem(REFRESH_KEY);
-    this.clear();
+    this.clear('signed-out');
     if (refreshToken) await this.send('POST', '/api/v1/auth/logout', { refreshToken }, false).catch(() => undefined);
   }
 
-  /** A valid access token (refreshing it first when needed), for WebSocket auth messages. */
-  async token(): Promise<string> {
-    if (this.accessToken && Date.now() < this.accessExpiresAt - 15_000) return this.accessToken;
+  /**
+   * A valid access token (refreshing it first when needed, or always with `fresh`, e.g. when a
+   * socket was closed for an expired token), for WebSocket auth messages.
+   */
+  async token(fresh = false): Promise<string> {
+    if (!fresh && this.accessToken && Date.now() < this.accessExpiresAt - 15_000) return this.accessToken;
     if (!(await this.refresh())) throw new ApiError(401, 'Your session has ended. Please sign in again.');
     return this.accessToken!;
   }
@@ -81,10 +86,10 @@ export class ApiClient {
     return this.authed<T>('DELETE', path);
   }
 
-  /** Sends a raw body (e.g. a release binary) with the access token. */
+  /** POSTs a raw body (e.g. a release binary) with the access token. */
   async upload<T>(path: string, body: Blob, contentType = 'application/octet-stream'): Promise<T> {
     const token = await this.token();
-    return this.parse<T>(await fetch(path, { method: 'PUT', body, headers: { authorization: `Bearer ${token}`, 'content-type': contentType } }));
+    return this.parse<T>(await fetch(path, { method: 'POST', body, headers: { authorization: `Bearer ${token}`, 'content-type': contentType } }));
   }
 
   private async authed<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -98,17 +103,26 @@ export class ApiClient {
     }
   }
 
+  /**
+   * Trades the refresh token for a new pair. False when Pharos refused it (the session is
+   * over); a network failure is thrown instead, so a restarting Pharos does not sign anyone out.
+   */
   private refresh(): Promise<boolean> {
     this.refreshing ??= (async () => {
-      const refreshToken = localStorage.getItem(REFRESH_KEY);
-      if (!refreshToken) return false;
-      try {
-        this.keep(await this.send<TokenPair>('POST', '/api/v1/auth/refresh', { refreshToken }, false));
-        return true;
-      } catch {
-        this.clear();
-        return false;
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const refreshToken = localStorage.getItem(REFRESH_KEY);
+        if (!refreshToken) break;
+        try {
+          this.keep(await this.send<TokenPair>('POST', '/api/v1/auth/refresh', { refreshToken }, false));
+          return true;
+        } catch (error) {
+          if (!(error instanceof ApiError) || error.status >= 500 || error.status === 429) throw error;
+          // Another tab may have rotated the token meanwhile: then try once more with its one.
+          if (localStorage.getItem(REFRESH_KEY) === refreshToken) break;
+        }
       }
+      this.clear('expired');
+      return false;
     })().finally(() => (this.refreshing = null));
     return this.refreshing;
   }
@@ -137,15 +151,16 @@ export class ApiClient {
     localStorage.setItem(REFRESH_KEY, pair.refreshToken);
     const changed = JSON.stringify(pair.user) !== localStorage.getItem(USER_KEY);
     localStorage.setItem(USER_KEY, JSON.stringify(pair.user));
-    if (changed) this.listeners.forEach((l) => l(pair.user));
+    if (changed) this.listeners.forEach((l) => l(pair.user, 'signed-in'));
   }
 
-  private clear(): void {
+  private clear(change: SessionChange): void {
+    const hadSession = localStorage.getItem(USER_KEY) !== null || this.accessToken !== null;
     this.accessToken = null;
     this.accessExpiresAt = 0;
     localStorage.removeItem(REFRESH_KEY);
     localStorage.removeItem(USER_KEY);
-    this.listeners.forEach((l) => l(null));
+    if (hadSession) this.listeners.forEach((l) => l(null, change));
   }
 }
 

@@ -30,6 +30,28 @@ export function matchRoute(pattern: string, path: string): Record<string, string
   return params;
 }
 
+/**
+ * A page's state kept in the query string (filters, a chosen tab), so a reload or a shared
+ * link shows the same view. Changing it replaces the history entry rather than adding one.
+ */
+export function useQueryParam(name: string, fallback = ''): [string, (value: string) => void] {
+  const [value, setValue] = useState(() => new URLSearchParams(location.search).get(name) ?? fallback);
+  useEffect(() => {
+    const onChange = () => setValue(new URLSearchParams(location.search).get(name) ?? fallback);
+    window.addEventListener('popstate', onChange);
+    return () => window.removeEventListener('popstate', onChange);
+  }, [name, fallback]);
+  const update = (next: string) => {
+    const params = new URLSearchParams(location.search);
+    if (next === fallback) params.delete(name);
+    else params.set(name, next);
+    const query = params.toString();
+    history.replaceState(null, '', `${location.pathname}${query ? `?${query}` : ''}`);
+    setValue(next);
+  };
+  return [value, update];
+}
+
 export function Link({ href, onClick, ...rest }: AnchorHTMLAttributes<HTMLAnchorElement> & { href: string }) {
   const handle = (event: MouseEvent<HTMLAnchorElement>) => {
     onClick?.(event);

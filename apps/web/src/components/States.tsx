@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { ApiError } from '../api/client';
 
 export function Loading({ label = 'Loading…' }: { label?: string }) {
   return (
@@ -8,10 +9,21 @@ export function Loading({ label = 'Loading…' }: { label?: string }) {
   );
 }
 
+/** What went wrong, in words an admin can act on. */
+export function errorText(error: unknown): string {
+  if (error instanceof ApiError) {
+    if (error.status === 403) return 'Your account may not do this (it needs the admin role).';
+    if (error.status === 404) return 'It does not exist (any more).';
+    return error.message;
+  }
+  if (error instanceof TypeError) return 'Pharos cannot be reached. Check that it is running.';
+  return error instanceof Error ? error.message : String(error);
+}
+
 export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   return (
     <div className="state error" role="alert">
-      {error instanceof Error ? error.message : String(error)}
+      <span>{errorText(error)}</span>
       {onRetry && (
         <button type="button" onClick={onRetry}>
           Retry
@@ -27,5 +39,15 @@ export function Empty({ title, children }: { title: string; children?: ReactNode
       <strong>{title}</strong>
       {children && <div className="muted">{children}</div>}
     </div>
+  );
+}
+
+/** An error under a form or an action, kept short. */
+export function InlineError({ error }: { error: unknown }) {
+  if (!error) return null;
+  return (
+    <p className="inline-error" role="alert">
+      {errorText(error)}
+    </p>
   );
 }

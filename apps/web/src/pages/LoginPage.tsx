@@ -1,5 +1,7 @@
 import { type FormEvent, useState } from 'react';
-import { api, ApiError } from '../api/client';
+import { api } from '../api/client';
+import { BrandMark } from '../components/BrandMark';
+import { errorText } from '../components/States';
 
 export function LoginPage({ notice }: { notice?: string }) {
   const [username, setUsername] = useState('admin');
@@ -14,7 +16,7 @@ export function LoginPage({ notice }: { notice?: string }) {
     try {
       await api.login(username, password);
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : 'Pharos cannot be reached.');
+      setError(errorText(e));
     } finally {
       setBusy(false);
     }
@@ -24,10 +26,15 @@ export function LoginPage({ notice }: { notice?: string }) {
     <main className="login">
       <form className="card login-card" onSubmit={submit} aria-label="Sign in">
         <h1 className="brand">
-          <span className="brand-mark" aria-hidden>◆</span> Pharos
+          <BrandMark size={22} />
+          Pharos
         </h1>
-        <p className="muted">Sign in to your fleet</p>
-        {notice && !error && <p className="notice">{notice}</p>}
+        <p className="muted">Sign in to run your fleet.</p>
+        {notice && !error && (
+          <p className="notice" role="status">
+            {notice}
+          </p>
+        )}
         <label>
           Username
           <input name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required />
@@ -37,7 +44,7 @@ export function LoginPage({ notice }: { notice?: string }) {
           <input name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required autoFocus />
         </label>
         {error && (
-          <p className="error" role="alert">
+          <p className="inline-error" role="alert">
             {error}
           </p>
         )}

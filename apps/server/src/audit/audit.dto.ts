@@ -1,0 +1,28 @@
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+
+export class AuditPageQuery {
+  /** The `nextBefore` of the previous page: entries older than this one. */
+  @IsOptional()
+  @Matches(/^[1-9]\d{0,18}$/, { message: 'before must be an audit entry id from a previous page' })
+  before?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+
+  /** An action (`server.create`) or a prefix ending in a dot (`lightd.`). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  action?: string;
+
+  /** The actor's username, exactly. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  actor?: string;
+}

@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '@pharos/database';
+import { METRIC_SERIES, type MetricSeriesName } from './metric-series';
+
+/** The series a fleet row draws, and their latest values. */
+export const SPARKLINE_SERIES = ['cpu_percent', 'memory_percent', 'disk_percent', 'net_rx_bytes_per_sec', 'net_tx_bytes_per_sec'] as const satisfies MetricSeriesName[];
+export type SparklineSeriesName = (typeof SPARKLINE_SERIES)[number];
+
+export const SPARKLINE_POINTS = 30;
+
+export interface ServerSparklines {
+  series: Record<SparklineSeriesName, (number | null)[]>;
+  /** The newest sample in the window, or null when the server sent none. */
+  latest: ({ at: string } & Record<SparklineSeriesName, number | null>) | null;
+}
+
+export interface FleetSparklines {
+  stepSeconds: number;
+  /** One timestamp (ms, bucket start) per point, shared by every server. */
+  timestamps: number[];
+  servers: Record<string, ServerSparklines>;
+}
+
+const COLUMNS = SPARKLINE_SERIES.map((name) => `"${METRIC_SERIES[name]}" AS "${name}"`).join(', ');
+const AVERAGES = SPARKLINE_SERIES.map((name) => `avg("${METRIC_SERIES[name]}") AS "${name}"`).join(', ');
+
+/**
+ * Small recent histories of many servers at once, for a fleet list: one query for the
+ * buckets and one for the latest samples, over the raw samples of the last minutes.
+ */
+@Injectable()
+export class SparklinesService {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async forServers(serverIds: string[], minutes: number, now = new Date()): Promise<FleetSparklines> {
+    const stepSeconds = (minutes * 60) / SPARKLINE_POINTS;
+    const stepMs = stepSeconds * 1000;
+    // Buckets aligned to the step, the last one holding "now", so successive polls line up.
+    const lastStart = Math.floor(now.getTime() / stepMs) * stepMs;
+    const from = new Date(lastStart - (SPARKLINE_POINTS - 1) * stepMs);
+    const to = new Date(lastStart + stepMs);
+    const timestamps = Array.from({ length: SPARKLINE_POINTS }, (_, i) => from.getTime() + i * stepMs);
+
+    const [buckets, latest] = await Promise.all([
+      this.prisma.$queryRawUnsafe<Record<string, unknown>[]>(
+        `SELECT "serverId"::text AS id, date_bin(make_interval(secs => $4), "at", $2::timestamptz) AS t, ${AVERAGES}
+           FROM "MetricSample"
+          WHERE "serverId" = ANY($1::uuid[]) AND "at" >= $2::timestamptz AND "at" < $3::timestamptz
+          GROUP BY 1, 2`,
+        serverIds,
+        from.toISOString(),
+        to.toISOString(),
+        stepSeconds,
+      ),
+      this.prisma.$queryRawUnsafe<Record<string, unknown>[]>(
+        `SELECT DISTINCT ON ("serverId") "serverId"::text AS id, "at", ${COLUMNS}
+           FROM "MetricSample"
+          WHERE "serverId" = ANY($1::uuid[]) AND "at" >= $2::timestamptz
+          ORDER BY "serverId", "at" DESC`,
+        serverIds,
+        from.toISOString(),
+      ),
+    ]);
+
+    const servers: Record<string, ServerSparklines> = {};
+    for (const id of serverIds) {
+      servers[id.toLowerCase()] = {
+        series: Object.fromEntries(SPARKLINE_SERIES.map((name) => [name, new Array<number | null>(SPARKLINE_POINTS).fill(null)])) as ServerSparklines['series'],
+        latest: null,
+      };
+    }
+    for (const row of buckets) {
+      const entry = servers[row.id as string];
+      const index = Math.round((new Date(row.t as string | Date).getTime() - from.getTime()) / stepMs);
+      if (!entry || index < 0 || index >= SPARKLINE_POINTS) continue;
+      for (const name of SPARKLINE_SERIES) entry.series[name][index] = finiteOrNull(row[name]);
+    }
+    for (const row of latest) {
+      const entry = servers[row.id as string];
+      if (!entry) continue;
+      entry.latest = {
+        at: new Date(row.at as string | Date).toISOString(),
+        ...(Object.fromEntries(SPARKLINE_SERIES.map((name) => [name, finiteOrNull(row[name])])) as Record<SparklineSeriesName, number | null>),
+      };
+    }
+    return { stepSeconds, timestamps, servers };
+  }
+}
+
+function finiteOrNull(value: unknown): number | null {
+  const n = typeof value === 'number' ? value : value === null || value === undefined ? NaN : Number(value);
+  return Number.isFinite(n) ? n : null;
+}

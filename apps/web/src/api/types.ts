@@ -1,0 +1,266 @@
+/**
+ * What the REST API answers, as JSON (dates are ISO strings). The live sockets' messages are
+ * the wire types of `@pharos/protocol`; these are the views the controllers return.
+ */
+export type ServerStatus = 'unknown' | 'online' | 'offline';
+export type ServerSource = 'agent' | 'ithiltir';
+
+export interface ServerView {
+  id: string;
+  name: string;
+  source: ServerSource;
+  group: string | null;
+  tags: string[];
+  status: ServerStatus;
+  statusChangedAt: string | null;
+  lastSeenAt: string | null;
+  hostname: string | null;
+  agentVersion: string | null;
+  commandsEnabled: boolean;
+  createdAt: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+export interface ServerFacets {
+  groups: string[];
+  tags: string[];
+}
+
+export interface MetricHistory {
+  resolution: 'raw' | '1m' | '1h';
+  stepSeconds: number;
+  from: string;
+  to: string;
+  timestamps: number[];
+  series: Record<string, (number | null)[]>;
+}
+
+export const SPARKLINE_SERIES = ['cpu_percent', 'memory_percent', 'disk_percent', 'net_rx_bytes_per_sec', 'net_tx_bytes_per_sec'] as const;
+export type SparklineSeriesName = (typeof SPARKLINE_SERIES)[number];
+
+export interface ServerSparklines {
+  series: Record<SparklineSeriesName, (number | null)[]>;
+  latest: ({ at: string } & Record<SparklineSeriesName, number | null>) | null;
+}
+
+export interface FleetSparklines {
+  stepSeconds: number;
+  timestamps: number[];
+  servers: Record<string, ServerSparklines>;
+}
+
+/** One entry of a subject's event log (the REST page and the logs socket send the same). */
+export interface EventEntry {
+  id?: string;
+  level: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  message: string;
+  timestamp: string;
+  kind?: string;
+  data?: unknown;
+}
+
+// ------------------------------------------------------------------ commands (agents)
+
+export type CommandState = 'pending' | 'sent' | 'completed' | 'failed' | 'timed_out';
+
+export interface CommandView {
+  id: string;
+  serverId: string;
+  kind: 'shell' | 'docker';
+  command: string | null;
+  action: string | null;
+  containerId: string | null;
+  state: CommandState;
+  requestedById: string | null;
+  requestedAt: string;
+  expiresAt: string;
+  sentAt: string | null;
+  completedAt: string | null;
+  output: string | null;
+  exitCode: number | null;
+  durationMs: number | null;
+  success: boolean | null;
+  message: string | null;
+}
+
+export const DOCKER_ACTIONS = ['start', 'stop', 'restart', 'kill', 'pause', 'unpause', 'remove'] as const;
+export type DockerAction = (typeof DOCKER_ACTIONS)[number];
+
+export interface AgentKeyView {
+  id: string;
+  serverId: string;
+  prefix: string;
+  createdAt: string;
+  createdById: string | null;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+// ------------------------------------------------------------------ Lightd
+
+export type DaemonStatus = 'unknown' | 'online' | 'offline';
+export type ContainerStatus = 'installing' | 'ready' | 'failed';
+
+export interface ContainerCounts {
+  total: number;
+  installing: number;
+  ready: number;
+  failed: number;
+  unknown: number;
+}
+
+export interface DaemonView {
+  id: string;
+  name: string;
+  apiUrl: string;
+  hasApiToken: boolean;
+  remoteToken: { prefix: string; issuedAt: string | null } | null;
+  status: DaemonStatus;
+  statusChangedAt: string | null;
+  lastSeenAt: string | null;
+  lastHealthAt: string | null;
+  lastUpdateAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  containers: ContainerCounts;
+}
+
+export interface DaemonDetailView extends DaemonView {
+  remoteConfig: unknown;
+  remoteConfigAt: string | null;
+}
+
+export interface IssuedRemoteToken {
+  daemon: DaemonView;
+  remoteToken: string;
+  lightdConfig: { remote: { enabled: boolean; url: string; token: string } };
+}
+
+export interface ContainerView {
+  id: string;
+  internalId: string;
+  daemon: { id: string; name: string; status: DaemonStatus };
+  status: ContainerStatus | null;
+  statusChangedAt: string | null;
+  lastError: string | null;
+  lastErrorData: string | null;
+  lastErrorAt: string | null;
+  firstSeenAt: string;
+  lastSeenAt: string;
+}
+
+export interface ContainerUpdateView {
+  id: string;
+  receivedAt: string;
+  event: string;
+  status: ContainerStatus | null;
+  error: string | null;
+  data: string | null;
+  body: unknown;
+}
+
+export interface ContainerHistoryPage {
+  items: ContainerUpdateView[];
+  nextBefore: string | null;
+}
+
+// ------------------------------------------------------------------ users and audit
+
+export interface UserView {
+  id: string;
+  username: string;
+  role: 'admin' | 'viewer';
+  createdAt: string;
+  disabled: boolean;
+}
+
+export interface AuditEntryView {
+  id: string;
+  at: string;
+  actor: { id: string | null; username: string | null };
+  action: string;
+  target: { type: string; id: string | null } | null;
+  data: unknown;
+  ip: string | null;
+}
+
+export interface AuditPage {
+  items: AuditEntryView[];
+  nextBefore: string | null;
+}
+
+// ------------------------------------------------------------------ Ithiltir nodes
+
+export interface NodeFactsView {
+  nodeVersion: string;
+  reportIntervalSeconds: number;
+  os: string;
+  platform: string;
+  platformVersion: string;
+  kernelVersion: string;
+  arch: string;
+  hostname: string;
+  cpuModel: string;
+  coresLogical: number;
+  memoryTotal: number;
+  swapTotal: number;
+  reportedAt: string;
+}
+
+export interface NodeView extends ServerView {
+  online: boolean;
+  facts: NodeFactsView | null;
+  latestReportedAt: string | null;
+}
+
+export interface NodeDetail {
+  node: NodeView;
+  static: { reportedAt: string; receivedAt: string; payload: unknown } | null;
+  snapshot: { reportedAt: string; receivedAt: string; payload: unknown } | null;
+  secret: { prefix: string; createdAt: string; lastUsedAt: string | null } | null;
+}
+
+/** A secret shown once, with the command that installs it on the node. */
+export interface IssuedNodeSecret {
+  secret: string;
+  prefix: string;
+  installCommand: string;
+}
+
+// ------------------------------------------------------------------ releases
+
+export interface ReleaseView {
+  id: string;
+  version: string;
+  os: string;
+  arch: string;
+  fileName: string;
+  sha256: string;
+  size: number;
+  url: string;
+  createdAt: string;
+}
+
+export interface ReleaseTargetView {
+  id: string;
+  version: string;
+  scope: 'all' | 'group' | 'servers';
+  group: string | null;
+  serverId: string | null;
+  createdAt: string;
+}
+
+export type NodeRolloutState = 'updated' | 'offered' | 'pending' | 'ineligible';
+
+export interface RolloutProgress {
+  version: string;
+  builds: { releaseId: string; os: string; arch: string }[];
+  counts: Record<NodeRolloutState, number> & { targeted: number };
+  nodes: { serverId: string; name: string; group: string | null; status: ServerStatus; version: string | null; state: NodeRolloutState; reason?: string }[];
+}

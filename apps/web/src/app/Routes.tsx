@@ -1,0 +1,28 @@
+import type { SessionUser } from '../api/client';
+import { Empty } from '../components/States';
+import { AuditPage } from '../pages/audit/AuditPage';
+import { CredentialsPage } from '../pages/credentials/CredentialsPage';
+import { FleetPage } from '../pages/fleet/FleetPage';
+import { ContainerPage } from '../pages/lightd/ContainerPage';
+import { DaemonPage } from '../pages/lightd/DaemonPage';
+import { LightdPage } from '../pages/lightd/LightdPage';
+import { ReleasesPage } from '../pages/releases/ReleasesPage';
+import { ServerPage } from '../pages/server/ServerPage';
+import { UsersPage } from '../pages/users/UsersPage';
+import { matchRoute } from './router';
+
+/** The page for a path. Pages with an id are keyed by it, so moving between two starts fresh. */
+export function Routes({ path, user }: { path: string; user: SessionUser }) {
+  const isAdmin = user.role === 'admin';
+  let params: Record<string, string> | null;
+  if (path === '/' || path === '/servers') return <FleetPage />;
+  if ((params = matchRoute('/servers/:id', path))) return <ServerPage key={params.id} id={params.id!} isAdmin={isAdmin} />;
+  if (path === '/lightd') return <LightdPage />;
+  if ((params = matchRoute('/lightd/daemons/:id', path))) return <DaemonPage key={params.id} id={params.id!} />;
+  if ((params = matchRoute('/lightd/containers/:id', path))) return <ContainerPage key={params.id} id={params.id!} />;
+  if (path === '/credentials') return <CredentialsPage isAdmin={isAdmin} />;
+  if (path === '/releases') return <ReleasesPage isAdmin={isAdmin} />;
+  if (path === '/users' && isAdmin) return <UsersPage currentUser={user} />;
+  if (path === '/audit' && isAdmin) return <AuditPage />;
+  return <Empty title="Not found">There is no page at {path}.</Empty>;
+}

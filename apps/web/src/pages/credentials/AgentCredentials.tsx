@@ -1,0 +1,37 @@
+import { useState } from 'react';
+import { api } from '../../api/client';
+import type { AgentKeyView, ServerView } from '../../api/types';
+import { useAction } from '../../app/useApi';
+import { CopyField, SecretOnce } from '../../components/CopyField';
+import { NameForm } from './NameForm';
+
+interface IssuedAgent {
+  server: ServerView;
+  apiKey: string;
+}
+
+/** The WebSocket agents connect to, on the address the dashboard was opened with. */
+function agentSocketUrl(): string {
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/v1/agents/ws`;
+}
+
+/** Creates an agent server and its API key, shown once with how to start the agent. */
+export function AgentCredentials() {
+  const [issued, setIssued] = useState<IssuedAgent | null>(null);
+  const create = useAction(async (name: string) => {
+    const server = await api.post<ServerView>('/api/v1/servers', { name });
+    const key = await api.post<AgentKeyView & { apiKey: string }>(`/api/v1/servers/${server.id}/agent-keys`);
+    setIssued({ server, apiKey: key.apiKey });
+  });
+  if (issued) {
+    const url = agentSocketUrl();
+    return (
+      <SecretOnce title={`API key of agent "${issued.server.name}"`} onDone={() => setIssued(null)}>
+        <CopyField label="Install command" value={`PHAROS_URL=${url} PHAROS_API_KEY=${issued.apiKey} pharos-agent`} multiline />
+        <CopyField label="Agent API key" value={issued.apiKey} />
+        <CopyField label="Agent WebSocket URL" value={url} />
+      </SecretOnce>
+    );
+  }
+  return <NameForm label="Server name" submit="Create agent and key" busy={create.busy} error={create.error} onSubmit={(name) => void create.run(name)} />;
+}

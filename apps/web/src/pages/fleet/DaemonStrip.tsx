@@ -1,0 +1,36 @@
+import type { DaemonView } from '../../api/types';
+import { Link } from '../../app/router';
+
+const SHOWN = 12;
+
+/** Every Lightd daemon as a chip: status, containers, failures; the Lightd page has the rest. */
+export function DaemonStrip({ daemons }: { daemons: DaemonView[] }) {
+  if (daemons.length === 0) return null;
+  const sorted = [...daemons].sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
+  return (
+    <div className="daemon-strip" aria-label="Lightd daemons">
+      {sorted.slice(0, SHOWN).map((d) => (
+        <Link key={d.id} href={`/lightd/daemons/${d.id}`} className={`chip chip-${d.status}`} title={d.apiUrl}>
+          <span className={`dot dot-${d.status}`} aria-label={d.status} />
+          <span className="chip-name">{d.name}</span>
+          <span className="muted small">
+            {d.containers.total} ct{d.containers.failed > 0 && <span className="bad"> · {d.containers.failed} failed</span>}
+          </span>
+        </Link>
+      ))}
+      {daemons.length > SHOWN && (
+        <Link href="/lightd" className="chip chip-more">
+          all {daemons.length} daemons →
+        </Link>
+      )}
+    </div>
+  );
+}
+
+/** Trouble first: offline daemons, then those with failed containers. */
+function rank(d: DaemonView): number {
+  if (d.status === 'offline') return 0;
+  if (d.containers.failed > 0) return 1;
+  if (d.status === 'unknown') return 2;
+  return 3;
+}

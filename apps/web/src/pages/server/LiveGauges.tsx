@@ -1,0 +1,70 @@
+import type { LiveMetricsData } from '@pharos/protocol';
+import { bytes, bytesPerSecond, decimal, duration, percent } from '../../format/units';
+
+function Gauge({ label, color, value, sub, fraction }: { label: string; color?: string; value: string; sub?: string; fraction?: number | null }) {
+  return (
+    <div className="card gauge">
+      <div className="gauge-label">
+        {color && <span className="swatch" style={{ background: `var(${color})` }} />}
+        {label}
+      </div>
+      <div className="gauge-value">{value}</div>
+      {sub && <div className="gauge-sub">{sub}</div>}
+      {fraction !== undefined && (
+        <div className="bar">
+          <span style={{ width: `${Math.min(100, Math.max(0, fraction ?? 0))}%`, background: `var(${(fraction ?? 0) >= 90 ? '--bad' : (color ?? '--accent')})` }} />
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** The latest sample as big numbers: what an admin reads first. */
+export function LiveGauges({ sample, memoryTotal }: { sample: LiveMetricsData | null; memoryTotal?: number | null }) {
+  const s = sample;
+  const rootDisk = s?.disk_usage.find((d) => d.mountpoint === '/') ?? s?.disk_usage[0];
+  const diskPercent = s?.disk_percent ?? rootDisk?.percent;
+  return (
+    <div className="gauges" aria-label="Current values">
+      <Gauge label="CPU" color="--series-cpu" value={percent(s?.cpu_percent, 1)} fraction={s?.cpu_percent} sub={s?.load1 !== undefined ? `load ${[s.load1, s.load5, s.load15].filter((v) => v !== undefined).map((v) => decimal(v)).join(' · ')}` : undefined} />
+      <Gauge
+        label="Memory"
+        color="--series-mem"
+        value={percent(s?.memory_percent, 1)}
+        fraction={s?.memory_percent}
+        sub={memoryTotal && s ? `${bytes((memoryTotal * s.memory_percent) / 100)} of ${bytes(memoryTotal)}` : s?.swap_percent !== undefined ? `swap ${percent(s?.swap_percent)}` : undefined}
+      />
+      <Gauge label="Disk" color="--series-disk" value={percent(diskPercent, 1)} fraction={diskPercent} sub={rootDisk?.total_bytes ? `${bytes(rootDisk.used_bytes)} of ${bytes(rootDisk.total_bytes)}` : undefined} />
+      <Gauge label="Network" color="--series-rx" value={`↓ ${bytesPerSecond(s?.net_rx_bytes_per_sec)}`} sub={`↑ ${bytesPerSecond(s?.net_tx_bytes_per_sec)}`} />
+      <Gauge label="Processes" value={s?.process_count !== undefined ? String(s.process_count) : '—'} sub={s?.tcp_count !== undefined ? `${s.tcp_count} TCP · ${s.udp_count ?? 0} UDP` : undefined} />
+      <Gauge label="Uptime" value={duration(s?.uptime_seconds)} sub={s?.max_temp_c !== undefined ? `hottest sensor ${decimal(s.max_temp_c, 0)} °C` : undefined} />
+    </div>
+  );
+}
+
+/** Each mounted disk and how full it is. */
+export function DiskUsage({ sample }: { sample: LiveMetricsData | null }) {
+  const disks = sample?.disk_usage ?? [];
+  if (disks.length === 0) return null;
+  return (
+    <section className="card card-pad" aria-label="Disks">
+      <h3 className="section-title">Disks</h3>
+      <div className="disks">
+        {disks.map((d) => (
+          <div key={d.mountpoint} className="disk-row">
+            <span className="truncate mono" title={d.device}>
+              {d.mountpoint}
+            </span>
+            <div className="bar">
+              <span style={{ width: `${Math.min(100, d.percent)}%`, background: `var(${d.percent >= 90 ? '--bad' : '--series-disk'})` }} />
+            </div>
+            <span className="muted num small">
+              {percent(d.percent)}
+              {d.total_bytes ? ` of ${bytes(d.total_bytes)}` : ''}
+            </span>
+          </div>
+        ))}
+      </div>
+    </section>
+  );
+}
