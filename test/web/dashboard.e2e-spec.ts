@@ -117,14 +117,14 @@ describeWithBrowser('admin dashboard in a browser', () => {
     await shot('console');
   });
 
-  it('creates an agent and shows its install command once', async () => {
+  it('creates an agent and shows its connection settings once', async () => {
     await page.goto(`${pharos.baseUrl}/credentials`);
     const form = page.getByRole('region', { name: 'New agent' });
     await form.getByLabel('Server name').fill('web-2');
     await form.getByRole('button', { name: 'Create agent and key' }).click();
-    const install = page.getByLabel('Install command', { exact: true });
+    const install = page.getByLabel('Agent connection', { exact: true });
     await install.waitFor();
-    expect(await install.textContent()).toMatch(/PHAROS_API_KEY=pak_\S+ pharos-agent/);
+    expect(await install.textContent()).toMatch(/"type":"auth","api_key":"pak_\S+"/);
     await shot('credentials');
   });
 

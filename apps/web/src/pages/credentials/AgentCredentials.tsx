@@ -15,7 +15,7 @@ function agentSocketUrl(): string {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/v1/agents/ws`;
 }
 
-/** Creates an agent server and its API key, shown once with how to start the agent. */
+/** Creates an agent server and its API key, shown once with how an agent connects. */
 export function AgentCredentials() {
   const [issued, setIssued] = useState<IssuedAgent | null>(null);
   const create = useAction(async (name: string) => {
@@ -27,7 +27,8 @@ export function AgentCredentials() {
     const url = agentSocketUrl();
     return (
       <SecretOnce title={`API key of agent "${issued.server.name}"`} onDone={() => setIssued(null)}>
-        <CopyField label="Install command" value={`PHAROS_URL=${url} PHAROS_API_KEY=${issued.apiKey} pharos-agent`} multiline />
+        {/* Agents are not ours: what they need is the socket URL and the seed's auth message. */}
+        <CopyField label="Agent connection" value={`connect ${url}\nsend {"type":"auth","api_key":"${issued.apiKey}"}`} multiline />
         <CopyField label="Agent API key" value={issued.apiKey} />
         <CopyField label="Agent WebSocket URL" value={url} />
       </SecretOnce>
