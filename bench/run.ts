@@ -6,10 +6,12 @@
 import { existsSync } from 'node:fs';
 import { coldStart } from './cold-start';
 import { historyQuery } from './history-query';
+import { lightdUpdates } from './lightd-updates';
 import { MAIN_JS } from './support/pharos-process';
 import { type BenchResult, report } from './support/report';
 
 const BENCHMARKS: Record<string, (quick: boolean) => Promise<BenchResult>> = {
+  'lightd-updates': lightdUpdates,
   'history-query': historyQuery,
   'cold-start': coldStart,
 };
