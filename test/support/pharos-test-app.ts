@@ -85,6 +85,8 @@ export interface StartOptions {
   database?: TestDatabase;
   /** Keep this data directory (e.g. across a restart); the caller removes it. */
   dataDir?: string;
+  /** Listen on this port instead of a random one (e.g. one PHAROS_PUBLIC_URL names). */
+  port?: number;
 }
 
 export async function startPharos(options: StartOptions = {}): Promise<RunningPharos> {
@@ -101,7 +103,7 @@ export async function startPharos(options: StartOptions = {}): Promise<RunningPh
   });
   const config = new PharosConfig({ ...loaded, database: db.target, migrateOnStart: loaded.migrateOnStart && !db.migrated });
   const app = await createPharosApp(config);
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  await app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
   const { port } = app.getHttpServer().address() as AddressInfo;
   return new RunningPharos(app, config, db, `http://127.0.0.1:${port}`, !options.database);
 }

@@ -14,6 +14,8 @@ import { HealthModule } from './health/health.module';
 import { LightdModule } from './lightd/lightd.module';
 import { LiveModule } from './live/live.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { NodesModule } from './nodes/nodes.module';
+import { ReleasesModule } from './releases/releases.module';
 import { ServersModule } from './servers/servers.module';
 import { FirstAdminModule, UsersModule } from './users/users.module';
 
@@ -43,6 +45,8 @@ export class AppModule {
         CommandsModule,
         AlertsModule,
         LiveModule,
+        ReleasesModule,
+        NodesModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: HttpErrorFilter },

@@ -2,3 +2,4 @@ export * from './validation';
 export * from './frontend-ws';
 export * from './lightd';
 export * from './agent-ws';
+export * from './ithiltir-node';

@@ -1,5 +1,5 @@
-import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { PageQuery } from '../http/page-query';
 import { ALERT_OPS, type AlertOp } from './alert-condition';
 
 const SEVERITIES = ['warning', 'critical'] as const;
@@ -91,7 +91,7 @@ export class UpdateAlertRuleDto {
   enabled?: boolean;
 }
 
-export class AlertListQuery {
+export class AlertListQuery extends PageQuery {
   @IsOptional()
   @IsIn(['firing', 'resolved'])
   state?: 'firing' | 'resolved';
@@ -99,17 +99,4 @@ export class AlertListQuery {
   @IsOptional()
   @IsUUID()
   serverId?: string;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset?: number;
 }

@@ -1,6 +1,6 @@
 import { DOCKER_ACTIONS, type DockerAction } from '@pharos/protocol';
-import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { PageQuery } from '../http/page-query';
 
 const MAX_EXPIRY_SECONDS = 30 * 86_400;
 
@@ -37,7 +37,7 @@ export class DockerCommandDto {
   expiresInSeconds?: number;
 }
 
-export class CommandListQuery {
+export class CommandListQuery extends PageQuery {
   @IsOptional()
   @IsIn(['shell', 'docker'])
   kind?: 'shell' | 'docker';
@@ -45,17 +45,4 @@ export class CommandListQuery {
   @IsOptional()
   @IsIn(['pending', 'sent', 'completed', 'failed', 'timed_out'])
   state?: 'pending' | 'sent' | 'completed' | 'failed' | 'timed_out';
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset?: number;
 }

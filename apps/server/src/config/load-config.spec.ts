@@ -16,6 +16,13 @@ describe('loadConfig', () => {
     expect(config.publicUrl).toBe('http://localhost:8080');
     expect(config.migrateOnStart).toBe(true);
     expect(config.logLevel).toBe('info');
+    expect(config).toMatchObject({
+      metricsRawRetentionDays: 7,
+      metricsMinuteRetentionDays: 90,
+      metricsHourRetentionDays: 730,
+      nodeOfflineMissedReports: 5,
+      nodeReleaseMaxBytes: 256 * 1024 * 1024,
+    });
   });
 
   it('uses PostgreSQL when DATABASE_URL is set', () => {
@@ -74,6 +81,9 @@ describe('loadConfig', () => {
     ['COMMAND_EXPIRY_SECONDS', '-5', 'COMMAND_EXPIRY_SECONDS must be a number of seconds from 1 to 2592000, got "-5"'],
     ['AGENT_WS_MESSAGES_PER_SECOND', 'lots', 'AGENT_WS_MESSAGES_PER_SECOND must be an integer from 1 to 100000, got "lots"'],
     ['AGENT_HEARTBEAT_TIMEOUT_SECONDS', '20', 'AGENT_HEARTBEAT_TIMEOUT_SECONDS must be longer than AGENT_HEARTBEAT_INTERVAL_SECONDS (30)'],
+    ['METRICS_RAW_RETENTION_DAYS', '0', 'METRICS_RAW_RETENTION_DAYS must be an integer from 1 to 3650, got "0"'],
+    ['NODE_OFFLINE_MISSED_REPORTS', 'x', 'NODE_OFFLINE_MISSED_REPORTS must be an integer from 1 to 1000, got "x"'],
+    ['NODE_RELEASE_MAX_BYTES', '4294967296', 'NODE_RELEASE_MAX_BYTES must be an integer from 1024 to 2147483647, got "4294967296"'],
   ])('names the variable when %s=%s is wrong', (name, value, message) => {
     expect(() => loadConfig({ PHAROS_DATA_DIR: dataDir, [name]: value })).toThrow(new ConfigError(name, message.slice(name.length + 1)));
   });

@@ -166,6 +166,12 @@ export function loadConfig(env: Env): PharosConfig {
       consolePingSeconds: read.integer('LIGHTD_CONSOLE_PING_SECONDS', 30, 1, 3600),
     },
     ...readAgentSettings(read),
+    metricsRawRetentionDays: read.integer('METRICS_RAW_RETENTION_DAYS', 7, 1, 3650),
+    metricsMinuteRetentionDays: read.integer('METRICS_MINUTE_RETENTION_DAYS', 90, 1, 3650),
+    metricsHourRetentionDays: read.integer('METRICS_HOUR_RETENTION_DAYS', 730, 1, 36500),
+    nodeOfflineMissedReports: read.integer('NODE_OFFLINE_MISSED_REPORTS', 5, 1, 1000),
+    // Stored sizes are 32-bit integers.
+    nodeReleaseMaxBytes: read.integer('NODE_RELEASE_MAX_BYTES', 256 * 1024 * 1024, 1024, 2 ** 31 - 1),
   });
 }
 

@@ -81,6 +81,16 @@ export class PharosConfig {
   readonly liveSendBufferBytes!: number;
   /** How often browsers' sockets are pinged; one that missed the previous ping is dropped (and stops counting against its user's cap). */
   readonly liveHeartbeatSeconds!: number;
+  /** Days of raw metric samples kept (whole days, dropped as partitions). */
+  readonly metricsRawRetentionDays!: number;
+  /** Days of per-minute rollups kept. */
+  readonly metricsMinuteRetentionDays!: number;
+  /** Days of per-hour rollups kept. */
+  readonly metricsHourRetentionDays!: number;
+  /** An Ithiltir node is offline after this many of its report intervals pass without a report. */
+  readonly nodeOfflineMissedReports!: number;
+  /** Largest node release binary an admin may upload, in bytes. */
+  readonly nodeReleaseMaxBytes!: number;
 
   constructor(values: PharosConfig) {
     Object.assign(this, values);

@@ -39,3 +39,23 @@ export const SERIES_WITH_MAX: Partial<Record<MetricSeriesName, string>> = {
 export function isMetricSeries(name: string): name is MetricSeriesName {
   return Object.hasOwn(METRIC_SERIES, name);
 }
+
+/**
+ * Series kept per entity (interface, filesystem, disk, sensor), by API name: the keys of a
+ * sample's `EntitySeries`, each a map of entity name → value.
+ */
+export const ENTITY_SERIES = {
+  iface_rx_bytes_per_sec: 'network interface',
+  iface_tx_bytes_per_sec: 'network interface',
+  fs_used_percent: 'filesystem',
+  disk_io_read_bytes_per_sec: 'disk',
+  disk_io_write_bytes_per_sec: 'disk',
+  temp_c: 'sensor',
+} as const;
+
+export type EntitySeriesName = keyof typeof ENTITY_SERIES;
+export const ENTITY_SERIES_NAMES = Object.keys(ENTITY_SERIES) as EntitySeriesName[];
+
+export function isEntitySeries(name: string): name is EntitySeriesName {
+  return Object.hasOwn(ENTITY_SERIES, name);
+}

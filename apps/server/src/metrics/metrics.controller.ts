@@ -1,8 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { InvalidInputError } from '../errors/domain-errors';
 import { ServersService } from '../servers/servers.service';
-import { isMetricSeries, METRIC_SERIES_NAMES, type MetricSeriesName } from './metric-series';
-import { MetricHistoryQuery } from './metrics.dto';
+import { HISTORY_SERIES_NAMES, MetricHistoryQuery, toHistoryRequest } from './metrics.dto';
 import { type MetricHistory, MetricsService } from './metrics.service';
 
 @Controller('api/v1/servers/:id/metrics')
@@ -16,12 +14,8 @@ export class MetricsController {
   @Get()
   async history(@Param('id') id: string, @Query() query: MetricHistoryQuery): Promise<MetricHistory & { available: string[] }> {
     await this.servers.get(id);
-    const series = (query.series ?? 'cpu_percent,memory_percent').split(',').map((s) => s.trim()).filter(Boolean);
-    const unknown = series.find((s) => !isMetricSeries(s));
-    if (unknown) throw new InvalidInputError(`unknown series "${unknown}"; known: ${METRIC_SERIES_NAMES.join(', ')}`, 'series');
-    const to = query.to ? new Date(query.to) : new Date();
-    const from = query.from ? new Date(query.from) : new Date(to.getTime() - 3600_000);
-    const history = await this.metrics.history(id, series as MetricSeriesName[], from, to, query.points ?? 500);
-    return { ...history, available: METRIC_SERIES_NAMES };
+    const { series, from, to, points, resolution } = toHistoryRequest(query);
+    const history = await this.metrics.history(id, series, from, to, points, resolution);
+    return { ...history, available: HISTORY_SERIES_NAMES };
   }
 }

@@ -1,4 +1,5 @@
 import { Type } from 'class-transformer';
+import { LimitQuery } from '../http/page-query';
 import { ArrayMaxSize, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 
 export class ServerListQuery {
@@ -91,15 +92,8 @@ export class UpdateServerDto {
   commandsEnabled?: boolean;
 }
 
-export class EventPageQuery {
+export class EventPageQuery extends LimitQuery {
   @IsOptional()
   @Matches(/^\d{1,19}$/, { message: 'before must be an event id' })
   before?: string;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
 }

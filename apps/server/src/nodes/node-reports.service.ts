@@ -1,0 +1,204 @@
+import { Injectable } from '@nestjs/common';
+import { Prisma, PrismaService } from '@pharos/database';
+import {
+  describeWireError,
+  type LogEntryData,
+  type NodeIdentityReply,
+  type NodeMetricsReply,
+  validateNodeReport,
+  validateNodeStatic,
+  type WireError,
+} from '@pharos/protocol';
+import { randomUUID } from 'node:crypto';
+import { InvalidInputError, UnauthorizedError } from '../errors/domain-errors';
+import { EventLogService } from '../events/event-log.service';
+import { MetricsService } from '../metrics/metrics.service';
+import { UpdateOffersService } from '../releases/update-offers.service';
+import { ServerPresenceService } from '../servers/server-presence.service';
+import { NodeLivenessService } from './node-liveness.service';
+import { nodeReportToSample } from './node-report-sample';
+import { type NodeCredential, NodeSecretsService } from './node-secrets.service';
+
+/** What the ingest needs to know of a node between reports: kept in memory, written on change. */
+interface NodeFacts {
+  version: string | null;
+  hostname: string | null;
+  os: string | null;
+  arch: string | null;
+  intervalSeconds: number | null;
+}
+
+/** Stored in 32-bit columns: larger values (never seen on a real host) are clamped. */
+const INT32_MAX = 2 ** 31 - 1;
+
+function refused(error: WireError): InvalidInputError {
+  return new InvalidInputError(describeWireError(error), error.path);
+}
+
+function timeOf(value: string): Date {
+  const at = new Date(value);
+  if (Number.isNaN(at.getTime())) throw new InvalidInputError('timestamp: not a valid time', 'timestamp');
+  return at;
+}
+
+/**
+ * The Dash side of Ithiltir-node's push protocol. Every body is validated whole before
+ * anything is written; a report is stored in one transaction (snapshot, history sample with
+ * its rollups, version change, update offer) and only then answered, so a 200 means stored.
+ */
+@Injectable()
+export class NodeReportsService {
+  private readonly facts = new Map<string, NodeFacts>();
+  private installId?: string;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly secrets: NodeSecretsService,
+    private readonly metrics: MetricsService,
+    private readonly eventLog: EventLogService,
+    private readonly presence: ServerPresenceService,
+    private readonly liveness: NodeLivenessService,
+    private readonly offers: UpdateOffersService,
+  ) {}
+
+  /** The installation's one stable id; made by the first call, which says so. */
+  async identity(): Promise<NodeIdentityReply> {
+    if (this.installId) return { install_id: this.installId, created: false };
+    const made = await this.prisma.$queryRaw<{ installId: string }[]>`
+      INSERT INTO "Installation" ("id", "installId") VALUES (1, ${randomUUID()})
+      ON CONFLICT ("id") DO NOTHING RETURNING "installId"`;
+    const installId = made[0]?.installId ?? (await this.prisma.installation.findUniqueOrThrow({ where: { id: 1 } })).installId;
+    this.installId = installId;
+    return { install_id: installId, created: made.length > 0 };
+  }
+
+  async storeStatic(node: NodeCredential, body: unknown): Promise<void> {
+    const result = validateNodeStatic(body);
+    if (!result.ok) throw refused(result.error);
+    const info = result.value;
+    const reportedAt = timeOf(info.timestamp);
+    const facts = await this.factsOf(node.serverId);
+    const receivedAt = new Date();
+    const staticFacts = {
+      reportedAt,
+      receivedAt,
+      nodeVersion: info.version,
+      reportIntervalSeconds: Math.min(info.report_interval_seconds, INT32_MAX),
+      os: info.system.os,
+      platform: info.system.platform,
+      platformVersion: info.system.platform_version,
+      kernelVersion: info.system.kernel_version,
+      arch: info.system.arch,
+      hostname: info.system.hostname,
+      cpuModel: info.cpu.info.model_name,
+      coresLogical: Math.max(-INT32_MAX, Math.min(info.cpu.info.cores_logical, INT32_MAX)),
+      memoryTotal: BigInt(Math.min(info.memory.total, Number.MAX_SAFE_INTEGER)),
+      swapTotal: BigInt(Math.min(info.memory.swap_total, Number.MAX_SAFE_INTEGER)),
+      // The body as sent, fields Pharos does not know included.
+      payload: body as Prisma.InputJsonObject,
+    };
+    const events = await this.commit(node.serverId, async (tx) => {
+      await tx.nodeStatic.upsert({ where: { serverId: node.serverId }, create: { serverId: node.serverId, ...staticFacts }, update: staticFacts });
+      return this.recordIdentity(tx, node.serverId, facts, info.version, info.system.hostname);
+    });
+    Object.assign(facts, {
+      version: info.version,
+      hostname: info.system.hostname,
+      os: info.system.os,
+      arch: info.system.arch,
+      intervalSeconds: staticFacts.reportIntervalSeconds,
+    });
+    await this.afterCommit(node.serverId, facts, receivedAt, events);
+  }
+
+  async storeReport(node: NodeCredential, body: unknown): Promise<NodeMetricsReply> {
+    const result = validateNodeReport(body);
+    if (!result.ok) throw refused(result.error);
+    const report = result.value;
+    const reportedAt = timeOf(report.timestamp);
+    const facts = await this.factsOf(node.serverId);
+    const { sample, entities } = nodeReportToSample(node.serverId, report, reportedAt);
+    const offer = await this.offers.offerFor({ serverId: node.serverId, group: node.group, os: facts.os, arch: facts.arch, version: report.version });
+    const receivedAt = new Date();
+    const events = await this.commit(node.serverId, async (tx) => {
+      const snapshot = { reportedAt, receivedAt, payload: body as Prisma.InputJsonObject, summary: sample as unknown as Prisma.InputJsonObject };
+      await tx.nodeSnapshot.upsert({ where: { serverId: node.serverId }, create: { serverId: node.serverId, ...snapshot }, update: snapshot });
+      await this.metrics.record(node.serverId, sample, entities, tx);
+      const logged = await this.recordIdentity(tx, node.serverId, facts, report.version, report.hostname);
+      if (offer) await this.offers.recordOffer(offer.releaseId, node.serverId, report.version, tx);
+      return logged;
+    });
+    Object.assign(facts, { version: report.version, hostname: report.hostname });
+    this.metrics.publishCommitted(node.serverId, sample);
+    await this.afterCommit(node.serverId, facts, receivedAt, events);
+    return { ok: true, update: offer?.manifest ?? null };
+  }
+
+  /** Forgets what is cached of a node (it was deleted). */
+  forget(serverId: string): void {
+    this.facts.delete(serverId);
+  }
+
+  /** Version and hostname onto the server (only when they change); a new version is an event. */
+  private async recordIdentity(
+    tx: Prisma.TransactionClient,
+    serverId: string,
+    facts: NodeFacts,
+    version: string,
+    hostname: string,
+  ): Promise<LogEntryData[]> {
+    if (facts.version === version && facts.hostname === hostname) return [];
+    await tx.server.update({ where: { id: serverId }, data: { agentVersion: version, hostname } });
+    if (facts.version === version) return [];
+    await this.offers.markAdopted(serverId, version, tx);
+    const message = facts.version ? `Node updated from ${facts.version} to ${version}` : `Node runs version ${version}`;
+    return [await this.eventLog.record('server', serverId, { kind: 'node.version', message, data: { from: facts.version, to: version } }, tx)];
+  }
+
+  /** Runs the writes in one transaction; a node deleted meanwhile is refused like a bad secret. */
+  private async commit<T>(serverId: string, work: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
+    try {
+      return await this.prisma.$transaction(work);
+    } catch (error) {
+      if (error instanceof Prisma.PrismaClientKnownRequestError && (error.code === 'P2003' || error.code === 'P2025')) {
+        this.forgetEverywhere(serverId);
+        throw new UnauthorizedError('unknown or revoked node secret');
+      }
+      throw error;
+    }
+  }
+
+  private async afterCommit(serverId: string, facts: NodeFacts, receivedAt: Date, events: LogEntryData[]): Promise<void> {
+    this.eventLog.publishCommitted(serverId, events);
+    this.liveness.reported(serverId, facts.intervalSeconds, receivedAt.getTime());
+    await this.presence.seen(serverId, receivedAt, { kind: 'node.online', message: 'Node is reporting' });
+  }
+
+  private async factsOf(serverId: string): Promise<NodeFacts> {
+    let facts = this.facts.get(serverId);
+    if (!facts) {
+      const server = await this.prisma.server.findUnique({
+        where: { id: serverId },
+        select: { agentVersion: true, hostname: true, nodeStatic: { select: { os: true, arch: true, reportIntervalSeconds: true } } },
+      });
+      if (!server) {
+        this.forgetEverywhere(serverId);
+        throw new UnauthorizedError('unknown or revoked node secret');
+      }
+      facts = {
+        version: server.agentVersion,
+        hostname: server.hostname,
+        os: server.nodeStatic?.os ?? null,
+        arch: server.nodeStatic?.arch ?? null,
+        intervalSeconds: server.nodeStatic?.reportIntervalSeconds ?? null,
+      };
+      this.facts.set(serverId, facts);
+    }
+    return facts;
+  }
+
+  private forgetEverywhere(serverId: string): void {
+    this.facts.delete(serverId);
+    this.secrets.forgetServer(serverId);
+  }
+}

@@ -1,0 +1,62 @@
+import type { PrismaService } from '@pharos/database';
+import { UnauthorizedError } from '../errors/domain-errors';
+import { hashSecret } from '../secrets/secret-token';
+import { NodeSecretsService } from './node-secrets.service';
+
+/** The two NodeSecret calls the service makes on a lookup, over an in-memory table. */
+function fakePrisma(rows: Map<string, { id: string; serverId: string; revokedAt: Date | null }>) {
+  const lookups: string[] = [];
+  const prisma = {
+    nodeSecret: {
+      findUnique: async ({ where }: { where: { secretHash: string } }) => {
+        lookups.push(where.secretHash);
+        const row = rows.get(where.secretHash);
+        return row && { ...row, server: { source: 'ithiltir', group: 'edge' } };
+      },
+      update: async () => ({}),
+    },
+  };
+  return { prisma: prisma as unknown as PrismaService, lookups };
+}
+
+describe('NodeSecretsService', () => {
+  const rows = new Map([[hashSecret('pnode_good'), { id: 'sec-1', serverId: 'srv-1', revokedAt: null as Date | null }]]);
+
+  it('asks the database about a secret once, then answers from memory', async () => {
+    const { prisma, lookups } = fakePrisma(rows);
+    const secrets = new NodeSecretsService(prisma);
+    for (let i = 0; i < 5; i++) expect(await secrets.authenticate('pnode_good')).toEqual({ serverId: 'srv-1', secretId: 'sec-1', group: 'edge' });
+    expect(lookups).toHaveLength(1);
+  });
+
+  it('remembers unknown secrets too, and never asks about a missing header', async () => {
+    const { prisma, lookups } = fakePrisma(rows);
+    const secrets = new NodeSecretsService(prisma);
+    for (let i = 0; i < 3; i++) await expect(secrets.authenticate('pnode_bad')).rejects.toBeInstanceOf(UnauthorizedError);
+    await expect(secrets.authenticate(undefined)).rejects.toThrow('missing X-Node-Secret');
+    await expect(secrets.authenticate(['a', 'b'])).rejects.toThrow('missing X-Node-Secret');
+    expect(lookups).toHaveLength(1);
+  });
+
+  it('asks again once a node is forgotten (its secrets changed), and refuses a revoked secret', async () => {
+    const table = new Map(rows);
+    const { prisma, lookups } = fakePrisma(table);
+    const secrets = new NodeSecretsService(prisma);
+    await secrets.authenticate('pnode_good');
+    table.set(hashSecret('pnode_good'), { id: 'sec-1', serverId: 'srv-1', revokedAt: new Date() });
+    await secrets.authenticate('pnode_good'); // cached: the change was not announced
+    secrets.forgetServer('srv-1');
+    await expect(secrets.authenticate('pnode_good')).rejects.toThrow('unknown or revoked node secret');
+    expect(lookups).toHaveLength(2);
+  });
+
+  it('does not cache a lookup that raced with a change of the node’s secrets', async () => {
+    const { prisma, lookups } = fakePrisma(rows);
+    const secrets = new NodeSecretsService(prisma);
+    const pending = secrets.authenticate('pnode_good');
+    secrets.forgetServer('srv-1');
+    await pending;
+    await secrets.authenticate('pnode_good');
+    expect(lookups).toHaveLength(2);
+  });
+});

@@ -1,0 +1,201 @@
+import { Injectable } from '@nestjs/common';
+import { type NodeStatic, PrismaService, type Server } from '@pharos/database';
+import { type LiveMetricsData, NODE_METRICS_PATH } from '@pharos/protocol';
+import { PharosConfig } from '../config/pharos-config';
+import { NotFoundError } from '../errors/domain-errors';
+import { type AuditActor, AuditLogService } from '../events/audit-log.service';
+import { ServerPresenceService } from '../servers/server-presence.service';
+import { type NewServer, type ServerQuery, ServersService, type ServerView, toServerView } from '../servers/servers.service';
+import { NodeLivenessService } from './node-liveness.service';
+import { NodeReportsService } from './node-reports.service';
+import { NodeSecretsService } from './node-secrets.service';
+
+/** The static facts fleet views show and filter by (the whole Static is in the detail). */
+export interface NodeFactsView {
+  nodeVersion: string;
+  reportIntervalSeconds: number;
+  os: string;
+  platform: string;
+  platformVersion: string;
+  kernelVersion: string;
+  arch: string;
+  hostname: string;
+  cpuModel: string;
+  coresLogical: number;
+  memoryTotal: number;
+  swapTotal: number;
+  reportedAt: string;
+}
+
+/** A node in lists: the server, its facts, and the latest values it reported. */
+export interface NodeView extends ServerView {
+  online: boolean;
+  facts: NodeFactsView | null;
+  latest: LiveMetricsData | null;
+  latestReportedAt: string | null;
+}
+
+export interface NodeDetail {
+  node: NodeView;
+  /** The latest Static, as the node sent it. */
+  static: { reportedAt: string; receivedAt: string; payload: unknown } | null;
+  /** The latest full report, as the node sent it. */
+  snapshot: { reportedAt: string; receivedAt: string; payload: unknown } | null;
+  secret: { prefix: string; createdAt: string; lastUsedAt: string | null } | null;
+}
+
+/** A secret, shown once, with the command that installs it on the node. */
+export interface IssuedSecret {
+  secret: string;
+  prefix: string;
+  installCommand: string;
+}
+
+const STATIC_FACTS = {
+  nodeVersion: true,
+  reportIntervalSeconds: true,
+  os: true,
+  platform: true,
+  platformVersion: true,
+  kernelVersion: true,
+  arch: true,
+  hostname: true,
+  cpuModel: true,
+  coresLogical: true,
+  memoryTotal: true,
+  swapTotal: true,
+  reportedAt: true,
+} as const;
+
+type StaticFacts = Pick<NodeStatic, keyof typeof STATIC_FACTS>;
+
+function toFactsView(f: StaticFacts): NodeFactsView {
+  return {
+    nodeVersion: f.nodeVersion,
+    reportIntervalSeconds: f.reportIntervalSeconds,
+    os: f.os,
+    platform: f.platform,
+    platformVersion: f.platformVersion,
+    kernelVersion: f.kernelVersion,
+    arch: f.arch,
+    hostname: f.hostname,
+    cpuModel: f.cpuModel,
+    coresLogical: f.coresLogical,
+    // Plain JSON numbers, as the node sent them.
+    memoryTotal: Number(f.memoryTotal),
+    swapTotal: Number(f.swapTotal),
+    reportedAt: f.reportedAt.toISOString(),
+  };
+}
+
+/** Ithiltir nodes as admins manage them: each one a server of the fleet with its own secret. */
+@Injectable()
+export class NodesService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly config: PharosConfig,
+    private readonly servers: ServersService,
+    private readonly secrets: NodeSecretsService,
+    private readonly reports: NodeReportsService,
+    private readonly liveness: NodeLivenessService,
+    private readonly presence: ServerPresenceService,
+    private readonly audit: AuditLogService,
+  ) {}
+
+  /** `ithiltir-node report install <url> <secret>`: what the admin runs on the host. */
+  installCommand(secret: string): string {
+    return `ithiltir-node report install ${this.config.publicUrl}${NODE_METRICS_PATH} ${secret}`;
+  }
+
+  async create(input: Omit<NewServer, 'source'>, actor: AuditActor): Promise<{ node: NodeView } & IssuedSecret> {
+    const { server, issued } = await this.prisma.$transaction(async (tx) => {
+      const server = await this.servers.create({ ...input, source: 'ithiltir' }, tx);
+      const issued = await this.secrets.issue(server.id, actor.id, tx);
+      await this.audit.record(actor, 'node.create', { type: 'server', id: server.id }, { name: server.name, secretPrefix: issued.prefix }, tx);
+      return { server, issued };
+    });
+    return { node: this.toView(server, null, null), ...issued, installCommand: this.installCommand(issued.secret) };
+  }
+
+  async list(query: Omit<ServerQuery, 'source'>): Promise<{ items: NodeView[]; total: number }> {
+    const { items, total } = await this.servers.list({ ...query, source: 'ithiltir' });
+    const ids = items.map((s) => s.id);
+    const [facts, snapshots] = await Promise.all([
+      this.prisma.nodeStatic.findMany({ where: { serverId: { in: ids } }, select: { serverId: true, ...STATIC_FACTS } }),
+      this.prisma.nodeSnapshot.findMany({ where: { serverId: { in: ids } }, select: { serverId: true, reportedAt: true, summary: true } }),
+    ]);
+    const factsOf = new Map(facts.map((f) => [f.serverId, f]));
+    const snapshotOf = new Map(snapshots.map((s) => [s.serverId, s]));
+    return { items: items.map((s) => this.toView(s, factsOf.get(s.id) ?? null, snapshotOf.get(s.id) ?? null)), total };
+  }
+
+  async get(id: string): Promise<NodeDetail> {
+    const server = await this.nodeOf(id);
+    const [info, snapshot, secret] = await Promise.all([
+      this.prisma.nodeStatic.findUnique({ where: { serverId: id } }),
+      this.prisma.nodeSnapshot.findUnique({ where: { serverId: id } }),
+      this.secrets.active(id),
+    ]);
+    return {
+      node: this.toView(server, info, snapshot),
+      static: info && { reportedAt: info.reportedAt.toISOString(), receivedAt: info.receivedAt.toISOString(), payload: info.payload },
+      snapshot: snapshot && { reportedAt: snapshot.reportedAt.toISOString(), receivedAt: snapshot.receivedAt.toISOString(), payload: snapshot.payload },
+      secret: secret && { prefix: secret.prefix, createdAt: secret.createdAt.toISOString(), lastUsedAt: secret.lastUsedAt?.toISOString() ?? null },
+    };
+  }
+
+  /** A new secret; the previous one stops working at once. */
+  async rotateSecret(id: string, actor: AuditActor): Promise<IssuedSecret> {
+    await this.nodeOf(id);
+    const issued = await this.prisma.$transaction(async (tx) => {
+      const issued = await this.secrets.issue(id, actor.id, tx);
+      await this.audit.record(actor, 'node.secret.rotate', { type: 'server', id }, { secretPrefix: issued.prefix }, tx);
+      return issued;
+    });
+    this.secrets.forgetServer(id);
+    return { ...issued, installCommand: this.installCommand(issued.secret) };
+  }
+
+  /** The node can no longer report until a new secret is issued. */
+  async revokeSecret(id: string, actor: AuditActor): Promise<void> {
+    await this.nodeOf(id);
+    await this.prisma.$transaction(async (tx) => {
+      const revoked = await this.secrets.revoke(id, tx);
+      await this.audit.record(actor, 'node.secret.revoke', { type: 'server', id }, { revoked }, tx);
+    });
+    this.secrets.forgetServer(id);
+  }
+
+  async delete(id: string, actor: AuditActor): Promise<void> {
+    const server = await this.nodeOf(id);
+    await this.prisma.$transaction(async (tx) => {
+      await tx.server.delete({ where: { id } });
+      await this.audit.record(actor, 'node.delete', { type: 'server', id }, { name: server.name }, tx);
+    });
+    this.secrets.forgetServer(id);
+    this.reports.forget(id);
+    this.liveness.forget(id);
+    this.presence.forget(id);
+  }
+
+  /** The server behind a node id; 404 for other servers too. */
+  async nodeOf(id: string): Promise<Server> {
+    const server = await this.servers.get(id);
+    if (server.source !== 'ithiltir') throw new NotFoundError(`node ${id} not found`);
+    return server;
+  }
+
+  private toView(
+    server: Server,
+    facts: StaticFacts | null,
+    snapshot: { reportedAt: Date; summary: unknown } | null,
+  ): NodeView {
+    return {
+      ...toServerView(server),
+      online: server.status === 'online',
+      facts: facts && toFactsView(facts),
+      latest: (snapshot?.summary as LiveMetricsData | undefined) ?? null,
+      latestReportedAt: snapshot?.reportedAt.toISOString() ?? null,
+    };
+  }
+}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { ReleaseFiles } from './release-files';
+import { ReleaseUploadBody } from './release-upload-body';
+import { ReleasesController } from './releases.controller';
+import { ReleasesService } from './releases.service';
+import { UpdateOffersService } from './update-offers.service';
+
+/** Ithiltir node releases and their rollout; the nodes module offers them on metrics replies. */
+@Module({
+  controllers: [ReleasesController],
+  providers: [ReleasesService, ReleaseFiles, UpdateOffersService, ReleaseUploadBody],
+  exports: [ReleasesService, UpdateOffersService],
+})
+export class ReleasesModule {}
