@@ -7,11 +7,13 @@ import { existsSync } from 'node:fs';
 import { coldStart } from './cold-start';
 import { historyQuery } from './history-query';
 import { lightdUpdates } from './lightd-updates';
+import { nodeIngest } from './node-ingest';
 import { MAIN_JS } from './support/pharos-process';
 import { type BenchResult, report } from './support/report';
 
 const BENCHMARKS: Record<string, (quick: boolean) => Promise<BenchResult>> = {
   'lightd-updates': lightdUpdates,
+  'node-ingest': nodeIngest,
   'history-query': historyQuery,
   'cold-start': coldStart,
 };
