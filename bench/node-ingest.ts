@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { NODE_METRICS_PATH, NODE_SECRET_HEADER, type NodeReport } from '@pharos/protocol';
 import { eachLimited } from '../apps/simulator/src/admin-client';
-import { realisticNodeReport } from '../test/support/ithiltir-node-fixtures';
+import { realisticNodeReport } from '../apps/simulator/src/node-reports';
 import { BareHttpServer } from './support/bare-server';
 import { ingestRows, measureIngest } from './support/ingest-bench';
 import type { LoadRequest } from './support/http-load';

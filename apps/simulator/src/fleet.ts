@@ -1,6 +1,7 @@
 import { AdminClient, eachLimited, type EnrolledDaemon } from './admin-client';
 import { prepareDaemon, type PreparedDaemon, SimDaemon } from './sim-daemon';
 import { SimAgent } from './sim-agent';
+import { SimNode } from './sim-node';
 import { emptyStats, type FleetStats } from './stats';
 
 export interface FleetOptions {
@@ -113,6 +114,20 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       }
       const consoles = enrolled.map(([p]) => p.console).filter((c) => c !== undefined);
       Object.defineProperty(stats.daemons, 'consoleClients', { enumerable: true, get: () => consoles.reduce((n, c) => n + c.clients, 0) });
+    }
+
+    const nodeCount = options.nodes ?? 0;
+    if (nodeCount > 0) {
+      progress(`creating ${nodeCount} Ithiltir nodes`);
+      const names = Array.from({ length: nodeCount }, (_, i) => `${prefix}-node-${pad(i, nodeCount)}`);
+      const enrolled = await eachLimited(names, concurrency, (name) => admin.enrolNode(name, `${prefix}-nodes`));
+      stats.nodes.total = nodeCount;
+      enrolled.forEach(({ serverId, secret }, i) => {
+        const node = new SimNode({ baseUrl, secret, hostname: names[i]!, intervalMs: (options.nodeIntervalSeconds ?? 3) * 1000, stats });
+        fleet.nodes.push({ serverId, name: names[i]! });
+        stoppers.push(() => node.stop());
+        node.start();
+      });
     }
   } catch (error) {
     await fleet.stop();
