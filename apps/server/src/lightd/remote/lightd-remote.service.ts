@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { type ContainerStatus, type Prisma, PrismaService } from '@pharos/database';
+import { type Prisma, PrismaService } from '@pharos/database';
 import {
   decodeLightdRemoteEvent,
   describeWireError,
