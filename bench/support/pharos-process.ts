@@ -53,6 +53,8 @@ export class PharosProcess {
       env: {
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? '',
+        // e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile Pharos under a benchmark's load.
+        ...(process.env.PHAROS_BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.PHAROS_BENCH_NODE_OPTIONS } : {}),
         PORT: String(port),
         HOST: '127.0.0.1',
         PHAROS_DATA_DIR: dataDir,

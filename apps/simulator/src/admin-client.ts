@@ -51,14 +51,14 @@ export class AdminClient {
   }
 
   async enrolDaemon(name: string, apiUrl: string, apiToken: string): Promise<EnrolledDaemon> {
-    const daemon = await this.call<{ id: string; remoteToken: string; lightdConfig: { remote: { url: string } } }>(
+    const daemon = await this.call<{ daemon: { id: string }; remoteToken: string; lightdConfig: { remote: { url: string } } }>(
       'POST',
       '/api/v1/lightd/daemons',
       { name, apiUrl, apiToken },
       `register daemon ${name}`,
     );
     // Pharos answers the URL it is known by publicly; the simulator talks to the URL it was given.
-    return { daemonId: daemon.id, remoteUrl: `${this.baseUrl}/api/lightd`, remoteToken: daemon.remoteToken };
+    return { daemonId: daemon.daemon.id, remoteUrl: `${this.baseUrl}/api/lightd`, remoteToken: daemon.remoteToken };
   }
 
   async enrolNode(name: string, group?: string): Promise<EnrolledNode> {

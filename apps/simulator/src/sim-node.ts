@@ -53,7 +53,7 @@ export class SimNode {
     try {
       const identity = await this.post(NODE_IDENTITY_PATH, '{}');
       if (identity.status !== 200) throw new Error(`identity answered ${identity.status}`);
-      const info = realisticNodeStatic({ version: this.version, hostname: this.options.hostname, intervalSeconds: this.options.intervalMs / 1000, ...this.platform });
+      const info = realisticNodeStatic({ version: this.version, hostname: this.options.hostname, intervalSeconds: Math.max(1, Math.round(this.options.intervalMs / 1000)), ...this.platform });
       const posted = await this.post(NODE_STATIC_PATH, JSON.stringify(info));
       if (posted.status !== 200) throw new Error(`static answered ${posted.status}: ${posted.text.slice(0, 200)}`);
     } catch (error) {
