@@ -48,19 +48,19 @@ export class PharosProcess {
     const port = await freePort();
     const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'pharos-bench-'));
     const output = { text: '' };
-    const child = spawn(process.execPath, [MAIN_JS], {
+    // PHAROS_BENCH_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, profiles Pharos under a benchmark's load.
+    const nodeArgs = (process.env.PHAROS_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...nodeArgs, MAIN_JS], {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? '',
-        // e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile Pharos under a benchmark's load.
-        ...(process.env.PHAROS_BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.PHAROS_BENCH_NODE_OPTIONS } : {}),
         PORT: String(port),
         HOST: '127.0.0.1',
         PHAROS_DATA_DIR: dataDir,
         PHAROS_ADMIN_PASSWORD: ADMIN_PASSWORD,
         PHAROS_WEB_DIR: 'none',
-        LOG_LEVEL: 'warn',
+        LOG_LEVEL: process.env.PHAROS_BENCH_LOG_LEVEL ?? 'warn',
         ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
