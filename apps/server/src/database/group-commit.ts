@@ -17,6 +17,8 @@ export interface GroupCommitOptions<T, R> {
   maxBatch?: number;
   /** Batches being written at once (default 1: the next batch waits and grows meanwhile). */
   concurrency?: number;
+  /** Told about every batch written (for debug logs and diagnostics). */
+  onWritten?: (batch: { size: number; ms: number; failed: boolean }) => void;
   /** Maps a failed batch's error to what each of its callers gets (default: the error itself). */
   failure?: (error: unknown, batchSize: number) => Error;
 }
@@ -83,11 +85,14 @@ export class GroupCommitter<T, R> {
     this.counters.items += batch.length;
     this.counters.largestBatch = Math.max(this.counters.largestBatch, batch.length);
     let outcomes: (R | Error)[];
+    const started = performance.now();
     try {
       outcomes = await this.options.write(batch.map((p) => p.item));
       if (outcomes.length !== batch.length) throw new Error(`group commit: ${outcomes.length} outcomes for ${batch.length} items`);
+      this.options.onWritten?.({ size: batch.length, ms: performance.now() - started, failed: false });
     } catch (error) {
       this.counters.failedBatches++;
+      this.options.onWritten?.({ size: batch.length, ms: performance.now() - started, failed: true });
       const failure = this.options.failure ? this.options.failure(error, batch.length) : error instanceof Error ? error : new Error(String(error));
       for (const p of batch) p.reject(failure);
       return;
