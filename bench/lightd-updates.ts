@@ -58,7 +58,7 @@ export async function lightdUpdates(quick: boolean): Promise<BenchResult> {
       pharosUrl: pharos.baseUrl,
       bareUrl: bare.baseUrl,
       next,
-      connections: 32,
+      connections: quick ? 64 : 128,
       durationMs: quick ? 6000 : 20_000,
       rounds: quick ? 1 : 3,
       halfRateMs: quick ? 5000 : 15_000,
@@ -72,7 +72,7 @@ export async function lightdUpdates(quick: boolean): Promise<BenchResult> {
     await sql.end();
     const stored = Number(rows[0]!.n);
     notes.push(
-      `${daemonCount} daemons × ${containersPerDaemon} containers, 32 connections; mix: 88 % status moves, 10 % billing, 2 % failures`,
+      `${daemonCount} daemons × ${containersPerDaemon} containers, ${quick ? 64 : 128} connections; mix: 88 % status moves, 10 % billing, 2 % failures`,
       `answered 200: ${outcome.pharosOk}, failed: ${outcome.pharosFailed}, update rows stored: ${stored} (${stored === outcome.pharosOk ? 'equal' : 'MISMATCH'})`,
     );
     return {

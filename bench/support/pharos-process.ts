@@ -1,12 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
-export const MAIN_JS = path.join(ROOT, 'dist', 'apps', 'server', 'src', 'main.js');
+/** The built server; PHAROS_BENCH_MAIN_JS points at another build (e.g. a copy of dist/). */
+export const MAIN_JS = process.env.PHAROS_BENCH_MAIN_JS ?? path.join(ROOT, 'dist', 'apps', 'server', 'src', 'main.js');
 export const ADMIN_PASSWORD = 'bench-admin-password';
 export const ADMIN_DATABASE_URL = process.env.TEST_DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/postgres';
 
@@ -100,6 +101,8 @@ export class PharosProcess {
       this.child.kill('SIGTERM');
       await exited;
     }
+    // PHAROS_BENCH_OUTPUT=<file>: keep what Pharos printed (e.g. with PHAROS_BENCH_LOG_LEVEL=debug).
+    if (process.env.PHAROS_BENCH_OUTPUT) appendFileSync(process.env.PHAROS_BENCH_OUTPUT, this.output.text);
     if (this.ownsDataDir) rmSync(this.dataDir, { recursive: true, force: true });
   }
 }

@@ -37,6 +37,10 @@ export class LightdRemoteService implements OnModuleDestroy {
   ) {
     this.updates = new GroupCommitter({
       write: (items) => batchWriter.write(items),
+      // Two in flight: one collects what arrives while the other commits. Both lock daemons,
+      // then containers, each in key order, so they queue on shared rows and never deadlock.
+      concurrency: 2,
+      onWritten: ({ size, ms, failed }) => this.logger.debug({ updates: size, ms: Math.round(ms * 10) / 10, failed }, 'batch of Lightd updates written'),
       failure: (error, size) => {
         if (error instanceof DomainError) return error;
         this.logger.error({ err: error, updates: size }, 'could not store a batch of Lightd updates');
