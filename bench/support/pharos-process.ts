@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -35,6 +35,24 @@ export async function waitForHttp(url: string, timeoutMs = 60_000, intervalMs = 
   throw new Error(`${url} did not answer within ${timeoutMs} ms`);
 }
 
+/**
+ * The open-files limit to give a process that holds many sockets: `wanted`, or the hard limit
+ * when that is lower (raising it takes privileges a container may not have).
+ */
+export function openFilesLimit(wanted: number): number {
+  const hard = spawnSync('sh', ['-c', 'ulimit -Hn'], { encoding: 'utf8' }).stdout.trim();
+  return hard === 'unlimited' || !Number.isFinite(Number(hard)) ? wanted : Math.min(wanted, Number(hard));
+}
+
+/** Resident memory (bytes) and CPU time used so far (seconds) of a process, from /proc. */
+export function processUsage(pid: number): { rssBytes: number; cpuSeconds: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const ticks = Number(stat[11]) + Number(stat[12]);
+  return { rssBytes: rssKb * 1024, cpuSeconds: ticks / 100 };
+}
+
 /** A Pharos server process started from the build (`npm run build` first), measured from outside. */
 export class PharosProcess {
   private constructor(
@@ -45,13 +63,16 @@ export class PharosProcess {
     readonly output: { text: string },
   ) {}
 
-  static async start(env: Record<string, string> = {}, options: { dataDir?: string } = {}): Promise<PharosProcess> {
+  static async start(env: Record<string, string> = {}, options: { dataDir?: string; maxOpenFiles?: number } = {}): Promise<PharosProcess> {
     const port = await freePort();
     const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'pharos-bench-'));
     const output = { text: '' };
     // PHAROS_BENCH_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, profiles Pharos under a benchmark's load.
     const nodeArgs = (process.env.PHAROS_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    const child = spawn(process.execPath, [...nodeArgs, MAIN_JS], {
+    const command = [process.execPath, ...nodeArgs, MAIN_JS];
+    // prlimit execs the command, so the child's pid is Pharos's own.
+    if (options.maxOpenFiles) command.unshift('prlimit', `--nofile=${options.maxOpenFiles}:${options.maxOpenFiles}`);
+    const child = spawn(command[0]!, command.slice(1), {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH ?? '',
@@ -88,11 +109,7 @@ export class PharosProcess {
 
   /** Resident memory (bytes) and CPU time used so far (seconds), from /proc. */
   usage(): { rssBytes: number; cpuSeconds: number } {
-    const status = readFileSync(`/proc/${this.child.pid}/status`, 'utf8');
-    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-    const stat = readFileSync(`/proc/${this.child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    const ticks = Number(stat[11]) + Number(stat[12]);
-    return { rssBytes: rssKb * 1024, cpuSeconds: ticks / 100 };
+    return processUsage(this.child.pid!);
   }
 
   async stop(): Promise<void> {
