@@ -147,7 +147,7 @@ export async function agents(quick: boolean): Promise<BenchResult> {
 
     console.log(`  bare ws server: ${count} agents`);
     const keyToServer = Object.fromEntries(keys.map((k, i) => [k, serverIds[i]!]));
-    const bare = await BareWsServer.start(keyToServer, MAX_OPEN_FILES);
+    const bare = await BareWsServer.start(keyToServer, MAX_OPEN_FILES, dir);
     let baseline: RunOutcome;
     try {
       baseline = await run({ ...common, baseUrl: bare.baseUrl, pid: bare.child.pid! });

@@ -1,4 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { freePort, waitForHttp } from './pharos-process';
 
 /**
@@ -13,12 +15,14 @@ export class BareWsServer {
     readonly baseUrl: string,
   ) {}
 
-  static async start(keyToServer: Record<string, string>, maxOpenFiles: number): Promise<BareWsServer> {
+  static async start(keyToServer: Record<string, string>, maxOpenFiles: number, dir: string): Promise<BareWsServer> {
     const port = await freePort();
+    const keysFile = path.join(dir, 'bare-keys.json');
+    writeFileSync(keysFile, JSON.stringify(keyToServer));
     const script = `
       const { WebSocketServer } = require(${JSON.stringify(require.resolve('ws'))});
       const http = require('http');
-      const keys = new Map(Object.entries(JSON.parse(process.env.BARE_KEYS)));
+      const keys = new Map(Object.entries(JSON.parse(require('fs').readFileSync(process.env.BARE_KEYS_FILE, 'utf8'))));
       const watchers = new Map();
       const server = http.createServer((q, s) => s.end('ok'));
       const wss = new WebSocketServer({ server, perMessageDeflate: false });
@@ -48,7 +52,7 @@ export class BareWsServer {
       server.listen(${port}, '127.0.0.1');`;
     const child = spawn('prlimit', [`--nofile=${maxOpenFiles}:${maxOpenFiles}`, process.execPath, '-e', script], {
       stdio: 'ignore',
-      env: { ...process.env, BARE_KEYS: JSON.stringify(keyToServer) },
+      env: { ...process.env, BARE_KEYS_FILE: keysFile },
     });
     const server = new BareWsServer(child, `http://127.0.0.1:${port}`);
     await waitForHttp(`${server.baseUrl}/`);
