@@ -1,6 +1,6 @@
 import { PrismaService } from '@pharos/database';
 import type { LiveMetricsData } from '@pharos/protocol';
-import { MetricsService } from '../apps/server/src/metrics/metrics.service';
+import { MetricsService, type SampleToRecord } from '../apps/server/src/metrics/metrics.service';
 import { startPharos, type RunningPharos } from './support/pharos-test-app';
 
 /** Group-committed samples (`recordMany`) must store exactly what one-by-one `record` does. */
@@ -38,7 +38,7 @@ describe('recording samples in batches', () => {
   it('stores a batch (several samples of one server among others, a repeated time, a missing value) like one-by-one records', async () => {
     const [oneByOne, batched, other] = [await server('one-by-one'), await server('batched'), await server('other')];
     const t0 = new Date('2026-01-05T10:00:01.000Z');
-    const plan = (id: string) => [
+    const plan = (id: string): SampleToRecord[] => [
       { serverId: id, sample: sample(id, t0, 10, { load1: 1.5 }), entitySeries: { fs_used_percent: { '/': 40 } } },
       { serverId: id, sample: sample(id, new Date(t0.getTime() + 5000), 30), entitySeries: { fs_used_percent: { '/': 42, '/var': 7 } } },
       { serverId: id, sample: sample(id, new Date(t0.getTime() + 5000), 99) }, // same time: ignored
