@@ -4,12 +4,18 @@
  * same machine and reports the ratio: absolute numbers on shared machines are noise.
  */
 import { existsSync } from 'node:fs';
+import { agents } from './agents';
 import { coldStart } from './cold-start';
 import { historyQuery } from './history-query';
+import { lightdUpdates } from './lightd-updates';
+import { nodeIngest } from './node-ingest';
 import { MAIN_JS } from './support/pharos-process';
 import { type BenchResult, report } from './support/report';
 
 const BENCHMARKS: Record<string, (quick: boolean) => Promise<BenchResult>> = {
+  'lightd-updates': lightdUpdates,
+  'node-ingest': nodeIngest,
+  agents,
   'history-query': historyQuery,
   'cold-start': coldStart,
 };

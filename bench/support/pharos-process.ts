@@ -1,12 +1,13 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
-export const MAIN_JS = path.join(ROOT, 'dist', 'apps', 'server', 'src', 'main.js');
+/** The built server; PHAROS_BENCH_MAIN_JS points at another build (e.g. a copy of dist/). */
+export const MAIN_JS = process.env.PHAROS_BENCH_MAIN_JS ?? path.join(ROOT, 'dist', 'apps', 'server', 'src', 'main.js');
 export const ADMIN_PASSWORD = 'bench-admin-password';
 export const ADMIN_DATABASE_URL = process.env.TEST_DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/postgres';
 
@@ -34,6 +35,24 @@ export async function waitForHttp(url: string, timeoutMs = 60_000, intervalMs = 
   throw new Error(`${url} did not answer within ${timeoutMs} ms`);
 }
 
+/**
+ * The open-files limit to give a process that holds many sockets: `wanted`, or the hard limit
+ * when that is lower (raising it takes privileges a container may not have).
+ */
+export function openFilesLimit(wanted: number): number {
+  const hard = spawnSync('sh', ['-c', 'ulimit -Hn'], { encoding: 'utf8' }).stdout.trim();
+  return hard === 'unlimited' || !Number.isFinite(Number(hard)) ? wanted : Math.min(wanted, Number(hard));
+}
+
+/** Resident memory (bytes) and CPU time used so far (seconds) of a process, from /proc. */
+export function processUsage(pid: number): { rssBytes: number; cpuSeconds: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const ticks = Number(stat[11]) + Number(stat[12]);
+  return { rssBytes: rssKb * 1024, cpuSeconds: ticks / 100 };
+}
+
 /** A Pharos server process started from the build (`npm run build` first), measured from outside. */
 export class PharosProcess {
   private constructor(
@@ -44,11 +63,16 @@ export class PharosProcess {
     readonly output: { text: string },
   ) {}
 
-  static async start(env: Record<string, string> = {}, options: { dataDir?: string } = {}): Promise<PharosProcess> {
+  static async start(env: Record<string, string> = {}, options: { dataDir?: string; maxOpenFiles?: number } = {}): Promise<PharosProcess> {
     const port = await freePort();
     const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'pharos-bench-'));
     const output = { text: '' };
-    const child = spawn(process.execPath, [MAIN_JS], {
+    // PHAROS_BENCH_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, profiles Pharos under a benchmark's load.
+    const nodeArgs = (process.env.PHAROS_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const command = [process.execPath, ...nodeArgs, MAIN_JS];
+    // prlimit execs the command, so the child's pid is Pharos's own.
+    if (options.maxOpenFiles) command.unshift('prlimit', `--nofile=${options.maxOpenFiles}:${options.maxOpenFiles}`);
+    const child = spawn(command[0]!, command.slice(1), {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH ?? '',
@@ -58,7 +82,7 @@ export class PharosProcess {
         PHAROS_DATA_DIR: dataDir,
         PHAROS_ADMIN_PASSWORD: ADMIN_PASSWORD,
         PHAROS_WEB_DIR: 'none',
-        LOG_LEVEL: 'warn',
+        LOG_LEVEL: process.env.PHAROS_BENCH_LOG_LEVEL ?? 'warn',
         ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -85,11 +109,7 @@ export class PharosProcess {
 
   /** Resident memory (bytes) and CPU time used so far (seconds), from /proc. */
   usage(): { rssBytes: number; cpuSeconds: number } {
-    const status = readFileSync(`/proc/${this.child.pid}/status`, 'utf8');
-    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-    const stat = readFileSync(`/proc/${this.child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    const ticks = Number(stat[11]) + Number(stat[12]);
-    return { rssBytes: rssKb * 1024, cpuSeconds: ticks / 100 };
+    return processUsage(this.child.pid!);
   }
 
   async stop(): Promise<void> {
@@ -98,6 +118,8 @@ export class PharosProcess {
       this.child.kill('SIGTERM');
       await exited;
     }
+    // PHAROS_BENCH_OUTPUT=<file>: keep what Pharos printed (e.g. with PHAROS_BENCH_LOG_LEVEL=debug).
+    if (process.env.PHAROS_BENCH_OUTPUT) appendFileSync(process.env.PHAROS_BENCH_OUTPUT, this.output.text);
     if (this.ownsDataDir) rmSync(this.dataDir, { recursive: true, force: true });
   }
 }

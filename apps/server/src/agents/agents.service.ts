@@ -4,7 +4,8 @@ import type { AgentAuthMessage, AgentLogMessage, AgentMetricsMessage } from '@ph
 import type { WebSocket } from 'ws';
 import { PharosConfig } from '../config/pharos-config';
 import { EventLogService } from '../events/event-log.service';
-import { MetricsService } from '../metrics/metrics.service';
+import { GroupCommitter } from '../database/group-commit';
+import { MetricsService, type SampleToRecord } from '../metrics/metrics.service';
 import { ServerPresenceService } from '../servers/server-presence.service';
 import { AgentKeysService } from './agent-keys.service';
 import { toAgentLogEntry } from './agent-log-line';
@@ -20,6 +21,21 @@ import { AgentSession, AgentSessionRegistry } from './agent-sessions';
 export class AgentsService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(AgentsService.name);
   private staleTimer?: NodeJS.Timeout;
+  /**
+   * Samples from all agents are group committed: those that arrive while a batch is being
+   * written go in the next, stored by one statement; each agent's message is handled (and the
+   * sample published to browsers) once its batch committed.
+   */
+  private readonly sampleWrites = new GroupCommitter<SampleToRecord, void>({
+    maxBatch: 2000,
+    concurrency: 2,
+    write: async (samples) => {
+      await this.metrics.recordMany(samples);
+      for (const { serverId, sample } of samples) this.metrics.publishCommitted(serverId, sample);
+      return samples.map(() => undefined);
+    },
+    onWritten: ({ size, ms, failed }) => this.logger.debug({ samples: size, ms: Math.round(ms * 10) / 10, failed }, 'batch of agent samples written'),
+  });
 
   constructor(
     private readonly prisma: PrismaService,
@@ -36,8 +52,9 @@ export class AgentsService implements OnModuleInit, OnModuleDestroy {
     this.staleTimer.unref();
   }
 
-  onModuleDestroy(): void {
+  async onModuleDestroy(): Promise<void> {
     clearInterval(this.staleTimer);
+    await this.sampleWrites.drain();
   }
 
   /** A session for a valid key, or null (the caller answers "Invalid or inactive API key"). */
@@ -88,7 +105,7 @@ export class AgentsService implements OnModuleInit, OnModuleDestroy {
       this.logger.debug({ serverId: session.serverId, reason: result.reason }, 'agent metrics refused');
       return false;
     }
-    await this.metrics.record(session.serverId, result.sample, result.series);
+    await this.sampleWrites.submit({ serverId: session.serverId, sample: result.sample, entitySeries: result.series });
     await this.presence.seen(session.serverId);
     return true;
   }

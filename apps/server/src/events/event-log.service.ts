@@ -52,6 +52,40 @@ export class EventLogService {
     return view;
   }
 
+  /**
+   * Stores many entries in one statement inside the caller's transaction (a group commit's),
+   * returning them in the given order with their ids; the caller publishes them once committed.
+   */
+  async recordMany(entries: { subjectType: EventSubject; subjectId: string; entry: NewLogEntry }[], tx: Prisma.TransactionClient): Promise<LogEntryData[]> {
+    if (entries.length === 0) return [];
+    const now = new Date();
+    const at = entries.map(({ entry }) => entry.at ?? now);
+    const rows = await tx.$queryRawUnsafe<{ id: string }[]>(
+      `INSERT INTO "EventLogEntry" ("subjectType", "subjectId", "at", "level", "kind", "message", "data")
+       SELECT t::"EventSubject", s, a, l::"EventLevel", k, m, d::jsonb
+         FROM unnest($1::text[], $2::uuid[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY AS v(t, s, a, l, k, m, d, n)
+        ORDER BY n
+       RETURNING "id"::text AS id`,
+      entries.map((e) => e.subjectType),
+      entries.map((e) => e.subjectId),
+      at.map((d) => d.toISOString()),
+      entries.map(({ entry }) => entry.level ?? 'INFO'),
+      entries.map(({ entry }) => entry.kind),
+      entries.map(({ entry }) => entry.message),
+      entries.map(({ entry }) => (entry.data === undefined || entry.data === null ? null : JSON.stringify(entry.data))),
+    );
+    // Ids come from one sequence in the order the rows were inserted (the ORDER BY above).
+    const ids = rows.map((r) => BigInt(r.id)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return entries.map(({ entry }, i) => ({
+      id: ids[i]!.toString(),
+      level: entry.level ?? 'INFO',
+      kind: entry.kind,
+      message: entry.message,
+      timestamp: at[i]!.toISOString(),
+      ...(entry.data === undefined || entry.data === null ? {} : { data: entry.data }),
+    }));
+  }
+
   /** Publishes entries stored inside a caller's transaction, once it has committed. */
   publishCommitted(subjectId: string, entries: LogEntryData[]): void {
     for (const entry of entries) this.bus.publish('log', subjectId, entry);

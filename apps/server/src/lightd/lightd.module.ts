@@ -12,6 +12,7 @@ import { DaemonTokenDirectory } from './remote/daemon-token-directory';
 import { LightdRemoteTokenGuard } from './remote/lightd-remote-token.guard';
 import { LightdRemoteController } from './remote/lightd-remote.controller';
 import { LightdRemoteService } from './remote/lightd-remote.service';
+import { LightdUpdateBatchWriter } from './remote/lightd-update-batch';
 
 /**
  * Lightd: Pharos as the remote daemons report to (`remote/`), the admin API of daemons and
@@ -25,6 +26,7 @@ import { LightdRemoteService } from './remote/lightd-remote.service';
     LightdRemoteTokenGuard,
     DaemonLiveness,
     LightdRemoteService,
+    LightdUpdateBatchWriter,
     DaemonApiTokenVault,
     LightdDaemonsService,
     LightdContainersService,

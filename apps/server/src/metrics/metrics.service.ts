@@ -46,14 +46,21 @@ const ROLLUP_SERIES = METRIC_SERIES_NAMES.filter((n) => !RAW_ONLY_SERIES.include
 const valueCount = (row: string, column: string) => `coalesce((${row}."valueCounts" ->> '${column}')::double precision, ${row}."samples")`;
 
 /**
- * Parameters: $1 server id, $2 sample time, then one bucket start per rollup, then one value
- * per series (METRIC_SERIES_NAMES order), then the entity series JSON.
+ * The statement that stores samples and folds them into their minute and hour rollups. `one`:
+ * parameters $1 server id, $2 sample time, then one bucket start per rollup, then one value
+ * per series (METRIC_SERIES_NAMES order), then the entity series JSON. `many`: the same as
+ * arrays, one element per sample (each server at most once: a rollup row can take one sample
+ * per statement).
  */
-const RECORD_SAMPLE_SQL = (() => {
-  const valueParam = (name: MetricSeriesName) => `$${3 + ROLLUPS.length + METRIC_SERIES_NAMES.indexOf(name)}::double precision`;
-  const seriesParam = `$${3 + ROLLUPS.length + METRIC_SERIES_NAMES.length}::jsonb`;
+function recordSamplesSql(shape: 'one' | 'many'): string {
+  const n = 3 + ROLLUPS.length + METRIC_SERIES_NAMES.length;
+  const param = (i: number, type: string) => `$${i}::${type}`;
+  const valueParam = (name: MetricSeriesName) =>
+    shape === 'one' ? param(3 + ROLLUPS.length + METRIC_SERIES_NAMES.indexOf(name), 'double precision') : `v."v_${METRIC_SERIES[name]}"`;
+  const seriesParam = shape === 'one' ? param(n, 'jsonb') : 'v.v_series';
+  const bucketParam = (i: number) => (shape === 'one' ? param(3 + i, 'timestamptz') : `v.v_bucket${i}`);
   const rawColumns = METRIC_SERIES_NAMES.map((name) => `"${METRIC_SERIES[name]}"`);
-  const rollup = (table: string, bucketParam: string) => {
+  const rollup = (table: string, bucket: string) => {
     const columns: string[] = [];
     const values: string[] = [];
     const updates = ['"samples" = r."samples" + 1'];
@@ -84,20 +91,53 @@ const RECORD_SAMPLE_SQL = (() => {
     // Per-entity averages the same way (the functions are defined in the migrations).
     updates.push('"series" = pharos_series_merge(r."series", r."seriesCounts", EXCLUDED."series")');
     updates.push('"seriesCounts" = pharos_series_count(r."seriesCounts", EXCLUDED."series")');
+    const source =
+      shape === 'one'
+        ? `SELECT $1::uuid, ${bucket}, 1, ${values.join(', ')} WHERE EXISTS (SELECT 1 FROM inserted)`
+        : `SELECT v.v_server, ${bucket}, 1, ${values.join(', ')} FROM v JOIN inserted i ON i."serverId" = v.v_server AND i."at" = v.v_at`;
     return `INSERT INTO "${table}" AS r ("serverId", "bucket", "samples", ${columns.join(', ')})
-      SELECT $1::uuid, ${bucketParam}::timestamptz, 1, ${values.join(', ')} WHERE EXISTS (SELECT 1 FROM inserted)
+      ${source}
       ON CONFLICT ("serverId", "bucket") DO UPDATE SET ${updates.join(', ')}`;
   };
-  const rollups = ROLLUPS.map(({ table }, i) => rollup(table, `$${3 + i}`));
+  const rollups = ROLLUPS.map(({ table }, i) => rollup(table, bucketParam(i)));
   const leading = rollups.slice(0, -1).map((sql, i) => `, rollup${i} AS (${sql})`);
-  return `WITH inserted AS (
+  if (shape === 'one') {
+    return `WITH inserted AS (
       INSERT INTO "MetricSample" ("serverId", "at", ${rawColumns.join(', ')}, "series")
       VALUES ($1::uuid, $2::timestamptz, ${METRIC_SERIES_NAMES.map(valueParam).join(', ')}, ${seriesParam})
       ON CONFLICT ("serverId", "at") DO NOTHING
       RETURNING 1
     )${leading.join('')}
     ${rollups[rollups.length - 1]}`;
-})();
+  }
+  const arrays = [
+    '$1::uuid[]',
+    '$2::timestamptz[]',
+    ...ROLLUPS.map((_, i) => `$${3 + i}::timestamptz[]`),
+    ...METRIC_SERIES_NAMES.map((_, i) => `$${3 + ROLLUPS.length + i}::double precision[]`),
+    `$${n}::text[]`,
+  ];
+  const names = ['v_server', 'v_at', ...ROLLUPS.map((_, i) => `v_bucket${i}`), ...METRIC_SERIES_NAMES.map((name) => `"v_${METRIC_SERIES[name]}"`), 'v_series_text'];
+  return `WITH v AS (
+      SELECT u.*, u.v_series_text::jsonb AS v_series FROM unnest(${arrays.join(', ')}) AS u(${names.join(', ')})
+    ), inserted AS (
+      INSERT INTO "MetricSample" ("serverId", "at", ${rawColumns.join(', ')}, "series")
+      SELECT v.v_server, v.v_at, ${METRIC_SERIES_NAMES.map(valueParam).join(', ')}, v.v_series FROM v
+      ON CONFLICT ("serverId", "at") DO NOTHING
+      RETURNING "serverId", "at"
+    )${leading.join('')}
+    ${rollups[rollups.length - 1]}`;
+}
+
+const RECORD_SAMPLE_SQL = recordSamplesSql('one');
+const RECORD_SAMPLES_SQL = recordSamplesSql('many');
+
+/** One sample to store, as `record` takes it. */
+export interface SampleToRecord {
+  serverId: string;
+  sample: LiveMetricsData;
+  entitySeries?: EntitySeries;
+}
 
 /**
  * Recomputes one rollup table's buckets in [$1, $2) (optionally of one server, $3) from the
@@ -197,6 +237,49 @@ export class MetricsService {
       series ? JSON.stringify(series) : null,
     );
     if (tx === this.prisma) this.publishCommitted(serverId, sample);
+  }
+
+  /**
+   * Stores many samples in as few statements as the batch allows (one, unless a server has
+   * several samples in it; then in one transaction), inside the caller's transaction if given.
+   * Nothing is published: the caller publishes once committed. Same outcome as `record` for
+   * each sample, one after the other.
+   */
+  async recordMany(samples: SampleToRecord[], tx: Prisma.TransactionClient = this.prisma): Promise<void> {
+    // A rollup row can take one sample per statement: a server's later samples go in the next.
+    const rounds: SampleToRecord[][] = [];
+    const perServer = new Map<string, number>();
+    for (const item of samples) {
+      const round = perServer.get(item.serverId) ?? 0;
+      perServer.set(item.serverId, round + 1);
+      (rounds[round] ??= []).push(item);
+    }
+    if (rounds.length > 1 && tx === this.prisma) {
+      await this.prisma.$transaction(async (t) => {
+        for (const round of rounds) await this.recordRound(round, t);
+      });
+      return;
+    }
+    for (const round of rounds) await this.recordRound(round, tx);
+  }
+
+  private async recordRound(round: SampleToRecord[], tx: Prisma.TransactionClient): Promise<void> {
+    const at = round.map(({ sample }) => {
+      const time = new Date(sample.timestamp);
+      if (Number.isNaN(time.getTime())) throw new InvalidInputError('timestamp must be an RFC 3339 time', 'timestamp');
+      return time;
+    });
+    await tx.$executeRawUnsafe(
+      RECORD_SAMPLES_SQL,
+      round.map((s) => s.serverId),
+      at.map((t) => t.toISOString()),
+      ...ROLLUPS.map(({ seconds }) => at.map((t) => new Date(Math.floor(t.getTime() / (seconds * 1000)) * seconds * 1000).toISOString())),
+      ...METRIC_SERIES_NAMES.map((name) => round.map(({ sample }) => finiteOrNull(sample[name]))),
+      round.map(({ entitySeries }) => {
+        const series = entitySeries ? finiteEntitySeries(entitySeries) : null;
+        return series ? JSON.stringify(series) : null;
+      }),
+    );
   }
 
   /** Publishes a sample recorded inside a caller's transaction, once it has committed. */

@@ -12,7 +12,8 @@ import {
 import { randomUUID } from 'node:crypto';
 import { InvalidInputError, UnauthorizedError } from '../errors/domain-errors';
 import { EventLogService } from '../events/event-log.service';
-import { MetricsService } from '../metrics/metrics.service';
+import { GroupCommitter } from '../database/group-commit';
+import { MetricsService, type SampleToRecord } from '../metrics/metrics.service';
 import { UpdateOffersService } from '../releases/update-offers.service';
 import { ServerPresenceService } from '../servers/server-presence.service';
 import { NodeLivenessService } from './node-liveness.service';
@@ -26,6 +27,14 @@ interface NodeFacts {
   os: string | null;
   arch: string | null;
   intervalSeconds: number | null;
+}
+
+/** A report with nothing but its snapshot and sample to store. */
+interface RoutineReport extends SampleToRecord {
+  reportedAt: Date;
+  receivedAt: Date;
+  /** The body as sent, JSON. */
+  payload: string;
 }
 
 /** Stored in 32-bit columns: larger values (never seen on a real host) are clamped. */
@@ -49,6 +58,33 @@ function timeOf(value: string): Date {
 @Injectable()
 export class NodeReportsService {
   private readonly facts = new Map<string, NodeFacts>();
+  /**
+   * Routine reports (no version or hostname change, no update to offer) arriving while a batch
+   * is being written go in the next: one transaction of two statements (snapshots, samples with
+   * their rollups) for the whole batch, each report answered once it committed. When a batch
+   * fails, its reports are written again one by one, so a report's own failure (its node was
+   * just deleted) stays its own.
+   */
+  private readonly routineWrites = new GroupCommitter<RoutineReport, void>({
+    maxBatch: 1000,
+    concurrency: 2,
+    write: async (reports) => {
+      try {
+        await this.prisma.$transaction((tx) => this.writeRoutine(reports, tx));
+        return reports.map(() => undefined);
+      } catch (error) {
+        if (reports.length === 1) return [this.asNodeError(reports[0]!.serverId, error)];
+        return Promise.all(
+          reports.map((r) =>
+            this.prisma.$transaction((tx) => this.writeRoutine([r], tx)).then(
+              () => undefined,
+              (e: unknown) => this.asNodeError(r.serverId, e),
+            ),
+          ),
+        );
+      }
+    },
+  });
   private installId?: string;
 
   constructor(
@@ -120,6 +156,13 @@ export class NodeReportsService {
     const { sample, entities } = nodeReportToSample(node.serverId, report, reportedAt);
     const offer = await this.offers.offerFor({ serverId: node.serverId, group: node.group, os: facts.os, arch: facts.arch, version: report.version });
     const receivedAt = new Date();
+    if (!offer && facts.version === report.version && facts.hostname === report.hostname) {
+      // The usual report: nothing but the snapshot and the sample to write, group committed.
+      await this.routineWrites.submit({ serverId: node.serverId, reportedAt, receivedAt, payload: JSON.stringify(body), sample, entitySeries: entities });
+      this.metrics.publishCommitted(node.serverId, sample);
+      await this.afterCommit(node.serverId, facts, receivedAt, []);
+      return { ok: true, update: null };
+    }
     const events = await this.commit(node.serverId, async (tx) => {
       const snapshot = { reportedAt, receivedAt, payload: body as Prisma.InputJsonObject, summary: sample as unknown as Prisma.InputJsonObject };
       await tx.nodeSnapshot.upsert({ where: { serverId: node.serverId }, create: { serverId: node.serverId, ...snapshot }, update: snapshot });
@@ -153,6 +196,39 @@ export class NodeReportsService {
     await this.offers.markAdopted(serverId, version, tx);
     const message = facts.version ? `Node updated from ${facts.version} to ${version}` : `Node runs version ${version}`;
     return [await this.eventLog.record('server', serverId, { kind: 'node.version', message, data: { from: facts.version, to: version } }, tx)];
+  }
+
+  /** Snapshots (the latest of each node in the batch) and samples of routine reports. */
+  private async writeRoutine(reports: RoutineReport[], tx: Prisma.TransactionClient): Promise<void> {
+    const latest = new Map<string, RoutineReport>();
+    for (const r of reports) latest.set(r.serverId, r);
+    const snapshots = [...latest.values()].sort((a, b) => (a.serverId < b.serverId ? -1 : 1));
+    await tx.$executeRawUnsafe(
+      `INSERT INTO "NodeSnapshot" ("serverId", "reportedAt", "receivedAt", "payload", "summary")
+       SELECT s, r, v, p::jsonb, m::jsonb FROM unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[], $4::text[], $5::text[]) AS u(s, r, v, p, m)
+       ON CONFLICT ("serverId") DO UPDATE SET "reportedAt" = EXCLUDED."reportedAt", "receivedAt" = EXCLUDED."receivedAt",
+         "payload" = EXCLUDED."payload", "summary" = EXCLUDED."summary"`,
+      snapshots.map((r) => r.serverId),
+      snapshots.map((r) => r.reportedAt.toISOString()),
+      snapshots.map((r) => r.receivedAt.toISOString()),
+      snapshots.map((r) => r.payload),
+      snapshots.map((r) => JSON.stringify(r.sample)),
+    );
+    await this.metrics.recordMany(reports, tx);
+  }
+
+  /** A failed write as the node is told: a deleted node is refused like a bad secret. */
+  private asNodeError(serverId: string, error: unknown): Error {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && (error.code === 'P2003' || error.code === 'P2025')) {
+      this.forgetEverywhere(serverId);
+      return new UnauthorizedError('unknown or revoked node secret');
+    }
+    // A foreign-key violation from a raw statement (the node was deleted meanwhile).
+    if (/foreign key|violates/i.test(String((error as Error)?.message))) {
+      this.forgetEverywhere(serverId);
+      return new UnauthorizedError('unknown or revoked node secret');
+    }
+    return error instanceof Error ? error : new Error(String(error));
   }
 
   /** Runs the writes in one transaction; a node deleted meanwhile is refused like a bad secret. */

@@ -1,5 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { type ContainerStatus, type Prisma, PrismaService } from '@pharos/database';
+import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { type Prisma, PrismaService } from '@pharos/database';
 import {
   decodeLightdRemoteEvent,
   describeWireError,
@@ -11,9 +11,10 @@ import {
 import { DomainError, InvalidInputError, ServiceUnavailableError } from '../../errors/domain-errors';
 import { EventLogService } from '../../events/event-log.service';
 import { redactSecrets } from './config-redaction';
-import { planContainerUpdate } from './container-update-plan';
 import { DaemonLiveness } from './daemon-liveness.service';
 import type { ReportingDaemon } from './daemon-token-directory';
+import { LightdUpdateBatchWriter, type ReceivedUpdate } from './lightd-update-batch';
+import { GroupCommitter } from '../../database/group-commit';
 
 /** Log entries stored in a transaction, to publish once it has committed. */
 type Stored = { subjectId: string; entries: LogEntryData[] }[];
@@ -24,14 +25,34 @@ type Stored = { subjectId: string; entries: LogEntryData[] }[];
  * when that could not be done.
  */
 @Injectable()
-export class LightdRemoteService {
+export class LightdRemoteService implements OnModuleDestroy {
   private readonly logger = new Logger(LightdRemoteService.name);
+  private readonly updates: GroupCommitter<ReceivedUpdate, void>;
 
   constructor(
     private readonly prisma: PrismaService,
     private readonly eventLog: EventLogService,
     private readonly liveness: DaemonLiveness,
-  ) {}
+    batchWriter: LightdUpdateBatchWriter,
+  ) {
+    this.updates = new GroupCommitter({
+      write: (items) => batchWriter.write(items),
+      // Two in flight: one collects what arrives while the other commits. Both lock daemons,
+      // then containers, each in key order, so they queue on shared rows and never deadlock.
+      concurrency: 2,
+      onWritten: ({ size, ms, failed }) => this.logger.debug({ updates: size, ms: Math.round(ms * 10) / 10, failed }, 'batch of Lightd updates written'),
+      failure: (error, size) => {
+        if (error instanceof DomainError) return error;
+        this.logger.error({ err: error, updates: size }, 'could not store a batch of Lightd updates');
+        return new ServiceUnavailableError('the update could not be stored');
+      },
+    });
+  }
+
+  /** Waits for the updates already received to be written (before shutting down). */
+  async onModuleDestroy(): Promise<void> {
+    await this.updates.drain();
+  }
 
   async recordHealthCheck(daemon: ReportingDaemon): Promise<void> {
     const at = new Date();
@@ -40,49 +61,16 @@ export class LightdRemoteService {
 
   /**
    * Stores one `POST /update` body: the raw history row, the container's new state, and the
-   * events it causes (in the container's log and its daemon's), in one transaction.
+   * events it causes (in the container's log and its daemon's). Concurrent updates are group
+   * committed (`LightdUpdateBatchWriter`): this resolves once the transaction holding this
+   * update has committed, and fails (503) when it did not.
    */
   async receiveUpdate(daemon: ReportingDaemon, body: unknown): Promise<void> {
     const decoded = decodeLightdRemoteEvent(body);
     if (!decoded.ok) throw new InvalidInputError(describeWireError(decoded.error), decoded.error.path);
-    const event = decoded.value;
-    const at = new Date();
-    await this.commit('update', async (tx) => {
-      const daemonEntries = await this.liveness.noteCall(tx, daemon, at, { lastUpdateAt: at });
-      const stored: Stored = [{ subjectId: daemon.id, entries: daemonEntries }];
-      const internalId = event.body.server;
-      let container: { id: string; reportedStatus: ContainerStatus | null } | null = null;
-      if (internalId !== undefined) {
-        const locked = await this.lockContainer(tx, daemon, internalId, at);
-        const plan = planContainerUpdate({ internalId, previousStatus: locked.status, event, at });
-        container = { id: locked.id, reportedStatus: plan.reportedStatus };
-        if (Object.keys(plan.changes).length > 0) await tx.lightdContainer.update({ where: { id: locked.id }, data: plan.changes });
-        if (locked.isNew) {
-          const discovered = { kind: 'container.discovered', message: `Container ${internalId} first reported`, data: { internalId, containerId: locked.id }, at };
-          daemonEntries.push(await this.eventLog.record('lightd_daemon', daemon.id, discovered, tx));
-        }
-        const containerEntries: LogEntryData[] = [];
-        for (const entry of plan.entries) {
-          containerEntries.push(await this.eventLog.record('lightd_container', locked.id, entry, tx));
-          const mirrored = { ...entry, data: { ...(entry.data as object), containerId: locked.id } };
-          daemonEntries.push(await this.eventLog.record('lightd_daemon', daemon.id, mirrored, tx));
-        }
-        stored.push({ subjectId: locked.id, entries: containerEntries });
-      }
-      if (event.kind === 'other') daemonEntries.push(await this.recordUnknownKind(tx, daemon, event, at));
-      await tx.lightdUpdate.create({
-        data: {
-          daemonId: daemon.id,
-          containerId: container?.id,
-          receivedAt: at,
-          event: event.body.event,
-          status: container?.reportedStatus,
-          ...(event.kind === 'update' ? { error: event.body.error, data: event.body.data } : {}),
-          body: event.body as Prisma.InputJsonObject,
-        },
-      });
-      return stored;
-    });
+    // PostgreSQL text and jsonb cannot hold NUL: refuse it here rather than fail a whole batch.
+    if (JSON.stringify(body).includes('\\u0000')) throw new InvalidInputError('(root): text must not contain NUL characters', '(root)');
+    await this.updates.submit({ daemon, event: decoded.value, at: new Date() });
   }
 
   /** `POST /config`: keeps the daemon's current configuration, credentials redacted. */

@@ -1,0 +1,197 @@
+import { spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import WebSocket from 'ws';
+import { hashSecret } from '../apps/server/src/secrets/secret-token';
+import { BareWsServer } from './support/bare-ws-server';
+import { createBenchDatabase, openFilesLimit, PharosProcess, processUsage, ROOT } from './support/pharos-process';
+import { type BenchResult, type BenchRow, machine, percentile } from './support/report';
+
+const MAX_OPEN_FILES = openFilesLimit(65_536);
+
+interface ClientOutcome {
+  connected: number;
+  authenticated: number;
+  refused: number;
+  droppedEarly: number;
+  sent: number;
+  errors: string[];
+  rampMs: number;
+  holdMs: number;
+}
+
+interface RunOutcome {
+  client: ClientOutcome;
+  latencies: number[];
+  peakRssBytes: number;
+  /** CPU seconds per wall second during the hold (1 = one core busy). */
+  holdCpuCores: number;
+}
+
+/** Runs the agents client process against a server while browsers watch and /proc is sampled. */
+async function run(options: {
+  baseUrl: string;
+  pid: number;
+  keys: string[];
+  watched: string[];
+  token: string;
+  rampPerSecond: number;
+  holdMs: number;
+  intervalMs: number;
+  dir: string;
+}): Promise<RunOutcome> {
+  const wsUrl = options.baseUrl.replace(/^http/, 'ws');
+  // A few browsers, each with a handful of metrics sockets (the live views of a dashboard).
+  const latencies: number[] = [];
+  const browsers = await Promise.all(
+    options.watched.map(
+      (serverId) =>
+        new Promise<WebSocket>((resolve, reject) => {
+          const ws = new WebSocket(`${wsUrl}/api/v1/ws/metrics/${serverId}`);
+          ws.on('open', () => {
+            ws.send(JSON.stringify({ type: 'auth', token: options.token }));
+            resolve(ws);
+          });
+          ws.on('error', reject);
+          ws.on('message', (data) => {
+            const message = JSON.parse(data.toString()) as { type: string; data?: { timestamp?: string } };
+            if (message.type === 'metrics' && message.data?.timestamp) latencies.push(Date.now() - Date.parse(message.data.timestamp));
+          });
+        }),
+    ),
+  );
+  const planFile = path.join(options.dir, `plan-${Date.now()}.json`);
+  writeFileSync(planFile, JSON.stringify({ wsUrl, keys: options.keys, rampPerSecond: options.rampPerSecond, holdMs: options.holdMs, intervalMs: options.intervalMs }));
+  let peakRssBytes = 0;
+  const samples: { at: number; cpu: number }[] = [];
+  const sampler = setInterval(() => {
+    try {
+      const u = processUsage(options.pid);
+      peakRssBytes = Math.max(peakRssBytes, u.rssBytes);
+      samples.push({ at: Date.now(), cpu: u.cpuSeconds });
+    } catch {
+      // the process ended
+    }
+  }, 500);
+  const client = await new Promise<ClientOutcome>((resolve, reject) => {
+    const child = spawn(
+      'prlimit',
+      [`--nofile=${MAX_OPEN_FILES}:${MAX_OPEN_FILES}`, path.join(ROOT, 'node_modules', '.bin', 'tsx'), path.join(__dirname, 'support', 'agents-client.ts')],
+      { cwd: ROOT, env: { ...process.env, AGENTS_CLIENT_PLAN: planFile }, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const line = out.trim().split('\n').pop();
+      if (!line) reject(new Error(`agents client exited ${code} without a result`));
+      else resolve(JSON.parse(line) as ClientOutcome);
+    });
+  });
+  clearInterval(sampler);
+  for (const b of browsers) b.close();
+  // CPU during the hold: from the end of the ramp to the end of the run.
+  const holdStart = samples.find((s) => s.at >= samples[0]!.at + client.rampMs) ?? samples[0]!;
+  const last = samples[samples.length - 1]!;
+  const holdCpuCores = (last.cpu - holdStart.cpu) / Math.max(0.001, (last.at - holdStart.at) / 1000);
+  latencies.sort((a, b) => a - b);
+  return { client, latencies, peakRssBytes, holdCpuCores };
+}
+
+/** Inserts `count` agent servers and one key each (the admin API would take minutes for 10,000). */
+async function provision(sql: Client, count: number): Promise<{ keys: string[]; serverIds: string[] }> {
+  const serverIds = Array.from({ length: count }, () => randomUUID());
+  const keys = serverIds.map(() => `pak_${randomBytes(32).toString('base64url')}`);
+  for (let i = 0; i < count; i += 2000) {
+    const ids = serverIds.slice(i, i + 2000);
+    const ks = keys.slice(i, i + 2000);
+    await sql.query(
+      `INSERT INTO "Server" ("id", "name", "source", "updatedAt") SELECT id, 'bench-agent-' || n, 'agent', now() FROM unnest($1::uuid[]) WITH ORDINALITY AS v(id, n)`,
+      [ids],
+    );
+    await sql.query(
+      `INSERT INTO "AgentApiKey" ("id", "serverId", "prefix", "keyHash") SELECT gen_random_uuid(), s, left(k, 12), h FROM unnest($1::uuid[], $2::text[], $3::text[]) AS v(s, k, h)`,
+      [ids, ks, ks.map((k) => hashSecret(k))],
+    );
+  }
+  return { keys, serverIds };
+}
+
+/**
+ * Agents: ramp to N authenticated agent connections (10,000; 1,000 with --quick), each sending
+ * metrics every 5 s, from a separate client process, while a few browsers watch 20 servers'
+ * metrics sockets. Reports Pharos's peak RSS and CPU, metrics persisted vs sent, and
+ * metric→browser latency; the same clients against a bare `ws` server that only parses and
+ * relays are the baseline.
+ */
+export async function agents(quick: boolean): Promise<BenchResult> {
+  const count = quick ? 1000 : 10_000;
+  const rampPerSecond = 250;
+  const holdMs = quick ? 12_000 : 45_000;
+  const intervalMs = 5000;
+  const db = await createBenchDatabase();
+  if (!db) throw new Error('the agents benchmark needs PostgreSQL (TEST_DATABASE_URL)');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pharos-bench-agents-'));
+  const pharos = await PharosProcess.start({ DATABASE_URL: db.url }, { maxOpenFiles: MAX_OPEN_FILES });
+  const sql = new Client({ connectionString: db.url });
+  await sql.connect();
+  const notes: string[] = [];
+  try {
+    const token = await pharos.token();
+    const { keys, serverIds } = await provision(sql, count);
+    const watched = serverIds.slice(0, 20);
+    const common = { keys, watched, token, rampPerSecond, holdMs, intervalMs, dir };
+
+    console.log(`  bare ws server: ${count} agents`);
+    const keyToServer = Object.fromEntries(keys.map((k, i) => [k, serverIds[i]!]));
+    const bare = await BareWsServer.start(keyToServer, MAX_OPEN_FILES, dir);
+    let baseline: RunOutcome;
+    try {
+      baseline = await run({ ...common, baseUrl: bare.baseUrl, pid: bare.child.pid! });
+    } finally {
+      await bare.stop();
+    }
+
+    console.log(`  Pharos: ${count} agents`);
+    const measured = await run({ ...common, baseUrl: pharos.baseUrl, pid: pharos.child.pid! });
+    // Every sample the client sent must be stored: wait for the last ones to land.
+    let persisted = 0;
+    for (let i = 0; i < 40; i++) {
+      const { rows } = await sql.query<{ n: string }>('SELECT count(*) AS n FROM "MetricSample"');
+      const n = Number(rows[0]!.n);
+      if (n === persisted && n >= measured.client.sent) break;
+      persisted = n;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const c = measured.client;
+    const p50 = percentile(measured.latencies, 50);
+    const p99 = percentile(measured.latencies, 99);
+    const b50 = percentile(baseline.latencies, 50);
+    const b99 = percentile(baseline.latencies, 99);
+    const mib = (b: number) => Math.round(b / 2 ** 20);
+    const drops = c.sent - persisted + c.droppedEarly;
+    notes.push(
+      `${count} agents ramped at ${rampPerSecond}/s (Pharos: all authenticated in ${(c.rampMs / 1000).toFixed(1)} s), held ${holdMs / 1000} s, metrics every ${intervalMs / 1000} s, 20 browser sockets`,
+      `Pharos: ${c.authenticated} authenticated, ${c.refused} refused, ${c.droppedEarly} dropped while sending; ${c.sent} metrics sent, ${persisted} stored, ${measured.latencies.length} delivered to browsers`,
+      `bare: ${baseline.client.authenticated} authenticated, ${baseline.client.sent} sent, ${baseline.latencies.length} delivered`,
+      ...(c.errors.length ? [`client errors: ${c.errors.slice(0, 3).join('; ')}`] : []),
+    );
+    const rows: BenchRow[] = [
+      { metric: 'authenticated connections', value: c.authenticated, unit: 'agents', baseline: baseline.client.authenticated, goal: `${count}`, met: c.authenticated === count },
+      { metric: 'peak RSS', value: mib(measured.peakRssBytes), unit: 'MiB', baseline: mib(baseline.peakRssBytes), ratio: measured.peakRssBytes / baseline.peakRssBytes, goal: '≤ 1024 MiB', met: measured.peakRssBytes <= 2 ** 30 },
+      { metric: 'CPU during hold', value: measured.holdCpuCores, unit: 'cores', baseline: baseline.holdCpuCores, ratio: measured.holdCpuCores / baseline.holdCpuCores },
+      { metric: 'metrics persisted / sent', value: `${persisted} / ${c.sent}`, goal: 'equal, 0 drops', met: drops === 0 && persisted === c.sent },
+      { metric: 'metric → browser p50', value: p50, unit: 'ms', baseline: b50, ratio: p50 / Math.max(b50, 1) },
+      { metric: 'metric → browser p99', value: p99, unit: 'ms', baseline: b99, ratio: p99 / Math.max(b99, 1), goal: '≤ 100 ms', met: p99 <= 100 },
+    ];
+    return { name: 'agents', title: `Agents: ${count.toLocaleString('en')} WebSocket agents, metrics every 5 s, browsers watching (PostgreSQL)`, quick, startedAt: new Date().toISOString(), machine: machine(), rows, notes };
+  } finally {
+    await sql.end();
+    await pharos.stop();
+    await db.drop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

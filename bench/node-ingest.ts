@@ -1,0 +1,109 @@
+import { Client } from 'pg';
+import { NODE_METRICS_PATH, NODE_SECRET_HEADER, type NodeReport } from '@pharos/protocol';
+import { eachLimited } from '../apps/simulator/src/admin-client';
+import { realisticNodeReport } from '../apps/simulator/src/node-reports';
+import { BareHttpServer } from './support/bare-server';
+import { ingestRows, measureIngest } from './support/ingest-bench';
+import type { LoadRequest } from './support/http-load';
+import { createBenchDatabase, PharosProcess } from './support/pharos-process';
+import { type BenchResult, type BenchRow, machine } from './support/report';
+
+type Size = 'small' | 'large';
+
+/** A valid NodeReport: `small` is a host with one filesystem and interface (~1.8 KB), `large` a storage box (~8 KB). */
+function nodeReport(size: Size, hostname: string, at: Date, round: number): NodeReport {
+  const report = realisticNodeReport({ hostname, at, round }) as NodeReport & { metrics: Record<string, unknown> };
+  const m = report.metrics as unknown as Record<string, Record<string, unknown> & { length?: number }>;
+  if (size === 'small') {
+    const disk = m.disk as Record<string, unknown[]> & { smart: Record<string, unknown> };
+    m.disk = { ...disk, physical: [], logical: [], base_io: [], filesystems: disk.filesystems.slice(0, 1), smart: { ...disk.smart, devices: [] } };
+    m.raid = { ...m.raid, arrays: [] };
+    m.thermal = { ...m.thermal, sensors: [] };
+    (m as Record<string, unknown>).network = (m.network as unknown as unknown[]).slice(0, 1);
+  } else {
+    const disk = m.disk as Record<string, Record<string, unknown>[]>;
+    const extra = ['/var', '/home', '/srv/data', '/var/lib/docker', '/opt'].map((mount, i) => ({
+      ...disk.filesystems[0]!,
+      path: mount,
+      mountpoint: mount,
+      device: `/dev/mapper/vg0-extra${i}`,
+    }));
+    m.disk = { ...disk, filesystems: [...disk.filesystems, ...extra] };
+  }
+  return report;
+}
+
+/**
+ * Ithiltir node reports: sustained `POST /api/node/metrics` (200 only once the sample is
+ * committed) from many nodes, small and large reports, against a bare Node http server that
+ * only parses the same JSON; then latency at half Pharos's rate. Stored samples must equal
+ * the 200s.
+ */
+export async function nodeIngest(quick: boolean): Promise<BenchResult> {
+  const db = await createBenchDatabase();
+  if (!db) throw new Error('the node ingest benchmark needs PostgreSQL (TEST_DATABASE_URL)');
+  const nodeCount = quick ? 100 : 500;
+  const pharos = await PharosProcess.start({ DATABASE_URL: db.url });
+  const bare = await BareHttpServer.start({ ok: true, update: null });
+  const rows: BenchRow[] = [];
+  const notes: string[] = [];
+  try {
+    const token = await pharos.token();
+    const nodes = await eachLimited(
+      Array.from({ length: nodeCount }, (_, i) => `bench-node-${i + 1}`),
+      8,
+      async (name) => {
+        const res = await fetch(`${pharos.baseUrl}/api/v1/nodes`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({ name }),
+        });
+        if (res.status !== 201) throw new Error(`create node ${name}: ${res.status} ${await res.text()}`);
+        const { secret } = (await res.json()) as { secret: string };
+        return { name, secret };
+      },
+    );
+    // Every report gets its own timestamp (one sample per node and instant), an hour back and
+    // moving forward a millisecond per request.
+    const start = Date.now() - 3_600_000;
+    let serial = 0;
+    let answered = 0;
+    for (const size of ['small', 'large'] as Size[]) {
+      let bytes = 0;
+      const next = (i: number): LoadRequest => {
+        const node = nodes[i % nodes.length]!;
+        const n = serial++;
+        const body = JSON.stringify(nodeReport(size, node.name, new Date(start + n), n));
+        bytes = body.length;
+        return { method: 'POST', path: NODE_METRICS_PATH, headers: { [NODE_SECRET_HEADER]: node.secret, 'content-type': 'application/json' }, body };
+      };
+      console.log(`  ${size} reports`);
+      const outcome = await measureIngest({
+        pharosUrl: pharos.baseUrl,
+        bareUrl: bare.baseUrl,
+        next,
+        connections: 32,
+        durationMs: quick ? 5000 : 20_000,
+        rounds: quick ? 1 : 3,
+        halfRateMs: quick ? 4000 : 15_000,
+        accept: (status) => status === 200,
+        log: (line) => console.log(line),
+      });
+      answered += outcome.pharosOk;
+      rows.push(...ingestRows(`${size} (${(bytes / 1024).toFixed(1)} KB)`, outcome, { ratio: 0.5, p99Ms: 25 }));
+      notes.push(`${size}: answered 200: ${outcome.pharosOk}, failed: ${outcome.pharosFailed}`);
+    }
+    const sql = new Client({ connectionString: db.url });
+    await sql.connect();
+    const result = await sql.query<{ n: string }>('SELECT count(*) AS n FROM "MetricSample"');
+    await sql.end();
+    const stored = Number(result.rows[0]!.n);
+    rows.push({ metric: 'samples stored = answered 200', value: stored === answered ? 'yes' : `no (${stored} vs ${answered})`, goal: 'equal', met: stored === answered });
+    notes.unshift(`${nodeCount} nodes, 32 connections, closed loop then open loop at half the sustained rate; each report a distinct timestamp`);
+    return { name: 'node-ingest', title: 'Ithiltir node reports: POST /api/node/metrics, 200 = committed (PostgreSQL)', quick, startedAt: new Date().toISOString(), machine: machine(), rows, notes };
+  } finally {
+    await bare.stop();
+    await pharos.stop();
+    await db.drop();
+  }
+}
