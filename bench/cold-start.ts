@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pgliteTemplateFile } from '@pharos/database';
 import { type BenchResult, machine, median } from './support/report';
 import { freePort, PharosProcess, waitForHttp } from './support/pharos-process';
 
@@ -35,8 +36,13 @@ export async function coldStart(quick: boolean): Promise<BenchResult> {
   const fresh: number[] = [];
   const restart: number[] = [];
   const kept = mkdtempSync(path.join(os.tmpdir(), 'pharos-bench-kept-'));
+  let first: number;
   try {
-    await pharosStart(kept); // first start of the kept directory: not measured
+    // The installation's first fresh start: initdb and every migration, then the migrated
+    // database is kept as the template later fresh directories are loaded from.
+    const template = pgliteTemplateFile();
+    if (template) rmSync(template, { force: true });
+    first = await pharosStart(kept);
     for (let i = 0; i < runs; i++) {
       bare.push(await bareNodeStart());
       fresh.push(await pharosStart());
@@ -56,9 +62,10 @@ export async function coldStart(quick: boolean): Promise<BenchResult> {
     machine: machine(),
     rows: [
       { metric: 'bare Node http server', value: b, unit: 'ms' },
-      { metric: 'Pharos, fresh data dir (migrations + first admin)', value: f, unit: 'ms', baseline: b, ratio: f / b, goal: '≤ 3000 ms', met: f <= 3000 },
+      { metric: 'Pharos, first fresh data dir of an installation (builds the template)', value: first, unit: 'ms', baseline: b, ratio: first / b },
+      { metric: 'Pharos, fresh data dir (from the template + first admin)', value: f, unit: 'ms', baseline: b, ratio: f / b, goal: '≤ 3000 ms', met: f <= 3000 },
       { metric: 'Pharos, restart on existing data', value: r, unit: 'ms', baseline: b, ratio: r / b, goal: '≤ 3000 ms', met: r <= 3000 },
     ],
-    notes: [`${runs} runs each, interleaved`],
+    notes: [`${runs} runs each, interleaved (the first fresh start once)`],
   };
 }

@@ -82,7 +82,7 @@ export async function nodeIngest(quick: boolean): Promise<BenchResult> {
         pharosUrl: pharos.baseUrl,
         bareUrl: bare.baseUrl,
         next,
-        connections: 32,
+        connections: quick ? 64 : 128,
         durationMs: quick ? 5000 : 20_000,
         rounds: quick ? 1 : 3,
         halfRateMs: quick ? 4000 : 15_000,
@@ -99,7 +99,7 @@ export async function nodeIngest(quick: boolean): Promise<BenchResult> {
     await sql.end();
     const stored = Number(result.rows[0]!.n);
     rows.push({ metric: 'samples stored = answered 200', value: stored === answered ? 'yes' : `no (${stored} vs ${answered})`, goal: 'equal', met: stored === answered });
-    notes.unshift(`${nodeCount} nodes, 32 connections, closed loop then open loop at half the sustained rate; each report a distinct timestamp`);
+    notes.unshift(`${nodeCount} nodes, ${quick ? 64 : 128} connections, closed loop then open loop at half the sustained rate; each report a distinct timestamp`);
     return { name: 'node-ingest', title: 'Ithiltir node reports: POST /api/node/metrics, 200 = committed (PostgreSQL)', quick, startedAt: new Date().toISOString(), machine: machine(), rows, notes };
   } finally {
     await bare.stop();

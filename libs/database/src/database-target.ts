@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import pg from 'pg';
 import { parseIntoClientConfig } from 'pg-connection-string';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { isFreshDataDir, pgliteTemplateFile, readPgliteTemplate, savePgliteTemplate } from './pglite-template';
 
 /** The Nest injection token of the process's one `DatabaseConnection`. */
 export const DATABASE_CONNECTION = Symbol('DATABASE_CONNECTION');
@@ -24,6 +25,8 @@ export interface DatabaseConnection {
   readonly target: DatabaseTarget;
   readonly adapterFactory: SqlMigrationAwareDriverAdapterFactory;
   close(): Promise<void>;
+  /** Called once migrations are applied, before anything else is written (the PGlite template). */
+  afterMigrations?(): Promise<void>;
 }
 
 export function describeTarget(target: DatabaseTarget): string {
@@ -155,13 +158,25 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseConn
     } as pg.PoolConfig);
     return { target, adapterFactory, close: () => adapterFactory.close() };
   }
-  if (!target.dataDir.startsWith('memory://')) mkdirSync(target.dataDir, { recursive: true });
-  const pglite = await PGlite.create({ dataDir: target.dataDir });
+  const onDisk = !target.dataDir.startsWith('memory://');
+  if (onDisk) mkdirSync(target.dataDir, { recursive: true });
+  // A fresh data directory starts from the kept template of a migrated database, if there is one.
+  const templateFile = onDisk && isFreshDataDir(target.dataDir) ? pgliteTemplateFile() : null;
+  const template = readPgliteTemplate(templateFile);
+  const pglite = await PGlite.create({ dataDir: target.dataDir, ...(template ? { loadDataDir: template } : {}) });
   return {
     target,
     adapterFactory: new PgliteAdapterFactory(pglite),
     close: async () => {
       if (!pglite.closed) await pglite.close();
     },
+    ...(templateFile && !template
+      ? {
+          afterMigrations: async () => {
+            // A cache: failing to keep it only makes the next fresh start slower.
+            await savePgliteTemplate(pglite, templateFile).catch(() => undefined);
+          },
+        }
+      : {}),
   };
 }

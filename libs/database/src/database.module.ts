@@ -29,6 +29,7 @@ export class DatabaseModule {
           try {
             const applied = await applyPendingMigrations(db);
             if (applied.length > 0) logger.log(`Applied migrations: ${applied.join(', ')}`);
+            await db.afterMigrations?.();
           } catch (error) {
             await db.close();
             throw error;
