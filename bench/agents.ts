@@ -136,7 +136,10 @@ export async function agents(quick: boolean): Promise<BenchResult> {
   const db = await createBenchDatabase();
   if (!db) throw new Error('the agents benchmark needs PostgreSQL (TEST_DATABASE_URL)');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'pharos-bench-agents-'));
-  const pharos = await PharosProcess.start({ DATABASE_URL: db.url }, { maxOpenFiles: MAX_OPEN_FILES });
+  const pharos = await PharosProcess.start({ DATABASE_URL: db.url }, { maxOpenFiles: MAX_OPEN_FILES }).catch(async (error: unknown) => {
+    await db.drop(); // a Pharos that never started leaves no database behind
+    throw error;
+  });
   const sql = new Client({ connectionString: db.url });
   await sql.connect();
   const notes: string[] = [];
