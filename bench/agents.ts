@@ -36,8 +36,8 @@ async function run(options: {
   baseUrl: string;
   pid: number;
   keys: string[];
-  watched: string[];
-  token: string;
+  /** Server ids each browser watches (one metrics socket each), with its access token. */
+  browsers: { token: string; watched: string[] }[];
   rampPerSecond: number;
   holdMs: number;
   intervalMs: number;
@@ -46,13 +46,14 @@ async function run(options: {
   const wsUrl = options.baseUrl.replace(/^http/, 'ws');
   // A few browsers, each with a handful of metrics sockets (the live views of a dashboard).
   const latencies: number[] = [];
+  const sockets = options.browsers.flatMap((b) => b.watched.map((serverId) => ({ serverId, token: b.token })));
   const browsers = await Promise.all(
-    options.watched.map(
-      (serverId) =>
+    sockets.map(
+      ({ serverId, token }) =>
         new Promise<WebSocket>((resolve, reject) => {
           const ws = new WebSocket(`${wsUrl}/api/v1/ws/metrics/${serverId}`);
           ws.on('open', () => {
-            ws.send(JSON.stringify({ type: 'auth', token: options.token }));
+            ws.send(JSON.stringify({ type: 'auth', token }));
             resolve(ws);
           });
           ws.on('error', reject);
@@ -122,7 +123,7 @@ async function provision(sql: Client, count: number): Promise<{ keys: string[]; 
 
 /**
  * Agents: ramp to N authenticated agent connections (10,000; 1,000 with --quick), each sending
- * metrics every 5 s, from a separate client process, while a few browsers watch 20 servers'
+ * metrics every 5 s, from a separate client process, while four browsers watch 80 servers'
  * metrics sockets. Reports Pharos's peak RSS and CPU, metrics persisted vs sent, and
  * metric→browser latency; the same clients against a bare `ws` server that only parses and
  * relays are the baseline.
@@ -135,15 +136,32 @@ export async function agents(quick: boolean): Promise<BenchResult> {
   const db = await createBenchDatabase();
   if (!db) throw new Error('the agents benchmark needs PostgreSQL (TEST_DATABASE_URL)');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'pharos-bench-agents-'));
-  const pharos = await PharosProcess.start({ DATABASE_URL: db.url }, { maxOpenFiles: MAX_OPEN_FILES });
+  const pharos = await PharosProcess.start({ DATABASE_URL: db.url }, { maxOpenFiles: MAX_OPEN_FILES }).catch(async (error: unknown) => {
+    await db.drop(); // a Pharos that never started leaves no database behind
+    throw error;
+  });
   const sql = new Client({ connectionString: db.url });
   await sql.connect();
   const notes: string[] = [];
   try {
     const token = await pharos.token();
     const { keys, serverIds } = await provision(sql, count);
-    const watched = serverIds.slice(0, 20);
-    const common = { keys, watched, token, rampPerSecond, holdMs, intervalMs, dir };
+    // Four browsers (the admin and three viewers), each with 20 servers' live views open
+    // (20 is the per-user socket cap): 80 watched servers, enough deliveries for a p99.
+    const tokens = [token];
+    for (let i = 1; i <= 3; i++) {
+      const username = `bench-viewer-${i}`;
+      const password = `bench-viewer-password-${i}`;
+      const created = await fetch(`${pharos.baseUrl}/api/v1/users`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ username, password, role: 'viewer' }),
+      });
+      if (created.status !== 201) throw new Error(`create ${username}: ${created.status} ${await created.text()}`);
+      tokens.push(await pharos.token(username, password));
+    }
+    const browsers = tokens.map((t, i) => ({ token: t, watched: serverIds.slice(i * 20, i * 20 + 20) }));
+    const common = { keys, browsers, rampPerSecond, holdMs, intervalMs, dir };
 
     console.log(`  bare ws server: ${count} agents`);
     const keyToServer = Object.fromEntries(keys.map((k, i) => [k, serverIds[i]!]));
@@ -174,7 +192,7 @@ export async function agents(quick: boolean): Promise<BenchResult> {
     const mib = (b: number) => Math.round(b / 2 ** 20);
     const drops = c.sent - persisted + c.droppedEarly;
     notes.push(
-      `${count} agents ramped at ${rampPerSecond}/s (Pharos: all authenticated in ${(c.rampMs / 1000).toFixed(1)} s), held ${holdMs / 1000} s, metrics every ${intervalMs / 1000} s, 20 browser sockets`,
+      `${count} agents ramped at ${rampPerSecond}/s (Pharos: all authenticated in ${(c.rampMs / 1000).toFixed(1)} s), held ${holdMs / 1000} s, metrics every ${intervalMs / 1000} s, 4 browsers × 20 metrics sockets`,
       `Pharos: ${c.authenticated} authenticated, ${c.refused} refused, ${c.droppedEarly} dropped while sending; ${c.sent} metrics sent, ${persisted} stored, ${measured.latencies.length} delivered to browsers`,
       `bare: ${baseline.client.authenticated} authenticated, ${baseline.client.sent} sent, ${baseline.latencies.length} delivered`,
       ...(c.errors.length ? [`client errors: ${c.errors.slice(0, 3).join('; ')}`] : []),

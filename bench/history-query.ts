@@ -13,7 +13,10 @@ const DAY = 86_400_000;
 export async function historyQuery(quick: boolean): Promise<BenchResult> {
   const db = await createBenchDatabase();
   if (!db) throw new Error('the history benchmark needs PostgreSQL (TEST_DATABASE_URL)');
-  const pharos = await PharosProcess.start({ DATABASE_URL: db.url });
+  const pharos = await PharosProcess.start({ DATABASE_URL: db.url }).catch(async (error: unknown) => {
+    await db.drop(); // a Pharos that never started leaves no database behind
+    throw error;
+  });
   const notes: string[] = [];
   try {
     const token = await pharos.token();

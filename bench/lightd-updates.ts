@@ -18,7 +18,10 @@ export async function lightdUpdates(quick: boolean): Promise<BenchResult> {
   if (!db) throw new Error('the Lightd updates benchmark needs PostgreSQL (TEST_DATABASE_URL)');
   const daemonCount = quick ? 20 : 100;
   const containersPerDaemon = 10;
-  const pharos = await PharosProcess.start({ DATABASE_URL: db.url });
+  const pharos = await PharosProcess.start({ DATABASE_URL: db.url }).catch(async (error: unknown) => {
+    await db.drop(); // a Pharos that never started leaves no database behind
+    throw error;
+  });
   const bare = await BareHttpServer.start({ success: true });
   const notes: string[] = [];
   try {

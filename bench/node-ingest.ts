@@ -43,7 +43,10 @@ export async function nodeIngest(quick: boolean): Promise<BenchResult> {
   const db = await createBenchDatabase();
   if (!db) throw new Error('the node ingest benchmark needs PostgreSQL (TEST_DATABASE_URL)');
   const nodeCount = quick ? 100 : 500;
-  const pharos = await PharosProcess.start({ DATABASE_URL: db.url });
+  const pharos = await PharosProcess.start({ DATABASE_URL: db.url }).catch(async (error: unknown) => {
+    await db.drop(); // a Pharos that never started leaves no database behind
+    throw error;
+  });
   const bare = await BareHttpServer.start({ ok: true, update: null });
   const rows: BenchRow[] = [];
   const notes: string[] = [];

@@ -234,6 +234,7 @@ describe('Lightd remote receiver', () => {
       ['a numeric server', '{"event":"update","server":7,"status":"ready"}', 'server'],
       ['error details that are not text', '{"event":"update","server":"s1","error":"failed","data":{"code":1}}', 'data'],
       ['billing without its figures', '{"event":"billing","server":"s1","memory_gb":2.0}', undefined],
+      ['text holding a NUL character (PostgreSQL cannot store it)', '{"event":"update","server":"s1","error":"failed","data":"bad\\u0000byte"}', '(root)'],
       ['billing with a negative timestamp', '{"event":"billing","server":"s1","memory_gb":2.0,"cpu_vcpus":1.0,"storage_gb":1.0,"egress_gb":0.0,"duration_hours":1.0,"estimated_cost":0.0,"timestamp":-1}', 'timestamp'],
     ])('%s', async (_case, body, field) => {
       const before = await storedCounts(prisma);

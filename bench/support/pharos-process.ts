@@ -97,11 +97,11 @@ export class PharosProcess {
     return proc;
   }
 
-  async token(): Promise<string> {
+  async token(username = 'admin', password = ADMIN_PASSWORD): Promise<string> {
     const res = await fetch(`${this.baseUrl}/api/v1/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+      body: JSON.stringify({ username, password }),
     });
     if (!res.ok) throw new Error(`login failed: ${res.status}`);
     return ((await res.json()) as { accessToken: string }).accessToken;
