@@ -3,3 +3,4 @@ export * from './frontend-ws';
 export * from './lightd';
 export * from './agent-ws';
 export * from './ithiltir-node';
+export * from './admin-api';

@@ -1,21 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { type AuditEntry, type Prisma, PrismaService } from '@pharos/database';
+import type { AuditEntryView, AuditPage } from '@pharos/protocol';
 
-export interface AuditEntryView {
-  id: string;
-  at: string;
-  actor: { id: string | null; username: string | null };
-  action: string;
-  target: { type: string; id: string | null } | null;
-  data: unknown;
-  ip: string | null;
-}
-
-export interface AuditPage {
-  items: AuditEntryView[];
-  /** Pass as `before` for the next (older) page; null on the last page. */
-  nextBefore: string | null;
-}
+export type { AuditEntryView, AuditPage };
 
 export interface AuditFilter {
   before?: bigint;

@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { type Command, type CommandKind, type CommandState, type Prisma, PrismaService } from '@pharos/database';
-import type { AgentCommand, AgentCommandResponse, AgentDockerCommand, AgentDockerResponse, DockerAction, LogLevel } from '@pharos/protocol';
+import type { AgentCommand, AgentCommandResponse, AgentDockerCommand, AgentDockerResponse, CommandView, DockerAction, LogLevel } from '@pharos/protocol';
 import { AgentSessionRegistry } from '../agents/agent-sessions';
 import { PharosConfig } from '../config/pharos-config';
 import { ConflictError, NotFoundError } from '../errors/domain-errors';
@@ -9,27 +9,7 @@ import { EventLogService } from '../events/event-log.service';
 import { isUuid, ServersService } from '../servers/servers.service';
 import { type CommandResult, describeCommand, describeResult, dockerResult, shellResult } from './command-outcome';
 
-export interface CommandView {
-  id: string;
-  serverId: string;
-  kind: CommandKind;
-  /** Shell commands: the command line. */
-  command: string | null;
-  /** Docker actions: the action and its container. */
-  action: string | null;
-  containerId: string | null;
-  state: CommandState;
-  requestedById: string | null;
-  requestedAt: string;
-  expiresAt: string;
-  sentAt: string | null;
-  completedAt: string | null;
-  output: string | null;
-  exitCode: number | null;
-  durationMs: number | null;
-  success: boolean | null;
-  message: string | null;
-}
+export type { CommandView };
 
 export function toCommandView(c: Command): CommandView {
   return {

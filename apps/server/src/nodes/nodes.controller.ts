@@ -5,7 +5,7 @@ import { Roles } from '../auth/roles.decorator';
 import { HISTORY_SERIES_NAMES, MetricHistoryQuery, toHistoryRequest } from '../metrics/metrics.dto';
 import { type MetricHistory, MetricsService } from '../metrics/metrics.service';
 import { CreateServerDto, ServerListQuery } from '../servers/servers.dto';
-import { type IssuedSecret, type NodeDetail, NodesService, type NodeView } from './nodes.service';
+import { type IssuedNodeSecret, type NodeDetail, NodesService, type NodeView } from './nodes.service';
 
 /**
  * Ithiltir nodes for admins: create one (its secret and install command are shown once),
@@ -21,7 +21,7 @@ export class NodesController {
 
   @Post()
   @Roles('admin')
-  create(@Body() body: CreateServerDto, @CurrentUser() user: AuthenticatedUser): Promise<{ node: NodeView } & IssuedSecret> {
+  create(@Body() body: CreateServerDto, @CurrentUser() user: AuthenticatedUser): Promise<{ node: NodeView } & IssuedNodeSecret> {
     return this.nodes.create(body, user);
   }
 
@@ -49,7 +49,7 @@ export class NodesController {
   /** A new secret (shown once); the old one stops working at once. */
   @Post(':id/secret')
   @Roles('admin')
-  rotateSecret(@Param('id') id: string, @CurrentUser() user: AuthenticatedUser): Promise<IssuedSecret> {
+  rotateSecret(@Param('id') id: string, @CurrentUser() user: AuthenticatedUser): Promise<IssuedNodeSecret> {
     return this.nodes.rotateSecret(id, user);
   }
 

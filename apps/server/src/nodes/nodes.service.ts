@@ -1,55 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { type NodeStatic, PrismaService, type Server } from '@pharos/database';
-import { type LiveMetricsData, NODE_METRICS_PATH } from '@pharos/protocol';
+import { type IssuedNodeSecret, type LiveMetricsData, NODE_METRICS_PATH, type NodeDetail, type NodeFactsView, type NodeView } from '@pharos/protocol';
 import { PharosConfig } from '../config/pharos-config';
 import { NotFoundError } from '../errors/domain-errors';
 import { type AuditActor, AuditLogService } from '../events/audit-log.service';
 import { ServerPresenceService } from '../servers/server-presence.service';
-import { type NewServer, type ServerQuery, ServersService, type ServerView, toServerView } from '../servers/servers.service';
+import { type NewServer, type ServerQuery, ServersService, toServerView } from '../servers/servers.service';
 import { NodeLivenessService } from './node-liveness.service';
 import { NodeReportsService } from './node-reports.service';
 import { NodeSecretsService } from './node-secrets.service';
 
-/** The static facts fleet views show and filter by (the whole Static is in the detail). */
-export interface NodeFactsView {
-  nodeVersion: string;
-  reportIntervalSeconds: number;
-  os: string;
-  platform: string;
-  platformVersion: string;
-  kernelVersion: string;
-  arch: string;
-  hostname: string;
-  cpuModel: string;
-  coresLogical: number;
-  memoryTotal: number;
-  swapTotal: number;
-  reportedAt: string;
-}
-
-/** A node in lists: the server, its facts, and the latest values it reported. */
-export interface NodeView extends ServerView {
-  online: boolean;
-  facts: NodeFactsView | null;
-  latest: LiveMetricsData | null;
-  latestReportedAt: string | null;
-}
-
-export interface NodeDetail {
-  node: NodeView;
-  /** The latest Static, as the node sent it. */
-  static: { reportedAt: string; receivedAt: string; payload: unknown } | null;
-  /** The latest full report, as the node sent it. */
-  snapshot: { reportedAt: string; receivedAt: string; payload: unknown } | null;
-  secret: { prefix: string; createdAt: string; lastUsedAt: string | null } | null;
-}
-
-/** A secret, shown once, with the command that installs it on the node. */
-export interface IssuedSecret {
-  secret: string;
-  prefix: string;
-  installCommand: string;
-}
+export type { IssuedNodeSecret, NodeDetail, NodeFactsView, NodeView };
 
 const STATIC_FACTS = {
   nodeVersion: true,
@@ -107,7 +68,7 @@ export class NodesService {
     return `ithiltir-node report install ${this.config.publicUrl}${NODE_METRICS_PATH} ${secret}`;
   }
 
-  async create(input: Omit<NewServer, 'source'>, actor: AuditActor): Promise<{ node: NodeView } & IssuedSecret> {
+  async create(input: Omit<NewServer, 'source'>, actor: AuditActor): Promise<{ node: NodeView } & IssuedNodeSecret> {
     const { server, issued } = await this.prisma.$transaction(async (tx) => {
       const server = await this.servers.create({ ...input, source: 'ithiltir' }, tx);
       const issued = await this.secrets.issue(server.id, actor.id, tx);
@@ -145,7 +106,7 @@ export class NodesService {
   }
 
   /** A new secret; the previous one stops working at once. */
-  async rotateSecret(id: string, actor: AuditActor): Promise<IssuedSecret> {
+  async rotateSecret(id: string, actor: AuditActor): Promise<IssuedNodeSecret> {
     await this.nodeOf(id);
     const issued = await this.prisma.$transaction(async (tx) => {
       const issued = await this.secrets.issue(id, actor.id, tx);

@@ -1,21 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma, PrismaService, type Server, type ServerSource, type ServerStatus } from '@pharos/database';
+import type { ServerView } from '@pharos/protocol';
 import { NotFoundError } from '../errors/domain-errors';
 
-export interface ServerView {
-  id: string;
-  name: string;
-  source: ServerSource;
-  group: string | null;
-  tags: string[];
-  status: ServerStatus;
-  statusChangedAt: string | null;
-  lastSeenAt: string | null;
-  hostname: string | null;
-  agentVersion: string | null;
-  commandsEnabled: boolean;
-  createdAt: string;
-}
+export type { ServerView };
 
 export function toServerView(server: Server): ServerView {
   return {

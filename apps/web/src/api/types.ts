@@ -1,25 +1,23 @@
 /**
  * What the REST API answers, as JSON (dates are ISO strings). The live sockets' messages are
- * the wire types of `@pharos/protocol`; these are the views the controllers return.
+ * the wire types of `@pharos/protocol`; these are the views the controllers return. Those the
+ * server declares in `@pharos/protocol` (admin-api) are re-exported from there.
  */
-export type ServerStatus = 'unknown' | 'online' | 'offline';
-export type ServerSource = 'agent' | 'ithiltir';
+import type { ServerStatus } from '@pharos/protocol';
 
-export interface ServerView {
-  id: string;
-  name: string;
-  source: ServerSource;
-  group: string | null;
-  tags: string[];
-  status: ServerStatus;
-  statusChangedAt: string | null;
-  lastSeenAt: string | null;
-  hostname: string | null;
-  agentVersion: string | null;
-  commandsEnabled: boolean;
-  createdAt: string;
-}
-
+export type {
+  AuditEntryView,
+  AuditPage,
+  CommandState,
+  CommandView,
+  IssuedNodeSecret,
+  NodeDetail,
+  NodeFactsView,
+  NodeView,
+  ServerSource,
+  ServerStatus,
+  ServerView,
+} from '@pharos/protocol';
 export interface Page<T> {
   items: T[];
   total: number;
@@ -66,28 +64,6 @@ export interface EventEntry {
 }
 
 // ------------------------------------------------------------------ commands (agents)
-
-export type CommandState = 'pending' | 'sent' | 'completed' | 'failed' | 'timed_out';
-
-export interface CommandView {
-  id: string;
-  serverId: string;
-  kind: 'shell' | 'docker';
-  command: string | null;
-  action: string | null;
-  containerId: string | null;
-  state: CommandState;
-  requestedById: string | null;
-  requestedAt: string;
-  expiresAt: string;
-  sentAt: string | null;
-  completedAt: string | null;
-  output: string | null;
-  exitCode: number | null;
-  durationMs: number | null;
-  success: boolean | null;
-  message: string | null;
-}
 
 export const DOCKER_ACTIONS = ['start', 'stop', 'restart', 'kill', 'pause', 'unpause', 'remove'] as const;
 export type DockerAction = (typeof DOCKER_ACTIONS)[number];
@@ -180,58 +156,7 @@ export interface UserView {
   disabled: boolean;
 }
 
-export interface AuditEntryView {
-  id: string;
-  at: string;
-  actor: { id: string | null; username: string | null };
-  action: string;
-  target: { type: string; id: string | null } | null;
-  data: unknown;
-  ip: string | null;
-}
-
-export interface AuditPage {
-  items: AuditEntryView[];
-  nextBefore: string | null;
-}
-
 // ------------------------------------------------------------------ Ithiltir nodes
-
-export interface NodeFactsView {
-  nodeVersion: string;
-  reportIntervalSeconds: number;
-  os: string;
-  platform: string;
-  platformVersion: string;
-  kernelVersion: string;
-  arch: string;
-  hostname: string;
-  cpuModel: string;
-  coresLogical: number;
-  memoryTotal: number;
-  swapTotal: number;
-  reportedAt: string;
-}
-
-export interface NodeView extends ServerView {
-  online: boolean;
-  facts: NodeFactsView | null;
-  latestReportedAt: string | null;
-}
-
-export interface NodeDetail {
-  node: NodeView;
-  static: { reportedAt: string; receivedAt: string; payload: unknown } | null;
-  snapshot: { reportedAt: string; receivedAt: string; payload: unknown } | null;
-  secret: { prefix: string; createdAt: string; lastUsedAt: string | null } | null;
-}
-
-/** A secret shown once, with the command that installs it on the node. */
-export interface IssuedNodeSecret {
-  secret: string;
-  prefix: string;
-  installCommand: string;
-}
 
 // ------------------------------------------------------------------ releases
 

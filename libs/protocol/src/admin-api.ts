@@ -1,0 +1,105 @@
+/**
+ * What the admin REST API answers, as JSON (times are ISO 8601 strings): declared once, used by
+ * the server's services to build their replies and by the dashboard to read them.
+ */
+import type { LiveMetricsData } from './frontend-ws';
+
+export type ServerStatus = 'unknown' | 'online' | 'offline';
+export type ServerSource = 'agent' | 'ithiltir';
+
+export interface ServerView {
+  id: string;
+  name: string;
+  source: ServerSource;
+  group: string | null;
+  tags: string[];
+  status: ServerStatus;
+  statusChangedAt: string | null;
+  lastSeenAt: string | null;
+  hostname: string | null;
+  agentVersion: string | null;
+  commandsEnabled: boolean;
+  createdAt: string;
+}
+
+export type CommandKind = 'shell' | 'docker';
+export type CommandState = 'pending' | 'sent' | 'completed' | 'failed' | 'timed_out';
+
+export interface CommandView {
+  id: string;
+  serverId: string;
+  kind: CommandKind;
+  /** Shell commands: the command line. */
+  command: string | null;
+  /** Docker actions: the action and its container. */
+  action: string | null;
+  containerId: string | null;
+  state: CommandState;
+  requestedById: string | null;
+  requestedAt: string;
+  expiresAt: string;
+  sentAt: string | null;
+  completedAt: string | null;
+  output: string | null;
+  exitCode: number | null;
+  durationMs: number | null;
+  success: boolean | null;
+  message: string | null;
+}
+
+export interface AuditEntryView {
+  id: string;
+  at: string;
+  actor: { id: string | null; username: string | null };
+  action: string;
+  target: { type: string; id: string | null } | null;
+  data: unknown;
+  ip: string | null;
+}
+
+export interface AuditPage {
+  items: AuditEntryView[];
+  /** Pass as `before` for the next (older) page; null on the last page. */
+  nextBefore: string | null;
+}
+
+/** The static facts fleet views show and filter by (the whole Static is in the detail). */
+export interface NodeFactsView {
+  nodeVersion: string;
+  reportIntervalSeconds: number;
+  os: string;
+  platform: string;
+  platformVersion: string;
+  kernelVersion: string;
+  arch: string;
+  hostname: string;
+  cpuModel: string;
+  coresLogical: number;
+  memoryTotal: number;
+  swapTotal: number;
+  reportedAt: string;
+}
+
+/** A node in lists: the server, its facts, and the latest values it reported. */
+export interface NodeView extends ServerView {
+  online: boolean;
+  facts: NodeFactsView | null;
+  latest: LiveMetricsData | null;
+  latestReportedAt: string | null;
+}
+
+export interface NodeDetail {
+  node: NodeView;
+  /** The latest Static, as the node sent it. */
+  static: { reportedAt: string; receivedAt: string; payload: unknown } | null;
+  /** The latest full report, as the node sent it. */
+  snapshot: { reportedAt: string; receivedAt: string; payload: unknown } | null;
+  secret: { prefix: string; createdAt: string; lastUsedAt: string | null } | null;
+}
+
+/** A node secret, shown once, with the command that installs it on the node. */
+export interface IssuedNodeSecret {
+  secret: string;
+  prefix: string;
+  installCommand: string;
+}
