@@ -32,6 +32,22 @@ describe('HTTP basics', () => {
     expect(JSON.stringify(res.body)).not.toMatch(/at .*\.js/);
   });
 
+  it('refuses a NUL character in a body, query or path parameter with 400 naming it (PostgreSQL text cannot hold one)', async () => {
+    const token = await pharos.login();
+    const message = (field: string) => `${field}: text must not contain NUL characters (\\u0000)`;
+    expect(await pharos.request('/api/v1/auth/login', { body: { username: 'admin\u0000', password: 'x' } })).toMatchObject({
+      status: 400,
+      body: { statusCode: 400, error: 'Bad Request', field: 'username', message: message('username') },
+    });
+    expect(await pharos.request('/api/v1/servers', { token, body: { name: 'web', tags: ['ok', 'b\u0000d'] } })).toMatchObject({
+      status: 400,
+      body: { field: 'tags[1]', message: message('tags[1]') },
+    });
+    expect(await pharos.request('/api/v1/servers?search=web%00', { token })).toMatchObject({ status: 400, body: { field: 'search' } });
+    expect(await pharos.request('/api/v1/servers/%00', { token })).toMatchObject({ status: 400, body: { field: 'id', message: message('id') } });
+    expect((await pharos.request('/api/v1/servers', { token })).body.items).toEqual([]);
+  });
+
   it('answers a body over the limit with 413', async () => {
     const res = await pharos.request('/api/v1/auth/login', { body: { username: 'a', password: 'x'.repeat(4096) } });
     expect(res.status).toBe(413);

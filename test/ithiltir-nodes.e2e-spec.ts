@@ -190,6 +190,39 @@ describe('Ithiltir nodes: Pharos as the Dash they push to', () => {
     expect((await prisma.server.findUniqueOrThrow({ where: { id } })).status).toBe('unknown');
   });
 
+  it('refuses a report, Static or identity holding a NUL character with 400 naming the field, and stores nothing', async () => {
+    const { id, secret } = await createNode('edge-nul');
+    const node = emulator(secret);
+    const refusals: [string, (r: any) => void, string][] = [
+      ['in the hostname', (r) => (r.hostname = 'edge\u0000'), 'hostname'],
+      ['in a disk name', (r) => (r.metrics.disk.physical[1].name = 'sd\u0000b'), 'metrics.disk.physical[1].name'],
+      ['in a field a newer node added', (r) => (r.metrics.gpu = [{ model: 'L4\u0000' }]), 'metrics.gpu[0].model'],
+      ['in a field name', (r) => (r.metrics.thermal['bad\u0000key'] = 1), 'metrics.thermal["bad\\u0000key"]'],
+    ];
+    for (const [what, spoil, field] of refusals) {
+      const report = node.nextReport();
+      spoil(report);
+      const result = await node.report(report);
+      expect([what, result.status, JSON.parse(result.text)]).toEqual([
+        what,
+        400,
+        expect.objectContaining({ statusCode: 400, error: 'Bad Request', field, message: `${field}: text must not contain NUL characters (\\u0000)` }),
+      ]);
+    }
+    const badStatic = await node.postStatic({ ...node.staticInfo(), system: { ...node.staticInfo().system, kernel_version: '6.1\u0000' } });
+    expect(badStatic.status).toBe(400);
+    expect(JSON.parse(badStatic.body.toString()).field).toBe('system.kernel_version');
+    const badIdentity = await node.post(`${pharos.baseUrl}/api/node/identity`, '{"note":"\\u0000"}');
+    expect([badIdentity.status, JSON.parse(badIdentity.body.toString()).field]).toEqual([400, 'note']);
+    // An unknown secret is refused as such whatever the body holds.
+    expect((await emulator('pnode_unknown').report(node.nextReport(), '{"hostname":"\\u0000"}')).status).toBe(401);
+
+    expect(await stored(id)).toEqual({ samples: 0, snapshots: 0, statics: 0, minutes: 0 });
+    expect((await prisma.server.findUniqueOrThrow({ where: { id } })).status).toBe('unknown');
+    // The node's next clean report is taken.
+    expect((await node.report()).status).toBe(200);
+  });
+
   it('refuses an oversized body with 413 and stores nothing', async () => {
     const { id, secret } = await createNode('edge-oversized');
     const node = emulator(secret);

@@ -180,6 +180,10 @@ describe('Lightd remote receiver', () => {
     expect(daemon.remoteConfig).toEqual({ ...config, remote: { ...config.remote, token: '[redacted]' } });
     expect(JSON.stringify(daemon)).not.toContain(node7.token);
     expect((await node7.lightd.postConfig(['not', 'an', 'object'])).status).toBe(400);
+    // jsonb cannot hold NUL: 400 naming the field, and the kept config is unchanged.
+    const withNul = await node7.lightd.postConfig({ ...config, server: { ...config.server, host: '0.0.0.0\u0000' } });
+    expect(withNul).toMatchObject({ status: 400, body: { field: 'server.host', message: expect.stringContaining('NUL') } });
+    expect((await prisma.lightdDaemon.findUniqueOrThrow({ where: { id: node7.id } })).remoteConfigAt).toEqual(daemon.remoteConfigAt);
   });
 
   it('answers 503 and keeps nothing when an update cannot be stored (never a 2xx Lightd would trust)', async () => {
@@ -234,7 +238,8 @@ describe('Lightd remote receiver', () => {
       ['a numeric server', '{"event":"update","server":7,"status":"ready"}', 'server'],
       ['error details that are not text', '{"event":"update","server":"s1","error":"failed","data":{"code":1}}', 'data'],
       ['billing without its figures', '{"event":"billing","server":"s1","memory_gb":2.0}', undefined],
-      ['text holding a NUL character (PostgreSQL cannot store it)', '{"event":"update","server":"s1","error":"failed","data":"bad\\u0000byte"}', '(root)'],
+      ['text holding a NUL character (PostgreSQL cannot store it)', '{"event":"update","server":"s1","error":"failed","data":"bad\\u0000byte"}', 'data'],
+      ['a NUL character in a field name of an unknown event', '{"event":"telemetry","server":"s1","labels":{"x\\u0000y":"1"}}', 'labels["x\\u0000y"]'],
       ['billing with a negative timestamp', '{"event":"billing","server":"s1","memory_gb":2.0,"cpu_vcpus":1.0,"storage_gb":1.0,"egress_gb":0.0,"duration_hours":1.0,"estimated_cost":0.0,"timestamp":-1}', 'timestamp'],
     ])('%s', async (_case, body, field) => {
       const before = await storedCounts(prisma);
@@ -242,7 +247,7 @@ describe('Lightd remote receiver', () => {
       const res = await node7.lightd.sendRaw(body);
       expect(res.status).toBe(400);
       expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request', message: expect.any(String) });
-      if (field) expect(res.body).toMatchObject({ field, message: expect.stringMatching(new RegExp(`^${field.replace(/[()]/g, '\\$&')}: `)) });
+      if (field) expect(res.body).toMatchObject({ field, message: expect.stringMatching(new RegExp(`^${field.replace(/[()[\]\\]/g, '\\$&')}: `)) });
       expect(await storedCounts(prisma)).toEqual(before);
       expect((await prisma.lightdDaemon.findUniqueOrThrow({ where: { id: node7.id } })).lastUpdateAt).toEqual(daemonBefore.lastUpdateAt);
     });

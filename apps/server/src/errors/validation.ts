@@ -1,4 +1,6 @@
-import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { type ArgumentMetadata, BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { describeWireError, nulTextError } from '@pharos/protocol';
+import { InvalidInputError } from './domain-errors';
 
 /** Flattens class-validator's tree into `path: reason` pairs, e.g. `tags.2: must be a string`. */
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): { field: string; reason: string }[] {
@@ -12,9 +14,31 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
   });
 }
 
+/**
+ * Refuses (400, naming the field) a body, query or route parameter holding a NUL character,
+ * which PostgreSQL text cannot store: it would otherwise fail its insert as a 500, or fail
+ * every write of the batch it was group committed with. Runs on every route's parameters —
+ * wire protocols' `unknown` bodies too, after their guards have authenticated the caller.
+ */
+export function refuseNulText(value: unknown, metadata: Pick<ArgumentMetadata, 'type' | 'data'>): void {
+  if (metadata.type === 'custom') return; // our own values (the current user, the calling daemon)
+  const error = nulTextError(value);
+  if (!error) return;
+  const name = metadata.data;
+  const path = !name ? error.path : error.path === '(root)' ? name : `${name}${error.path.startsWith('[') ? '' : '.'}${error.path}`;
+  throw new InvalidInputError(describeWireError({ path, message: error.message }), path);
+}
+
 /** The validation every REST body and query goes through: unknown fields are refused. */
+class PharosValidationPipe extends ValidationPipe {
+  override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    refuseNulText(value, metadata);
+    return super.transform(value, metadata);
+  }
+}
+
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new PharosValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

@@ -5,6 +5,7 @@ import { ServersModule } from '../servers/servers.module';
 import { NodeLivenessService } from './node-liveness.service';
 import { NodeProtocolController } from './node-protocol.controller';
 import { NodeReportsService } from './node-reports.service';
+import { NodeSecretGuard } from './node-secret.guard';
 import { NodeSecretsService } from './node-secrets.service';
 import { NodesController } from './nodes.controller';
 import { NodesService } from './nodes.service';
@@ -13,6 +14,6 @@ import { NodesService } from './nodes.service';
 @Module({
   imports: [ServersModule, MetricsModule, ReleasesModule],
   controllers: [NodeProtocolController, NodesController],
-  providers: [NodeSecretsService, NodeReportsService, NodeLivenessService, NodesService],
+  providers: [NodeSecretsService, NodeSecretGuard, NodeReportsService, NodeLivenessService, NodesService],
 })
 export class NodesModule {}
