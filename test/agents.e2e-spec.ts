@@ -171,6 +171,47 @@ describe('the agent WebSocket', () => {
     agent.close();
   });
 
+  it('answers a message holding a NUL character with the protocol error, stores none of it, and keeps the connection', async () => {
+    const { serverId, apiKey } = await enrolAgentServer(pharos, token, 'agent-nul-1');
+    const neighbour = await enrolAgentServer(pharos, token, 'agent-nul-2');
+    const invalid = { type: 'error', message: 'Invalid message format' };
+
+    // A hostname Pharos could not store makes the auth message as malformed as a missing key.
+    const hello = await FakeAgent.open(pharos.wsUrl);
+    hello.send({ type: 'auth', api_key: apiKey, hostname: 'web\u0000' });
+    expect(await hello.next()).toEqual({ type: 'error', message: 'Invalid or inactive API key' });
+    expect((await hello.closed).code).toBe(AgentCloseCode.Unauthorized);
+    expect((await prisma.server.findUniqueOrThrow({ where: { id: serverId } })).hostname).toBeNull();
+
+    const agent = await FakeAgent.connect(pharos.wsUrl, apiKey);
+    const other = await FakeAgent.connect(pharos.wsUrl, neighbour.apiKey);
+    // Sent together with another agent's sample: that one is stored all the same (same batch or not).
+    agent.sendMetrics({ disk_usage: [{ mountpoint: '/mnt/\u0000', percent: 10 }] });
+    other.sendMetrics();
+    expect(await agent.next()).toEqual(invalid);
+    agent.send({ type: 'metrics', cpu_percent: 1, memory_percent: 1, network: [{ 'eth\u00000': 1 }] });
+    expect(await agent.next()).toEqual(invalid);
+    agent.sendLog('bad\u0000line');
+    expect(await agent.next()).toEqual(invalid);
+
+    const created = await pharos.request(`/api/v1/servers/${serverId}/commands`, { token, body: { command: 'head -c 4 /bin/true' } });
+    const command = await agent.nextCommand();
+    agent.answer(command, { output: '\u007fELF\u0000', exit_code: 0, duration_ms: 3 });
+    expect(await agent.next()).toEqual(invalid);
+    // The agent may answer again, without the NUL.
+    agent.answer(command, { output: '\u007fELF', exit_code: 0, duration_ms: 3 });
+    await eventually(async () => expect((await pharos.request(`/api/v1/commands/${created.body.id}`, { token })).body).toMatchObject({ state: 'completed', output: '\u007fELF' }));
+
+    await eventually(async () => expect(await prisma.metricSample.count({ where: { serverId: neighbour.serverId } })).toBe(1));
+    expect(await prisma.metricSample.count({ where: { serverId } })).toBe(0);
+    expect(await events(serverId)).not.toContain('agent.log');
+    agent.sendMetrics();
+    await eventually(async () => expect(await prisma.metricSample.count({ where: { serverId } })).toBe(1));
+    expect(agent.ws.readyState).toBe(agent.ws.OPEN);
+    agent.close();
+    other.close();
+  });
+
   it('closes an agent that floods the socket or sends an oversized message, and marks it offline', async () => {
     const { serverId, apiKey } = await enrolAgentServer(pharos, token, 'agent-flood-1');
     const flooder = await FakeAgent.connect(pharos.wsUrl, apiKey);

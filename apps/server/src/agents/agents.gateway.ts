@@ -8,6 +8,8 @@ import {
   agentAuthMessage,
   type AgentMessageType,
   agentMessageValidators,
+  findNulText,
+  nulTextError,
 } from '@pharos/protocol';
 import type { IncomingMessage } from 'node:http';
 import type { RawData, WebSocket, WebSocketServer } from 'ws';
@@ -70,7 +72,8 @@ export class AgentsGateway implements OnGatewayInit, OnGatewayConnection {
       if (state === 'awaiting_auth') {
         clearTimeout(authTimer);
         const auth = agentAuthMessage.validate(message);
-        if (!auth.ok) {
+        // A hostname or version holding NUL could not be stored: as malformed as a missing key.
+        if (!auth.ok || findNulText(message) !== null) {
           state = 'refused';
           const saidAuth = (message as { type?: unknown } | undefined)?.type === 'auth';
           closeWithError(socket, AgentCloseCode.Unauthorized, saidAuth ? AgentErrorText.InvalidApiKey : AgentErrorText.AuthRequired);
@@ -129,8 +132,11 @@ export class AgentsGateway implements OnGatewayInit, OnGatewayConnection {
     const type = (message as { type?: unknown } | undefined)?.type;
     const validator = typeof type === 'string' && Object.hasOwn(agentMessageValidators, type) ? agentMessageValidators[type as AgentMessageType] : undefined;
     const parsed = validator?.validate(message);
-    if (!parsed?.ok) {
-      this.logger.debug({ serverId: session.serverId, type, error: parsed && !parsed.ok ? parsed.error : 'unknown type' }, 'invalid agent message');
+    // PostgreSQL text cannot hold NUL: a sample, log line or command output holding one would
+    // fail its insert, or the whole batch of samples it was group committed with.
+    const invalid = !parsed ? 'unknown type' : !parsed.ok ? parsed.error : nulTextError(message);
+    if (!parsed?.ok || invalid) {
+      this.logger.debug({ serverId: session.serverId, type, error: invalid }, 'invalid agent message');
       session.send({ type: 'error', message: AgentErrorText.InvalidMessage });
       return;
     }

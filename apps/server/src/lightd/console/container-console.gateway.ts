@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { type OnGatewayConnection, WebSocketGateway } from '@nestjs/websockets';
-import { CONTAINER_CONSOLE_WS_PATH, decodeLightdContainerCommand, describeWireError, FrontendCloseCode } from '@pharos/protocol';
+import { CONTAINER_CONSOLE_WS_PATH, decodeLightdContainerCommand, describeWireError, FrontendCloseCode, nulTextError } from '@pharos/protocol';
 import type { IncomingMessage } from 'node:http';
 import type { RawData, WebSocket } from 'ws';
 import { DomainError, NotFoundError } from '../../errors/domain-errors';
@@ -80,11 +80,15 @@ export class ContainerConsoleGateway implements OnGatewayConnection {
   }
 
   private async handleFrame(socket: WebSocket, session: ConsoleSession, data: RawData, isBinary: boolean): Promise<void> {
-    const decoded = decodeLightdContainerCommand(parseJsonFrame(data, isBinary));
-    if (!decoded.ok) {
-      sendJson(socket, { type: 'error', message: describeWireError(decoded.error) });
+    const message = parseJsonFrame(data, isBinary);
+    const decoded = decodeLightdContainerCommand(message);
+    // A command holding NUL could not be recorded (audit, event log), so it is not sent either.
+    const error = decoded.ok ? nulTextError(message) : decoded.error;
+    if (error) {
+      sendJson(socket, { type: 'error', message: describeWireError(error) });
       return;
     }
+    if (!decoded.ok) return;
     try {
       await session.relay(decoded.value);
       sendJson(socket, { type: 'relayed', event: decoded.value.event });
