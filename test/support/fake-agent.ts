@@ -22,6 +22,8 @@ export interface FakeAgentOptions {
   onDockerCommand?: (command: AgentDockerCommand) => DockerAnswer | Promise<DockerAnswer>;
   /** Extra fields of the auth message (e.g. `agent_version`). */
   hello?: Record<string, unknown>;
+  /** Headers of the upgrade request (e.g. `X-Forwarded-For`, as a proxy in front would add). */
+  headers?: Record<string, string>;
 }
 
 /** Thrown by `FakeAgent.connect` when Pharos refuses the key. */
@@ -69,7 +71,7 @@ export class FakeAgent {
   /** An open, not yet authenticated socket (for tests of the auth step itself). */
   static open(baseWsUrl: string, options: FakeAgentOptions = {}): Promise<FakeAgent> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(`${baseWsUrl}${AGENT_WS_PATH}`, { autoPong: options.autoPong ?? true });
+      const ws = new WebSocket(`${baseWsUrl}${AGENT_WS_PATH}`, { autoPong: options.autoPong ?? true, headers: options.headers });
       const agent = new FakeAgent(ws, options);
       ws.once('open', () => resolve(agent));
       ws.once('error', reject);

@@ -18,6 +18,8 @@ export const AgentErrorText = {
   InvalidMessage: 'Invalid message format',
   AuthRequired: 'Authentication required: send {"type":"auth","api_key":"…"} first',
   AuthTimeout: 'Authentication timeout',
+  /** Sent (with close code 4001, as for a wrong key) to an address with too many failed keys. */
+  AuthThrottled: 'Too many failed authentication attempts from this address; try again later',
   TooManyMessages: 'Too many messages',
   MessageTooLarge: 'Message too large',
   Replaced: 'Replaced by a newer connection for this server',
@@ -28,7 +30,7 @@ export const AgentErrorText = {
 
 /** WebSocket close codes of the agent socket (4000-4999 are the application's). */
 export const AgentCloseCode = {
-  /** Missing, unknown or revoked API key, or no auth in time. */
+  /** Missing, unknown or revoked API key, no auth in time, or too many failed keys from the address. */
   Unauthorized: 4001,
   /** The key was revoked, or its server removed, during the session. */
   KeyRevoked: 4003,

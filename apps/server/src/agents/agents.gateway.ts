@@ -91,13 +91,14 @@ export class AgentsGateway implements OnGatewayInit, OnGatewayConnection {
             state = 'refused';
             return;
           }
-          if (!accepted) {
+          if ('refused' in accepted) {
             state = 'refused';
-            closeWithError(socket, AgentCloseCode.Unauthorized, AgentErrorText.InvalidApiKey);
+            const text = accepted.refused === 'throttled' ? AgentErrorText.AuthThrottled : AgentErrorText.InvalidApiKey;
+            closeWithError(socket, AgentCloseCode.Unauthorized, text);
             return;
           }
           if (socket.readyState !== socket.OPEN) return;
-          session = accepted;
+          session = accepted.session;
           const hello: AgentAuthSuccess = { type: 'auth_success', server_id: session.serverId, message: 'Connected successfully' };
           sendJson(socket, hello);
           state = 'ready';

@@ -2,10 +2,12 @@ import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@ne
 import { PrismaService } from '@pharos/database';
 import type { AgentAuthMessage, AgentLogMessage, AgentMetricsMessage } from '@pharos/protocol';
 import type { WebSocket } from 'ws';
+import { CredentialThrottle } from '../auth/credential-throttle';
 import { PharosConfig } from '../config/pharos-config';
 import { EventLogService } from '../events/event-log.service';
 import { GroupCommitter } from '../database/group-commit';
 import { MetricsService, type SampleToRecord } from '../metrics/metrics.service';
+import { hashSecret } from '../secrets/secret-token';
 import { ServerPresenceService } from '../servers/server-presence.service';
 import { AgentKeysService } from './agent-keys.service';
 import { toAgentLogEntry } from './agent-log-line';
@@ -17,9 +19,13 @@ import { AgentSession, AgentSessionRegistry } from './agent-sessions';
  * and offline (with events), storing its metrics and log lines. The agent socket gateway calls
  * in here; commands are the commands module's business.
  */
+/** What became of an agent's auth message. */
+export type AgentAuthOutcome = { session: AgentSession } | { refused: 'invalid_key' | 'throttled' };
+
 @Injectable()
 export class AgentsService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(AgentsService.name);
+  private readonly keyThrottle: CredentialThrottle;
   private staleTimer?: NodeJS.Timeout;
   /**
    * Samples from all agents are group committed: those that arrive while a batch is being
@@ -45,7 +51,9 @@ export class AgentsService implements OnModuleInit, OnModuleDestroy {
     private readonly eventLog: EventLogService,
     private readonly metrics: MetricsService,
     private readonly config: PharosConfig,
-  ) {}
+  ) {
+    this.keyThrottle = CredentialThrottle.fromConfig(config);
+  }
 
   onModuleInit(): void {
     this.staleTimer = setInterval(() => void this.markStaleOffline(), this.config.agentHeartbeatTimeoutSeconds * 1000);
@@ -57,11 +65,24 @@ export class AgentsService implements OnModuleInit, OnModuleDestroy {
     await this.sampleWrites.drain();
   }
 
-  /** A session for a valid key, or null (the caller answers "Invalid or inactive API key"). */
-  async authenticate(message: AgentAuthMessage, socket: WebSocket, remoteAddress: string | undefined): Promise<AgentSession | null> {
+  /**
+   * A session for a valid key; else why not. A wrong key counts against the agent's address; an
+   * address with too many is refused at once for any key that has not authenticated lately
+   * (`CredentialThrottle`: agents behind one NAT address keep connecting).
+   */
+  async authenticate(message: AgentAuthMessage, socket: WebSocket, remoteAddress: string | undefined): Promise<AgentAuthOutcome> {
+    const hash = hashSecret(message.api_key);
+    if (this.keyThrottle.refusal(remoteAddress, hash) !== null) return { refused: 'throttled' };
     const key = await this.keys.verify(message.api_key);
-    if (!key) return null;
-    return new AgentSession(key.serverId, key.keyId, socket, remoteAddress);
+    if (!key) {
+      this.keyThrottle.recordFailure(remoteAddress);
+      return { refused: 'invalid_key' };
+    }
+    this.keyThrottle.recordSuccess(hash);
+    // An agent authenticates once per connection, however long it lasts: its key counts as
+    // known from the end of the connection too, so it reconnects through a throttled address.
+    socket.once('close', () => this.keyThrottle.recordSuccess(hash));
+    return { session: new AgentSession(key.serverId, key.keyId, socket, remoteAddress) };
   }
 
   /**

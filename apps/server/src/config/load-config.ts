@@ -151,6 +151,8 @@ export function loadConfig(env: Env): PharosConfig {
     adminPassword,
     loginMaxFailures: read.integer('LOGIN_MAX_FAILURES', 10, 1, 10_000),
     loginFailureWindowSeconds: read.integer('LOGIN_FAILURE_WINDOW_SECONDS', 900, 1, 86_400),
+    credentialMaxFailures: read.integer('CREDENTIAL_MAX_FAILURES', 50, 1, 1_000_000),
+    credentialFailureWindowSeconds: read.integer('CREDENTIAL_FAILURE_WINDOW_SECONDS', 900, 1, 86_400),
     trustProxy: read.boolean('TRUST_PROXY', false),
     bodyLimitBytes: read.integer('BODY_LIMIT_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),
     webRoot: webDir === undefined ? undefined : webDir === 'none' ? null : path.resolve(webDir),

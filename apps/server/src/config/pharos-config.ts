@@ -41,6 +41,12 @@ export class PharosConfig {
   /** Failed logins allowed per client address and per username inside the window. */
   readonly loginMaxFailures!: number;
   readonly loginFailureWindowSeconds!: number;
+  /**
+   * Failed agent-key, node-secret or Lightd-token attempts one client address may make inside
+   * the window; then credentials from it that have not authenticated lately are refused.
+   */
+  readonly credentialMaxFailures!: number;
+  readonly credentialFailureWindowSeconds!: number;
   /** Honour X-Forwarded-For when Pharos runs behind a reverse proxy. */
   readonly trustProxy!: boolean;
   /** Largest request body accepted, in bytes. */

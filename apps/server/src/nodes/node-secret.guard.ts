@@ -19,7 +19,7 @@ export class NodeSecretGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<NodeRequest>();
-    request.ithiltirNode = await this.secrets.authenticate(request.headers[NODE_SECRET_HEADER]);
+    request.ithiltirNode = await this.secrets.authenticate(request.headers[NODE_SECRET_HEADER], request.ip);
     return true;
   }
 }

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { type Prisma, PrismaService } from '@pharos/database';
-import { UnauthorizedError } from '../errors/domain-errors';
+import { CredentialThrottle } from '../auth/credential-throttle';
+import { PharosConfig } from '../config/pharos-config';
+import { TooManyRequestsError, UnauthorizedError } from '../errors/domain-errors';
 import { generateSecret, hashSecret, secretPrefix } from '../secrets/secret-token';
 
 /** Who a valid `X-Node-Secret` belongs to. */
@@ -34,20 +36,38 @@ export class NodeSecretsService {
   private readonly cache = new Map<string, CacheEntry>();
   /** Bumped whenever secrets change, so a lookup that raced with the change is not cached. */
   private generation = 0;
+  /** Failed secrets per address; see `CredentialThrottle` for why known secrets still pass. */
+  private readonly throttle: CredentialThrottle;
 
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    config: PharosConfig,
+  ) {
+    this.throttle = CredentialThrottle.fromConfig(config);
+  }
 
-  async authenticate(secret: string | string[] | undefined): Promise<NodeCredential> {
+  /**
+   * The node a secret belongs to. A wrong secret counts against the caller's address; an
+   * address with too many is answered 429 (Retry-After) for any secret that has not
+   * authenticated lately, without a lookup. A missing header costs nothing and is not counted.
+   */
+  async authenticate(secret: string | string[] | undefined, address?: string): Promise<NodeCredential> {
     if (typeof secret !== 'string' || secret === '') throw new UnauthorizedError('missing X-Node-Secret');
     const hash = hashSecret(secret);
     const now = Date.now();
+    const retryAfter = this.throttle.refusal(address, hash, now);
+    if (retryAfter !== null) throw new TooManyRequestsError('too many failed node secrets from this address, try again later', retryAfter);
     let entry = this.cache.get(hash);
     if (!entry || entry.expiresAt <= now) {
       const generation = this.generation;
       entry = { credential: await this.lookup(hash), expiresAt: now + CACHE_TTL_MS };
       if (generation === this.generation) this.remember(hash, entry);
     }
-    if (!entry.credential) throw new UnauthorizedError('unknown or revoked node secret');
+    if (!entry.credential) {
+      this.throttle.recordFailure(address, now);
+      throw new UnauthorizedError('unknown or revoked node secret');
+    }
+    this.throttle.recordSuccess(hash, now);
     return entry.credential;
   }
 

@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '@pharos/database';
+import { CredentialThrottle } from '../../auth/credential-throttle';
+import { PharosConfig } from '../../config/pharos-config';
+import { TooManyRequestsError, UnauthorizedError } from '../../errors/domain-errors';
 import { hashSecret } from '../../secrets/secret-token';
 
 /** The daemon a Lightd call comes from. */
@@ -19,11 +22,35 @@ const CACHE_TTL_MS = 30_000;
 @Injectable()
 export class DaemonTokenDirectory {
   private readonly byHash = new Map<string, { daemon: ReportingDaemon; until: number }>();
+  /** Failed tokens per address; see `CredentialThrottle` for why known tokens still pass. */
+  private readonly throttle: CredentialThrottle;
 
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    config: PharosConfig,
+  ) {
+    this.throttle = CredentialThrottle.fromConfig(config);
+  }
 
-  async find(token: string): Promise<ReportingDaemon | null> {
+  /**
+   * The daemon a remote token belongs to (401 when none). A wrong token counts against the
+   * caller's address; an address with too many is answered 429 (Retry-After) for any token
+   * that has not authenticated lately, without a lookup.
+   */
+  async authenticate(token: string, address: string): Promise<ReportingDaemon> {
     const hash = hashSecret(token);
+    const retryAfter = this.throttle.refusal(address, hash);
+    if (retryAfter !== null) throw new TooManyRequestsError('too many failed Lightd tokens from this address, try again later', retryAfter);
+    const daemon = await this.find(hash);
+    if (!daemon) {
+      this.throttle.recordFailure(address);
+      throw new UnauthorizedError('invalid token: no daemon is registered with it');
+    }
+    this.throttle.recordSuccess(hash);
+    return daemon;
+  }
+
+  private async find(hash: string): Promise<ReportingDaemon | null> {
     const cached = this.byHash.get(hash);
     if (cached && cached.until > Date.now()) return cached.daemon;
     this.byHash.delete(hash);

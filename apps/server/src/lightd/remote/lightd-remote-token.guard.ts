@@ -1,10 +1,10 @@
 import { type CanActivate, createParamDecorator, type ExecutionContext, Injectable } from '@nestjs/common';
-import { UnauthorizedError } from '../../errors/domain-errors';
 import { DaemonTokenDirectory, type ReportingDaemon } from './daemon-token-directory';
 import { lightdTokenFromAuthorization } from './remote-authorization';
 
 interface LightdRequest {
   headers: Record<string, string | string[] | undefined>;
+  ip: string;
   lightdDaemon?: ReportingDaemon;
 }
 
@@ -16,9 +16,7 @@ export class LightdRemoteTokenGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<LightdRequest>();
     const token = lightdTokenFromAuthorization(request.headers.authorization);
-    const daemon = await this.directory.find(token);
-    if (!daemon) throw new UnauthorizedError('invalid token: no daemon is registered with it');
-    request.lightdDaemon = daemon;
+    request.lightdDaemon = await this.directory.authenticate(token, request.ip);
     return true;
   }
 }
