@@ -47,6 +47,14 @@ describe('Lightd admin API', () => {
     expect(JSON.stringify(row)).not.toContain(token);
     expect(row.apiTokenSealed).toMatch(/^v1\./);
     expect(JSON.stringify(row)).not.toContain(API_TOKEN);
+    // Times are ISO 8601 strings (DaemonView of @pharos/protocol, which the dashboard reads).
+    expect(res.body.daemon).toMatchObject({
+      remoteToken: { issuedAt: row.remoteTokenIssuedAt!.toISOString() },
+      statusChangedAt: null,
+      lastSeenAt: null,
+      createdAt: row.createdAt.toISOString(),
+      updatedAt: row.updatedAt.toISOString(),
+    });
     // Neither token is ever shown again.
     const shown = JSON.stringify([(await pharos.request(`/api/v1/lightd/daemons/${row.id}`, { token: admin })).body, (await pharos.request('/api/v1/lightd/daemons', { token: admin })).body]);
     expect(shown).not.toContain(token);

@@ -3,6 +3,7 @@
  * the server's services to build their replies and by the dashboard to read them.
  */
 import type { LiveMetricsData } from './frontend-ws';
+import type { LightdContainerStatus, LightdRemoteSettings } from './lightd';
 
 export type ServerStatus = 'unknown' | 'online' | 'offline';
 export type ServerSource = 'agent' | 'ithiltir';
@@ -102,4 +103,144 @@ export interface IssuedNodeSecret {
   secret: string;
   prefix: string;
   installCommand: string;
+}
+
+// ------------------------------------------------------------------ agent keys
+
+/** An agent API key as lists show it (the key itself only once, in `IssuedAgentKey`). */
+export interface AgentKeyView {
+  id: string;
+  serverId: string;
+  prefix: string;
+  createdAt: string;
+  createdById: string | null;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+/** A new agent API key: `apiKey` is shown this once. */
+export interface IssuedAgentKey extends AgentKeyView {
+  apiKey: string;
+}
+
+// ------------------------------------------------------------------ Lightd daemons and containers
+
+export type DaemonStatus = 'unknown' | 'online' | 'offline';
+export type ContainerStatus = LightdContainerStatus;
+
+export interface ContainerCounts {
+  total: number;
+  installing: number;
+  ready: number;
+  failed: number;
+  /** Seen only through events that carry no status (e.g. billing). */
+  unknown: number;
+}
+
+export interface DaemonView {
+  id: string;
+  name: string;
+  apiUrl: string;
+  /** Whether Pharos has a token to open this daemon's consoles (never shown). */
+  hasApiToken: boolean;
+  /** The daemon's remote token as lists show it (first characters), or null when revoked. */
+  remoteToken: { prefix: string; issuedAt: string | null } | null;
+  status: DaemonStatus;
+  statusChangedAt: string | null;
+  lastSeenAt: string | null;
+  lastHealthAt: string | null;
+  lastUpdateAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  containers: ContainerCounts;
+}
+
+export interface DaemonDetailView extends DaemonView {
+  /** The configuration the daemon last posted to `/config`, credentials redacted. */
+  remoteConfig: unknown;
+  remoteConfigAt: string | null;
+}
+
+/** A remote token, shown this once, and the `config.json` section that uses it. */
+export interface IssuedRemoteToken {
+  daemon: DaemonView;
+  remoteToken: string;
+  lightdConfig: { remote: LightdRemoteSettings };
+}
+
+export interface ContainerView {
+  id: string;
+  /** The container's id on its daemon (Lightd's `server`). */
+  internalId: string;
+  daemon: { id: string; name: string; status: DaemonStatus };
+  status: ContainerStatus | null;
+  statusChangedAt: string | null;
+  lastError: string | null;
+  lastErrorData: string | null;
+  lastErrorAt: string | null;
+  firstSeenAt: string;
+  lastSeenAt: string;
+}
+
+/** One update as Lightd sent it. */
+export interface ContainerUpdateView {
+  id: string;
+  receivedAt: string;
+  event: string;
+  status: ContainerStatus | null;
+  error: string | null;
+  data: string | null;
+  body: unknown;
+}
+
+export interface ContainerHistoryPage {
+  items: ContainerUpdateView[];
+  /** Pass as `before` for the next (older) page; null on the last page. */
+  nextBefore: string | null;
+}
+
+// ------------------------------------------------------------------ node releases
+
+export interface ReleaseView {
+  id: string;
+  version: string;
+  os: string;
+  arch: string;
+  fileName: string;
+  sha256: string;
+  size: number;
+  /** Where nodes download it (with their X-Node-Secret). */
+  url: string;
+  createdAt: string;
+}
+
+export interface ReleaseTargetView {
+  id: string;
+  version: string;
+  /** A request for `servers` is kept as one `server` target per server. */
+  scope: 'all' | 'group' | 'server';
+  group: string | null;
+  serverId: string | null;
+  createdAt: string;
+}
+
+export type NodeRolloutState = 'updated' | 'offered' | 'pending' | 'ineligible';
+
+export interface RolloutProgress {
+  version: string;
+  builds: { releaseId: string; os: string; arch: string }[];
+  /** Nodes whose deciding target names this version, by state. */
+  counts: Record<NodeRolloutState, number> & { targeted: number };
+  nodes: {
+    serverId: string;
+    name: string;
+    group: string | null;
+    status: ServerStatus;
+    version: string | null;
+    state: NodeRolloutState;
+    reason?: string;
+    firstOfferedAt?: string;
+    timesOffered?: number;
+    adoptedAt?: string | null;
+  }[];
 }

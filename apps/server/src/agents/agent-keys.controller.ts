@@ -1,8 +1,9 @@
 import { Controller, Delete, Get, Param, Post } from '@nestjs/common';
+import type { AgentKeyView, IssuedAgentKey } from '@pharos/protocol';
 import type { AuthenticatedUser } from '../auth/access-token.service';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { Roles } from '../auth/roles.decorator';
-import { type AgentKeyView, AgentKeysService } from './agent-keys.service';
+import { AgentKeysService } from './agent-keys.service';
 
 /**
  * API keys of an agent server. The key itself is in the answer to POST only; lists show its
@@ -14,7 +15,7 @@ export class AgentKeysController {
   constructor(private readonly keys: AgentKeysService) {}
 
   @Post()
-  issue(@Param('id') serverId: string, @CurrentUser() user: AuthenticatedUser): Promise<AgentKeyView & { apiKey: string }> {
+  issue(@Param('id') serverId: string, @CurrentUser() user: AuthenticatedUser): Promise<IssuedAgentKey> {
     return this.keys.issue(serverId, user);
   }
 

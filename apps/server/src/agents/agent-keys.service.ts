@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type AgentApiKey, PrismaService } from '@pharos/database';
-import { AgentCloseCode, AgentErrorText } from '@pharos/protocol';
+import { AgentCloseCode, AgentErrorText, type AgentKeyView, type IssuedAgentKey } from '@pharos/protocol';
 import type { AuditActor } from '../events/audit-log.service';
 import { AuditLogService } from '../events/audit-log.service';
 import { PharosConfig } from '../config/pharos-config';
@@ -11,16 +11,6 @@ import { AgentSessionRegistry } from './agent-sessions';
 
 /** Agent API keys start with this, so a leaked one is recognisable (and greppable). */
 export const AGENT_KEY_PREFIX = 'pak_';
-
-export interface AgentKeyView {
-  id: string;
-  serverId: string;
-  prefix: string;
-  createdAt: string;
-  createdById: string | null;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
 
 /** A key that authenticated: which server it speaks for. */
 export interface VerifiedAgentKey {
@@ -59,7 +49,7 @@ export class AgentKeysService {
   ) {}
 
   /** Issues a key for an agent server; the returned `apiKey` is never shown again. */
-  async issue(serverId: string, actor: AuditActor): Promise<AgentKeyView & { apiKey: string }> {
+  async issue(serverId: string, actor: AuditActor): Promise<IssuedAgentKey> {
     const server = await this.servers.get(serverId);
     if (server.source !== 'agent') throw new ConflictError(`server ${serverId} is reported by an Ithiltir node, not an agent`);
     const apiKey = generateSecret(AGENT_KEY_PREFIX);

@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { ReleaseTargetView, ReleaseView, RolloutProgress } from '@pharos/protocol';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import type { AuthenticatedUser } from '../auth/access-token.service';
@@ -6,8 +7,8 @@ import { CurrentUser } from '../auth/current-user.decorator';
 import { Roles } from '../auth/roles.decorator';
 import { InvalidInputError } from '../errors/domain-errors';
 import { CreateTargetsDto, UploadReleaseQuery } from './releases.dto';
-import { type ReleaseView, ReleasesService, type TargetView } from './releases.service';
-import { type RolloutProgress, UpdateOffersService } from './update-offers.service';
+import { ReleasesService } from './releases.service';
+import { UpdateOffersService } from './update-offers.service';
 
 /** Node self-update: releases, the targets that aim them at nodes, and rollout progress. */
 @Controller('api/v1/releases')
@@ -45,14 +46,14 @@ export class ReleasesController {
   }
 
   @Get('targets')
-  async targets(): Promise<{ items: TargetView[] }> {
+  async targets(): Promise<{ items: ReleaseTargetView[] }> {
     return { items: await this.releases.listTargets() };
   }
 
   /** Aim a version at all nodes, a group, or chosen nodes. */
   @Post('targets')
   @Roles('admin')
-  async addTargets(@Body() body: CreateTargetsDto, @CurrentUser() user: AuthenticatedUser): Promise<{ items: TargetView[] }> {
+  async addTargets(@Body() body: CreateTargetsDto, @CurrentUser() user: AuthenticatedUser): Promise<{ items: ReleaseTargetView[] }> {
     return { items: await this.releases.addTargets(body, user) };
   }
 

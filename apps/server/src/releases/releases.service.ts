@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type NodeRelease, Prisma, PrismaService, type ReleaseTarget, type ReleaseTargetScope } from '@pharos/database';
-import type { NodeReleaseOs } from '@pharos/protocol';
+import type { NodeReleaseOs, ReleaseTargetView, ReleaseView } from '@pharos/protocol';
 import type { ReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { PharosConfig } from '../config/pharos-config';
@@ -11,28 +11,6 @@ import { ReleaseFiles } from './release-files';
 import { normalizeNodeArch, releaseDownloadUrl, releaseFileName } from './release-targeting';
 import { UpdateOffersService } from './update-offers.service';
 
-export interface ReleaseView {
-  id: string;
-  version: string;
-  os: string;
-  arch: string;
-  fileName: string;
-  sha256: string;
-  size: number;
-  /** Where nodes download it (with their X-Node-Secret). */
-  url: string;
-  createdAt: string;
-}
-
-export interface TargetView {
-  id: string;
-  version: string;
-  scope: ReleaseTargetScope;
-  group: string | null;
-  serverId: string | null;
-  createdAt: string;
-}
-
 export interface NewTargets {
   version: string;
   scope: 'all' | 'group' | 'servers';
@@ -40,7 +18,7 @@ export interface NewTargets {
   serverIds?: string[];
 }
 
-function toTargetView(t: ReleaseTarget): TargetView {
+function toTargetView(t: ReleaseTarget): ReleaseTargetView {
   return { id: t.id, version: t.version, scope: t.scope, group: t.group, serverId: t.serverId, createdAt: t.createdAt.toISOString() };
 }
 
@@ -136,7 +114,7 @@ export class ReleasesService {
   }
 
   /** Aims a version at all nodes, one group, or chosen nodes (one target per node). */
-  async addTargets(input: NewTargets, actor: AuditActor): Promise<TargetView[]> {
+  async addTargets(input: NewTargets, actor: AuditActor): Promise<ReleaseTargetView[]> {
     if ((await this.prisma.nodeRelease.count({ where: { version: input.version } })) === 0) {
       throw new InvalidInputError(`no release of version ${input.version} was uploaded`, 'version');
     }
@@ -164,7 +142,7 @@ export class ReleasesService {
     return created.map(toTargetView);
   }
 
-  async listTargets(): Promise<TargetView[]> {
+  async listTargets(): Promise<ReleaseTargetView[]> {
     return (await this.prisma.releaseTarget.findMany({ orderBy: { createdAt: 'desc' } })).map(toTargetView);
   }
 

@@ -1,6 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { type NodeRelease, type Prisma, PrismaService, type ReleaseTarget, type ServerStatus } from '@pharos/database';
-import { checkUpdateManifest, nodeTakesUpdates, NODE_AUTO_UPDATE_MIN_VERSION, type UpdateManifest } from '@pharos/protocol';
+import { type NodeRelease, type Prisma, PrismaService, type ReleaseTarget } from '@pharos/database';
+import {
+  checkUpdateManifest,
+  nodeTakesUpdates,
+  NODE_AUTO_UPDATE_MIN_VERSION,
+  type NodeRolloutState,
+  type RolloutProgress,
+  type UpdateManifest,
+} from '@pharos/protocol';
 import { PharosConfig } from '../config/pharos-config';
 import { ReleaseFiles } from './release-files';
 import { normalizeNodeArch, normalizeNodeOs, pickReleaseTarget, releaseDownloadUrl } from './release-targeting';
@@ -19,27 +26,6 @@ export interface NodeForUpdate {
 export interface UpdateOffer {
   releaseId: string;
   manifest: UpdateManifest;
-}
-
-type NodeRolloutState = 'updated' | 'offered' | 'pending' | 'ineligible';
-
-export interface RolloutProgress {
-  version: string;
-  builds: { releaseId: string; os: string; arch: string }[];
-  /** Nodes whose deciding target names this version, by state. */
-  counts: Record<NodeRolloutState, number> & { targeted: number };
-  nodes: {
-    serverId: string;
-    name: string;
-    group: string | null;
-    status: ServerStatus;
-    version: string | null;
-    state: NodeRolloutState;
-    reason?: string;
-    firstOfferedAt?: string;
-    timesOffered?: number;
-    adoptedAt?: string | null;
-  }[];
 }
 
 interface Catalog {

@@ -3,21 +3,35 @@
  * the wire types of `@pharos/protocol`; these are the views the controllers return. Those the
  * server declares in `@pharos/protocol` (admin-api) are re-exported from there.
  */
-import type { ServerStatus } from '@pharos/protocol';
-
 export type {
+  AgentKeyView,
   AuditEntryView,
   AuditPage,
   CommandState,
   CommandView,
+  ContainerCounts,
+  ContainerHistoryPage,
+  ContainerStatus,
+  ContainerUpdateView,
+  ContainerView,
+  DaemonDetailView,
+  DaemonStatus,
+  DaemonView,
+  IssuedAgentKey,
   IssuedNodeSecret,
+  IssuedRemoteToken,
   NodeDetail,
   NodeFactsView,
+  NodeRolloutState,
   NodeView,
+  ReleaseTargetView,
+  ReleaseView,
+  RolloutProgress,
   ServerSource,
   ServerStatus,
   ServerView,
 } from '@pharos/protocol';
+
 export interface Page<T> {
   items: T[];
   total: number;
@@ -68,85 +82,7 @@ export interface EventEntry {
 export const DOCKER_ACTIONS = ['start', 'stop', 'restart', 'kill', 'pause', 'unpause', 'remove'] as const;
 export type DockerAction = (typeof DOCKER_ACTIONS)[number];
 
-export interface AgentKeyView {
-  id: string;
-  serverId: string;
-  prefix: string;
-  createdAt: string;
-  createdById: string | null;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
-
-// ------------------------------------------------------------------ Lightd
-
-export type DaemonStatus = 'unknown' | 'online' | 'offline';
-export type ContainerStatus = 'installing' | 'ready' | 'failed';
-
-export interface ContainerCounts {
-  total: number;
-  installing: number;
-  ready: number;
-  failed: number;
-  unknown: number;
-}
-
-export interface DaemonView {
-  id: string;
-  name: string;
-  apiUrl: string;
-  hasApiToken: boolean;
-  remoteToken: { prefix: string; issuedAt: string | null } | null;
-  status: DaemonStatus;
-  statusChangedAt: string | null;
-  lastSeenAt: string | null;
-  lastHealthAt: string | null;
-  lastUpdateAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-  containers: ContainerCounts;
-}
-
-export interface DaemonDetailView extends DaemonView {
-  remoteConfig: unknown;
-  remoteConfigAt: string | null;
-}
-
-export interface IssuedRemoteToken {
-  daemon: DaemonView;
-  remoteToken: string;
-  lightdConfig: { remote: { enabled: boolean; url: string; token: string } };
-}
-
-export interface ContainerView {
-  id: string;
-  internalId: string;
-  daemon: { id: string; name: string; status: DaemonStatus };
-  status: ContainerStatus | null;
-  statusChangedAt: string | null;
-  lastError: string | null;
-  lastErrorData: string | null;
-  lastErrorAt: string | null;
-  firstSeenAt: string;
-  lastSeenAt: string;
-}
-
-export interface ContainerUpdateView {
-  id: string;
-  receivedAt: string;
-  event: string;
-  status: ContainerStatus | null;
-  error: string | null;
-  data: string | null;
-  body: unknown;
-}
-
-export interface ContainerHistoryPage {
-  items: ContainerUpdateView[];
-  nextBefore: string | null;
-}
-
-// ------------------------------------------------------------------ users and audit
+// ------------------------------------------------------------------ users
 
 export interface UserView {
   id: string;
@@ -154,38 +90,4 @@ export interface UserView {
   role: 'admin' | 'viewer';
   createdAt: string;
   disabled: boolean;
-}
-
-// ------------------------------------------------------------------ Ithiltir nodes
-
-// ------------------------------------------------------------------ releases
-
-export interface ReleaseView {
-  id: string;
-  version: string;
-  os: string;
-  arch: string;
-  fileName: string;
-  sha256: string;
-  size: number;
-  url: string;
-  createdAt: string;
-}
-
-export interface ReleaseTargetView {
-  id: string;
-  version: string;
-  scope: 'all' | 'group' | 'servers';
-  group: string | null;
-  serverId: string | null;
-  createdAt: string;
-}
-
-export type NodeRolloutState = 'updated' | 'offered' | 'pending' | 'ineligible';
-
-export interface RolloutProgress {
-  version: string;
-  builds: { releaseId: string; os: string; arch: string }[];
-  counts: Record<NodeRolloutState, number> & { targeted: number };
-  nodes: { serverId: string; name: string; group: string | null; status: ServerStatus; version: string | null; state: NodeRolloutState; reason?: string }[];
 }

@@ -1,7 +1,8 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
+import type { ContainerHistoryPage, ContainerView } from '@pharos/protocol';
 import { DaemonIdParam } from '../daemons/lightd-daemons.dto';
 import { ContainerFilterQuery, ContainerHistoryQuery, ContainerIdParam, ListContainersQuery } from './lightd-containers.dto';
-import { type ContainerHistoryPage, type ContainerPage, type ContainerView, LightdContainersService } from './lightd-containers.service';
+import { type ContainerPage, LightdContainersService } from './lightd-containers.service';
 
 /** Lightd containers as their daemons reported them (read-only: Lightd is the authority). */
 @Controller('api/v1/lightd')

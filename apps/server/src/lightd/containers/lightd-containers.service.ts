@@ -1,44 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { type ContainerStatus, type DaemonStatus, type LightdContainer, type LightdUpdate, type Prisma, PrismaService } from '@pharos/database';
+import { type LightdContainer, type LightdUpdate, type Prisma, PrismaService } from '@pharos/database';
+import type { ContainerHistoryPage, ContainerUpdateView, ContainerView } from '@pharos/protocol';
 import { NotFoundError } from '../../errors/domain-errors';
 import type { ContainerStatusFilter } from './lightd-containers.dto';
-
-export interface ContainerView {
-  id: string;
-  /** The container's id on its daemon (Lightd's `server`). */
-  internalId: string;
-  daemon: { id: string; name: string; status: DaemonStatus };
-  status: ContainerStatus | null;
-  statusChangedAt: Date | null;
-  lastError: string | null;
-  lastErrorData: string | null;
-  lastErrorAt: Date | null;
-  firstSeenAt: Date;
-  lastSeenAt: Date;
-}
-
-/** One update as Lightd sent it. */
-export interface ContainerUpdateView {
-  id: string;
-  receivedAt: Date;
-  event: string;
-  status: ContainerStatus | null;
-  error: string | null;
-  data: string | null;
-  body: unknown;
-}
 
 export interface ContainerPage {
   items: ContainerView[];
   total: number;
   limit: number;
   offset: number;
-}
-
-export interface ContainerHistoryPage {
-  items: ContainerUpdateView[];
-  /** Pass as `before` for the next (older) page; null on the last page. */
-  nextBefore: string | null;
 }
 
 const DEFAULT_PAGE_SIZE = 50;
@@ -107,15 +77,25 @@ function toContainerView(row: LightdContainer & { daemon: ContainerView['daemon'
     internalId: row.internalId,
     daemon: row.daemon,
     status: row.status,
-    statusChangedAt: row.statusChangedAt,
+    statusChangedAt: iso(row.statusChangedAt),
     lastError: row.lastError,
     lastErrorData: row.lastErrorData,
-    lastErrorAt: row.lastErrorAt,
-    firstSeenAt: row.firstSeenAt,
-    lastSeenAt: row.lastSeenAt,
+    lastErrorAt: iso(row.lastErrorAt),
+    firstSeenAt: row.firstSeenAt.toISOString(),
+    lastSeenAt: row.lastSeenAt.toISOString(),
   };
 }
 
 function toUpdateView(row: LightdUpdate): ContainerUpdateView {
-  return { id: row.id.toString(), receivedAt: row.receivedAt, event: row.event, status: row.status, error: row.error, data: row.data, body: row.body };
+  return {
+    id: row.id.toString(),
+    receivedAt: row.receivedAt.toISOString(),
+    event: row.event,
+    status: row.status,
+    error: row.error,
+    data: row.data,
+    body: row.body,
+  };
 }
+
+const iso = (at: Date | null): string | null => at?.toISOString() ?? null;

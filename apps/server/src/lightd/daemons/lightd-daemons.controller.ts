@@ -2,8 +2,9 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@ne
 import type { AuthenticatedUser } from '../../auth/access-token.service';
 import { CurrentUser } from '../../auth/current-user.decorator';
 import { Roles } from '../../auth/roles.decorator';
+import type { DaemonDetailView, DaemonView, IssuedRemoteToken } from '@pharos/protocol';
 import { DaemonIdParam, RegisterDaemonDto, UpdateDaemonDto } from './lightd-daemons.dto';
-import { type DaemonDetailView, type DaemonView, type IssuedRemoteToken, LightdDaemonsService } from './lightd-daemons.service';
+import { LightdDaemonsService } from './lightd-daemons.service';
 
 /** Admins register Lightd daemons and manage their tokens; viewers may read. */
 @Controller('api/v1/lightd/daemons')
