@@ -3,6 +3,7 @@
  * the server's services to build their replies and by the dashboard to read them.
  */
 import type { LiveMetricsData } from './frontend-ws';
+import type { LightdRemoteSettings } from './lightd';
 
 export type ServerStatus = 'unknown' | 'online' | 'offline';
 export type ServerSource = 'agent' | 'ithiltir';
@@ -102,4 +103,48 @@ export interface IssuedNodeSecret {
   secret: string;
   prefix: string;
   installCommand: string;
+}
+
+// ------------------------------------------------------------------ Lightd daemons
+
+export type DaemonStatus = 'unknown' | 'online' | 'offline';
+
+export interface ContainerCounts {
+  total: number;
+  installing: number;
+  ready: number;
+  failed: number;
+  /** Seen only through events that carry no status (e.g. billing). */
+  unknown: number;
+}
+
+export interface DaemonView {
+  id: string;
+  name: string;
+  apiUrl: string;
+  /** Whether Pharos has a token to open this daemon's consoles (never shown). */
+  hasApiToken: boolean;
+  /** The daemon's remote token as lists show it (first characters), or null when revoked. */
+  remoteToken: { prefix: string; issuedAt: string | null } | null;
+  status: DaemonStatus;
+  statusChangedAt: string | null;
+  lastSeenAt: string | null;
+  lastHealthAt: string | null;
+  lastUpdateAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  containers: ContainerCounts;
+}
+
+export interface DaemonDetailView extends DaemonView {
+  /** The configuration the daemon last posted to `/config`, credentials redacted. */
+  remoteConfig: unknown;
+  remoteConfigAt: string | null;
+}
+
+/** A remote token, shown this once, and the `config.json` section that uses it. */
+export interface IssuedRemoteToken {
+  daemon: DaemonView;
+  remoteToken: string;
+  lightdConfig: { remote: LightdRemoteSettings };
 }

@@ -3,14 +3,19 @@
  * the wire types of `@pharos/protocol`; these are the views the controllers return. Those the
  * server declares in `@pharos/protocol` (admin-api) are re-exported from there.
  */
-import type { ServerStatus } from '@pharos/protocol';
+import type { DaemonStatus, ServerStatus } from '@pharos/protocol';
 
 export type {
   AuditEntryView,
   AuditPage,
   CommandState,
   CommandView,
+  ContainerCounts,
+  DaemonDetailView,
+  DaemonStatus,
+  DaemonView,
   IssuedNodeSecret,
+  IssuedRemoteToken,
   NodeDetail,
   NodeFactsView,
   NodeView,
@@ -80,43 +85,7 @@ export interface AgentKeyView {
 
 // ------------------------------------------------------------------ Lightd
 
-export type DaemonStatus = 'unknown' | 'online' | 'offline';
 export type ContainerStatus = 'installing' | 'ready' | 'failed';
-
-export interface ContainerCounts {
-  total: number;
-  installing: number;
-  ready: number;
-  failed: number;
-  unknown: number;
-}
-
-export interface DaemonView {
-  id: string;
-  name: string;
-  apiUrl: string;
-  hasApiToken: boolean;
-  remoteToken: { prefix: string; issuedAt: string | null } | null;
-  status: DaemonStatus;
-  statusChangedAt: string | null;
-  lastSeenAt: string | null;
-  lastHealthAt: string | null;
-  lastUpdateAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-  containers: ContainerCounts;
-}
-
-export interface DaemonDetailView extends DaemonView {
-  remoteConfig: unknown;
-  remoteConfigAt: string | null;
-}
-
-export interface IssuedRemoteToken {
-  daemon: DaemonView;
-  remoteToken: string;
-  lightdConfig: { remote: { enabled: boolean; url: string; token: string } };
-}
 
 export interface ContainerView {
   id: string;

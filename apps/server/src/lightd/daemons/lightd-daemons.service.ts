@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { type ContainerStatus, type DaemonStatus, type LightdDaemon, Prisma, PrismaService } from '@pharos/database';
-import { LIGHTD_REMOTE_PREFIX, LIGHTD_TOKEN_PREFIX, type LightdRemoteSettings } from '@pharos/protocol';
+import { type ContainerStatus, type LightdDaemon, Prisma, PrismaService } from '@pharos/database';
+import { type ContainerCounts, type DaemonDetailView, type DaemonView, type IssuedRemoteToken, LIGHTD_REMOTE_PREFIX, LIGHTD_TOKEN_PREFIX } from '@pharos/protocol';
 import { randomUUID } from 'node:crypto';
 import { PharosConfig } from '../../config/pharos-config';
 import { ConflictError, NotFoundError } from '../../errors/domain-errors';
@@ -10,45 +10,7 @@ import { ContainerConsoleHub } from '../console/container-console-hub';
 import { DaemonTokenDirectory } from '../remote/daemon-token-directory';
 import { DaemonApiTokenVault } from './daemon-api-token-vault';
 
-export interface ContainerCounts {
-  total: number;
-  installing: number;
-  ready: number;
-  failed: number;
-  /** Seen only through events that carry no status (e.g. billing). */
-  unknown: number;
-}
-
-export interface DaemonView {
-  id: string;
-  name: string;
-  apiUrl: string;
-  /** Whether Pharos has a token to open this daemon's consoles (never shown). */
-  hasApiToken: boolean;
-  /** The daemon's remote token as lists show it (first characters), or null when revoked. */
-  remoteToken: { prefix: string; issuedAt: Date | null } | null;
-  status: DaemonStatus;
-  statusChangedAt: Date | null;
-  lastSeenAt: Date | null;
-  lastHealthAt: Date | null;
-  lastUpdateAt: Date | null;
-  createdAt: Date;
-  updatedAt: Date;
-  containers: ContainerCounts;
-}
-
-export interface DaemonDetailView extends DaemonView {
-  /** The configuration the daemon last posted to `/config`, credentials redacted. */
-  remoteConfig: unknown;
-  remoteConfigAt: Date | null;
-}
-
-/** A remote token, shown this once, and the `config.json` section that uses it. */
-export interface IssuedRemoteToken {
-  daemon: DaemonView;
-  remoteToken: string;
-  lightdConfig: { remote: LightdRemoteSettings };
-}
+export type { ContainerCounts, DaemonDetailView, DaemonView, IssuedRemoteToken };
 
 const TARGET_TYPE = 'lightd_daemon';
 
@@ -94,7 +56,7 @@ export class LightdDaemonsService {
     const daemon = await this.prisma.lightdDaemon.findUnique({ where: { id } });
     if (!daemon) throw notFound(id);
     const counts = await this.containerCounts(id);
-    return { ...toDaemonView(daemon, counts.get(id)), remoteConfig: daemon.remoteConfig, remoteConfigAt: daemon.remoteConfigAt };
+    return { ...toDaemonView(daemon, counts.get(id)), remoteConfig: daemon.remoteConfig, remoteConfigAt: iso(daemon.remoteConfigAt) };
   }
 
   async update(actor: AuditActor, id: string, input: { name?: string; apiUrl?: string; apiToken?: string }): Promise<DaemonDetailView> {
@@ -209,14 +171,18 @@ export function toDaemonView(daemon: LightdDaemon, counts: ContainerCounts | und
     name: daemon.name,
     apiUrl: daemon.apiUrl,
     hasApiToken: daemon.apiTokenSealed !== null,
-    remoteToken: daemon.remoteTokenPrefix ? { prefix: daemon.remoteTokenPrefix, issuedAt: daemon.remoteTokenIssuedAt } : null,
+    remoteToken: daemon.remoteTokenPrefix ? { prefix: daemon.remoteTokenPrefix, issuedAt: iso(daemon.remoteTokenIssuedAt) } : null,
     status: daemon.status,
-    statusChangedAt: daemon.statusChangedAt,
-    lastSeenAt: daemon.lastSeenAt,
-    lastHealthAt: daemon.lastHealthAt,
-    lastUpdateAt: daemon.lastUpdateAt,
-    createdAt: daemon.createdAt,
-    updatedAt: daemon.updatedAt,
+    statusChangedAt: iso(daemon.statusChangedAt),
+    lastSeenAt: iso(daemon.lastSeenAt),
+    lastHealthAt: iso(daemon.lastHealthAt),
+    lastUpdateAt: iso(daemon.lastUpdateAt),
+    createdAt: daemon.createdAt.toISOString(),
+    updatedAt: daemon.updatedAt.toISOString(),
     containers: counts ?? emptyCounts(),
   };
+}
+
+function iso(date: Date | null): string | null {
+  return date?.toISOString() ?? null;
 }
