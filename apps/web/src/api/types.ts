@@ -19,9 +19,14 @@ export type {
   NodeDetail,
   NodeFactsView,
   NodeView,
+  PasswordReset,
+  PasswordResetRequest,
   ServerSource,
   ServerStatus,
   ServerView,
+  UserChanges,
+  UserRole,
+  UserView,
 } from '@pharos/protocol';
 export interface Page<T> {
   items: T[];
@@ -113,16 +118,6 @@ export interface ContainerUpdateView {
 export interface ContainerHistoryPage {
   items: ContainerUpdateView[];
   nextBefore: string | null;
-}
-
-// ------------------------------------------------------------------ users and audit
-
-export interface UserView {
-  id: string;
-  username: string;
-  role: 'admin' | 'viewer';
-  createdAt: string;
-  disabled: boolean;
 }
 
 // ------------------------------------------------------------------ Ithiltir nodes
