@@ -18,18 +18,6 @@ export function useNow(ms = 5000): number {
   return now;
 }
 
-export function useMediaQuery(query: string): boolean {
-  const [matches, setMatches] = useState(() => matchMedia(query).matches);
-  useEffect(() => {
-    const list = matchMedia(query);
-    const onChange = () => setMatches(list.matches);
-    list.addEventListener('change', onChange);
-    onChange();
-    return () => list.removeEventListener('change', onChange);
-  }, [query]);
-  return matches;
-}
-
 /** `value`, once it stopped changing for `ms` (e.g. a search box). */
 export function useDebounced<T>(value: T, ms: number): T {
   const [settled, setSettled] = useState(value);
