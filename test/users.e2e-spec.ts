@@ -74,10 +74,14 @@ describe('user administration', () => {
     const id = await createUser('rolf');
     const token = (await login('rolf')).body.accessToken;
     expect((await pharos.request('/api/v1/users', { token })).status).toBe(403);
+    const server = await pharos.request('/api/v1/servers', { token: admin, body: { name: 'rolf-watches' } });
+    const live = await openLiveSocket(pharos.wsUrl, 'metrics', server.body.id, token);
 
     const promoted = await patch(id, { role: 'admin' });
     expect(promoted.status).toBe(200);
     expect(promoted.body.role).toBe('admin');
+    // Open sockets reconnect, so they are authorised for the new role.
+    expect(await live.closed).toEqual({ code: FrontendCloseCode.TokenExpired, reason: 'your role changed: reconnect with a fresh access token' });
     expect((await pharos.request('/api/v1/users', { token })).status).toBe(200);
 
     expect((await patch(id, { role: 'viewer' })).body.role).toBe('viewer');
@@ -126,6 +130,8 @@ describe('user administration', () => {
   it('resets a password: a generated one is answered once, every session of the user ends', async () => {
     const id = await createUser('paul');
     const session = (await login('paul')).body;
+    const server = await pharos.request('/api/v1/servers', { token: admin, body: { name: 'paul-watches' } });
+    const live = await openLiveSocket(pharos.wsUrl, 'logs', server.body.id, session.accessToken);
     await nextSecond();
 
     const reset = await pharos.request(`/api/v1/users/${id}/password`, { token: admin, body: {} });
@@ -134,6 +140,7 @@ describe('user administration', () => {
     expect(reset.body.password).toEqual(expect.any(String));
     expect(reset.body.password.length).toBeGreaterThanOrEqual(16);
 
+    expect(await live.closed).toEqual({ code: FrontendCloseCode.Unauthorized, reason: 'your password was reset: sign in again' });
     expect((await pharos.request('/api/v1/auth/me', { token: session.accessToken })).status).toBe(401);
     expect((await pharos.request('/api/v1/auth/refresh', { body: { refreshToken: session.refreshToken } })).status).toBe(401);
     expect((await login('paul')).status).toBe(401);
