@@ -1,37 +1,11 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { ROOT } from '../support/built-server';
+import type { Browser, Page } from 'playwright-core';
+import { describeWithBrowser, ensureWebBuilt, launchBrowser, screenshot, useTheme, WEB_DIST } from '../support/dashboard-browser';
 import { enrolAgentServer, FakeAgent } from '../support/fake-agent';
 import { FakeLightdDaemon } from '../support/fake-lightd-daemon';
 import { LightdEmulator } from '../support/lightd-emulator';
 import { startPharos, TEST_ADMIN_PASSWORD, type RunningPharos } from '../support/pharos-test-app';
 
-const CHROMIUM = '/usr/bin/chromium';
-const WEB = path.join(ROOT, 'apps', 'web');
-const DIST = path.join(WEB, 'dist');
-const SHOTS = path.join(ROOT, 'test-output', 'screenshots');
 const API_TOKEN = 'lightd_7b7b7b7b7b7b7b7b7b7b7b7b7b7b7b7b';
-
-/** The newest modification time under a directory (the dashboard's sources). */
-function newest(dir: string): number {
-  return Math.max(
-    ...readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(path.join(dir, e.name)) : statSync(path.join(dir, e.name)).mtimeMs)),
-  );
-}
-
-/** Builds the dashboard when dist/ is missing or older than its sources. */
-function ensureWebBuilt(): void {
-  const index = path.join(DIST, 'index.html');
-  const sources = Math.max(newest(path.join(WEB, 'src')), statSync(path.join(WEB, 'index.html')).mtimeMs);
-  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
-  execFileSync('npm', ['--prefix', WEB, 'run', '-s', 'build'], { stdio: 'ignore' });
-}
-
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`dashboard browser tests skipped: no Chromium at ${CHROMIUM}`);
-const describeWithBrowser = hasChromium ? describe : describe.skip;
 
 describeWithBrowser('admin dashboard in a browser', () => {
   let pharos: RunningPharos;
@@ -42,13 +16,12 @@ describeWithBrowser('admin dashboard in a browser', () => {
   let daemon: FakeLightdDaemon;
   let containerId: string;
 
-  const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  const shot = (name: string) => screenshot(page, name);
 
   beforeAll(async () => {
     ensureWebBuilt();
-    mkdirSync(SHOTS, { recursive: true });
     daemon = await FakeLightdDaemon.start([API_TOKEN]);
-    pharos = await startPharos({ env: { PHAROS_WEB_DIR: DIST, LIGHTD_CONSOLE_RECONNECT_MIN_MS: '20', LIGHTD_CONSOLE_RECONNECT_MAX_MS: '200' } });
+    pharos = await startPharos({ env: { PHAROS_WEB_DIR: WEB_DIST, LIGHTD_CONSOLE_RECONNECT_MIN_MS: '20', LIGHTD_CONSOLE_RECONNECT_MAX_MS: '200' } });
     const admin = await pharos.login();
 
     const enrolled = await enrolAgentServer(pharos, admin, 'web-1', { group: 'prod', tags: ['edge'] });
@@ -64,10 +37,7 @@ describeWithBrowser('admin dashboard in a browser', () => {
     const containers = await pharos.request(`/api/v1/lightd/daemons/${registered.body.daemon.id}/containers`, { token: admin });
     containerId = containers.body.items[0].id;
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
   }, 120_000);
 
@@ -152,8 +122,7 @@ describeWithBrowser('admin dashboard in a browser', () => {
     await page.goto(`${pharos.baseUrl}/lightd`);
     await page.getByRole('link', { name: 'mc-1' }).waitFor();
     await page.setViewportSize({ width: 390, height: 800 });
-    if ((await page.evaluate('document.documentElement.dataset.theme')) !== 'dark') await page.getByRole('button', { name: /dark/i }).click();
-    expect(await page.evaluate('document.documentElement.dataset.theme')).toBe('dark');
+    await useTheme(page, 'dark');
     await shot('lightd-phone-dark');
   });
 });

@@ -15,6 +15,7 @@ import { ConfigModule } from './config/config.module';
 import { ConfigError, loadConfig, readEnvironment } from './config/load-config';
 import { PharosConfig } from './config/pharos-config';
 import { DomainError } from './errors/domain-errors';
+import { EventsModule } from './events/events.module';
 import { generatePassword } from './users/password-hasher';
 import { UsersModule } from './users/users.module';
 import { UsersService } from './users/users.service';
@@ -52,6 +53,8 @@ async function withUsers<T>(config: PharosConfig, work: (users: UsersService) =>
         inject: [PharosConfig],
         useFactory: (c: PharosConfig) => ({ target: c.database, migrateOnStart: c.migrateOnStart }),
       }),
+      // Password changes are audited; nothing listens to the process's event bus.
+      EventsModule,
       UsersModule,
     ],
   })

@@ -105,6 +105,36 @@ export interface IssuedNodeSecret {
   installCommand: string;
 }
 
+// ------------------------------------------------------------------ users
+
+export type UserRole = 'admin' | 'viewer';
+
+export interface UserView {
+  id: string;
+  username: string;
+  role: UserRole;
+  createdAt: string;
+  disabled: boolean;
+}
+
+/** `PATCH /api/v1/users/:id`: what an admin may change of an account (at least one). */
+export interface UserChanges {
+  role?: UserRole;
+  /** A disabled user cannot sign in; their sessions end at once. */
+  disabled?: boolean;
+}
+
+/** `POST /api/v1/users/:id/password`: the new password, or none to have Pharos generate one. */
+export interface PasswordResetRequest {
+  password?: string;
+}
+
+/** The account after a password reset; `password` only when Pharos generated it (shown once). */
+export interface PasswordReset {
+  user: UserView;
+  password?: string;
+}
+
 // ------------------------------------------------------------------ agent keys
 
 /** An agent API key as lists show it (the key itself only once, in `IssuedAgentKey`). */

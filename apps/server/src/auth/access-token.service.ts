@@ -26,7 +26,8 @@ interface AccessClaims {
 /**
  * Issues and checks the short-lived JWT access tokens admins send to the REST API (Bearer)
  * and in the first message of the browser WebSockets. A token stops working when its user is
- * disabled or changes password.
+ * disabled, changes password, or has their sessions ended by an admin. The user is read on
+ * every check (no cache), so such a change counts from the next request.
  */
 @Injectable()
 export class AccessTokenService {
@@ -58,10 +59,13 @@ export class AccessTokenService {
     if (claims.typ !== 'access' || typeof claims.sub !== 'string') throw new UnauthorizedError('invalid access token');
     const user = await this.users.findById(claims.sub);
     if (!user || user.disabledAt) throw new UnauthorizedError('user no longer exists or is disabled');
-    // JWT times are in whole seconds; a token minted in the same second as the change still counts.
-    if (claims.iat * 1000 < Math.floor(user.passwordChangedAt.getTime() / 1000) * 1000) {
-      throw new UnauthorizedError('access token predates a password change');
-    }
+    if (issuedBefore(claims, user.passwordChangedAt)) throw new UnauthorizedError('access token predates a password change');
+    if (user.sessionsEndedAt && issuedBefore(claims, user.sessionsEndedAt)) throw new UnauthorizedError('access token predates the end of its sessions');
     return { id: user.id, username: user.username, role: user.role, tokenExpiresAt: claims.exp * 1000 };
   }
+}
+
+/** JWT times are in whole seconds; a token minted in the same second as the change still counts. */
+function issuedBefore(claims: AccessClaims, moment: Date): boolean {
+  return claims.iat * 1000 < Math.floor(moment.getTime() / 1000) * 1000;
 }

@@ -3,7 +3,7 @@ import type { AlertData, LiveMetricsData, LogEntryData } from '@pharos/protocol'
 
 /**
  * What flows from ingest to live subscribers. Each event is addressed to one subject id (a
- * server, a Lightd daemon or container, a command): subscribers listen to one id.
+ * server, a Lightd daemon or container, a command, a user): subscribers listen to one id.
  */
 export interface FleetEventMap {
   /** A new entry in a subject's event log (→ the logs WebSocket of that id). */
@@ -12,6 +12,13 @@ export interface FleetEventMap {
   metrics: LiveMetricsData;
   /** An alert for a server fired or resolved. */
   alert: AlertData;
+  /** An admin changed a user's access (subject: the user's id): their open sockets end. */
+  access: UserAccessChange;
+}
+
+/** Why a user's access changed: their sessions were ended, or their role is another now. */
+export interface UserAccessChange {
+  reason: 'disabled' | 'password' | 'role';
 }
 
 export type FleetEventType = keyof FleetEventMap;

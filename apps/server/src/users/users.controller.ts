@@ -1,7 +1,10 @@
-import { Body, Controller, Get, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import type { PasswordReset } from '@pharos/protocol';
+import type { AuthenticatedUser } from '../auth/access-token.service';
+import { CurrentUser } from '../auth/current-user.decorator';
 import { Roles } from '../auth/roles.decorator';
-import { CreateUserDto } from './users.dto';
-import { toUserView, type UserView, UsersService } from './users.service';
+import { CreateUserDto, ResetPasswordDto, UpdateUserDto } from './users.dto';
+import { toPasswordReset, toUserView, type UserView, UsersService } from './users.service';
 
 @Controller('api/v1/users')
 @Roles('admin')
@@ -14,7 +17,20 @@ export class UsersController {
   }
 
   @Post()
-  async create(@Body() body: CreateUserDto): Promise<UserView> {
-    return toUserView(await this.users.create(body.username, body.password, body.role ?? 'admin'));
+  async create(@CurrentUser() actor: AuthenticatedUser, @Body() body: CreateUserDto): Promise<UserView> {
+    return toUserView(await this.users.create(body.username, body.password, body.role ?? 'admin', actor));
+  }
+
+  /** Role and disabled; a disabled user's sessions end at once. */
+  @Patch(':id')
+  async update(@CurrentUser() actor: AuthenticatedUser, @Param('id') id: string, @Body() body: UpdateUserDto): Promise<UserView> {
+    return toUserView(await this.users.update(actor, id, body));
+  }
+
+  /** Sets the given password, or generates one and answers it (once); the user is signed out. */
+  @Post(':id/password')
+  @HttpCode(200)
+  async resetPassword(@CurrentUser() actor: AuthenticatedUser, @Param('id') id: string, @Body() body: ResetPasswordDto): Promise<PasswordReset> {
+    return toPasswordReset(await this.users.resetPassword(actor, id, body.password));
   }
 }

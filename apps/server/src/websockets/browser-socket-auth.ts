@@ -4,6 +4,7 @@ import type { WebSocket } from 'ws';
 import { AccessTokenService, type AuthenticatedUser } from '../auth/access-token.service';
 import { PharosConfig } from '../config/pharos-config';
 import { DomainError } from '../errors/domain-errors';
+import { FleetEventBus, type UserAccessChange } from '../events/fleet-event-bus';
 import { closeWithError, parseJsonFrame } from './json-socket';
 
 /**
@@ -11,12 +12,16 @@ import { closeWithError, parseJsonFrame } from './json-socket';
  * `{"type":"auth","token":"<jwt access token>"}`. Anything else first, a bad or expired
  * token, or silence past the timeout gets `{"type":"error",…}` and a close. Once in, the
  * socket is closed (4401) when the token expires; the browser reconnects with a fresh one.
+ * It is also closed when an admin changes the user's access: disabled or password reset (4001,
+ * the browser's refresh then fails and its session ends), role changed (4401, it reconnects
+ * with a token of the new role, or is refused what the role may no longer see).
  */
 @Injectable()
 export class BrowserSocketAuthenticator {
   constructor(
     private readonly accessTokens: AccessTokenService,
     private readonly config: PharosConfig,
+    private readonly bus: FleetEventBus,
   ) {}
 
   /** The user, or null when the socket was refused (it is then closed). */
@@ -43,6 +48,7 @@ export class BrowserSocketAuthenticator {
           (user) => {
             if (socket.readyState !== socket.OPEN) return resolve(null);
             this.closeOnExpiry(socket, user);
+            this.closeOnAccessChange(socket, user);
             resolve(user);
           },
           (error: unknown) => {
@@ -71,5 +77,13 @@ export class BrowserSocketAuthenticator {
       delay,
     );
     socket.once('close', () => clearTimeout(timer));
+  }
+
+  private closeOnAccessChange(socket: WebSocket, user: AuthenticatedUser): void {
+    const unsubscribe = this.bus.subscribe('access', user.id, ({ reason }: UserAccessChange) => {
+      if (reason === 'role') closeWithError(socket, FrontendCloseCode.TokenExpired, 'your role changed: reconnect with a fresh access token');
+      else closeWithError(socket, FrontendCloseCode.Unauthorized, reason === 'disabled' ? 'your account was disabled' : 'your password was reset: sign in again');
+    });
+    socket.once('close', unsubscribe);
   }
 }

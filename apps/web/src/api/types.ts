@@ -24,12 +24,17 @@ export type {
   NodeFactsView,
   NodeRolloutState,
   NodeView,
+  PasswordReset,
+  PasswordResetRequest,
   ReleaseTargetView,
   ReleaseView,
   RolloutProgress,
   ServerSource,
   ServerStatus,
   ServerView,
+  UserChanges,
+  UserRole,
+  UserView,
 } from '@pharos/protocol';
 
 export interface Page<T> {
@@ -81,13 +86,3 @@ export interface EventEntry {
 
 export const DOCKER_ACTIONS = ['start', 'stop', 'restart', 'kill', 'pause', 'unpause', 'remove'] as const;
 export type DockerAction = (typeof DOCKER_ACTIONS)[number];
-
-// ------------------------------------------------------------------ users
-
-export interface UserView {
-  id: string;
-  username: string;
-  role: 'admin' | 'viewer';
-  createdAt: string;
-  disabled: boolean;
-}

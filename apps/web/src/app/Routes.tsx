@@ -18,7 +18,7 @@ export function Routes({ path, user }: { path: string; user: SessionUser }) {
   if (path === '/' || path === '/servers') return <FleetPage />;
   if ((params = matchRoute('/servers/:id', path))) return <ServerPage key={params.id} id={params.id!} isAdmin={isAdmin} />;
   if (path === '/lightd') return <LightdPage />;
-  if ((params = matchRoute('/lightd/daemons/:id', path))) return <DaemonPage key={params.id} id={params.id!} />;
+  if ((params = matchRoute('/lightd/daemons/:id', path))) return <DaemonPage key={params.id} id={params.id!} isAdmin={isAdmin} />;
   if ((params = matchRoute('/lightd/containers/:id', path))) return <ContainerPage key={params.id} id={params.id!} />;
   if (path === '/credentials') return <CredentialsPage isAdmin={isAdmin} />;
   if (path === '/releases') return <ReleasesPage isAdmin={isAdmin} />;

@@ -45,7 +45,7 @@ export function AuditPage() {
         <Empty title="Nothing recorded">No audit entries match.</Empty>
       ) : (
         <div className="table-wrap">
-          <table className="table" aria-label="Audit log">
+          <table className="table cards" aria-label="Audit log">
             <thead>
               <tr>
                 <th>When</th>
@@ -58,13 +58,13 @@ export function AuditPage() {
             <tbody>
               {items.map((e) => (
                 <tr key={e.id}>
-                  <td className="small">{dateTime(e.at)}</td>
-                  <td>{e.actor.username ?? <span className="muted">system</span>}</td>
-                  <td>
+                  <td className="small" data-label="When">{dateTime(e.at)}</td>
+                  <td data-label="User">{e.actor.username ?? <span className="muted">system</span>}</td>
+                  <td className="card-title">
                     <code>{e.action}</code>
                   </td>
-                  <td className="small">{e.target ? `${e.target.type}${e.target.id ? ` ${e.target.id.slice(0, 8)}` : ''}` : '—'}</td>
-                  <td className="wrap small muted">{e.data == null ? '' : JSON.stringify(e.data)}</td>
+                  <td className="small" data-label="Target">{e.target ? `${e.target.type}${e.target.id ? ` ${e.target.id.slice(0, 8)}` : ''}` : '—'}</td>
+                  <td className="wrap small muted" data-label="Details">{e.data == null ? '' : JSON.stringify(e.data)}</td>
                 </tr>
               ))}
             </tbody>

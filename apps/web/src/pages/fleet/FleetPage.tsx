@@ -1,6 +1,6 @@
 import { useCallback, useMemo, useState } from 'react';
 import type { DaemonView, ServerFacets } from '../../api/types';
-import { useDebounced, useMediaQuery, useNow } from '../../app/hooks';
+import { useDebounced, useElementWidth, useNow } from '../../app/hooks';
 import { useQueryParam } from '../../app/router';
 import { useApi } from '../../app/useApi';
 import { Empty, ErrorState, Loading } from '../../components/States';
@@ -18,6 +18,19 @@ const SORTS = [
   { value: 'createdAt', label: 'Added' },
 ] as const;
 
+/**
+ * Which columns the table has room for (its width in px), dropping the least needed first:
+ * the source, then network, then disk; below that, each server is a two-line card. The
+ * thresholds are the sums of the columns' minimum widths in styles.css (.fleet-table).
+ */
+function fleetColumns(width: number): 'all' | 'no-source' | 'no-network' | 'no-disk' | 'compact' {
+  if (width >= 1020) return 'all';
+  if (width >= 915) return 'no-source';
+  if (width >= 750) return 'no-network';
+  if (width >= 640) return 'no-disk';
+  return 'compact';
+}
+
 /** Every server of the fleet (agents and Ithiltir nodes) and every Lightd daemon, live. */
 export function FleetPage() {
   const [search, setSearch] = useQueryParam('q');
@@ -27,7 +40,9 @@ export function FleetPage() {
   const [tag, setTag] = useQueryParam('tag');
   const [sort, setSort] = useQueryParam('sort', 'name');
   const [order, setOrder] = useQueryParam('order', 'asc');
-  const compact = useMediaQuery('(max-width: 720px)');
+  const [page, width] = useElementWidth<HTMLElement>();
+  const columns = fleetColumns(width);
+  const compact = columns === 'compact';
   const now = useNow(5000);
   const settledSearch = useDebounced(search.trim(), 250);
 
@@ -75,15 +90,15 @@ export function FleetPage() {
       setOrder(value === 'lastSeenAt' || value === 'createdAt' ? 'desc' : 'asc');
     }
   };
-  const header = (value: string, label: string) => (
-    <button type="button" className={sort === value ? 'th sorted' : 'th'} onClick={() => sortBy(value)} aria-sort={sort === value ? (order === 'asc' ? 'ascending' : 'descending') : 'none'}>
+  const header = (value: string, label: string, cell: string) => (
+    <button type="button" className={`th ${cell}${sort === value ? ' sorted' : ''}`} onClick={() => sortBy(value)} aria-sort={sort === value ? (order === 'asc' ? 'ascending' : 'descending') : 'none'}>
       {label}
       {sort === value && <span aria-hidden>{order === 'asc' ? ' ▲' : ' ▼'}</span>}
     </button>
   );
 
   return (
-    <section className="page page-fill">
+    <section className="page page-fill" ref={page}>
       <header className="page-header">
         <h2>Fleet</h2>
         <span className="subtitle">Live · lines show the last 15 minutes</span>
@@ -150,17 +165,17 @@ export function FleetPage() {
           <Empty title="No servers yet">Create an Ithiltir node or an agent under Credentials and start it: it appears here within seconds.</Empty>
         )
       ) : (
-        <div className="fleet-table" role="table" aria-label="Servers" aria-rowcount={pages.total}>
+        <div className="fleet-table" role="table" aria-label="Servers" aria-rowcount={pages.total} data-columns={columns}>
           {!compact && (
             <div className="fleet-head" role="row">
-              {header('status', 'Status')}
-              {header('name', 'Name')}
-              <span className="th">Source</span>
-              <span className="th">CPU</span>
-              <span className="th">Memory</span>
-              <span className="th">Disk</span>
-              <span className="th">Network</span>
-              {header('lastSeenAt', 'Last seen')}
+              {header('status', 'Status', 'c-status')}
+              {header('name', 'Name', 'c-name')}
+              <span className="th c-source">Source</span>
+              <span className="th c-cpu">CPU</span>
+              <span className="th c-mem">Memory</span>
+              <span className="th c-disk">Disk</span>
+              <span className="th c-net">Network</span>
+              {header('lastSeenAt', 'Last seen', 'c-seen')}
             </div>
           )}
           <VirtualList

@@ -30,7 +30,7 @@ export const ServerRow = memo(function ServerRow({ server, lines, compact, now }
   const metric = (series: keyof ServerSparklines['series'], value: ReactNode, colors: string[], max?: number, extra?: (number | null)[]) => (
     <div className={stale ? 'metric stale' : 'metric'}>
       <span className="metric-value">{value}</span>
-      <Sparkline values={extra ? [lines?.series[series] ?? [], extra] : [lines?.series[series] ?? []]} colors={colors} max={max} width={compact ? 64 : 72} />
+      <Sparkline values={extra ? [lines?.series[series] ?? [], extra] : [lines?.series[series] ?? []]} colors={colors} max={max} width={compact ? 64 : 60} />
     </div>
   );
 
@@ -52,20 +52,22 @@ export const ServerRow = memo(function ServerRow({ server, lines, compact, now }
 
   return (
     <Link href={`/servers/${server.id}`} className="fleet-row" data-server={server.name}>
-      <div className="cell">
+      <div className="cell c-status">
         <StatusBadge status={server.status} />
       </div>
-      <div className="cell fleet-name">
+      <div className="cell c-name fleet-name">
         <strong className="truncate">{server.name}</strong>
         <span className="muted small truncate">
+          {/* Shown when the table has no room for the source column. */}
+          <span className="inline-source">{SOURCE_WORDS[server.source]} · </span>
           {[server.hostname, server.group, ...server.tags.map((t) => `#${t}`)].filter(Boolean).join(' · ') || '—'}
         </span>
       </div>
-      <div className="cell muted">{SOURCE_WORDS[server.source]}</div>
-      <div className="cell">{metric('cpu_percent', percent(latest?.cpu_percent), ['--series-cpu'], 100)}</div>
-      <div className="cell">{metric('memory_percent', percent(latest?.memory_percent), ['--series-mem'], 100)}</div>
-      <div className="cell">{metric('disk_percent', percent(latest?.disk_percent), ['--series-disk'], 100)}</div>
-      <div className="cell">
+      <div className="cell c-source muted">{SOURCE_WORDS[server.source]}</div>
+      <div className="cell c-cpu">{metric('cpu_percent', percent(latest?.cpu_percent), ['--series-cpu'], 100)}</div>
+      <div className="cell c-mem">{metric('memory_percent', percent(latest?.memory_percent), ['--series-mem'], 100)}</div>
+      <div className="cell c-disk">{metric('disk_percent', percent(latest?.disk_percent), ['--series-disk'], 100)}</div>
+      <div className="cell c-net">
         {metric(
           'net_rx_bytes_per_sec',
           <span className="net-value">
@@ -77,7 +79,7 @@ export const ServerRow = memo(function ServerRow({ server, lines, compact, now }
           lines?.series.net_tx_bytes_per_sec ?? [],
         )}
       </div>
-      <div className="cell muted small" title={server.lastSeenAt ?? undefined}>
+      <div className="cell c-seen muted small" title={server.lastSeenAt ?? undefined}>
         {ago(server.lastSeenAt, now)}
       </div>
     </Link>

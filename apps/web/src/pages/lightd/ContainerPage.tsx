@@ -51,7 +51,7 @@ function StatusHistory({ id }: { id: string }) {
   if (history.data.items.length === 0) return <Empty title="No status history" />;
   return (
     <div className="table-wrap">
-      <table className="table" aria-label="Status history">
+      <table className="table cards" aria-label="Status history">
         <thead>
           <tr>
             <th>When</th>
@@ -63,12 +63,12 @@ function StatusHistory({ id }: { id: string }) {
         <tbody>
           {history.data.items.map((u) => (
             <tr key={u.id}>
-              <td className="small">{dateTime(u.receivedAt)}</td>
-              <td className="small">{u.event}</td>
-              <td>
+              <td className="small card-title">{dateTime(u.receivedAt)}</td>
+              <td className="small" data-label="Event">{u.event}</td>
+              <td data-label="Status">
                 <StatusBadge status={u.status} />
               </td>
-              <td className="wrap small">{u.error ?? '—'}</td>
+              <td className="wrap small" data-label="Error">{u.error ?? '—'}</td>
             </tr>
           ))}
         </tbody>

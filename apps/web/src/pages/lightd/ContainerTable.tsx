@@ -9,7 +9,7 @@ export function ContainerTable({ containers, now, showDaemon = true }: { contain
   if (containers.length === 0) return <Empty title="No containers yet">A daemon's containers appear once it reports them.</Empty>;
   return (
     <div className="table-wrap">
-      <table className="table" aria-label="Containers">
+      <table className="table cards" aria-label="Containers">
         <thead>
           <tr>
             <th>Container</th>
@@ -22,19 +22,19 @@ export function ContainerTable({ containers, now, showDaemon = true }: { contain
         <tbody>
           {containers.map((c) => (
             <tr key={c.id}>
-              <td>
+              <td className="card-title">
                 <Link href={`/lightd/containers/${c.id}`}>{c.internalId}</Link>
               </td>
               {showDaemon && (
-                <td>
+                <td data-label="Daemon">
                   <Link href={`/lightd/daemons/${c.daemon.id}`}>{c.daemon.name}</Link>
                 </td>
               )}
-              <td>
+              <td data-label="Status">
                 <StatusBadge status={c.status} />
               </td>
-              <td className="wrap small">{c.lastError ? <span className="bad">{c.lastError}</span> : <span className="muted">—</span>}</td>
-              <td className="muted small">{ago(c.lastSeenAt, now)}</td>
+              <td className="wrap small" data-label="Last error">{c.lastError ? <span className="bad">{c.lastError}</span> : <span className="muted">—</span>}</td>
+              <td className="muted small" data-label="Last seen">{ago(c.lastSeenAt, now)}</td>
             </tr>
           ))}
         </tbody>

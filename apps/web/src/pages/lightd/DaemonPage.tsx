@@ -6,9 +6,10 @@ import { StatusBadge } from '../../components/Status';
 import { ErrorState, Loading } from '../../components/States';
 import { ago } from '../../format/time';
 import { ContainerTable } from './ContainerTable';
+import { RemoteTokenPanel } from './RemoteTokenPanel';
 
 /** One Lightd daemon: its state, remote token and containers. */
-export function DaemonPage({ id }: { id: string }) {
+export function DaemonPage({ id, isAdmin }: { id: string; isAdmin: boolean }) {
   const daemon = useApi<DaemonDetailView>(`/api/v1/lightd/daemons/${id}`, { refreshMs: 10_000 });
   const containers = useApi<Page<ContainerView>>(`/api/v1/lightd/daemons/${id}/containers?limit=200`, { refreshMs: 10_000 });
   const now = useNow(5000);
@@ -31,11 +32,10 @@ export function DaemonPage({ id }: { id: string }) {
         <dd>{d.apiUrl}</dd>
         <dt>API token</dt>
         <dd>{d.hasApiToken ? 'set' : 'not set (consoles cannot open)'}</dd>
-        <dt>Remote token</dt>
-        <dd>{d.remoteToken ? `${d.remoteToken.prefix}… issued ${ago(d.remoteToken.issuedAt, now)}` : 'none'}</dd>
         <dt>Last seen</dt>
         <dd>{ago(d.lastSeenAt, now)}</dd>
       </dl>
+      <RemoteTokenPanel daemon={d} isAdmin={isAdmin} now={now} onChanged={daemon.reload} />
       <h3>Containers</h3>
       {containers.data ? <ContainerTable containers={containers.data.items} now={now} showDaemon={false} /> : containers.error ? <ErrorState error={containers.error} onRetry={containers.reload} /> : <Loading />}
     </section>

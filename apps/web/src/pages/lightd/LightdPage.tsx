@@ -45,7 +45,7 @@ export function LightdPage() {
 function DaemonTable({ daemons, now }: { daemons: DaemonView[]; now: number }) {
   return (
     <div className="table-wrap">
-      <table className="table" aria-label="Lightd daemons">
+      <table className="table cards" aria-label="Lightd daemons">
         <thead>
           <tr>
             <th>Daemon</th>
@@ -58,18 +58,18 @@ function DaemonTable({ daemons, now }: { daemons: DaemonView[]; now: number }) {
         <tbody>
           {daemons.map((d) => (
             <tr key={d.id}>
-              <td>
+              <td className="card-title">
                 <Link href={`/lightd/daemons/${d.id}`}>{d.name}</Link>
               </td>
-              <td>
+              <td data-label="Status">
                 <StatusBadge status={d.status} />
               </td>
-              <td className="small">
+              <td className="small" data-label="Containers">
                 {d.containers.total} · {d.containers.ready} ready
                 {d.containers.failed > 0 && <span className="bad"> · {d.containers.failed} failed</span>}
               </td>
-              <td className="muted small">{d.apiUrl}</td>
-              <td className="muted small">{ago(d.lastSeenAt, now)}</td>
+              <td className="muted small" data-label="API">{d.apiUrl}</td>
+              <td className="muted small" data-label="Last seen">{ago(d.lastSeenAt, now)}</td>
             </tr>
           ))}
         </tbody>

@@ -31,7 +31,7 @@ export function ReleasesPage({ isAdmin }: { isAdmin: boolean }) {
         <Empty title="No releases">Releases uploaded through the API appear here.</Empty>
       ) : (
         <div className="table-wrap">
-          <table className="table" aria-label="Releases">
+          <table className="table cards" aria-label="Releases">
             <thead>
               <tr>
                 <th>Version</th>
@@ -44,15 +44,15 @@ export function ReleasesPage({ isAdmin }: { isAdmin: boolean }) {
             <tbody>
               {releases.data.items.map((r) => (
                 <tr key={r.id}>
-                  <td>{r.version}</td>
-                  <td>
+                  <td className="card-title">{r.version}</td>
+                  <td data-label="Platform">
                     {r.os}/{r.arch}
                   </td>
-                  <td className="small" title={r.sha256}>
+                  <td className="small" title={r.sha256} data-label="File">
                     {r.fileName}
                   </td>
-                  <td className="small">{bytes(r.size)}</td>
-                  <td className="muted small">{dateTime(r.createdAt)}</td>
+                  <td className="small" data-label="Size">{bytes(r.size)}</td>
+                  <td className="muted small" data-label="Uploaded">{dateTime(r.createdAt)}</td>
                 </tr>
               ))}
             </tbody>

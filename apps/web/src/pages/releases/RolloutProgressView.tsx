@@ -21,16 +21,16 @@ export function RolloutProgressView({ version }: { version: string }) {
         <span style={{ width: `${counts.targeted ? (100 * counts.updated) / counts.targeted : 0}%`, background: 'var(--ok)' }} />
       </div>
       {nodes.length > 0 && (
-        <table className="table">
+        <table className="table cards" aria-label={`Nodes of ${version}`}>
           <tbody>
             {nodes.map((n) => (
               <tr key={n.serverId}>
-                <td>{n.name}</td>
-                <td>
+                <td className="card-title">{n.name}</td>
+                <td data-label="Status">
                   <StatusBadge status={n.status} />
                 </td>
-                <td className="small">{n.version ?? '—'}</td>
-                <td className="small">
+                <td className="small" data-label="Version">{n.version ?? '—'}</td>
+                <td className="small" data-label="State">
                   {n.state}
                   {n.reason && <span className="muted"> · {n.reason}</span>}
                 </td>

@@ -47,7 +47,7 @@ function AgentKeys({ serverId, now }: { serverId: string; now: number }) {
       ) : keys.data.items.length === 0 ? (
         <Empty title="No keys">Issue one for the agent to connect.</Empty>
       ) : (
-        <table className="table">
+        <table className="table cards" aria-label="Agent API keys">
           <thead>
             <tr>
               <th>Key</th>
@@ -60,14 +60,14 @@ function AgentKeys({ serverId, now }: { serverId: string; now: number }) {
           <tbody>
             {keys.data.items.map((k) => (
               <tr key={k.id}>
-                <td>
+                <td className="card-title">
                   <code>{k.prefix}…</code>
                 </td>
-                <td>
+                <td data-label="State">
                   <StatusBadge status={k.revokedAt ? 'offline' : 'online'} label={k.revokedAt ? 'revoked' : 'active'} />
                 </td>
-                <td className="muted small">{ago(k.createdAt, now)}</td>
-                <td className="muted small">{k.lastUsedAt ? ago(k.lastUsedAt, now) : 'never'}</td>
+                <td className="muted small" data-label="Created">{ago(k.createdAt, now)}</td>
+                <td className="muted small" data-label="Last used">{k.lastUsedAt ? ago(k.lastUsedAt, now) : 'never'}</td>
                 <td className="actions">
                   {!k.revokedAt && (
                     <button type="button" className="danger" onClick={() => void revoke.run(k.id)}>
