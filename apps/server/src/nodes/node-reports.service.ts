@@ -205,7 +205,7 @@ export class NodeReportsService {
     const snapshots = [...latest.values()].sort((a, b) => (a.serverId < b.serverId ? -1 : 1));
     await tx.$executeRawUnsafe(
       `INSERT INTO "NodeSnapshot" ("serverId", "reportedAt", "receivedAt", "payload", "summary")
-       SELECT s, r, v, p::jsonb, m::jsonb FROM unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[], $4::text[], $5::text[]) AS u(s, r, v, p, m)
+       SELECT s, r, v, p::json, m::json FROM unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[], $4::text[], $5::text[]) AS u(s, r, v, p, m)
        ON CONFLICT ("serverId") DO UPDATE SET "reportedAt" = EXCLUDED."reportedAt", "receivedAt" = EXCLUDED."receivedAt",
          "payload" = EXCLUDED."payload", "summary" = EXCLUDED."summary"`,
       snapshots.map((r) => r.serverId),

@@ -198,7 +198,7 @@ export class LightdUpdateBatchWriter {
     if (rows.length === 0) return;
     await tx.$executeRawUnsafe(
       `INSERT INTO "LightdUpdate" ("daemonId", "containerId", "receivedAt", "event", "status", "error", "data", "body")
-       SELECT d, c, a, e, s::"ContainerStatus", er, da, b::jsonb
+       SELECT d, c, a, e, s::"ContainerStatus", er, da, b::json
          FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) WITH ORDINALITY AS v(d, c, a, e, s, er, da, b, n)
         ORDER BY n`,
       rows.map((r) => r.daemonId),

@@ -1,0 +1,6 @@
+-- AlterTable
+ALTER TABLE "LightdUpdate" ALTER COLUMN "body" SET DATA TYPE JSON;
+
+-- AlterTable
+ALTER TABLE "NodeSnapshot" ALTER COLUMN "payload" SET DATA TYPE JSON,
+ALTER COLUMN "summary" SET DATA TYPE JSON;
