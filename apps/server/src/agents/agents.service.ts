@@ -72,13 +72,9 @@ export class AgentsService implements OnModuleInit, OnModuleDestroy {
    */
   async authenticate(message: AgentAuthMessage, socket: WebSocket, remoteAddress: string | undefined): Promise<AgentAuthOutcome> {
     const hash = hashSecret(message.api_key);
-    if (this.keyThrottle.refusal(remoteAddress, hash) !== null) return { refused: 'throttled' };
-    const key = await this.keys.verify(message.api_key);
-    if (!key) {
-      this.keyThrottle.recordFailure(remoteAddress);
-      return { refused: 'invalid_key' };
-    }
-    this.keyThrottle.recordSuccess(hash);
+    const checked = await this.keyThrottle.check(remoteAddress, hash, () => this.keys.verify(message.api_key));
+    if (!('owner' in checked)) return { refused: checked.refused === 'throttled' ? 'throttled' : 'invalid_key' };
+    const key = checked.owner;
     // An agent authenticates once per connection, however long it lasts: its key counts as
     // known from the end of the connection too, so it reconnects through a throttled address.
     socket.once('close', () => this.keyThrottle.recordSuccess(hash));

@@ -1,6 +1,9 @@
 import type { PharosConfig } from '../config/pharos-config';
 import { FailureWindows } from './failure-windows';
 
+/** What `CredentialThrottle.check` made of a credential. */
+export type CredentialCheck<T> = { owner: T } | { refused: 'unknown' } | { refused: 'throttled'; retryAfterSeconds: number };
+
 export interface CredentialThrottleSettings {
   /** Failed attempts one address may make in the window before it is throttled. */
   maxFailures: number;
@@ -43,6 +46,23 @@ export class CredentialThrottle {
   /** A throttle with the configured limits (each kind of credential has its own). */
   static fromConfig(config: PharosConfig): CredentialThrottle {
     return new CredentialThrottle({ maxFailures: config.credentialMaxFailures, windowSeconds: config.credentialFailureWindowSeconds });
+  }
+
+  /**
+   * Looks the credential up through the throttle: refused without a lookup while its address is
+   * throttled (unless the credential is known), and every outcome counted — an unknown
+   * credential against the address, an owner found as a success of the credential.
+   */
+  async check<T>(address: string | undefined, credentialHash: string, lookup: () => Promise<T | null>, now = Date.now()): Promise<CredentialCheck<T>> {
+    const retryAfterSeconds = this.refusal(address, credentialHash, now);
+    if (retryAfterSeconds !== null) return { refused: 'throttled', retryAfterSeconds };
+    const owner = await lookup();
+    if (owner === null) {
+      this.recordFailure(address, now);
+      return { refused: 'unknown' };
+    }
+    this.recordSuccess(credentialHash, now);
+    return { owner };
   }
 
   /** Null when the credential may be checked now; else the seconds until `address` may try again. */

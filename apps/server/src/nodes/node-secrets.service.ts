@@ -55,19 +55,22 @@ export class NodeSecretsService {
     if (typeof secret !== 'string' || secret === '') throw new UnauthorizedError('missing X-Node-Secret');
     const hash = hashSecret(secret);
     const now = Date.now();
-    const retryAfter = this.throttle.refusal(address, hash, now);
-    if (retryAfter !== null) throw new TooManyRequestsError('too many failed node secrets from this address, try again later', retryAfter);
+    const checked = await this.throttle.check(address, hash, () => this.cached(hash, now), now);
+    if ('owner' in checked) return checked.owner;
+    if (checked.refused === 'throttled') {
+      throw new TooManyRequestsError('too many failed node secrets from this address, try again later', checked.retryAfterSeconds);
+    }
+    throw new UnauthorizedError('unknown or revoked node secret');
+  }
+
+  /** The node of a secret's hash, from the cache or looked up (and then cached, unless revoked meanwhile). */
+  private async cached(hash: string, now: number): Promise<NodeCredential | null> {
     let entry = this.cache.get(hash);
     if (!entry || entry.expiresAt <= now) {
       const generation = this.generation;
       entry = { credential: await this.lookup(hash), expiresAt: now + CACHE_TTL_MS };
       if (generation === this.generation) this.remember(hash, entry);
     }
-    if (!entry.credential) {
-      this.throttle.recordFailure(address, now);
-      throw new UnauthorizedError('unknown or revoked node secret');
-    }
-    this.throttle.recordSuccess(hash, now);
     return entry.credential;
   }
 

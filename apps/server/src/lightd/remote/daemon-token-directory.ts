@@ -39,15 +39,12 @@ export class DaemonTokenDirectory {
    */
   async authenticate(token: string, address: string): Promise<ReportingDaemon> {
     const hash = hashSecret(token);
-    const retryAfter = this.throttle.refusal(address, hash);
-    if (retryAfter !== null) throw new TooManyRequestsError('too many failed Lightd tokens from this address, try again later', retryAfter);
-    const daemon = await this.find(hash);
-    if (!daemon) {
-      this.throttle.recordFailure(address);
-      throw new UnauthorizedError('invalid token: no daemon is registered with it');
+    const checked = await this.throttle.check(address, hash, () => this.find(hash));
+    if ('owner' in checked) return checked.owner;
+    if (checked.refused === 'throttled') {
+      throw new TooManyRequestsError('too many failed Lightd tokens from this address, try again later', checked.retryAfterSeconds);
     }
-    this.throttle.recordSuccess(hash);
-    return daemon;
+    throw new UnauthorizedError('invalid token: no daemon is registered with it');
   }
 
   private async find(hash: string): Promise<ReportingDaemon | null> {
