@@ -66,9 +66,9 @@ export async function nodeIngest(quick: boolean): Promise<BenchResult> {
         return { name, secret };
       },
     );
-    // Every report gets its own timestamp (one sample per node and instant), an hour back and
-    // moving forward a millisecond per request.
-    const start = Date.now() - 3_600_000;
+    // Every report is stamped with the time it is sent, as a node does (a millisecond later
+    // than the node's previous one when the clock has not moved on: one sample per node and instant).
+    const lastSent = new Map<string, number>();
     let serial = 0;
     let answered = 0;
     for (const size of ['small', 'large'] as Size[]) {
@@ -76,7 +76,9 @@ export async function nodeIngest(quick: boolean): Promise<BenchResult> {
       const next = (i: number): LoadRequest => {
         const node = nodes[i % nodes.length]!;
         const n = serial++;
-        const body = JSON.stringify(nodeReport(size, node.name, new Date(start + n), n));
+        const at = Math.max(Date.now(), (lastSent.get(node.name) ?? 0) + 1);
+        lastSent.set(node.name, at);
+        const body = JSON.stringify(nodeReport(size, node.name, new Date(at), n));
         bytes = body.length;
         return { method: 'POST', path: NODE_METRICS_PATH, headers: { [NODE_SECRET_HEADER]: node.secret, 'content-type': 'application/json' }, body };
       };
@@ -102,7 +104,7 @@ export async function nodeIngest(quick: boolean): Promise<BenchResult> {
     await sql.end();
     const stored = Number(result.rows[0]!.n);
     rows.push({ metric: 'samples stored = answered 200', value: stored === answered ? 'yes' : `no (${stored} vs ${answered})`, goal: 'equal', met: stored === answered });
-    notes.unshift(`${nodeCount} nodes, ${quick ? 64 : 128} connections, closed loop then open loop at half the sustained rate; each report a distinct timestamp`);
+    notes.unshift(`${nodeCount} nodes, ${quick ? 64 : 128} connections, closed loop then open loop at half the sustained rate; each report stamped with the time it is sent`);
     return { name: 'node-ingest', title: 'Ithiltir node reports: POST /api/node/metrics, 200 = committed (PostgreSQL)', quick, startedAt: new Date().toISOString(), machine: machine(), rows, notes };
   } finally {
     await bare.stop();

@@ -2,6 +2,7 @@ import { PrismaService } from '@pharos/database';
 import type { LiveMetricsData } from '@pharos/protocol';
 import { createHash } from 'node:crypto';
 import { FleetEventBus } from '../apps/server/src/events/fleet-event-bus';
+import { MetricRollupsService } from '../apps/server/src/metrics/metric-rollups.service';
 import { goTime } from './support/ithiltir-node-fixtures';
 import { goJson, IthiltirNodeEmulator } from './support/ithiltir-node-emulator';
 import { startPharos, type RunningPharos } from './support/pharos-test-app';
@@ -114,6 +115,8 @@ describe('Ithiltir nodes: Pharos as the Dash they push to', () => {
     expect(sample.at.toISOString()).toBe(new Date(report.timestamp).toISOString());
     expect(sample.memoryPercent).toBe(31.25);
     expect(sample.series).toMatchObject({ iface_rx_bytes_per_sec: { eth0: expect.any(Number) }, fs_used_percent: { '/': 40 } });
+    // Its minute is rolled up once committed (every few seconds; here at once).
+    await pharos.app.get(MetricRollupsService).flush({ all: true });
     const minute = await prisma.metricRollup1m.findFirstOrThrow({ where: { serverId: id } });
     expect(minute.series).toMatchObject({ temp_c: { 'smart:sda': 36 } });
 

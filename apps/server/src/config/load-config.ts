@@ -169,6 +169,7 @@ export function loadConfig(env: Env): PharosConfig {
     },
     ...readAgentSettings(read),
     metricsRawRetentionDays: read.integer('METRICS_RAW_RETENTION_DAYS', 7, 1, 3650),
+    metricsRollupFlushSeconds: read.integer('METRICS_ROLLUP_FLUSH_SECONDS', 10, 1, 3600),
     metricsMinuteRetentionDays: read.integer('METRICS_MINUTE_RETENTION_DAYS', 90, 1, 3650),
     metricsHourRetentionDays: read.integer('METRICS_HOUR_RETENTION_DAYS', 730, 1, 36500),
     nodeOfflineMissedReports: read.integer('NODE_OFFLINE_MISSED_REPORTS', 5, 1, 1000),

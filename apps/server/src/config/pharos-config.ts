@@ -89,6 +89,8 @@ export class PharosConfig {
   readonly liveHeartbeatSeconds!: number;
   /** Days of raw metric samples kept (whole days, dropped as partitions). */
   readonly metricsRawRetentionDays!: number;
+  /** How often the minutes that have ended are rolled up (samples near the present are rolled up after they commit). */
+  readonly metricsRollupFlushSeconds!: number;
   /** Days of per-minute rollups kept. */
   readonly metricsMinuteRetentionDays!: number;
   /** Days of per-hour rollups kept. */

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ServersModule } from '../servers/servers.module';
 import { MetricRetentionService } from './metric-retention.service';
+import { MetricRollupsService } from './metric-rollups.service';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
 import { SparklinesController } from './sparklines.controller';
@@ -10,7 +11,7 @@ import { SparklinesService } from './sparklines.service';
 @Module({
   imports: [ServersModule],
   controllers: [MetricsController, SparklinesController],
-  providers: [MetricsService, SparklinesService, MetricRetentionService],
+  providers: [MetricsService, MetricRollupsService, SparklinesService, MetricRetentionService],
   exports: [MetricsService, MetricRetentionService],
 })
 export class MetricsModule {}

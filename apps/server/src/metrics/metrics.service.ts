@@ -3,6 +3,8 @@ import { type Prisma, PrismaService } from '@pharos/database';
 import type { LiveMetricsData } from '@pharos/protocol';
 import { FleetEventBus } from '../events/fleet-event-bus';
 import { InvalidInputError } from '../errors/domain-errors';
+import { ROLLUPS, ROLLUP_SERIES, valueCount } from './metric-rollup-sql';
+import { MetricRollupsService } from './metric-rollups.service';
 import {
   type EntitySeriesName,
   isEntitySeries,
@@ -35,32 +37,51 @@ export interface MetricHistory {
   entities: Record<string, Record<string, (number | null)[]>>;
 }
 
-const ROLLUPS: { table: string; seconds: number }[] = [
-  { table: 'MetricRollup1m', seconds: 60 },
-  { table: 'MetricRollup1h', seconds: 3600 },
-];
-
-const ROLLUP_SERIES = METRIC_SERIES_NAMES.filter((n) => !RAW_ONLY_SERIES.includes(n));
-
-/** A rollup row's count of samples that had this column's value (older rows: all samples). */
-const valueCount = (row: string, column: string) => `coalesce((${row}."valueCounts" ->> '${column}')::double precision, ${row}."samples")`;
+/** The columns of a sample row as `json_to_recordset` reads them (see `sampleRows`). */
+const SAMPLE_ROW_COLUMNS = [
+  'v_server uuid',
+  'v_at timestamptz',
+  ...METRIC_SERIES_NAMES.map((name) => `"v_${METRIC_SERIES[name]}" double precision`),
+  'v_series jsonb',
+].join(', ');
 
 /**
- * The statement that stores samples and folds them into their minute and hour rollups. `one`:
- * parameters $1 server id, $2 sample time, then one bucket start per rollup, then one value
- * per series (METRIC_SERIES_NAMES order), then the entity series JSON. `many`: the same as
- * arrays, one element per sample (each server at most once: a rollup row can take one sample
- * per statement).
+ * Samples as one JSON parameter, one object per sample: read by `json_to_recordset`, so a batch
+ * is one parameter whatever its size, and nothing is escaped value by value.
  */
-function recordSamplesSql(shape: 'one' | 'many'): string {
-  const n = 3 + ROLLUPS.length + METRIC_SERIES_NAMES.length;
-  const param = (i: number, type: string) => `$${i}::${type}`;
-  const valueParam = (name: MetricSeriesName) =>
-    shape === 'one' ? param(3 + ROLLUPS.length + METRIC_SERIES_NAMES.indexOf(name), 'double precision') : `v."v_${METRIC_SERIES[name]}"`;
-  const seriesParam = shape === 'one' ? param(n, 'jsonb') : 'v.v_series';
-  const bucketParam = (i: number) => (shape === 'one' ? param(3 + i, 'timestamptz') : `v.v_bucket${i}`);
-  const rawColumns = METRIC_SERIES_NAMES.map((name) => `"${METRIC_SERIES[name]}"`);
-  const rollup = (table: string, bucket: string) => {
+function sampleRows(samples: SampleToRecord[]): string {
+  return JSON.stringify(
+    samples.map(({ serverId, sample, entitySeries }) => {
+      const row: Record<string, unknown> = { v_server: serverId, v_at: timeOf(sample).toISOString() };
+      for (const name of METRIC_SERIES_NAMES) row[`v_${METRIC_SERIES[name]}`] = finiteOrNull(sample[name]);
+      row.v_series = entitySeries ? finiteEntitySeries(entitySeries) : null;
+      return row;
+    }),
+  );
+}
+
+const RAW_COLUMNS = METRIC_SERIES_NAMES.map((name) => `"${METRIC_SERIES[name]}"`);
+const RAW_VALUES = METRIC_SERIES_NAMES.map((name) => `v."v_${METRIC_SERIES[name]}"`);
+
+/**
+ * Stores samples, raw only (their rollups follow, `MetricRollupsService`): the sample rows are
+ * parameter $n; `before`, another data-modifying statement with parameters $1..$n-1, runs in
+ * the same statement (atomic with it, one round trip). A repeated timestamp is ignored.
+ */
+function insertSamplesSql(paramIndex: number, before?: string): string {
+  return `WITH ${before ? `companion AS (${before}), ` : ''}v AS (SELECT * FROM json_to_recordset($${paramIndex}::json) AS v(${SAMPLE_ROW_COLUMNS}))
+    INSERT INTO "MetricSample" ("serverId", "at", ${RAW_COLUMNS.join(', ')}, "series")
+    SELECT v.v_server, v.v_at, ${RAW_VALUES.join(', ')}, v.v_series FROM v
+    ON CONFLICT ("serverId", "at") DO NOTHING`;
+}
+
+/**
+ * Stores samples and folds each into its minute and hour rollups in the same statement (for
+ * samples far from the present; see `DEFERRED_ROLLUP_WINDOW_MS`). Parameter $1: the sample
+ * rows, each server at most once (a rollup row can take one sample per statement).
+ */
+function insertSamplesWithRollupsSql(): string {
+  const rollup = (table: string, seconds: number) => {
     const columns: string[] = [];
     const values: string[] = [];
     const updates = ['"samples" = r."samples" + 1'];
@@ -69,68 +90,48 @@ function recordSamplesSql(shape: 'one' | 'many'): string {
     for (const name of ROLLUP_SERIES) {
       const plain = METRIC_SERIES[name];
       const column = `"${plain}"`;
+      const value = `v."v_${plain}"`;
       columns.push(column);
-      values.push(valueParam(name));
+      values.push(value);
       // Running average over the samples that had the value; one without it changes nothing.
       updates.push(
         `${column} = CASE WHEN EXCLUDED.${column} IS NULL THEN r.${column} WHEN r.${column} IS NULL THEN EXCLUDED.${column} ` +
           `ELSE (r.${column} * ${valueCount('r', plain)} + EXCLUDED.${column}) / (${valueCount('r', plain)} + 1) END`,
       );
-      firstCounts.push(`'${plain}', (${valueParam(name)} IS NOT NULL)::int`);
+      firstCounts.push(`'${plain}', (${value} IS NOT NULL)::int`);
       nextCounts.push(`'${plain}', ${valueCount('r', plain)}::int + (EXCLUDED.${column} IS NOT NULL)::int`);
       const maxColumn = SERIES_WITH_MAX[name];
       if (maxColumn) {
         columns.push(`"${maxColumn}"`);
-        values.push(valueParam(name));
+        values.push(value);
         updates.push(`"${maxColumn}" = GREATEST(r."${maxColumn}", EXCLUDED."${maxColumn}")`);
       }
     }
     columns.push('"valueCounts"', '"series"', '"seriesCounts"');
-    values.push(`jsonb_build_object(${firstCounts.join(', ')})`, seriesParam, `pharos_series_count(NULL, ${seriesParam})`);
+    values.push(`jsonb_build_object(${firstCounts.join(', ')})`, 'v.v_series', 'pharos_series_count(NULL, v.v_series)');
     updates.push(`"valueCounts" = jsonb_build_object(${nextCounts.join(', ')})`);
     // Per-entity averages the same way (the functions are defined in the migrations).
     updates.push('"series" = pharos_series_merge(r."series", r."seriesCounts", EXCLUDED."series")');
     updates.push('"seriesCounts" = pharos_series_count(r."seriesCounts", EXCLUDED."series")');
-    const source =
-      shape === 'one'
-        ? `SELECT $1::uuid, ${bucket}, 1, ${values.join(', ')} WHERE EXISTS (SELECT 1 FROM inserted)`
-        : `SELECT v.v_server, ${bucket}, 1, ${values.join(', ')} FROM v JOIN inserted i ON i."serverId" = v.v_server AND i."at" = v.v_at`;
+    const bucket = `date_bin(interval '${seconds} seconds', v.v_at, timestamptz '1970-01-01T00:00:00Z')`;
     return `INSERT INTO "${table}" AS r ("serverId", "bucket", "samples", ${columns.join(', ')})
-      ${source}
+      SELECT v.v_server, ${bucket}, 1, ${values.join(', ')} FROM v JOIN inserted i ON i."serverId" = v.v_server AND i."at" = v.v_at
       ON CONFLICT ("serverId", "bucket") DO UPDATE SET ${updates.join(', ')}`;
   };
-  const rollups = ROLLUPS.map(({ table }, i) => rollup(table, bucketParam(i)));
-  const leading = rollups.slice(0, -1).map((sql, i) => `, rollup${i} AS (${sql})`);
-  if (shape === 'one') {
-    return `WITH inserted AS (
-      INSERT INTO "MetricSample" ("serverId", "at", ${rawColumns.join(', ')}, "series")
-      VALUES ($1::uuid, $2::timestamptz, ${METRIC_SERIES_NAMES.map(valueParam).join(', ')}, ${seriesParam})
-      ON CONFLICT ("serverId", "at") DO NOTHING
-      RETURNING 1
-    )${leading.join('')}
-    ${rollups[rollups.length - 1]}`;
-  }
-  const arrays = [
-    '$1::uuid[]',
-    '$2::timestamptz[]',
-    ...ROLLUPS.map((_, i) => `$${3 + i}::timestamptz[]`),
-    ...METRIC_SERIES_NAMES.map((_, i) => `$${3 + ROLLUPS.length + i}::double precision[]`),
-    `$${n}::text[]`,
-  ];
-  const names = ['v_server', 'v_at', ...ROLLUPS.map((_, i) => `v_bucket${i}`), ...METRIC_SERIES_NAMES.map((name) => `"v_${METRIC_SERIES[name]}"`), 'v_series_text'];
-  return `WITH v AS (
-      SELECT u.*, u.v_series_text::jsonb AS v_series FROM unnest(${arrays.join(', ')}) AS u(${names.join(', ')})
-    ), inserted AS (
-      INSERT INTO "MetricSample" ("serverId", "at", ${rawColumns.join(', ')}, "series")
-      SELECT v.v_server, v.v_at, ${METRIC_SERIES_NAMES.map(valueParam).join(', ')}, v.v_series FROM v
+  const statements = ROLLUPS.map(({ table, seconds }) => rollup(table, seconds));
+  const leading = statements.slice(0, -1);
+  const last = statements[statements.length - 1];
+  return `WITH v AS (SELECT * FROM json_to_recordset($1::json) AS v(${SAMPLE_ROW_COLUMNS})),
+    inserted AS (
+      INSERT INTO "MetricSample" ("serverId", "at", ${RAW_COLUMNS.join(', ')}, "series")
+      SELECT v.v_server, v.v_at, ${RAW_VALUES.join(', ')}, v.v_series FROM v
       ON CONFLICT ("serverId", "at") DO NOTHING
       RETURNING "serverId", "at"
-    )${leading.join('')}
-    ${rollups[rollups.length - 1]}`;
+    )${leading.map((sql, i) => `, rollup${i} AS (${sql})`).join('')}
+    ${last}`;
 }
 
-const RECORD_SAMPLE_SQL = recordSamplesSql('one');
-const RECORD_SAMPLES_SQL = recordSamplesSql('many');
+const INSERT_SAMPLES_WITH_ROLLUPS_SQL = insertSamplesWithRollupsSql();
 
 /** One sample to store, as `record` takes it. */
 export interface SampleToRecord {
@@ -139,85 +140,36 @@ export interface SampleToRecord {
   entitySeries?: EntitySeries;
 }
 
-/**
- * Recomputes one rollup table's buckets in [$1, $2) (optionally of one server, $3) from the
- * raw samples or from the minute rollups, each average weighed by the samples that had it.
- */
-function rebuildRollupSql(target: { table: string; seconds: number }, source: 'raw' | '1m', oneServer: boolean): string {
-  const from = source === 'raw' ? '"MetricSample"' : '"MetricRollup1m"';
-  const time = source === 'raw' ? '"at"' : '"bucket"';
-  const bucket = `date_bin(interval '${target.seconds} seconds', s.${time}, timestamptz '1970-01-01T00:00:00Z')`;
-  const where = `s.${time} >= $1::timestamptz AND s.${time} < $2::timestamptz${oneServer ? ' AND s."serverId" = $3::uuid' : ''}`;
-  const columns: string[] = [];
-  const selects: string[] = [];
-  const counts: string[] = [];
-  for (const name of ROLLUP_SERIES) {
-    const plain = METRIC_SERIES[name];
-    const column = `"${plain}"`;
-    const weight = source === 'raw' ? '1' : valueCount('s', plain);
-    const had = `sum(${weight}) FILTER (WHERE s.${column} IS NOT NULL)`;
-    columns.push(column);
-    // Integer columns (counts) average to fractions.
-    selects.push(`sum(s.${column}::double precision * ${weight}) / nullif(${had}, 0)`);
-    counts.push(`'${plain}', coalesce(${had}, 0)::int`);
-    const maxColumn = SERIES_WITH_MAX[name];
-    if (maxColumn) {
-      columns.push(`"${maxColumn}"`);
-      selects.push(source === 'raw' ? `max(s.${column})` : `max(s."${maxColumn}")`);
-    }
-  }
-  columns.push('"valueCounts"');
-  selects.push(`jsonb_build_object(${counts.join(', ')})`);
-  const entityWeight = source === 'raw' ? '1' : `coalesce((s."seriesCounts" -> m.key ->> e.key)::double precision, s."samples")`;
-  return `WITH base AS (
-      SELECT s."serverId" AS sid, ${bucket} AS bucket, ${source === 'raw' ? 'count(*)' : 'sum(s."samples")'}::int AS samples,
-             ${selects.map((sql, i) => `${sql} AS c${i}`).join(', ')}
-        FROM ${from} s WHERE ${where} GROUP BY 1, 2
-    ), per_entity AS (
-      SELECT s."serverId" AS sid, ${bucket} AS bucket, m.key AS metric, e.key AS entity,
-             sum(e.value::double precision * ${entityWeight}) / sum(${entityWeight}) AS value, sum(${entityWeight})::int AS n
-        FROM ${from} s CROSS JOIN LATERAL jsonb_each(s."series") m CROSS JOIN LATERAL jsonb_each(m.value) e
-       WHERE ${where} GROUP BY 1, 2, 3, 4
-    ), per_metric AS (
-      SELECT sid, bucket, metric, jsonb_object_agg(entity, value) AS entities, jsonb_object_agg(entity, n) AS counts
-        FROM per_entity GROUP BY 1, 2, 3
-    ), series AS (
-      SELECT sid, bucket, jsonb_object_agg(metric, entities) AS series, jsonb_object_agg(metric, counts) AS counts
-        FROM per_metric GROUP BY 1, 2
-    )
-    INSERT INTO "${target.table}" ("serverId", "bucket", "samples", ${columns.join(', ')}, "series", "seriesCounts")
-    SELECT base.sid, base.bucket, base.samples, ${columns.map((_, i) => `base.c${i}`).join(', ')}, series.series, series.counts
-      FROM base LEFT JOIN series USING (sid, bucket)
-    ON CONFLICT ("serverId", "bucket") DO UPDATE SET "samples" = EXCLUDED."samples", ${columns
-      .map((c) => `${c} = EXCLUDED.${c}`)
-      .join(', ')}, "series" = EXCLUDED."series", "seriesCounts" = EXCLUDED."seriesCounts"`;
+/** Another write to make in the same statement as the samples: its SQL and its parameters ($1…). */
+export interface CompanionWrite {
+  sql: string;
+  params: unknown[];
 }
 
-const REBUILD_SQL = {
-  minute: { all: rebuildRollupSql(ROLLUPS[0], 'raw', false), one: rebuildRollupSql(ROLLUPS[0], 'raw', true) },
-  hour: { all: rebuildRollupSql(ROLLUPS[1], '1m', false), one: rebuildRollupSql(ROLLUPS[1], '1m', true) },
-};
-
-const HOUR_MS = 3600_000;
+function timeOf(sample: LiveMetricsData): Date {
+  const at = new Date(sample.timestamp);
+  if (Number.isNaN(at.getTime())) throw new InvalidInputError('timestamp must be an RFC 3339 time', 'timestamp');
+  return at;
+}
 
 /**
  * The history of every server's key series, whichever source sent them: raw samples (a table
- * partitioned by day, see `MetricRetentionService`) plus per-minute and per-hour rollups
- * maintained on write, so a month charts from ~720 rows. A recorded sample is then published
- * live to the server's metrics subscribers.
+ * partitioned by day, see `MetricRetentionService`) plus per-minute and per-hour rollups (see
+ * `MetricRollupsService`), so a month charts from ~720 rows. A recorded sample is then
+ * published live to the server's metrics subscribers.
  */
 @Injectable()
 export class MetricsService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly bus: FleetEventBus,
+    private readonly rollups: MetricRollupsService,
   ) {}
 
   /**
-   * Stores one sample and updates its minute and hour rollups in one statement (atomic, one
-   * round trip; answered ⇒ committed), then publishes it. A repeated timestamp is ignored,
-   * rollups included. Inside a caller's transaction (`tx`), nothing is published: the caller
-   * calls `publishCommitted` once it has committed.
+   * Stores one sample (answered ⇒ committed), then publishes it. A repeated timestamp is
+   * ignored. Inside a caller's transaction (`tx`), nothing is published: the caller calls
+   * `committed` once it has committed.
    */
   async record(
     serverId: string,
@@ -225,65 +177,47 @@ export class MetricsService {
     entitySeries?: EntitySeries,
     tx: Prisma.TransactionClient = this.prisma,
   ): Promise<void> {
-    const at = new Date(sample.timestamp);
-    if (Number.isNaN(at.getTime())) throw new InvalidInputError('timestamp must be an RFC 3339 time', 'timestamp');
-    const series = entitySeries ? finiteEntitySeries(entitySeries) : null;
-    await tx.$executeRawUnsafe(
-      RECORD_SAMPLE_SQL,
-      serverId,
-      at.toISOString(),
-      ...ROLLUPS.map(({ seconds }) => new Date(Math.floor(at.getTime() / (seconds * 1000)) * seconds * 1000).toISOString()),
-      ...METRIC_SERIES_NAMES.map((name) => finiteOrNull(sample[name])),
-      series ? JSON.stringify(series) : null,
-    );
-    if (tx === this.prisma) this.publishCommitted(serverId, sample);
+    await this.recordMany([{ serverId, sample, entitySeries }], tx);
+    if (tx === this.prisma) this.committed(serverId, sample);
   }
 
   /**
-   * Stores many samples in as few statements as the batch allows (one, unless a server has
-   * several samples in it; then in one transaction), inside the caller's transaction if given.
-   * Nothing is published: the caller publishes once committed. Same outcome as `record` for
-   * each sample, one after the other.
+   * Stores many samples, inside the caller's transaction if given, with `companion` (another
+   * write) in the same statement. Samples near the present are stored raw in one statement,
+   * their rollups following once committed; others fold into their rollups as they are stored
+   * (one statement per sample of a server). Nothing is published, nor rolled up: the caller
+   * calls `committed` for each sample once committed.
    */
-  async recordMany(samples: SampleToRecord[], tx: Prisma.TransactionClient = this.prisma): Promise<void> {
+  async recordMany(samples: SampleToRecord[], tx: Prisma.TransactionClient = this.prisma, companion?: CompanionWrite): Promise<void> {
+    const now = Date.now();
+    const deferred: SampleToRecord[] = [];
     // A rollup row can take one sample per statement: a server's later samples go in the next.
     const rounds: SampleToRecord[][] = [];
     const perServer = new Map<string, number>();
     for (const item of samples) {
+      if (this.rollups.defers(timeOf(item.sample).getTime(), now)) {
+        deferred.push(item);
+        continue;
+      }
       const round = perServer.get(item.serverId) ?? 0;
       perServer.set(item.serverId, round + 1);
       (rounds[round] ??= []).push(item);
     }
-    if (rounds.length > 1 && tx === this.prisma) {
-      await this.prisma.$transaction(async (t) => {
-        for (const round of rounds) await this.recordRound(round, t);
-      });
-      return;
-    }
-    for (const round of rounds) await this.recordRound(round, tx);
+    const write = async (t: Prisma.TransactionClient) => {
+      if (deferred.length > 0 || companion) {
+        const params = companion?.params ?? [];
+        await t.$executeRawUnsafe(insertSamplesSql(params.length + 1, companion?.sql), ...params, sampleRows(deferred));
+      }
+      for (const round of rounds) await t.$executeRawUnsafe(INSERT_SAMPLES_WITH_ROLLUPS_SQL, sampleRows(round));
+    };
+    const statements = (deferred.length > 0 || companion ? 1 : 0) + rounds.length;
+    if (statements > 1 && tx === this.prisma) await this.prisma.$transaction((t) => write(t));
+    else await write(tx);
   }
 
-  private async recordRound(round: SampleToRecord[], tx: Prisma.TransactionClient): Promise<void> {
-    const at = round.map(({ sample }) => {
-      const time = new Date(sample.timestamp);
-      if (Number.isNaN(time.getTime())) throw new InvalidInputError('timestamp must be an RFC 3339 time', 'timestamp');
-      return time;
-    });
-    await tx.$executeRawUnsafe(
-      RECORD_SAMPLES_SQL,
-      round.map((s) => s.serverId),
-      at.map((t) => t.toISOString()),
-      ...ROLLUPS.map(({ seconds }) => at.map((t) => new Date(Math.floor(t.getTime() / (seconds * 1000)) * seconds * 1000).toISOString())),
-      ...METRIC_SERIES_NAMES.map((name) => round.map(({ sample }) => finiteOrNull(sample[name]))),
-      round.map(({ entitySeries }) => {
-        const series = entitySeries ? finiteEntitySeries(entitySeries) : null;
-        return series ? JSON.stringify(series) : null;
-      }),
-    );
-  }
-
-  /** Publishes a sample recorded inside a caller's transaction, once it has committed. */
-  publishCommitted(serverId: string, sample: LiveMetricsData): void {
+  /** A sample stored by `recordMany` has committed: it is rolled up (soon) and published. */
+  committed(serverId: string, sample: LiveMetricsData): void {
+    this.rollups.committed(serverId, timeOf(sample).getTime());
     this.bus.publish('metrics', serverId, sample);
   }
 
@@ -292,12 +226,8 @@ export class MetricsService {
    * samples, e.g. after samples were imported in bulk rather than recorded one by one. Buckets
    * without raw samples are left as they are.
    */
-  async rebuildRollups(from: Date, to: Date, serverId?: string): Promise<void> {
-    const start = new Date(Math.floor(from.getTime() / HOUR_MS) * HOUR_MS).toISOString();
-    const end = new Date(Math.ceil(to.getTime() / HOUR_MS) * HOUR_MS).toISOString();
-    const args = serverId ? [start, end, serverId] : [start, end];
-    await this.prisma.$executeRawUnsafe(serverId ? REBUILD_SQL.minute.one : REBUILD_SQL.minute.all, ...args);
-    await this.prisma.$executeRawUnsafe(serverId ? REBUILD_SQL.hour.one : REBUILD_SQL.hour.all, ...args);
+  rebuildRollups(from: Date, to: Date, serverId?: string): Promise<void> {
+    return this.rollups.rebuild(from, to, serverId);
   }
 
   /**
@@ -325,6 +255,8 @@ export class MetricsService {
     const perEntity = series.filter(isEntitySeries);
     const table = chosen === 'raw' ? 'MetricSample' : chosen === '1m' ? 'MetricRollup1m' : 'MetricRollup1h';
     const timeColumn = chosen === 'raw' ? 'at' : 'bucket';
+    // The rollups of samples just stored follow within seconds; a chart has them now.
+    if (chosen !== 'raw') await this.rollups.flush({ serverId });
     const range = [serverId, from.toISOString(), to.toISOString(), stepSeconds] as const;
     const binned = `date_bin(make_interval(secs => $4), t."${timeColumn}", $2::timestamptz)`;
     const inRange = `t."serverId" = $1::uuid AND t."${timeColumn}" >= $2::timestamptz AND t."${timeColumn}" < $3::timestamptz`;

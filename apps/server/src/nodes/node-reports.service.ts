@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { Prisma, PrismaService } from '@pharos/database';
 import {
   describeWireError,
@@ -33,9 +33,15 @@ interface NodeFacts {
 interface RoutineReport extends SampleToRecord {
   reportedAt: Date;
   receivedAt: Date;
-  /** The body as sent, JSON. */
-  payload: string;
+  /** The body as sent (parsed; stored as JSON). */
+  payload: unknown;
 }
+
+/** Upserts node snapshots: $1 a JSON array of {s: server id, r: reported at, v: received at, p: payload, m: summary}. */
+const SNAPSHOTS_SQL = `INSERT INTO "NodeSnapshot" ("serverId", "reportedAt", "receivedAt", "payload", "summary")
+  SELECT s, r, v, p, m FROM json_to_recordset($1::json) AS u(s uuid, r timestamptz, v timestamptz, p json, m json)
+  ON CONFLICT ("serverId") DO UPDATE SET "reportedAt" = EXCLUDED."reportedAt", "receivedAt" = EXCLUDED."receivedAt",
+    "payload" = EXCLUDED."payload", "summary" = EXCLUDED."summary"`;
 
 /** Stored in 32-bit columns: larger values (never seen on a real host) are clamped. */
 const INT32_MAX = 2 ** 31 - 1;
@@ -56,32 +62,25 @@ function timeOf(value: string): Date {
  * its rollups, version change, update offer) and only then answered, so a 200 means stored.
  */
 @Injectable()
-export class NodeReportsService {
+export class NodeReportsService implements OnModuleDestroy {
   private readonly facts = new Map<string, NodeFacts>();
   /**
    * Routine reports (no version or hostname change, no update to offer) arriving while a batch
-   * is being written go in the next: one transaction of two statements (snapshots, samples with
-   * their rollups) for the whole batch, each report answered once it committed. When a batch
-   * fails, its reports are written again one by one, so a report's own failure (its node was
-   * just deleted) stays its own.
+   * is being written go in the next: one statement (snapshots and samples; atomic, one round
+   * trip) for the whole batch, each report answered once it committed. When a batch fails, its
+   * reports are written again one by one, so a report's own failure (its node was just
+   * deleted) stays its own.
    */
   private readonly routineWrites = new GroupCommitter<RoutineReport, void>({
     maxBatch: 1000,
     concurrency: 2,
     write: async (reports) => {
       try {
-        await this.prisma.$transaction((tx) => this.writeRoutine(reports, tx));
+        await this.writeRoutine(reports);
         return reports.map(() => undefined);
       } catch (error) {
         if (reports.length === 1) return [this.asNodeError(reports[0]!.serverId, error)];
-        return Promise.all(
-          reports.map((r) =>
-            this.prisma.$transaction((tx) => this.writeRoutine([r], tx)).then(
-              () => undefined,
-              (e: unknown) => this.asNodeError(r.serverId, e),
-            ),
-          ),
-        );
+        return Promise.all(reports.map((r) => this.writeRoutine([r]).then(() => undefined, (e: unknown) => this.asNodeError(r.serverId, e))));
       }
     },
   });
@@ -96,6 +95,11 @@ export class NodeReportsService {
     private readonly liveness: NodeLivenessService,
     private readonly offers: UpdateOffersService,
   ) {}
+
+  /** Waits for the reports already received to be written (before shutting down). */
+  async onModuleDestroy(): Promise<void> {
+    await this.routineWrites.drain();
+  }
 
   /** The installation's one stable id; made by the first call, which says so. */
   async identity(): Promise<NodeIdentityReply> {
@@ -158,8 +162,8 @@ export class NodeReportsService {
     const receivedAt = new Date();
     if (!offer && facts.version === report.version && facts.hostname === report.hostname) {
       // The usual report: nothing but the snapshot and the sample to write, group committed.
-      await this.routineWrites.submit({ serverId: node.serverId, reportedAt, receivedAt, payload: JSON.stringify(body), sample, entitySeries: entities });
-      this.metrics.publishCommitted(node.serverId, sample);
+      await this.routineWrites.submit({ serverId: node.serverId, reportedAt, receivedAt, payload: body, sample, entitySeries: entities });
+      this.metrics.committed(node.serverId, sample);
       await this.afterCommit(node.serverId, facts, receivedAt, []);
       return { ok: true, update: null };
     }
@@ -172,7 +176,7 @@ export class NodeReportsService {
       return logged;
     });
     Object.assign(facts, { version: report.version, hostname: report.hostname });
-    this.metrics.publishCommitted(node.serverId, sample);
+    this.metrics.committed(node.serverId, sample);
     await this.afterCommit(node.serverId, facts, receivedAt, events);
     return { ok: true, update: offer?.manifest ?? null };
   }
@@ -198,23 +202,19 @@ export class NodeReportsService {
     return [await this.eventLog.record('server', serverId, { kind: 'node.version', message, data: { from: facts.version, to: version } }, tx)];
   }
 
-  /** Snapshots (the latest of each node in the batch) and samples of routine reports. */
-  private async writeRoutine(reports: RoutineReport[], tx: Prisma.TransactionClient): Promise<void> {
+  /**
+   * Snapshots (the latest of each node in the batch) and samples of routine reports: one
+   * statement, the snapshots as one JSON parameter (the bodies embedded as they are, nothing
+   * escaped value by value), written with the samples (`recordMany`'s companion write).
+   */
+  private async writeRoutine(reports: RoutineReport[]): Promise<void> {
     const latest = new Map<string, RoutineReport>();
     for (const r of reports) latest.set(r.serverId, r);
     const snapshots = [...latest.values()].sort((a, b) => (a.serverId < b.serverId ? -1 : 1));
-    await tx.$executeRawUnsafe(
-      `INSERT INTO "NodeSnapshot" ("serverId", "reportedAt", "receivedAt", "payload", "summary")
-       SELECT s, r, v, p::json, m::json FROM unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[], $4::text[], $5::text[]) AS u(s, r, v, p, m)
-       ON CONFLICT ("serverId") DO UPDATE SET "reportedAt" = EXCLUDED."reportedAt", "receivedAt" = EXCLUDED."receivedAt",
-         "payload" = EXCLUDED."payload", "summary" = EXCLUDED."summary"`,
-      snapshots.map((r) => r.serverId),
-      snapshots.map((r) => r.reportedAt.toISOString()),
-      snapshots.map((r) => r.receivedAt.toISOString()),
-      snapshots.map((r) => r.payload),
-      snapshots.map((r) => JSON.stringify(r.sample)),
+    const rows = JSON.stringify(
+      snapshots.map((r) => ({ s: r.serverId, r: r.reportedAt.toISOString(), v: r.receivedAt.toISOString(), p: r.payload, m: r.sample })),
     );
-    await this.metrics.recordMany(reports, tx);
+    await this.metrics.recordMany(reports, undefined, { sql: SNAPSHOTS_SQL, params: [rows] });
   }
 
   /** A failed write as the node is told: a deleted node is refused like a bad secret. */
