@@ -24,6 +24,13 @@ export type DatabaseTarget =
 export interface DatabaseConnection {
   readonly target: DatabaseTarget;
   readonly adapterFactory: SqlMigrationAwareDriverAdapterFactory;
+  /**
+   * Runs one statement on the driver itself, outside Prisma (autocommit), and returns the rows
+   * it changed: for bulk writes on the hot path, whose parameters are large. Prisma's raw
+   * queries serialize every parameter to JSON and parse it back, which for a batch of reports
+   * costs more than the statement.
+   */
+  execute(sql: string, params: unknown[]): Promise<number>;
   close(): Promise<void>;
   /** Called once migrations are applied, before anything else is written (the PGlite template). */
   afterMigrations?(): Promise<void>;
@@ -73,11 +80,14 @@ class PostgresAdapterFactory implements SqlMigrationAwareDriverAdapterFactory {
   readonly provider = 'postgres';
   readonly adapterName = '@prisma/adapter-pg';
   private readonly main: PrismaPg;
+  /** The app's one pool: Prisma's queries and `execute`'s. */
+  readonly pool: pg.Pool;
   /** Adapters handed out and not yet disposed: the schema engine never disposes its own. */
   private readonly open = new Set<SqlDriverAdapter>();
 
   constructor(private readonly config: pg.PoolConfig) {
-    this.main = new PrismaPg(config);
+    this.pool = new pg.Pool(config);
+    this.main = new PrismaPg(this.pool);
   }
 
   async connect(): Promise<SqlDriverAdapter> {
@@ -91,9 +101,10 @@ class PostgresAdapterFactory implements SqlMigrationAwareDriverAdapterFactory {
     return adapter;
   }
 
-  /** Closes every pool this factory opened. */
+  /** Closes every adapter this factory handed out, and the pool. */
   async close(): Promise<void> {
     await Promise.all([...this.open].map((adapter) => adapter.dispose()));
+    if (!this.pool.ended) await this.pool.end();
   }
 
   async connectToShadowDb(): Promise<SqlDriverAdapter> {
@@ -156,7 +167,12 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseConn
       max: target.poolSize ?? 10,
       Client: CharAsTextClient,
     } as pg.PoolConfig);
-    return { target, adapterFactory, close: () => adapterFactory.close() };
+    return {
+      target,
+      adapterFactory,
+      execute: async (sql, params) => (await adapterFactory.pool.query(sql, params)).rowCount ?? 0,
+      close: () => adapterFactory.close(),
+    };
   }
   const onDisk = !target.dataDir.startsWith('memory://');
   if (onDisk) mkdirSync(target.dataDir, { recursive: true });
@@ -167,6 +183,8 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseConn
   return {
     target,
     adapterFactory: new PgliteAdapterFactory(pglite),
+    // PGlite runs a query outside a transaction only when no transaction is open.
+    execute: async (sql, params) => (await pglite.query(sql, params)).affectedRows ?? 0,
     close: async () => {
       if (!pglite.closed) await pglite.close();
     },

@@ -9,6 +9,14 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
     super({ adapter: connection.adapterFactory });
   }
 
+  /**
+   * One statement straight on the driver (autocommit; see `DatabaseConnection.execute`), for
+   * bulk writes whose parameters are large. Returns the rows it changed.
+   */
+  executeDirect(sql: string, ...params: unknown[]): Promise<number> {
+    return this.connection.execute(sql, params);
+  }
+
   /** True when the database answers a trivial query. */
   async isReachable(): Promise<boolean> {
     try {

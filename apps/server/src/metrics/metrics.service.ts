@@ -203,16 +203,20 @@ export class MetricsService {
       perServer.set(item.serverId, round + 1);
       (rounds[round] ??= []).push(item);
     }
-    const write = async (t: Prisma.TransactionClient) => {
-      if (deferred.length > 0 || companion) {
-        const params = companion?.params ?? [];
-        await t.$executeRawUnsafe(insertSamplesSql(params.length + 1, companion?.sql), ...params, sampleRows(deferred));
-      }
-      for (const round of rounds) await t.$executeRawUnsafe(INSERT_SAMPLES_WITH_ROLLUPS_SQL, sampleRows(round));
-    };
-    const statements = (deferred.length > 0 || companion ? 1 : 0) + rounds.length;
-    if (statements > 1 && tx === this.prisma) await this.prisma.$transaction((t) => write(t));
-    else await write(tx);
+    const statements: [string, ...unknown[]][] = [];
+    if (deferred.length > 0 || companion) {
+      const params = companion?.params ?? [];
+      statements.push([insertSamplesSql(params.length + 1, companion?.sql), ...params, sampleRows(deferred)]);
+    }
+    for (const round of rounds) statements.push([INSERT_SAMPLES_WITH_ROLLUPS_SQL, sampleRows(round)]);
+    if (tx !== this.prisma) {
+      for (const statement of statements) await tx.$executeRawUnsafe(...statement);
+    } else if (statements.length === 1) {
+      // The usual batch: one statement, its rows one large parameter, straight to the driver.
+      await this.prisma.executeDirect(...statements[0]!);
+    } else if (statements.length > 1) {
+      await this.prisma.$transaction(statements.map((statement) => this.prisma.$executeRawUnsafe(...statement)));
+    }
   }
 
   /** A sample stored by `recordMany` has committed: it is rolled up (soon) and published. */
