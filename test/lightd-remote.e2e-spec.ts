@@ -188,7 +188,7 @@ describe('Lightd remote receiver', () => {
 
   it('answers 503 and keeps nothing when an update cannot be stored (never a 2xx Lightd would trust)', async () => {
     const before = await storedCounts(prisma);
-    const failure = jest.spyOn(prisma, '$transaction').mockRejectedValueOnce(new Error('Connection terminated unexpectedly'));
+    const failure = jest.spyOn(prisma, 'directTransaction').mockRejectedValueOnce(new Error('Connection terminated unexpectedly'));
     try {
       const res = await node7.lightd.sendStatus('my-server-001', 'failed');
       expect(res.status).toBe(503);

@@ -23,6 +23,55 @@ export function toLogEntryData(entry: EventLogEntry): LogEntryData {
   };
 }
 
+/** An entry to store, with its subject. */
+export interface LogEntryToStore {
+  subjectType: EventSubject;
+  subjectId: string;
+  entry: NewLogEntry;
+}
+
+/**
+ * Many entries as one INSERT, to run alone or inside a larger statement: its SQL (parameters
+ * $first to $first+6, returning each new id as text), its parameters, and the entries as
+ * stored, in the given order, from the ids it returned.
+ */
+export function logEntriesInsert(
+  entries: LogEntryToStore[],
+  first = 1,
+): { sql: string; params: unknown[]; stored: (ids: string[]) => LogEntryData[] } {
+  const now = new Date();
+  const at = entries.map(({ entry }) => entry.at ?? now);
+  const $ = (i: number) => `$${first + i}`;
+  return {
+    sql: `INSERT INTO "EventLogEntry" ("subjectType", "subjectId", "at", "level", "kind", "message", "data")
+       SELECT t::"EventSubject", s, a, l::"EventLevel", k, m, d::jsonb
+         FROM unnest(${$(0)}::text[], ${$(1)}::uuid[], ${$(2)}::timestamptz[], ${$(3)}::text[], ${$(4)}::text[], ${$(5)}::text[], ${$(6)}::text[]) WITH ORDINALITY AS v(t, s, a, l, k, m, d, n)
+        ORDER BY n
+       RETURNING "id"::text AS id`,
+    params: [
+      entries.map((e) => e.subjectType),
+      entries.map((e) => e.subjectId),
+      at.map((d) => d.toISOString()),
+      entries.map(({ entry }) => entry.level ?? 'INFO'),
+      entries.map(({ entry }) => entry.kind),
+      entries.map(({ entry }) => entry.message),
+      entries.map(({ entry }) => (entry.data === undefined || entry.data === null ? null : JSON.stringify(entry.data))),
+    ],
+    stored: (returned) => {
+      // Ids come from one sequence in the order the rows were inserted (the ORDER BY above).
+      const ids = returned.map((id) => BigInt(id)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      return entries.map(({ entry }, i) => ({
+        id: ids[i]!.toString(),
+        level: entry.level ?? 'INFO',
+        kind: entry.kind,
+        message: entry.message,
+        timestamp: at[i]!.toISOString(),
+        ...(entry.data === undefined || entry.data === null ? {} : { data: entry.data }),
+      }));
+    },
+  };
+}
+
 /**
  * The append-only event log of every subject (server, Lightd daemon, Lightd container): an
  * entry is stored, then published on the bus to the subject's live log subscribers.
@@ -56,34 +105,11 @@ export class EventLogService {
    * Stores many entries in one statement inside the caller's transaction (a group commit's),
    * returning them in the given order with their ids; the caller publishes them once committed.
    */
-  async recordMany(entries: { subjectType: EventSubject; subjectId: string; entry: NewLogEntry }[], tx: Prisma.TransactionClient): Promise<LogEntryData[]> {
+  async recordMany(entries: LogEntryToStore[], tx: Prisma.TransactionClient): Promise<LogEntryData[]> {
     if (entries.length === 0) return [];
-    const now = new Date();
-    const at = entries.map(({ entry }) => entry.at ?? now);
-    const rows = await tx.$queryRawUnsafe<{ id: string }[]>(
-      `INSERT INTO "EventLogEntry" ("subjectType", "subjectId", "at", "level", "kind", "message", "data")
-       SELECT t::"EventSubject", s, a, l::"EventLevel", k, m, d::jsonb
-         FROM unnest($1::text[], $2::uuid[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY AS v(t, s, a, l, k, m, d, n)
-        ORDER BY n
-       RETURNING "id"::text AS id`,
-      entries.map((e) => e.subjectType),
-      entries.map((e) => e.subjectId),
-      at.map((d) => d.toISOString()),
-      entries.map(({ entry }) => entry.level ?? 'INFO'),
-      entries.map(({ entry }) => entry.kind),
-      entries.map(({ entry }) => entry.message),
-      entries.map(({ entry }) => (entry.data === undefined || entry.data === null ? null : JSON.stringify(entry.data))),
-    );
-    // Ids come from one sequence in the order the rows were inserted (the ORDER BY above).
-    const ids = rows.map((r) => BigInt(r.id)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    return entries.map(({ entry }, i) => ({
-      id: ids[i]!.toString(),
-      level: entry.level ?? 'INFO',
-      kind: entry.kind,
-      message: entry.message,
-      timestamp: at[i]!.toISOString(),
-      ...(entry.data === undefined || entry.data === null ? {} : { data: entry.data }),
-    }));
+    const insert = logEntriesInsert(entries);
+    const rows = await tx.$queryRawUnsafe<{ id: string }[]>(insert.sql, ...insert.params);
+    return insert.stored(rows.map((r) => r.id));
   }
 
   /** Publishes entries stored inside a caller's transaction, once it has committed. */
