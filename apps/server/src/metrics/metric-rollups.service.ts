@@ -18,6 +18,17 @@ export const DEFERRED_ROLLUP_WINDOW_MS = 10 * 60_000;
 const SETTLE_MS = 5_000;
 /** Slack for samples committed just before a flush but noted just after it. */
 const RECOVERY_MARGIN_MS = 60_000;
+/** Samples rolled up per step (transaction) of a flush, about. */
+const STEP_SAMPLES = 5_000;
+
+interface PendingMinute {
+  serverId: string;
+  minute: number;
+  /** Samples noted for it (a hint for sizing steps: repeats and late ones count too). */
+  samples: number;
+  /** Rolled up ahead of its end (for a chart): stays pending. */
+  keep: boolean;
+}
 
 const REBUILD = {
   minute: (scope: RebuildScope) => rebuildRollupSql(MINUTE, 'raw', scope),
@@ -46,12 +57,16 @@ const SQL = {
 @Injectable()
 export class MetricRollupsService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(MetricRollupsService.name);
-  /** Minutes with samples not rolled up yet: minute start (ms) → servers. */
-  private readonly pending = new Map<number, Set<string>>();
+  /** Minutes with samples not rolled up yet: minute start (ms) → server → samples noted. */
+  private readonly pending = new Map<number, Map<string, number>>();
   private timer?: NodeJS.Timeout;
   /** Flushes and rebuilds run one at a time. */
   private running: Promise<unknown> = Promise.resolve();
   private recovering?: Promise<void>;
+  /** The recovery point last saved (ms). */
+  private savedFrom = 0;
+  /** Where an unfinished recovery starts (ms): saved recovery points never pass it. */
+  private unrecoveredFrom = Infinity;
 
   constructor(
     private readonly prisma: PrismaService,
@@ -64,13 +79,17 @@ export class MetricRollupsService implements OnApplicationBootstrap, OnModuleDes
     if (state && !state.cleanShutdown) {
       // Not awaited: a large fleet's last minutes take a while, and readiness must not wait.
       const from = state.pendingFrom;
+      this.unrecoveredFrom = from.getTime();
       this.recovering = this.rebuild(from, new Date(now + DEFERRED_ROLLUP_WINDOW_MS))
-        .then(() => this.logger.log(`rebuilt the metric rollups from ${from.toISOString()} after an unclean shutdown`))
+        .then(() => {
+          this.unrecoveredFrom = Infinity;
+          this.logger.log(`rebuilt the metric rollups from ${from.toISOString()} after an unclean shutdown`);
+        })
+        // The recovery point stays where it was: the next start tries again.
         .catch((error: unknown) => this.logger.error({ err: error }, 'could not rebuild the metric rollups after an unclean shutdown'));
     }
-    // From now on a crash leaves samples to roll up; the recovery above keeps its own start.
-    const pendingFrom = new Date(Math.min(state && !state.cleanShutdown ? state.pendingFrom.getTime() : Infinity, now - DEFERRED_ROLLUP_WINDOW_MS - RECOVERY_MARGIN_MS));
-    await this.saveState(pendingFrom, false);
+    // From now on a crash leaves samples to roll up.
+    await this.saveState(this.recoveryStart(now), false);
     this.timer = setInterval(() => void this.flushLogged(), this.config.metricsRollupFlushSeconds * 1000);
     this.timer.unref();
   }
@@ -79,9 +98,14 @@ export class MetricRollupsService implements OnApplicationBootstrap, OnModuleDes
     clearInterval(this.timer);
     await this.recovering;
     // Everything pending, ended or not: then nothing is left to recover.
-    await this.flush({ all: true });
-    await this.running.catch(() => undefined);
-    if (this.pending.size === 0) await this.saveState(new Date(), true).catch(() => undefined);
+    const flushed = await this.flush({ all: true }).then(
+      () => true,
+      (error: unknown) => {
+        this.logger.error({ err: error }, 'could not roll up the metric history before shutting down');
+        return false;
+      },
+    );
+    if (flushed && this.pending.size === 0 && this.unrecoveredFrom === Infinity) await this.saveState(new Date(), true).catch(() => undefined);
   }
 
   /** Resolves once the rebuild after an unclean shutdown (if any) has run. */
@@ -103,10 +127,10 @@ export class MetricRollupsService implements OnApplicationBootstrap, OnModuleDes
     if (Math.abs(at - now) <= 2 * DEFERRED_ROLLUP_WINDOW_MS) this.note(serverId, bucketStart(at, MINUTE.seconds));
   }
 
-  private note(serverId: string, minute: number): void {
+  private note(serverId: string, minute: number, samples = 1): void {
     let servers = this.pending.get(minute);
-    if (!servers) this.pending.set(minute, (servers = new Set()));
-    servers.add(serverId);
+    if (!servers) this.pending.set(minute, (servers = new Map()));
+    servers.set(serverId, (servers.get(serverId) ?? 0) + samples);
   }
 
   /**
@@ -114,19 +138,23 @@ export class MetricRollupsService implements OnApplicationBootstrap, OnModuleDes
    * only that server's, ended or not), then their hours. A minute rolled up before it ended
    * is rolled up again once it has.
    */
-  flush(options: { all?: boolean; serverId?: string } = {}): Promise<void> {
+  flush(options: { all?: boolean; serverId?: string; paced?: boolean } = {}): Promise<void> {
     return this.serially(async () => {
       const now = Date.now();
-      const pairs: { serverId: string; minute: number; keep: boolean }[] = [];
+      const pairs: PendingMinute[] = [];
       for (const [minute, servers] of this.pending) {
         const ended = minute + MINUTE_MS + SETTLE_MS <= now;
         if (!ended && !options.all && !options.serverId) continue;
-        for (const serverId of servers) {
+        for (const [serverId, samples] of servers) {
           if (options.serverId && serverId !== options.serverId) continue;
-          pairs.push({ serverId, minute, keep: !ended && !options.all });
+          pairs.push({ serverId, minute, samples, keep: !ended && !options.all });
         }
       }
-      if (pairs.length === 0) return;
+      if (pairs.length === 0) {
+        // Nothing to roll up: still move the recovery point on now and then (an idle fleet).
+        if (!options.serverId && now - this.savedFrom > 2 * RECOVERY_MARGIN_MS + DEFERRED_ROLLUP_WINDOW_MS) await this.saveState(this.recoveryStart(now), false);
+        return;
+      }
       for (const { serverId, minute, keep } of pairs) {
         if (keep) continue;
         const servers = this.pending.get(minute)!;
@@ -134,9 +162,9 @@ export class MetricRollupsService implements OnApplicationBootstrap, OnModuleDes
         if (servers.size === 0) this.pending.delete(minute);
       }
       try {
-        await this.rollUp(pairs);
+        await this.rollUp(pairs, options.paced ?? false);
       } catch (error) {
-        for (const { serverId, minute } of pairs) this.note(serverId, minute);
+        for (const { serverId, minute, samples, keep } of pairs) if (!keep) this.note(serverId, minute, samples);
         throw error;
       }
       if (!options.serverId) await this.saveState(this.recoveryStart(now), false);
@@ -157,27 +185,46 @@ export class MetricRollupsService implements OnApplicationBootstrap, OnModuleDes
     });
   }
 
-  /** The minute rollups of the given (server, minute) pairs from raw, then their hours from minutes. */
-  private async rollUp(pairs: { serverId: string; minute: number }[]): Promise<void> {
-    const hours = new Map<string, { serverId: string; hour: number }>();
-    for (const { serverId, minute } of pairs) {
-      const hour = bucketStart(minute, HOUR.seconds);
-      hours.set(`${serverId} ${hour}`, { serverId, hour });
-    }
+  /**
+   * The minute rollups of the given (server, minute) pairs from raw, then their hours from
+   * minutes: in steps of about STEP_SAMPLES samples, each its own transaction. `paced`: after
+   * each step, a pause as long as the step took, so a large fleet's minute is rolled up beside
+   * the ingest rather than in one burst that holds a core of a small machine for seconds.
+   */
+  private async rollUp(pairs: PendingMinute[], paced: boolean): Promise<void> {
     // Key order, so two writers of one row (a flush and an eager sample) never deadlock.
-    const minutes = [...pairs].sort((a, b) => (a.serverId < b.serverId ? -1 : a.serverId > b.serverId ? 1 : a.minute - b.minute));
-    const hourList = [...hours.values()].sort((a, b) => (a.serverId < b.serverId ? -1 : a.serverId > b.serverId ? 1 : a.hour - b.hour));
-    await this.prisma.$transaction([
-      this.prisma.$executeRawUnsafe(SQL.minutePairs, minutes.map((p) => p.serverId), minutes.map((p) => new Date(p.minute).toISOString())),
-      this.prisma.$executeRawUnsafe(SQL.hourPairs, hourList.map((p) => p.serverId), hourList.map((p) => new Date(p.hour).toISOString())),
-    ]);
+    const sorted = [...pairs].sort((a, b) => (a.serverId < b.serverId ? -1 : a.serverId > b.serverId ? 1 : a.minute - b.minute));
+    const steps: PendingMinute[][] = [[]];
+    let inStep = 0;
+    for (const pair of sorted) {
+      const step = steps[steps.length - 1]!;
+      // A server's minutes stay in one step, so its hours are rebuilt once, from all of them.
+      if (inStep >= STEP_SAMPLES && step.length > 0 && step[step.length - 1]!.serverId !== pair.serverId) {
+        steps.push([pair]);
+        inStep = pair.samples;
+      } else {
+        step.push(pair);
+        inStep += pair.samples;
+      }
+    }
+    for (const [i, step] of steps.entries()) {
+      const started = performance.now();
+      const hours = new Map<string, { serverId: string; hour: number }>();
+      for (const { serverId, minute } of step) hours.set(`${serverId} ${bucketStart(minute, HOUR.seconds)}`, { serverId, hour: bucketStart(minute, HOUR.seconds) });
+      const hourList = [...hours.values()];
+      await this.prisma.$transaction([
+        this.prisma.$executeRawUnsafe(SQL.minutePairs, step.map((p) => p.serverId), step.map((p) => new Date(p.minute).toISOString())),
+        this.prisma.$executeRawUnsafe(SQL.hourPairs, hourList.map((p) => p.serverId), hourList.map((p) => new Date(p.hour).toISOString())),
+      ]);
+      if (paced && i < steps.length - 1) await new Promise((resolve) => setTimeout(resolve, performance.now() - started));
+    }
   }
 
   /** At or before every sample that may not be rolled up once this flush has committed. */
   private recoveryStart(flushStarted: number): Date {
     let earliest = flushStarted - DEFERRED_ROLLUP_WINDOW_MS;
     for (const minute of this.pending.keys()) earliest = Math.min(earliest, minute);
-    return new Date(earliest - RECOVERY_MARGIN_MS);
+    return new Date(Math.min(earliest - RECOVERY_MARGIN_MS, this.unrecoveredFrom));
   }
 
   private async saveState(pendingFrom: Date, cleanShutdown: boolean): Promise<void> {
@@ -186,11 +233,12 @@ export class MetricRollupsService implements OnApplicationBootstrap, OnModuleDes
       create: { id: 1, pendingFrom, cleanShutdown },
       update: { pendingFrom, cleanShutdown },
     });
+    this.savedFrom = pendingFrom.getTime();
   }
 
   private async flushLogged(): Promise<void> {
     try {
-      await this.flush();
+      await this.flush({ paced: true });
     } catch (error) {
       // What was pending stays pending; the next flush tries again.
       this.logger.error({ err: error }, 'could not roll up the metric history');
