@@ -351,6 +351,17 @@ describe('Ithiltir nodes: Pharos as the Dash they push to', () => {
     expect((await node.report()).status).toBe(401);
   });
 
+  it('refuses a routine report whose node was deleted behind Pharos\'s back (the batch write fails on the foreign key)', async () => {
+    const { id, secret } = await createNode('edge-deleted-directly');
+    const node = emulator(secret);
+    expect((await node.report()).status).toBe(200);
+    // Straight in the database: no cache is told, so the report reaches the batch write.
+    await prisma.server.delete({ where: { id } });
+    const refused = await node.report();
+    expect(refused.status).toBe(401);
+    expect(await prisma.metricSample.count({ where: { serverId: id } })).toBe(0);
+  });
+
   it('sends Go-style timestamps the server reads to the millisecond', () => {
     expect(goTime(new Date('2026-11-23T09:23:25.120Z'), 456_000)).toBe('2026-11-23T09:23:25.120456Z');
     expect(goTime(new Date('2026-11-23T09:23:25.000Z'))).toBe('2026-11-23T09:23:25Z');

@@ -184,6 +184,10 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseConn
       execute: async (sql, params) => (await adapterFactory.pool.query(sql, params)).rowCount ?? 0,
       transaction: async (work) => {
         const client = await adapterFactory.pool.connect();
+        // A connection lost while checked out emits 'error': without a listener, an uncaught exception.
+        let lost: Error | undefined;
+        const onLost = (error: Error) => (lost = error);
+        client.on('error', onLost);
         let result;
         try {
           await client.query('BEGIN');
@@ -191,11 +195,13 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseConn
           await client.query('COMMIT');
         } catch (error) {
           // A connection that cannot even roll back is discarded (released with the error).
-          const broken = await client.query('ROLLBACK').then(() => undefined, (e: unknown) => e as Error);
+          const broken = await client.query('ROLLBACK').then(() => lost, (e: unknown) => e as Error);
+          client.off('error', onLost);
           client.release(broken);
           throw error;
         }
-        client.release();
+        client.off('error', onLost);
+        client.release(lost);
         return result;
       },
       close: () => adapterFactory.close(),

@@ -38,7 +38,7 @@ export class MetricRetentionService implements OnApplicationBootstrap, OnModuleD
     // dozen, ~0.5 s) after start-up. Samples of a day without its partition wait in the
     // default partition and move into it when it is made.
     const now = new Date();
-    await this.ensureDayPartitions(now, now).catch((error: unknown) => this.logger.error({ err: error }, "could not make today's metric partition"));
+    await this.ensureDayPartitions(now, new Date(now.getTime() + 1)).catch((error: unknown) => this.logger.error({ err: error }, "could not make today's metric partition"));
     // Later, not now: on the embedded database every query runs on this thread, and would hold
     // up listening.
     this.firstPass = setTimeout(() => void this.maintainLogged(), FIRST_PASS_DELAY_MS);

@@ -65,6 +65,9 @@ export class MetricRollupsService implements OnApplicationBootstrap, OnModuleDes
   private recovering?: Promise<void>;
   /** The recovery point last saved (ms). */
   private savedFrom = 0;
+  /** The last flush before shutting down has run; `reopened`: a sample came after it. */
+  private closed = false;
+  private reopened = false;
   /** Where an unfinished recovery starts (ms): saved recovery points never pass it. */
   private unrecoveredFrom = Infinity;
 
@@ -105,7 +108,12 @@ export class MetricRollupsService implements OnApplicationBootstrap, OnModuleDes
         return false;
       },
     );
-    if (flushed && this.pending.size === 0 && this.unrecoveredFrom === Infinity) await this.saveState(new Date(), true).catch(() => undefined);
+    this.closed = true;
+    if (flushed && this.pending.size === 0 && this.unrecoveredFrom === Infinity) {
+      // Samples may still commit until the database closes (agent sockets close last): a
+      // note after this point marks the state unclean again (`committed`).
+      await this.saveState(this.recoveryStart(Date.now()), true).catch(() => undefined);
+    }
   }
 
   /** Resolves once the rebuild after an unclean shutdown (if any) has run. */
@@ -120,11 +128,17 @@ export class MetricRollupsService implements OnApplicationBootstrap, OnModuleDes
 
   /**
    * Notes a committed sample (only once committed: a flush must find it in the raw table).
-   * Samples just outside the deferral window, whose rollups were written with them, are noted
-   * too: a flush racing their write on a shared minute might have overwritten their share.
+   * Samples outside the deferral window, whose rollups were written with them, are noted too
+   * while a flush may still rebuild their minute or hour: one racing their write on a shared
+   * row might have overwritten their share.
    */
   committed(serverId: string, at: number, now = Date.now()): void {
-    if (Math.abs(at - now) <= 2 * DEFERRED_ROLLUP_WINDOW_MS) this.note(serverId, bucketStart(at, MINUTE.seconds));
+    if (Math.abs(at - now) <= 2 * DEFERRED_ROLLUP_WINDOW_MS + HOUR_MS) this.note(serverId, bucketStart(at, MINUTE.seconds));
+    // Committed after the last flush before shutting down: the next start must rebuild it.
+    if (this.closed && !this.reopened) {
+      this.reopened = true;
+      void this.saveState(this.recoveryStart(now), false).catch(() => undefined);
+    }
   }
 
   private note(serverId: string, minute: number, samples = 1): void {

@@ -50,9 +50,12 @@ const SAMPLE_ROW_COLUMNS = [
  * is one parameter whatever its size, and nothing is escaped value by value.
  */
 function sampleRows(samples: SampleToRecord[]): string {
+  const rows = samples.map((item) => ({ item, at: timeOf(item.sample) }));
+  // Key order: two statements inserting the same keys lock them in the same order.
+  rows.sort((a, b) => (a.item.serverId < b.item.serverId ? -1 : a.item.serverId > b.item.serverId ? 1 : a.at.getTime() - b.at.getTime()));
   return JSON.stringify(
-    samples.map(({ serverId, sample, entitySeries }) => {
-      const row: Record<string, unknown> = { v_server: serverId, v_at: timeOf(sample).toISOString() };
+    rows.map(({ item: { serverId, sample, entitySeries }, at }) => {
+      const row: Record<string, unknown> = { v_server: serverId, v_at: at.toISOString() };
       for (const name of METRIC_SERIES_NAMES) row[`v_${METRIC_SERIES[name]}`] = finiteOrNull(sample[name]);
       row.v_series = entitySeries ? finiteEntitySeries(entitySeries) : null;
       return row;
@@ -118,9 +121,9 @@ function insertSamplesWithRollupsSql(): string {
       SELECT v.v_server, ${bucket}, 1, ${values.join(', ')} FROM v JOIN inserted i ON i."serverId" = v.v_server AND i."at" = v.v_at
       ON CONFLICT ("serverId", "bucket") DO UPDATE SET ${updates.join(', ')}`;
   };
-  const statements = ROLLUPS.map(({ table, seconds }) => rollup(table, seconds));
-  const leading = statements.slice(0, -1);
-  const last = statements[statements.length - 1];
+  // Unreferenced data-modifying CTEs run after the main statement: the finest rollup is the main
+  // statement, so its row is locked before the coarser ones, the order a flush locks them in.
+  const [last, ...leading] = ROLLUPS.map(({ table, seconds }) => rollup(table, seconds));
   return `WITH v AS (SELECT * FROM json_to_recordset($1::json) AS v(${SAMPLE_ROW_COLUMNS})),
     inserted AS (
       INSERT INTO "MetricSample" ("serverId", "at", ${RAW_COLUMNS.join(', ')}, "series")

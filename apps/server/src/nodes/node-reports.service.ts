@@ -223,8 +223,9 @@ export class NodeReportsService implements OnModuleDestroy {
       this.forgetEverywhere(serverId);
       return new UnauthorizedError('unknown or revoked node secret');
     }
-    // A foreign-key violation from a raw statement (the node was deleted meanwhile).
-    if (/foreign key|violates/i.test(String((error as Error)?.message))) {
+    // A foreign-key violation (SQLSTATE 23503) from a raw statement: the node was deleted meanwhile.
+    const failure = error as { code?: unknown; meta?: { code?: unknown } } | undefined;
+    if (failure?.code === '23503' || failure?.meta?.code === '23503') {
       this.forgetEverywhere(serverId);
       return new UnauthorizedError('unknown or revoked node secret');
     }
