@@ -26,7 +26,7 @@ interface PendingMinute {
   minute: number;
   /** Samples noted for it (a hint for sizing steps: repeats and late ones count too). */
   samples: number;
-  /** Rolled up ahead of its end (for a chart): stays pending. */
+  /** Not this call's to re-note if it fails: still pending (not ended) or a running flush's. */
   keep: boolean;
 }
 
@@ -59,6 +59,8 @@ export class MetricRollupsService implements OnApplicationBootstrap, OnModuleDes
   private readonly logger = new Logger(MetricRollupsService.name);
   /** Minutes with samples not rolled up yet: minute start (ms) → server → samples noted. */
   private readonly pending = new Map<number, Map<string, number>>();
+  /** Minutes a running flush has taken and not yet written, by server. */
+  private readonly inFlight = new Map<string, PendingMinute[]>();
   private timer?: NodeJS.Timeout;
   /** Flushes and rebuilds run one at a time. */
   private running: Promise<unknown> = Promise.resolve();
@@ -153,36 +155,62 @@ export class MetricRollupsService implements OnApplicationBootstrap, OnModuleDes
    * is rolled up again once it has.
    */
   flush(options: { all?: boolean; serverId?: string; paced?: boolean } = {}): Promise<void> {
+    if (options.serverId) return this.flushServer(options.serverId);
     return this.serially(async () => {
       const now = Date.now();
       const pairs: PendingMinute[] = [];
       for (const [minute, servers] of this.pending) {
-        const ended = minute + MINUTE_MS + SETTLE_MS <= now;
-        if (!ended && !options.all && !options.serverId) continue;
-        for (const [serverId, samples] of servers) {
-          if (options.serverId && serverId !== options.serverId) continue;
-          pairs.push({ serverId, minute, samples, keep: !ended && !options.all });
-        }
+        if (!options.all && minute + MINUTE_MS + SETTLE_MS > now) continue;
+        for (const [serverId, samples] of servers) pairs.push({ serverId, minute, samples, keep: false });
+        this.pending.delete(minute);
       }
       if (pairs.length === 0) {
         // Nothing to roll up: still move the recovery point on now and then (an idle fleet).
-        if (!options.serverId && now - this.savedFrom > 2 * RECOVERY_MARGIN_MS + DEFERRED_ROLLUP_WINDOW_MS) await this.saveState(this.recoveryStart(now), false);
+        if (now - this.savedFrom > 2 * RECOVERY_MARGIN_MS + DEFERRED_ROLLUP_WINDOW_MS) await this.saveState(this.recoveryStart(now), false);
         return;
       }
-      for (const { serverId, minute, keep } of pairs) {
-        if (keep) continue;
-        const servers = this.pending.get(minute)!;
-        servers.delete(serverId);
-        if (servers.size === 0) this.pending.delete(minute);
-      }
+      for (const pair of pairs) this.inFlight.set(pair.serverId, [...(this.inFlight.get(pair.serverId) ?? []), pair]);
       try {
         await this.rollUp(pairs, options.paced ?? false);
       } catch (error) {
-        for (const { serverId, minute, samples, keep } of pairs) if (!keep) this.note(serverId, minute, samples);
+        for (const { serverId, minute, samples } of pairs) this.note(serverId, minute, samples);
         throw error;
+      } finally {
+        for (const pair of pairs) this.inFlight.delete(pair.serverId);
       }
-      if (!options.serverId) await this.saveState(this.recoveryStart(now), false);
+      await this.saveState(this.recoveryStart(now), false);
     });
+  }
+
+  /**
+   * Rolls up one server's pending minutes, ended or not, now (for a chart): not queued behind a
+   * running flush, whose steps may take a while on a large fleet; the minutes of this server
+   * that flush has taken and not yet written are rolled up here too (rebuilding a row twice
+   * from the raw samples gives the same row). Minutes not yet ended stay pending.
+   */
+  private async flushServer(serverId: string): Promise<void> {
+    const now = Date.now();
+    const byMinute = new Map<number, PendingMinute>();
+    for (const pair of this.inFlight.get(serverId) ?? []) byMinute.set(pair.minute, { ...pair, keep: true });
+    const taken: PendingMinute[] = [];
+    for (const [minute, servers] of this.pending) {
+      const samples = servers.get(serverId);
+      if (samples === undefined) continue;
+      const ended = minute + MINUTE_MS + SETTLE_MS <= now;
+      const pair = { serverId, minute, samples, keep: !ended };
+      byMinute.set(minute, pair);
+      if (!ended) continue;
+      taken.push(pair);
+      servers.delete(serverId);
+      if (servers.size === 0) this.pending.delete(minute);
+    }
+    if (byMinute.size === 0) return;
+    try {
+      await this.rollUp([...byMinute.values()], false);
+    } catch (error) {
+      for (const { minute, samples } of taken) this.note(serverId, minute, samples);
+      throw error;
+    }
   }
 
   /**
@@ -238,6 +266,7 @@ export class MetricRollupsService implements OnApplicationBootstrap, OnModuleDes
   private recoveryStart(flushStarted: number): Date {
     let earliest = flushStarted - DEFERRED_ROLLUP_WINDOW_MS;
     for (const minute of this.pending.keys()) earliest = Math.min(earliest, minute);
+    for (const pairs of this.inFlight.values()) for (const { minute } of pairs) earliest = Math.min(earliest, minute);
     return new Date(Math.min(earliest - RECOVERY_MARGIN_MS, this.unrecoveredFrom));
   }
 
