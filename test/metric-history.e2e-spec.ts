@@ -1,6 +1,7 @@
 import { PrismaService } from '@pharos/database';
 import type { LiveMetricsData } from '@pharos/protocol';
 import { MetricRetentionService } from '../apps/server/src/metrics/metric-retention.service';
+import { MetricRollupsService } from '../apps/server/src/metrics/metric-rollups.service';
 import { MetricsService } from '../apps/server/src/metrics/metrics.service';
 import { startPharos, type RunningPharos } from './support/pharos-test-app';
 
@@ -40,6 +41,7 @@ describe('metric history over a simulated month', () => {
   let token: string;
   let prisma: PrismaService;
   let metrics: MetricsService;
+  let rollups: MetricRollupsService;
   let retention: MetricRetentionService;
   let nodeId: string;
   const today = Math.floor(Date.now() / DAY_MS) * DAY_MS;
@@ -51,6 +53,7 @@ describe('metric history over a simulated month', () => {
     token = await pharos.login();
     prisma = pharos.app.get(PrismaService);
     metrics = pharos.app.get(MetricsService);
+    rollups = pharos.app.get(MetricRollupsService);
     retention = pharos.app.get(MetricRetentionService);
     const created = await pharos.request('/api/v1/nodes', { token, body: { name: 'month-node' } });
     nodeId = created.body.node.id;
@@ -67,7 +70,7 @@ describe('metric history over a simulated month', () => {
 
   it('rolls a month of 3-second reports up into minutes and hours, and charts it from 720 hour rows', async () => {
     expect(await simulateMonth(prisma, nodeId, monthStart)).toBe(SAMPLES);
-    await metrics.rebuildRollups(monthStart, monthEnd, nodeId);
+    await rollups.rebuild(monthStart, monthEnd, nodeId);
 
     expect(await prisma.metricRollup1m.count({ where: { serverId: nodeId } })).toBe(MONTH_DAYS * 1440);
     const hours = await prisma.metricRollup1h.findMany({ where: { serverId: nodeId }, orderBy: { bucket: 'asc' } });
@@ -141,7 +144,7 @@ describe('metric history over a simulated month', () => {
     }
     const written = await prisma.metricRollup1m.findMany({ where: { serverId: id }, orderBy: { bucket: 'asc' } });
     const writtenHours = await prisma.metricRollup1h.findMany({ where: { serverId: id }, orderBy: { bucket: 'asc' } });
-    await metrics.rebuildRollups(start, new Date(start.getTime() + 150 * 7_000), id);
+    await rollups.rebuild(start, new Date(start.getTime() + 150 * 7_000), id);
     const rebuilt = await prisma.metricRollup1m.findMany({ where: { serverId: id }, orderBy: { bucket: 'asc' } });
     const rebuiltHours = await prisma.metricRollup1h.findMany({ where: { serverId: id }, orderBy: { bucket: 'asc' } });
 

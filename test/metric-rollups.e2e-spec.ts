@@ -77,7 +77,7 @@ describe('metric rollups of samples near the present', () => {
     expect(hours.reduce((n, h) => n + h.samples, 0)).toBe(60);
 
     const first = new Date(samples[0]!.sample.timestamp);
-    await metrics.rebuildRollups(first, new Date(), id);
+    await pharos.app.get(MetricRollupsService).rebuild(first, new Date(), id);
     const rebuiltMinutes = await prisma.metricRollup1m.findMany({ where: { serverId: id }, orderBy: { bucket: 'asc' } });
     const rebuiltHours = await prisma.metricRollup1h.findMany({ where: { serverId: id }, orderBy: { bucket: 'asc' } });
     expect(rebuiltMinutes.map(comparable)).toEqual(minutes.map(comparable));

@@ -26,8 +26,6 @@ interface PendingMinute {
   minute: number;
   /** Samples noted for it (a hint for sizing steps: repeats and late ones count too). */
   samples: number;
-  /** Not this call's to re-note if it fails: still pending (not ended) or a running flush's. */
-  keep: boolean;
 }
 
 const REBUILD = {
@@ -161,7 +159,7 @@ export class MetricRollupsService implements OnApplicationBootstrap, OnModuleDes
       const pairs: PendingMinute[] = [];
       for (const [minute, servers] of this.pending) {
         if (!options.all && minute + MINUTE_MS + SETTLE_MS > now) continue;
-        for (const [serverId, samples] of servers) pairs.push({ serverId, minute, samples, keep: false });
+        for (const [serverId, samples] of servers) pairs.push({ serverId, minute, samples });
         this.pending.delete(minute);
       }
       if (pairs.length === 0) {
@@ -191,15 +189,15 @@ export class MetricRollupsService implements OnApplicationBootstrap, OnModuleDes
   private async flushServer(serverId: string): Promise<void> {
     const now = Date.now();
     const byMinute = new Map<number, PendingMinute>();
-    for (const pair of this.inFlight.get(serverId) ?? []) byMinute.set(pair.minute, { ...pair, keep: true });
+    for (const pair of this.inFlight.get(serverId) ?? []) byMinute.set(pair.minute, pair);
+    // Ended minutes are taken from pending (and put back if this fails); the others stay.
     const taken: PendingMinute[] = [];
     for (const [minute, servers] of this.pending) {
       const samples = servers.get(serverId);
       if (samples === undefined) continue;
-      const ended = minute + MINUTE_MS + SETTLE_MS <= now;
-      const pair = { serverId, minute, samples, keep: !ended };
+      const pair = { serverId, minute, samples };
       byMinute.set(minute, pair);
-      if (!ended) continue;
+      if (minute + MINUTE_MS + SETTLE_MS > now) continue;
       taken.push(pair);
       servers.delete(serverId);
       if (servers.size === 0) this.pending.delete(minute);

@@ -49,8 +49,7 @@ const SAMPLE_ROW_COLUMNS = [
  * Samples as one JSON parameter, one object per sample: read by `json_to_recordset`, so a batch
  * is one parameter whatever its size, and nothing is escaped value by value.
  */
-function sampleRows(samples: SampleToRecord[]): string {
-  const rows = samples.map((item) => ({ item, at: timeOf(item.sample) }));
+function sampleRows(rows: TimedSample[]): string {
   // Key order: two statements inserting the same keys lock them in the same order.
   rows.sort((a, b) => (a.item.serverId < b.item.serverId ? -1 : a.item.serverId > b.item.serverId ? 1 : a.at.getTime() - b.at.getTime()));
   return JSON.stringify(
@@ -63,8 +62,13 @@ function sampleRows(samples: SampleToRecord[]): string {
   );
 }
 
-const RAW_COLUMNS = METRIC_SERIES_NAMES.map((name) => `"${METRIC_SERIES[name]}"`);
-const RAW_VALUES = METRIC_SERIES_NAMES.map((name) => `v."v_${METRIC_SERIES[name]}"`);
+/** The sample rows of parameter $n as a relation `v`. */
+const sampleRowsSource = (paramIndex: number) => `v AS (SELECT * FROM json_to_recordset($${paramIndex}::json) AS v(${SAMPLE_ROW_COLUMNS}))`;
+
+/** Inserts the rows of `v` into the raw samples; a repeated timestamp is ignored. */
+const INSERT_RAW_SAMPLES = `INSERT INTO "MetricSample" ("serverId", "at", ${METRIC_SERIES_NAMES.map((name) => `"${METRIC_SERIES[name]}"`).join(', ')}, "series")
+    SELECT v.v_server, v.v_at, ${METRIC_SERIES_NAMES.map((name) => `v."v_${METRIC_SERIES[name]}"`).join(', ')}, v.v_series FROM v
+    ON CONFLICT ("serverId", "at") DO NOTHING`;
 
 /**
  * Stores samples, raw only (their rollups follow, `MetricRollupsService`): the sample rows are
@@ -72,10 +76,8 @@ const RAW_VALUES = METRIC_SERIES_NAMES.map((name) => `v."v_${METRIC_SERIES[name]
  * the same statement (atomic with it, one round trip). A repeated timestamp is ignored.
  */
 function insertSamplesSql(paramIndex: number, before?: string): string {
-  return `WITH ${before ? `companion AS (${before}), ` : ''}v AS (SELECT * FROM json_to_recordset($${paramIndex}::json) AS v(${SAMPLE_ROW_COLUMNS}))
-    INSERT INTO "MetricSample" ("serverId", "at", ${RAW_COLUMNS.join(', ')}, "series")
-    SELECT v.v_server, v.v_at, ${RAW_VALUES.join(', ')}, v.v_series FROM v
-    ON CONFLICT ("serverId", "at") DO NOTHING`;
+  return `WITH ${before ? `companion AS (${before}), ` : ''}${sampleRowsSource(paramIndex)}
+    ${INSERT_RAW_SAMPLES}`;
 }
 
 /**
@@ -124,17 +126,18 @@ function insertSamplesWithRollupsSql(): string {
   // Unreferenced data-modifying CTEs run after the main statement: the finest rollup is the main
   // statement, so its row is locked before the coarser ones, the order a flush locks them in.
   const [last, ...leading] = ROLLUPS.map(({ table, seconds }) => rollup(table, seconds));
-  return `WITH v AS (SELECT * FROM json_to_recordset($1::json) AS v(${SAMPLE_ROW_COLUMNS})),
-    inserted AS (
-      INSERT INTO "MetricSample" ("serverId", "at", ${RAW_COLUMNS.join(', ')}, "series")
-      SELECT v.v_server, v.v_at, ${RAW_VALUES.join(', ')}, v.v_series FROM v
-      ON CONFLICT ("serverId", "at") DO NOTHING
-      RETURNING "serverId", "at"
-    )${leading.map((sql, i) => `, rollup${i} AS (${sql})`).join('')}
+  return `WITH ${sampleRowsSource(1)},
+    inserted AS (${INSERT_RAW_SAMPLES} RETURNING "serverId", "at")${leading.map((sql, i) => `, rollup${i} AS (${sql})`).join('')}
     ${last}`;
 }
 
 const INSERT_SAMPLES_WITH_ROLLUPS_SQL = insertSamplesWithRollupsSql();
+
+/** A sample with its time, parsed once. */
+interface TimedSample {
+  item: SampleToRecord;
+  at: Date;
+}
 
 /** One sample to store, as `record` takes it. */
 export interface SampleToRecord {
@@ -193,18 +196,19 @@ export class MetricsService {
    */
   async recordMany(samples: SampleToRecord[], tx: Prisma.TransactionClient = this.prisma, companion?: CompanionWrite): Promise<void> {
     const now = Date.now();
-    const deferred: SampleToRecord[] = [];
+    const deferred: TimedSample[] = [];
     // A rollup row can take one sample per statement: a server's later samples go in the next.
-    const rounds: SampleToRecord[][] = [];
+    const rounds: TimedSample[][] = [];
     const perServer = new Map<string, number>();
     for (const item of samples) {
-      if (this.rollups.defers(timeOf(item.sample).getTime(), now)) {
-        deferred.push(item);
+      const timed = { item, at: timeOf(item.sample) };
+      if (this.rollups.defers(timed.at.getTime(), now)) {
+        deferred.push(timed);
         continue;
       }
       const round = perServer.get(item.serverId) ?? 0;
       perServer.set(item.serverId, round + 1);
-      (rounds[round] ??= []).push(item);
+      (rounds[round] ??= []).push(timed);
     }
     const statements: [string, ...unknown[]][] = [];
     if (deferred.length > 0 || companion) {
@@ -226,15 +230,6 @@ export class MetricsService {
   committed(serverId: string, sample: LiveMetricsData): void {
     this.rollups.committed(serverId, timeOf(sample).getTime());
     this.bus.publish('metrics', serverId, sample);
-  }
-
-  /**
-   * Recomputes the minute and hour rollups of the whole hours around [from, to) from the raw
-   * samples, e.g. after samples were imported in bulk rather than recorded one by one. Buckets
-   * without raw samples are left as they are.
-   */
-  rebuildRollups(from: Date, to: Date, serverId?: string): Promise<void> {
-    return this.rollups.rebuild(from, to, serverId);
   }
 
   /**
