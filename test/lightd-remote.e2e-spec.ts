@@ -188,13 +188,16 @@ describe('Lightd remote receiver', () => {
 
   it('answers 503 and keeps nothing when an update cannot be stored (never a 2xx Lightd would trust)', async () => {
     const before = await storedCounts(prisma);
-    const failure = jest.spyOn(prisma, 'directTransaction').mockRejectedValueOnce(new Error('Connection terminated unexpectedly'));
+    // A known container is written in one statement, retried with locks when refused: both fail.
+    const lost = () => Promise.reject(new Error('Connection terminated unexpectedly'));
+    const failures = [jest.spyOn(prisma, 'queryDirect').mockImplementationOnce(lost), jest.spyOn(prisma, 'directTransaction').mockImplementationOnce(lost)];
     try {
       const res = await node7.lightd.sendStatus('my-server-001', 'failed');
+      expect(failures[0]).toHaveBeenCalled();
       expect(res.status).toBe(503);
       expect(res.body).toMatchObject({ statusCode: 503, message: 'the update could not be stored' });
     } finally {
-      failure.mockRestore();
+      for (const failure of failures) failure.mockRestore();
     }
     expect(await storedCounts(prisma)).toEqual(before);
     expect((await prisma.lightdContainer.findFirstOrThrow({ where: { daemonId: node7.id, internalId: 'my-server-001' } })).status).toBe('ready');
@@ -266,6 +269,40 @@ describe('Lightd remote receiver', () => {
     const before = await storedCounts(prisma);
     expect((await renewed.sendStatus('my-server-001', 'ready')).status).toBe(401);
     expect(await storedCounts(prisma)).toEqual(before);
+  });
+
+  it('writes a batch of known containers in one statement, and stays right when the database changed under it', async () => {
+    await node7.lightd.sendStatus('my-server-002', 'installing');
+    const oneStatement = jest.spyOn(prisma, 'queryDirect');
+    const withLocks = jest.spyOn(prisma, 'directTransaction');
+    try {
+      expect((await node7.lightd.sendStatus('my-server-002', 'ready')).status).toBe(200);
+      expect([oneStatement.mock.calls.length, withLocks.mock.calls.length]).toEqual([1, 0]);
+      expect((await prisma.lightdContainer.findUniqueOrThrow({ where: { daemonId_internalId: { daemonId: node7.id, internalId: 'my-server-002' } } })).status).toBe('ready');
+
+      // Marked offline by something else than this process's sweep (another Pharos, an operator).
+      await prisma.lightdDaemon.update({ where: { id: node7.id }, data: { status: 'offline' } });
+      published.length = 0;
+      expect((await node7.lightd.sendStatus('my-server-002', 'installing')).status).toBe(200);
+      expect((await prisma.lightdDaemon.findUniqueOrThrow({ where: { id: node7.id } })).status).toBe('online');
+      const latest = await prisma.eventLogEntry.findFirstOrThrow({ where: { subjectId: node7.id }, orderBy: { id: 'desc' } });
+      expect(latest).toMatchObject({ kind: 'daemon.online', message: 'Daemon node-7 is online again' });
+      expect(published.map((p) => p.entry.message)).toContain('Daemon node-7 is online again');
+
+      // Deleted behind this process's back while its token is still cached: refused, nothing kept.
+      const node9 = await registerDaemon(pharos, admin, 'node-9');
+      expect((await node9.lightd.sendStatus('c1', 'installing')).status).toBe(200);
+      await prisma.lightdDaemon.delete({ where: { id: node9.id } });
+      const before = await storedCounts(prisma);
+      oneStatement.mockClear();
+      const res = await node9.lightd.sendStatus('c1', 'ready');
+      expect(oneStatement).toHaveBeenCalled();
+      expect(res).toMatchObject({ status: 401, body: { message: expect.stringMatching(/^invalid token/) } });
+      expect(await storedCounts(prisma)).toEqual(before);
+    } finally {
+      oneStatement.mockRestore();
+      withLocks.mockRestore();
+    }
   });
 });
 

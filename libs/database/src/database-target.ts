@@ -31,6 +31,8 @@ export interface DatabaseConnection {
    * costs more than the statement.
    */
   execute(sql: string, params: unknown[]): Promise<number>;
+  /** Like `execute`, but returns the rows the statement returned. */
+  query<T>(sql: string, params: unknown[]): Promise<T[]>;
   /**
    * Runs `work` in one transaction on the driver itself, outside Prisma: committed when it
    * resolves, rolled back when it throws. For hot-path batches of a few large statements.
@@ -182,6 +184,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseConn
       target,
       adapterFactory,
       execute: async (sql, params) => (await adapterFactory.pool.query(sql, params)).rowCount ?? 0,
+      query: async <T>(sql: string, params: unknown[]) => (await adapterFactory.pool.query(sql, params)).rows as T[],
       transaction: async (work) => {
         const client = await adapterFactory.pool.connect();
         // A connection lost while checked out emits 'error': without a listener, an uncaught exception.
@@ -218,6 +221,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseConn
     adapterFactory: new PgliteAdapterFactory(pglite),
     // PGlite runs a query outside a transaction only when no transaction is open.
     execute: async (sql, params) => (await pglite.query(sql, params)).affectedRows ?? 0,
+    query: async <T>(sql: string, params: unknown[]) => (await pglite.query<T>(sql, params)).rows,
     transaction: (work) => pglite.transaction((tx) => work({ query: async <T>(sql: string, params: unknown[]) => (await tx.query<T>(sql, params)).rows })),
     close: async () => {
       if (!pglite.closed) await pglite.close();

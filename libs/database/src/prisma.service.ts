@@ -17,6 +17,11 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
     return this.connection.execute(sql, params);
   }
 
+  /** Like `executeDirect`, but returns the rows the statement returned. */
+  queryDirect<T>(sql: string, params: unknown[]): Promise<T[]> {
+    return this.connection.query<T>(sql, params);
+  }
+
   /**
    * A transaction straight on the driver (see `DatabaseConnection.transaction`): for hot-path
    * batches of a few large statements, without Prisma's per-statement overhead.

@@ -15,6 +15,7 @@ import { type AuditActor, AuditLogService } from '../../events/audit-log.service
 import { generateHexSecret, hashSecret, secretPrefix } from '../../secrets/secret-token';
 import { ContainerConsoleHub } from '../console/container-console-hub';
 import { DaemonTokenDirectory } from '../remote/daemon-token-directory';
+import { LightdUpdateBatchWriter } from '../remote/lightd-update-batch';
 import { DaemonApiTokenVault } from './daemon-api-token-vault';
 
 const TARGET_TYPE = 'lightd_daemon';
@@ -29,6 +30,7 @@ export class LightdDaemonsService {
     private readonly directory: DaemonTokenDirectory,
     private readonly consoles: ContainerConsoleHub,
     private readonly config: PharosConfig,
+    private readonly updates: LightdUpdateBatchWriter,
   ) {}
 
   async register(actor: AuditActor, input: { name: string; apiUrl: string; apiToken?: string }): Promise<IssuedRemoteToken> {
@@ -111,6 +113,7 @@ export class LightdDaemonsService {
       await this.audit.record(actor, 'lightd.daemon.delete', { type: TARGET_TYPE, id }, { name: removed.name }, tx);
     });
     this.directory.forget(id);
+    this.updates.forgetDaemon(id);
     this.consoles.endDaemon(id, 'the daemon was removed from Pharos');
   }
 

@@ -5,6 +5,7 @@ import { PharosConfig } from '../../config/pharos-config';
 import { UnauthorizedError } from '../../errors/domain-errors';
 import { EventLogService } from '../../events/event-log.service';
 import { DaemonTokenDirectory, type ReportingDaemon } from './daemon-token-directory';
+import { LightdUpdateBatchWriter } from './lightd-update-batch';
 
 /**
  * Whether each daemon is online: it is online from any authenticated call (Lightd checks
@@ -22,6 +23,7 @@ export class DaemonLiveness implements OnModuleInit, OnModuleDestroy {
     private readonly eventLog: EventLogService,
     private readonly directory: DaemonTokenDirectory,
     private readonly config: PharosConfig,
+    private readonly updates: LightdUpdateBatchWriter,
   ) {}
 
   onModuleInit(): void {
@@ -103,7 +105,11 @@ export class DaemonLiveness implements OnModuleInit, OnModuleDestroy {
         return [entry];
       });
       this.eventLog.publishCommitted(daemon.id, entries);
-      if (entries.length > 0) marked.push(daemon.id);
+      if (entries.length > 0) {
+        // Its next update comes through the long way, which records it "online again".
+        this.updates.forgetDaemon(daemon.id);
+        marked.push(daemon.id);
+      }
     }
     return marked;
   }

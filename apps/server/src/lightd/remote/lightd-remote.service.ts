@@ -5,7 +5,6 @@ import {
   describeWireError,
   lightdConfigReport,
   type LightdRemoteConfig,
-  type LightdRemoteEvent,
   type LogEntryData,
 } from '@pharos/protocol';
 import { DomainError, InvalidInputError, ServiceUnavailableError } from '../../errors/domain-errors';
@@ -36,10 +35,9 @@ export class LightdRemoteService implements OnModuleDestroy {
     batchWriter: LightdUpdateBatchWriter,
   ) {
     this.updates = new GroupCommitter({
+      // One batch at a time, so each starts from the state the previous committed (what the
+      // writer remembers); the next collects what arrives meanwhile.
       write: (items) => batchWriter.write(items),
-      // Two in flight: one collects what arrives while the other commits. Both lock daemons,
-      // then containers, each in key order, so they queue on shared rows and never deadlock.
-      concurrency: 2,
       onWritten: ({ size, ms, failed }) => this.logger.debug({ updates: size, ms: Math.round(ms * 10) / 10, failed }, 'batch of Lightd updates written'),
       failure: (error, size) => {
         if (error instanceof DomainError) return error;
@@ -90,30 +88,6 @@ export class LightdRemoteService implements OnModuleDestroy {
     const at = new Date();
     await this.commit('configuration request', async (tx) => [{ subjectId: daemon.id, entries: await this.liveness.noteCall(tx, daemon, at) }]);
     return {};
-  }
-
-  /**
-   * Makes sure the container row exists and locks it for this transaction, so concurrent
-   * updates of one container (Lightd sends each in its own task) apply one after the other.
-   */
-  private async lockContainer(tx: Prisma.TransactionClient, daemon: ReportingDaemon, internalId: string, at: Date) {
-    const created = await tx.lightdContainer.createMany({ data: [{ daemonId: daemon.id, internalId, firstSeenAt: at, lastSeenAt: at }], skipDuplicates: true });
-    // An UPDATE takes the row lock and returns the state as of the previous commit.
-    const row = await tx.lightdContainer.update({
-      where: { daemonId_internalId: { daemonId: daemon.id, internalId } },
-      data: { lastSeenAt: at },
-      select: { id: true, status: true },
-    });
-    return { ...row, isNew: created.count === 1 };
-  }
-
-  private recordUnknownKind(tx: Prisma.TransactionClient, daemon: ReportingDaemon, event: LightdRemoteEvent, at: Date): Promise<LogEntryData> {
-    return this.eventLog.record(
-      'lightd_daemon',
-      daemon.id,
-      { kind: 'lightd.event', message: `Daemon ${daemon.name} sent a "${event.body.event}" event (kept as it came)`, data: { event: event.body.event }, at },
-      tx,
-    );
   }
 
   /** Runs one transaction; publishes its log entries after commit; a store failure is a 503. */
