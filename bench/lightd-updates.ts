@@ -61,6 +61,7 @@ export async function lightdUpdates(quick: boolean): Promise<BenchResult> {
       pharosUrl: pharos.baseUrl,
       bareUrl: bare.baseUrl,
       next,
+      pharosCpuSeconds: () => pharos.usage().cpuSeconds,
       connections: quick ? 64 : 128,
       durationMs: quick ? 6000 : 20_000,
       rounds: quick ? 1 : 3,

@@ -87,6 +87,7 @@ export async function nodeIngest(quick: boolean): Promise<BenchResult> {
         pharosUrl: pharos.baseUrl,
         bareUrl: bare.baseUrl,
         next,
+        pharosCpuSeconds: () => pharos.usage().cpuSeconds,
         connections: quick ? 64 : 128,
         durationMs: quick ? 5000 : 20_000,
         rounds: quick ? 1 : 3,

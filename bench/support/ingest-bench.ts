@@ -1,5 +1,6 @@
 import { type BenchRow, percentile } from './report';
 import { closedLoop, type LoadRequest, type LoadResult, openLoop } from './http-load';
+import { postgresCpuSeconds } from './pharos-process';
 
 export interface IngestPlan {
   pharosUrl: string;
@@ -15,6 +16,15 @@ export interface IngestPlan {
   halfRateMs: number;
   accept?: (status: number, body: string) => boolean;
   log?: (line: string) => void;
+  /** CPU seconds the Pharos process has used so far (for CPU per request). */
+  pharosCpuSeconds?: () => number;
+}
+
+/** CPU time per request answered in Pharos's closed-loop rounds, by process (µs). */
+export interface CpuPerRequest {
+  pharos: number;
+  postgres: number;
+  loadGenerator: number;
 }
 
 export interface IngestOutcome {
@@ -26,6 +36,7 @@ export interface IngestOutcome {
   /** Every request Pharos answered 2xx, all phases (to compare with what it stored). */
   pharosOk: number;
   pharosFailed: number;
+  cpu?: CpuPerRequest;
 }
 
 const MAX_REQUESTS = 2_000_000;
@@ -47,11 +58,17 @@ export async function measureIngest(plan: IngestPlan): Promise<IngestOutcome> {
   const warm = await closedLoop({ baseUrl: plan.pharosUrl, connections: plan.connections, durationMs: 2000, maxRequests: MAX_REQUESTS, next, accept: plan.accept });
   pharosOk += warm.ok;
   pharosFailed += warm.failed;
+  const cpuUsed = { pharos: 0, postgres: 0, loadGenerator: 0 };
   for (let round = 0; round < plan.rounds; round++) {
     const b = await closedLoop({ baseUrl: plan.bareUrl, connections: plan.connections, durationMs: plan.durationMs, maxRequests: MAX_REQUESTS, next });
     bare.push(b);
     log(`  bare   round ${round + 1}: ${b.okPerSecond.toFixed(0)}/s (${b.failed} failed)`);
+    const before = { pharos: plan.pharosCpuSeconds?.() ?? 0, postgres: postgresCpuSeconds(), self: process.cpuUsage() };
     const p = await closedLoop({ baseUrl: plan.pharosUrl, connections: plan.connections, durationMs: plan.durationMs, maxRequests: MAX_REQUESTS, next, accept: plan.accept });
+    const self = process.cpuUsage(before.self);
+    cpuUsed.pharos += (plan.pharosCpuSeconds?.() ?? 0) - before.pharos;
+    cpuUsed.postgres += postgresCpuSeconds() - before.postgres;
+    cpuUsed.loadGenerator += (self.user + self.system) / 1e6;
     pharos.push(p);
     pharosOk += p.ok;
     pharosFailed += p.failed;
@@ -72,7 +89,13 @@ export async function measureIngest(plan: IngestPlan): Promise<IngestOutcome> {
   pharosOk += half.ok;
   pharosFailed += half.failed;
   log(`  Pharos at ${(pharosRate / 2).toFixed(0)}/s: p50 ${percentile(half.latencies, 50).toFixed(1)} ms, p99 ${percentile(half.latencies, 99).toFixed(1)} ms`);
-  return { bare, pharos, half, bareRate, pharosRate, pharosOk, pharosFailed };
+  const answered = pharos.reduce((sum, r) => sum + r.ok, 0);
+  const perRequest = (seconds: number) => (answered > 0 ? (seconds * 1e6) / answered : 0);
+  const cpu = plan.pharosCpuSeconds
+    ? { pharos: perRequest(cpuUsed.pharos), postgres: perRequest(cpuUsed.postgres), loadGenerator: perRequest(cpuUsed.loadGenerator) }
+    : undefined;
+  if (cpu) log(`  CPU per request: Pharos ${cpu.pharos.toFixed(0)} µs, PostgreSQL ${cpu.postgres.toFixed(0)} µs, load generator ${cpu.loadGenerator.toFixed(0)} µs`);
+  return { bare, pharos, half, bareRate, pharosRate, pharosOk, pharosFailed, ...(cpu ? { cpu } : {}) };
 }
 
 /** The rows every ingest benchmark prints. */
@@ -98,5 +121,11 @@ export function ingestRows(label: string, outcome: IngestOutcome, goals: { ratio
       ? { metric: `${label}: p99 at half rate`, value: p99, unit: 'ms' }
       : { metric: `${label}: p99 at half rate`, value: p99, unit: 'ms', goal: `≤ ${goals.p99Ms} ms`, met: p99 <= goals.p99Ms },
   );
+  if (outcome.cpu) {
+    rows.push(
+      { metric: `${label}: Pharos CPU per request`, value: Math.round(outcome.cpu.pharos), unit: 'µs' },
+      { metric: `${label}: PostgreSQL CPU per request`, value: Math.round(outcome.cpu.postgres), unit: 'µs' },
+    );
+  }
   return rows;
 }

@@ -1,10 +1,13 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
-import type { Logger } from 'pino';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Bindings, ChildLoggerOptions, Logger } from 'pino';
 import { AppModule } from './app.module';
 import type { PharosConfig } from './config/pharos-config';
+import { useLeanAsyncResourceBind } from './http/async-resource-bind';
 import { createRootLogger, PinoNestLogger } from './logging/pharos-logger';
+import { lazyRequestLogger } from './logging/request-logger';
 import { findWebRoot, mountWebApp } from './web/web-app';
 import { PharosWsAdapter } from './websockets/pharos-ws-adapter';
 
@@ -19,8 +22,10 @@ export async function createPharosApp(
   config: PharosConfig,
   logger: Logger = createRootLogger(config.logLevel),
 ): Promise<NestFastifyApplication> {
+  useLeanAsyncResourceBind();
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
+    childLoggerFactory: (parent: FastifyBaseLogger, bindings: Bindings, options: ChildLoggerOptions) => lazyRequestLogger(parent as Logger, bindings, options),
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     // A request id from a proxy is kept when it is sane, otherwise one is made.
@@ -36,8 +41,9 @@ export async function createPharosApp(
     forceCloseConnections: 'idle',
     return503OnClosing: true,
   });
-  adapter.getInstance().addHook('onSend', async (request, reply) => {
+  adapter.getInstance().addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: new PinoNestLogger(logger.child({ component: 'nest' })),
