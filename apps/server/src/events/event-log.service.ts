@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type EventLevel, type EventLogEntry, type EventSubject, type Prisma, PrismaService } from '@pharos/database';
 import type { LogEntryData } from '@pharos/protocol';
+import { type JsonRowColumn, jsonRowsSql } from '../database/json-rows';
 import { FleetEventBus } from './fleet-event-bus';
 
 export interface NewLogEntry {
@@ -30,9 +31,20 @@ export interface LogEntryToStore {
   entry: NewLogEntry;
 }
 
+/** The columns of a log entry row as `logEntriesInsert` passes them. */
+const LOG_ENTRY_COLUMNS: JsonRowColumn[] = [
+  ['t', 'text'],
+  ['s', 'uuid'],
+  ['a', 'timestamptz'],
+  ['l', 'text'],
+  ['k', 'text'],
+  ['m', 'text'],
+  ['d', 'jsonb'],
+];
+
 /**
- * Many entries as one INSERT, to run alone or inside a larger statement: its SQL (parameters
- * $first to $first+6, returning each new id as text), its parameters, and the entries as
+ * Many entries as one INSERT, to run alone or inside a larger statement: its SQL (one
+ * parameter, $first, returning each new id as text), its parameters, and the entries as
  * stored, in the given order, from the ids it returned.
  */
 export function logEntriesInsert(
@@ -41,21 +53,24 @@ export function logEntriesInsert(
 ): { sql: string; params: unknown[]; stored: (ids: string[]) => LogEntryData[] } {
   const now = new Date();
   const at = entries.map(({ entry }) => entry.at ?? now);
-  const $ = (i: number) => `$${first + i}`;
   return {
     sql: `INSERT INTO "EventLogEntry" ("subjectType", "subjectId", "at", "level", "kind", "message", "data")
-       SELECT t::"EventSubject", s, a, l::"EventLevel", k, m, d::jsonb
-         FROM unnest(${$(0)}::text[], ${$(1)}::uuid[], ${$(2)}::timestamptz[], ${$(3)}::text[], ${$(4)}::text[], ${$(5)}::text[], ${$(6)}::text[]) WITH ORDINALITY AS v(t, s, a, l, k, m, d, n)
+       SELECT t::"EventSubject", s, a, l::"EventLevel", k, m, d
+         FROM ${jsonRowsSql(`$${first}`, LOG_ENTRY_COLUMNS)}
         ORDER BY n
        RETURNING "id"::text AS id`,
     params: [
-      entries.map((e) => e.subjectType),
-      entries.map((e) => e.subjectId),
-      at.map((d) => d.toISOString()),
-      entries.map(({ entry }) => entry.level ?? 'INFO'),
-      entries.map(({ entry }) => entry.kind),
-      entries.map(({ entry }) => entry.message),
-      entries.map(({ entry }) => (entry.data === undefined || entry.data === null ? null : JSON.stringify(entry.data))),
+      JSON.stringify(
+        entries.map(({ subjectType, subjectId, entry }, i) => ({
+          t: subjectType,
+          s: subjectId,
+          a: at[i],
+          l: entry.level ?? 'INFO',
+          k: entry.kind,
+          m: entry.message,
+          d: entry.data ?? null,
+        })),
+      ),
     ],
     stored: (returned) => {
       // Ids come from one sequence in the order the rows were inserted (the ORDER BY above).

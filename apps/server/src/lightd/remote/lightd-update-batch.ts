@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { type ContainerStatus, PrismaService, type SqlRunner } from '@pharos/database';
 import type { LightdRemoteEvent, LogEntryData } from '@pharos/protocol';
+import { type JsonRowColumn, jsonRowsSql } from '../../database/json-rows';
 import { UnauthorizedError } from '../../errors/domain-errors';
 import { EventLogService, type LogEntryToStore, logEntriesInsert, type NewLogEntry } from '../../events/event-log.service';
 import { type ContainerUpdatePlan, planContainerUpdate } from './container-update-plan';
@@ -45,6 +46,31 @@ interface ComposedBatch {
   rows: UpdateRow[];
   entries: LogEntryToStore[];
 }
+
+/** A container's state after a batch, as `store` passes it. */
+const CONTAINER_STATE_COLUMNS: JsonRowColumn[] = [
+  ['id', 'uuid'],
+  ['seen', 'timestamptz'],
+  ['set_status', 'boolean'],
+  ['status', 'text'],
+  ['status_at', 'timestamptz'],
+  ['set_error', 'boolean'],
+  ['error', 'text'],
+  ['error_data', 'text'],
+  ['error_at', 'timestamptz'],
+];
+
+/** A raw history row (an update as it came), as `store` passes it. */
+const UPDATE_ROW_COLUMNS: JsonRowColumn[] = [
+  ['d', 'uuid'],
+  ['c', 'uuid'],
+  ['a', 'timestamptz'],
+  ['e', 'text'],
+  ['s', 'text'],
+  ['er', 'text'],
+  ['da', 'text'],
+  ['b', 'json'],
+];
 
 /** Marks the batch's daemons seen and online, returning each one's status before (locked, in key order). */
 const touchDaemonsSql = (ids: string, ats: string) => `
@@ -301,9 +327,8 @@ export class LightdUpdateBatchWriter {
     { rows, entries }: ComposedBatch,
     daemons?: { ids: string[]; ats: string[] },
   ): Promise<{ logged: { subjectId: string; entry: LogEntryData }[]; daemons: { id: string; previous: string }[] }> {
-    const iso = (d: Date | undefined) => d?.toISOString() ?? null;
-    const log = logEntriesInsert(entries, 18);
-    const touch = daemons ? `${touchDaemonsSql('$25', '$26')},` : '';
+    const log = logEntriesInsert(entries, 3);
+    const touch = daemons ? `${touchDaemonsSql('$4', '$5')},` : '';
     const returned = await sql.query<{ kind: 'entry' | 'daemon'; id: string; previous: string | null }>(
       `WITH ${touch} saved AS (
          UPDATE "LightdContainer" c
@@ -313,35 +338,40 @@ export class LightdUpdateBatchWriter {
                 "lastError" = CASE WHEN v.set_error THEN v.error ELSE c."lastError" END,
                 "lastErrorData" = CASE WHEN v.set_error THEN v.error_data ELSE c."lastErrorData" END,
                 "lastErrorAt" = CASE WHEN v.set_error THEN v.error_at ELSE c."lastErrorAt" END
-           FROM unnest($1::uuid[], $2::timestamptz[], $3::bool[], $4::text[], $5::timestamptz[], $6::bool[], $7::text[], $8::text[], $9::timestamptz[])
-                AS v(id, seen, set_status, status, status_at, set_error, error, error_data, error_at)
+           FROM ${jsonRowsSql('$1', CONTAINER_STATE_COLUMNS)}
           WHERE c."id" = v.id
        ), history AS (
          INSERT INTO "LightdUpdate" ("daemonId", "containerId", "receivedAt", "event", "status", "error", "data", "body")
-         SELECT d, c, a, e, s::"ContainerStatus", er, da, b::json
-           FROM unnest($10::uuid[], $11::uuid[], $12::timestamptz[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[]) WITH ORDINALITY AS v(d, c, a, e, s, er, da, b, n)
-          ORDER BY n
+         SELECT d, c, a, e, s::"ContainerStatus", er, da, b FROM ${jsonRowsSql('$2', UPDATE_ROW_COLUMNS)} ORDER BY n
        ), logged AS (${log.sql})
        SELECT 'entry' AS kind, id, NULL::text AS previous FROM logged
        ${daemons ? `UNION ALL SELECT 'daemon', t."id"::text, t.previous FROM touched t` : ''}`,
       [
-        containers.map((c) => c.id),
-        containers.map((c) => c.seenAt.toISOString()),
-        containers.map((c) => c.changes.status !== undefined),
-        containers.map((c) => c.changes.status ?? null),
-        containers.map((c) => iso(c.changes.statusChangedAt)),
-        containers.map((c) => c.changes.lastError !== undefined),
-        containers.map((c) => c.changes.lastError ?? null),
-        containers.map((c) => c.changes.lastErrorData ?? null),
-        containers.map((c) => iso(c.changes.lastErrorAt)),
-        rows.map((r) => r.daemonId),
-        rows.map((r) => r.containerId),
-        rows.map((r) => r.at.toISOString()),
-        rows.map((r) => r.event.body.event),
-        rows.map((r) => r.status),
-        rows.map((r) => (r.event.kind === 'update' ? (r.event.body.error ?? null) : null)),
-        rows.map((r) => (r.event.kind === 'update' ? (r.event.body.data ?? null) : null)),
-        rows.map((r) => JSON.stringify(r.event.body)),
+        JSON.stringify(
+          containers.map(({ id, seenAt, changes }) => ({
+            id,
+            seen: seenAt,
+            set_status: changes.status !== undefined,
+            status: changes.status,
+            status_at: changes.statusChangedAt,
+            set_error: changes.lastError !== undefined,
+            error: changes.lastError,
+            error_data: changes.lastErrorData,
+            error_at: changes.lastErrorAt,
+          })),
+        ),
+        JSON.stringify(
+          rows.map(({ daemonId, containerId, at, event, status }) => ({
+            d: daemonId,
+            c: containerId,
+            a: at,
+            e: event.body.event,
+            s: status,
+            er: event.kind === 'update' ? event.body.error : undefined,
+            da: event.kind === 'update' ? event.body.data : undefined,
+            b: event.body,
+          })),
+        ),
         ...log.params,
         ...(daemons ? [daemons.ids, daemons.ats] : []),
       ],
