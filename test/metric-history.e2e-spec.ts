@@ -68,6 +68,18 @@ describe('metric history over a simulated month', () => {
     expect(days).toHaveLength(new Set(days).size);
   });
 
+  it('stores reports and series with lz4 compression where PostgreSQL has it, day partitions included', async () => {
+    const [{ lz4 }] = await prisma.$queryRawUnsafe<{ lz4: boolean }[]>(`SELECT 'lz4' = ANY (enumvals) AS lz4 FROM pg_settings WHERE name = 'default_toast_compression'`);
+    const compression = await prisma.$queryRawUnsafe<{ tbl: string; col: string; method: string }[]>(
+      `SELECT c.relname AS tbl, a.attname AS col, a.attcompression::text AS method FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+        WHERE (c.relname IN ('NodeSnapshot', 'MetricRollup1m', 'MetricRollup1h') OR c.relname LIKE 'MetricSample%')
+          AND a.attname IN ('payload', 'summary', 'series', 'valueCounts', 'seriesCounts') AND c.relkind IN ('r', 'p')`,
+    );
+    // Every day partition (those made at start and those made since) and every listed column.
+    expect(compression.length).toBeGreaterThanOrEqual(9 + (await retention.dayPartitions()).length);
+    for (const column of compression) expect({ ...column, method: column.method === 'l' }).toEqual({ ...column, method: lz4 });
+  });
+
   it('rolls a month of 3-second reports up into minutes and hours, and charts it from 720 hour rows', async () => {
     expect(await simulateMonth(prisma, nodeId, monthStart)).toBe(SAMPLES);
     await rollups.rebuild(monthStart, monthEnd, nodeId);

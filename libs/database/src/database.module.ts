@@ -2,6 +2,7 @@ import { DynamicModule, Global, Logger, Module, type Provider } from '@nestjs/co
 import { DATABASE_CONNECTION, type DatabaseConnection, type DatabaseTarget, describeTarget, openDatabase } from './database-target';
 import { applyPendingMigrations } from './migrations/migrations';
 import { PrismaService } from './prisma.service';
+import { useLz4Compression } from './storage-tuning';
 
 
 
@@ -34,6 +35,13 @@ export class DatabaseModule {
             await db.close();
             throw error;
           }
+        }
+        if (target.kind === 'postgres') {
+          // A tuning: without it (e.g. no right to alter the tables) Pharos only uses more CPU.
+          await useLz4Compression(db).then(
+            (changed) => changed.length > 0 && logger.log(`lz4 compression for ${changed.join(', ')}`),
+            (error: unknown) => logger.warn(`could not set lz4 compression: ${error instanceof Error ? error.message : String(error)}`),
+          );
         }
         return db;
       },

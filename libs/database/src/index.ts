@@ -5,3 +5,4 @@ export * from './prisma.service';
 export * from './migrations/migrations';
 export { SchemaEngineError } from './migrations/schema-engine';
 export * from './generated/prisma/client';
+export { useLz4Compression } from './storage-tuning';

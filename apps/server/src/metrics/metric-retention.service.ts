@@ -109,7 +109,7 @@ export class MetricRetentionService implements OnApplicationBootstrap, OnModuleD
       await this.prisma.$transaction([
         // No sample may reach the default partition between the move and the attach.
         this.prisma.$executeRawUnsafe(`LOCK TABLE "MetricSample_default" IN EXCLUSIVE MODE`),
-        this.prisma.$executeRawUnsafe(`CREATE TABLE "${name}" (LIKE "MetricSample" INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`),
+        this.prisma.$executeRawUnsafe(`CREATE TABLE "${name}" (LIKE "MetricSample" INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING COMPRESSION)`),
         this.prisma.$executeRawUnsafe(
           `WITH moved AS (DELETE FROM "MetricSample_default" WHERE "at" >= '${lower}' AND "at" < '${upper}' RETURNING *)
            INSERT INTO "${name}" SELECT * FROM moved`,
