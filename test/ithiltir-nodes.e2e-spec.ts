@@ -250,6 +250,21 @@ describe('Ithiltir nodes: Pharos as the Dash they push to', () => {
     expect(snapshot.reportedAt.toISOString()).toBe('2026-11-20T10:00:00.123Z');
   });
 
+  it('keeps a report as the text it came as: exact counters, a byte-order mark skipped, "\\u0000" text taken', async () => {
+    const { id, secret } = await createNode('edge-as-sent');
+    const node = emulator(secret);
+    expect((await node.report()).status).toBe(200); // the first report also records the version
+    const report = node.nextReport();
+    report.metrics.network[0].bytes_recv = 12345;
+    // A Windows path holding a backslash before "u0000": text with no NUL in it.
+    (report.metrics.disk.physical[0] as { name: string }).name = 'C:\\u0000disk';
+    const body = `\ufeff${goJson(report).replace('"bytes_recv":12345', '"bytes_recv":18446744073709551615')}`;
+    expect((await node.report(undefined, body)).status).toBe(200);
+    const [{ payload }] = await prisma.$queryRawUnsafe<{ payload: string }[]>(`SELECT "payload"::text AS payload FROM "NodeSnapshot" WHERE "serverId" = $1::uuid`, id);
+    expect(payload).toBe(body.slice(1));
+    expect(JSON.parse(payload).metrics.disk.physical[0].name).toBe('C:\\u0000disk');
+  });
+
   it('marks a node offline after the configured missed report intervals, as an event, and online on its next report', async () => {
     const { id, secret } = await createNode('edge-flaky');
     const node = emulator(secret, { intervalSeconds: 1 });

@@ -6,6 +6,7 @@ import type { Bindings, ChildLoggerOptions, Logger } from 'pino';
 import { AppModule } from './app.module';
 import type { PharosConfig } from './config/pharos-config';
 import { useLeanAsyncResourceBind } from './http/async-resource-bind';
+import { parseJsonBodies } from './http/json-bodies';
 import { createRootLogger, PinoNestLogger } from './logging/pharos-logger';
 import { lazyRequestLogger } from './logging/request-logger';
 import { findWebRoot, mountWebApp } from './web/web-app';
@@ -45,9 +46,11 @@ export async function createPharosApp(
     reply.header('x-request-id', request.id);
     done();
   });
+  parseJsonBodies(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: new PinoNestLogger(logger.child({ component: 'nest' })),
     abortOnError: false,
+    bodyParser: false, // JSON bodies: parseJsonBodies; no route takes forms
   });
   app.useWebSocketAdapter(new PharosWsAdapter(app));
   const webRoot = config.webRoot === undefined ? findWebRoot() : config.webRoot;

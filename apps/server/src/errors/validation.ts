@@ -1,5 +1,6 @@
 import { type ArgumentMetadata, BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { describeWireError, nulTextError } from '@pharos/protocol';
+import { mayHoldNulText } from '../http/json-bodies';
 import { InvalidInputError } from './domain-errors';
 
 /** Flattens class-validator's tree into `path: reason` pairs, e.g. `tags.2: must be a string`. */
@@ -22,6 +23,7 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
  */
 export function refuseNulText(value: unknown, metadata: Pick<ArgumentMetadata, 'type' | 'data'>): void {
   if (metadata.type === 'custom') return; // our own values (the current user, the calling daemon)
+  if (metadata.type === 'body' && !mayHoldNulText(value)) return; // its text has no \u0000
   const error = nulTextError(value);
   if (!error) return;
   const name = metadata.data;

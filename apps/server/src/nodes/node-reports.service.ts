@@ -12,6 +12,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { InvalidInputError, UnauthorizedError } from '../errors/domain-errors';
 import { EventLogService } from '../events/event-log.service';
+import { jsonTextOf } from '../http/json-bodies';
 import { GroupCommitter } from '../database/group-commit';
 import { MetricsService, type SampleToRecord } from '../metrics/metrics.service';
 import { UpdateOffersService } from '../releases/update-offers.service';
@@ -33,8 +34,8 @@ interface NodeFacts {
 interface RoutineReport extends SampleToRecord {
   reportedAt: Date;
   receivedAt: Date;
-  /** The body as sent (parsed; stored as JSON). */
-  payload: unknown;
+  /** The body as sent, as JSON text. */
+  payload: string;
 }
 
 /** Upserts node snapshots: $1 a JSON array of {s: server id, r: reported at, v: received at, p: payload, m: summary}. */
@@ -162,7 +163,8 @@ export class NodeReportsService implements OnModuleDestroy {
     const receivedAt = new Date();
     if (!offer && facts.version === report.version && facts.hostname === report.hostname) {
       // The usual report: nothing but the snapshot and the sample to write, group committed.
-      await this.routineWrites.submit({ serverId: node.serverId, reportedAt, receivedAt, payload: body, sample, entitySeries: entities });
+      const payload = jsonTextOf(body) ?? JSON.stringify(body);
+      await this.routineWrites.submit({ serverId: node.serverId, reportedAt, receivedAt, payload, sample, entitySeries: entities });
       this.metrics.committed(node.serverId, sample);
       await this.afterCommit(node.serverId, facts, receivedAt, []);
       return { ok: true, update: null };
@@ -204,16 +206,17 @@ export class NodeReportsService implements OnModuleDestroy {
 
   /**
    * Snapshots (the latest of each node in the batch) and samples of routine reports: one
-   * statement, the snapshots as one JSON parameter (the bodies embedded as they are, nothing
-   * escaped value by value), written with the samples (`recordMany`'s companion write).
+   * statement, the snapshots as one JSON parameter (each body embedded as the text it came as,
+   * nothing serialized again or escaped value by value), written with the samples
+   * (`recordMany`'s companion write).
    */
   private async writeRoutine(reports: RoutineReport[]): Promise<void> {
     const latest = new Map<string, RoutineReport>();
     for (const r of reports) latest.set(r.serverId, r);
     const snapshots = [...latest.values()].sort((a, b) => (a.serverId < b.serverId ? -1 : 1));
-    const rows = JSON.stringify(
-      snapshots.map((r) => ({ s: r.serverId, r: r.reportedAt.toISOString(), v: r.receivedAt.toISOString(), p: r.payload, m: r.sample })),
-    );
+    const rows = `[${snapshots
+      .map((r) => `{"s":"${r.serverId}","r":"${r.reportedAt.toISOString()}","v":"${r.receivedAt.toISOString()}","p":${r.payload},"m":${JSON.stringify(r.sample)}}`)
+      .join(',')}]`;
     await this.metrics.recordMany(reports, undefined, { sql: SNAPSHOTS_SQL, params: [rows] });
   }
 

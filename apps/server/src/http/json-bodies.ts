@@ -1,0 +1,38 @@
+import type { FastifyInstance } from 'fastify';
+
+/** The text each parsed JSON body (object or array) came from, while the body is alive. */
+const textOf = new WeakMap<object, string>();
+
+/**
+ * Parses `application/json` bodies as Fastify does by default (prototype poisoning refused),
+ * remembering the text each object or array body was parsed from. Receivers of large
+ * reports store the text as it came rather than serializing the parsed value again, and
+ * the check for NUL text (`mayHoldNulText`) reads the text once rather than walking the
+ * value. Registered instead of Nest's JSON parser (`bodyParser: false`).
+ */
+export function parseJsonBodies(fastify: FastifyInstance): void {
+  const parse = fastify.getDefaultJsonParser('error', 'error');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, text, done) => {
+    parse(request, text as string, (error: Error | null, body?: unknown) => {
+      if (error === null && typeof body === 'object' && body !== null) {
+        // A byte-order mark is skipped by the parser, and is not JSON where the text is reused.
+        textOf.set(body, (text as string).charCodeAt(0) === 0xfeff ? (text as string).slice(1) : (text as string));
+      }
+      done(error, body);
+    });
+  });
+}
+
+/** The JSON text an object or array request body was parsed from, when `parseJsonBodies` parsed it. */
+export function jsonTextOf(body: unknown): string | undefined {
+  return typeof body === 'object' && body !== null ? textOf.get(body) : undefined;
+}
+
+/**
+ * False when a request body certainly holds no NUL character: JSON can only carry one as the
+ * escape `\u0000` (a raw one is malformed), and its text has none. True when it may.
+ */
+export function mayHoldNulText(body: unknown): boolean {
+  const text = jsonTextOf(body);
+  return text === undefined || text.includes('\\u0000');
+}
