@@ -18,6 +18,6 @@ describe('useLeanAsyncResourceBind', () => {
     expect(bind(add, { base: 100 })(1, 2)).toEqual({ id: resource.asyncId(), sum: 103 });
     expect(AsyncResource.bind(add)(3, 4).sum).toBe(7);
     expect(Object.getOwnPropertyDescriptor(unbound, 'asyncResource')).toBeUndefined();
-    expect(() => resource.bind(42 as unknown as () => void)).toThrow(TypeError);
+    expect(() => resource.bind(42 as unknown as () => void)).toThrow(/must be of type function/);
   });
 });
