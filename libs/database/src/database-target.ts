@@ -257,3 +257,14 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseConn
       : {}),
   };
 }
+
+/**
+ * True when `error` is PostgreSQL refusing a statement (an error response with its SQLSTATE and
+ * severity, from pg or PGlite): the statement, and its implicit transaction, stored nothing. A
+ * lost connection is not one: a statement sent on it may have committed before the reply was
+ * lost.
+ */
+export function isStatementRefusal(error: unknown): boolean {
+  const { code, severity } = (error ?? {}) as { code?: unknown; severity?: unknown };
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && typeof severity === 'string';
+}

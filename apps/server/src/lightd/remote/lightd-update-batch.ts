@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { type ContainerStatus, PrismaService, type SqlRunner } from '@pharos/database';
+import { type ContainerStatus, isStatementRefusal, PrismaService, type SqlRunner } from '@pharos/database';
 import type { LightdRemoteEvent, LogEntryData } from '@pharos/protocol';
 import { type JsonRowColumn, jsonRowsSql } from '../../database/json-rows';
 import { UnauthorizedError } from '../../errors/domain-errors';
@@ -144,8 +144,8 @@ export class LightdUpdateBatchWriter {
   }
 
   /**
-   * One statement for a batch of known containers of online daemons; null when it was refused
-   * (it stored nothing: a history row names a daemon or container deleted meanwhile, say).
+   * One statement for a batch of known containers of online daemons; null when PostgreSQL
+   * refused it (it stored nothing: a history row names a daemon deleted meanwhile, say).
    */
   private async writeKnown(updates: ReceivedUpdate[], containers: Map<ContainerKey, ContainerState>): Promise<(void | Error)[] | null> {
     const previous = new Map(updates.map((u) => [u.daemon.id, 'online']));
@@ -154,9 +154,13 @@ export class LightdUpdateBatchWriter {
     try {
       written = await this.store(this.direct, [...containers.values()], batch, this.latestPerDaemon(updates));
     } catch (error) {
-      this.logger.debug({ err: error }, 'a batch of known Lightd containers was refused; writing it with locks');
+      // What was remembered may be wrong now, either way: batches read it afresh until relearnt.
       this.onlineDaemons.clear();
       this.knownContainers.clear();
+      // Refused, it stored nothing and goes the long way; a lost connection may have committed
+      // it, so it is not written again (its senders get 503, as for any failed batch).
+      if (!isStatementRefusal(error)) throw error;
+      this.logger.debug({ err: error }, 'a batch of known Lightd containers was refused; writing it with locks');
       return null;
     }
     const { logged, daemons: touched } = written;
