@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type Prisma, PrismaService } from '@pharos/database';
 import type { LiveMetricsData } from '@pharos/protocol';
+import { type JsonRowColumn, jsonRowsSql } from '../database/json-rows';
 import { FleetEventBus } from '../events/fleet-event-bus';
 import { InvalidInputError } from '../errors/domain-errors';
 import { ROLLUPS, ROLLUP_SERIES, valueCount } from './metric-rollup-sql';
@@ -37,18 +38,15 @@ export interface MetricHistory {
   entities: Record<string, Record<string, (number | null)[]>>;
 }
 
-/** The columns of a sample row as `json_to_recordset` reads them (see `sampleRows`). */
-const SAMPLE_ROW_COLUMNS = [
-  'v_server uuid',
-  'v_at timestamptz',
-  ...METRIC_SERIES_NAMES.map((name) => `"v_${METRIC_SERIES[name]}" double precision`),
-  'v_series jsonb',
-].join(', ');
+/** The columns of a sample row as `jsonRowsSql` reads them (see `sampleRows`). */
+const SAMPLE_ROW_COLUMNS: JsonRowColumn[] = [
+  ['v_server', 'uuid'],
+  ['v_at', 'timestamptz'],
+  ...METRIC_SERIES_NAMES.map((name): JsonRowColumn => [`"v_${METRIC_SERIES[name]}"`, 'double precision']),
+  ['v_series', 'jsonb'],
+];
 
-/**
- * Samples as one JSON parameter, one object per sample: read by `json_to_recordset`, so a batch
- * is one parameter whatever its size, and nothing is escaped value by value.
- */
+/** Samples as one JSON parameter (`jsonRowsSql`), one object per sample. */
 function sampleRows(rows: TimedSample[]): string {
   // Key order: two statements inserting the same keys lock them in the same order.
   rows.sort((a, b) => (a.item.serverId < b.item.serverId ? -1 : a.item.serverId > b.item.serverId ? 1 : a.at.getTime() - b.at.getTime()));
@@ -63,7 +61,7 @@ function sampleRows(rows: TimedSample[]): string {
 }
 
 /** The sample rows of parameter $n as a relation `v`. */
-const sampleRowsSource = (paramIndex: number) => `v AS (SELECT * FROM json_to_recordset($${paramIndex}::json) AS v(${SAMPLE_ROW_COLUMNS}))`;
+const sampleRowsSource = (paramIndex: number) => `v AS (SELECT * FROM ${jsonRowsSql(`$${paramIndex}`, SAMPLE_ROW_COLUMNS)})`;
 
 /** Inserts the rows of `v` into the raw samples; a repeated timestamp is ignored. */
 const INSERT_RAW_SAMPLES = `INSERT INTO "MetricSample" ("serverId", "at", ${METRIC_SERIES_NAMES.map((name) => `"${METRIC_SERIES[name]}"`).join(', ')}, "series")

@@ -12,8 +12,9 @@ import {
 import { randomUUID } from 'node:crypto';
 import { InvalidInputError, UnauthorizedError } from '../errors/domain-errors';
 import { EventLogService } from '../events/event-log.service';
-import { jsonTextOf } from '../http/json-bodies';
 import { GroupCommitter } from '../database/group-commit';
+import { type JsonRowColumn, jsonRowsSql } from '../database/json-rows';
+import { jsonTextOf } from '../http/json-bodies';
 import { MetricsService, type SampleToRecord } from '../metrics/metrics.service';
 import { UpdateOffersService } from '../releases/update-offers.service';
 import { ServerPresenceService } from '../servers/server-presence.service';
@@ -38,9 +39,18 @@ interface RoutineReport extends SampleToRecord {
   payload: string;
 }
 
-/** Upserts node snapshots: $1 a JSON array of {s: server id, r: reported at, v: received at, p: payload, m: summary}. */
+/** A snapshot row: server id, reported at, received at, payload (the report), summary. */
+const SNAPSHOT_COLUMNS: JsonRowColumn[] = [
+  ['s', 'uuid'],
+  ['r', 'timestamptz'],
+  ['v', 'timestamptz'],
+  ['p', 'json'],
+  ['m', 'json'],
+];
+
+/** Upserts node snapshots: $1 their rows (`SNAPSHOT_COLUMNS`). */
 const SNAPSHOTS_SQL = `INSERT INTO "NodeSnapshot" ("serverId", "reportedAt", "receivedAt", "payload", "summary")
-  SELECT s, r, v, p, m FROM json_to_recordset($1::json) AS u(s uuid, r timestamptz, v timestamptz, p json, m json)
+  SELECT s, r, v, p, m FROM ${jsonRowsSql('$1', SNAPSHOT_COLUMNS, 'u')}
   ON CONFLICT ("serverId") DO UPDATE SET "reportedAt" = EXCLUDED."reportedAt", "receivedAt" = EXCLUDED."receivedAt",
     "payload" = EXCLUDED."payload", "summary" = EXCLUDED."summary"`;
 

@@ -5,7 +5,7 @@ import { PharosConfig } from '../../config/pharos-config';
 import { UnauthorizedError } from '../../errors/domain-errors';
 import { EventLogService } from '../../events/event-log.service';
 import { DaemonTokenDirectory, type ReportingDaemon } from './daemon-token-directory';
-import { LightdUpdateBatchWriter } from './lightd-update-batch';
+import { daemonOnlineEntry, LightdUpdateBatchWriter } from './lightd-update-batch';
 
 /**
  * Whether each daemon is online: it is online from any authenticated call (Lightd checks
@@ -68,14 +68,7 @@ export class DaemonLiveness implements OnModuleInit, OnModuleDestroy {
       data: { status: 'online', statusChangedAt: at },
     });
     if (count === 0) return [];
-    const again = previous.status === 'offline' ? ' again' : '';
-    const entry = await this.eventLog.record(
-      'lightd_daemon',
-      daemon.id,
-      { kind: 'daemon.online', message: `Daemon ${daemon.name} is online${again}`, data: { previousStatus: previous.status }, at },
-      tx,
-    );
-    return [entry];
+    return [await this.eventLog.record('lightd_daemon', daemon.id, daemonOnlineEntry(daemon, previous.status, at), tx)];
   }
 
   /** Marks offline every online daemon silent for longer than the configured time. */

@@ -209,7 +209,7 @@ export class LightdUpdateBatchWriter {
       const was = previous.get(daemon.id);
       if (was !== 'online' && !announced.has(daemon.id)) {
         announced.add(daemon.id);
-        daemonEntry(daemon, onlineEntry(daemon, was, at));
+        daemonEntry(daemon, daemonOnlineEntry(daemon, was, at));
       }
       const internalId = event.body.server;
       let containerId: string | null = null;
@@ -262,7 +262,7 @@ export class LightdUpdateBatchWriter {
   private async announceReturns(updates: ReceivedUpdate[], cameBack: { id: string; previous: string }[]): Promise<{ subjectId: string; entry: LogEntryData }[]> {
     const logged = cameBack.map(({ id, previous }) => {
       const first = updates.find((u) => u.daemon.id === id)!;
-      return { subjectType: 'lightd_daemon' as const, subjectId: id, entry: onlineEntry(first.daemon, previous, first.at) };
+      return { subjectType: 'lightd_daemon' as const, subjectId: id, entry: daemonOnlineEntry(first.daemon, previous, first.at) };
     });
     try {
       const stored = await this.eventLog.recordMany(logged, this.prisma);
@@ -388,8 +388,8 @@ export class LightdUpdateBatchWriter {
   }
 }
 
-/** The entry of a daemon coming online (`was`: its status before). */
-function onlineEntry(daemon: ReportingDaemon, was: string | undefined, at: Date): NewLogEntry {
+/** The event-log entry of a daemon coming online (`was`: its status before). */
+export function daemonOnlineEntry(daemon: ReportingDaemon, was: string | undefined, at: Date): NewLogEntry {
   const again = was === 'offline' ? ' again' : '';
   return { kind: 'daemon.online', message: `Daemon ${daemon.name} is online${again}`, data: { previousStatus: was ?? null }, at };
 }
