@@ -48,6 +48,13 @@ describe('HTTP basics', () => {
     expect((await pharos.request('/api/v1/servers', { token })).body.items).toEqual([]);
   });
 
+  it('answers a form-encoded body (no route takes forms) with 415 JSON, and stores nothing', async () => {
+    const token = await pharos.login();
+    const res = await pharos.request('/api/v1/servers', { token, rawBody: 'name=web', contentType: 'application/x-www-form-urlencoded' });
+    expect(res).toMatchObject({ status: 415, body: { statusCode: 415, message: expect.any(String) } });
+    expect((await pharos.request('/api/v1/servers', { token })).body.items).toEqual([]);
+  });
+
   it('answers a body over the limit with 413', async () => {
     const res = await pharos.request('/api/v1/auth/login', { body: { username: 'a', password: 'x'.repeat(4096) } });
     expect(res.status).toBe(413);

@@ -43,7 +43,7 @@ export interface DatabaseConnection {
   afterMigrations?(): Promise<void>;
 }
 
-/** Statements inside a driver transaction (`DatabaseConnection.transaction`). */
+/** Statements on the driver: inside a transaction (`DatabaseConnection.transaction`), or each on its own. */
 export interface SqlRunner {
   /** The rows the statement returned (cast what must compare equal on both drivers, e.g. ids, to text). */
   query<T>(sql: string, params: unknown[]): Promise<T[]>;
