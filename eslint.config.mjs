@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', '.dist-*/', 'node_modules/', 'coverage/', 'libs/database/src/generated/', 'apps/web/dist/', 'bench/results/'] },
+  { ignores: ['dist/', '.dist-*/', '.exp/', 'node_modules/', 'coverage/', 'libs/database/src/generated/', 'apps/web/dist/', 'bench/results/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -159,6 +159,17 @@ describe('Ithiltir nodes: Pharos as the Dash they push to', () => {
     expect(audit.map((a) => a.action)).toEqual(['node.create', 'node.secret.rotate', 'node.secret.revoke']);
   });
 
+  it('takes a fleet’s first reports at once, and records when each node’s secret was last used', async () => {
+    const fleet = await Promise.all(Array.from({ length: 12 }, (_, i) => createNode(`edge-fleet-${i}`)));
+    const answers = await Promise.all(fleet.map(({ secret }) => emulator(secret).report()));
+    expect(answers.map((a) => a.status)).toEqual(fleet.map(() => 200));
+    const secrets = await prisma.nodeSecret.findMany({ where: { serverId: { in: fleet.map((n) => n.id) } } });
+    expect(secrets).toHaveLength(12);
+    for (const secret of secrets) expect(secret.lastUsedAt).toBeInstanceOf(Date);
+    const detail = await pharos.request(`/api/v1/nodes/${fleet[0]!.id}`, { token });
+    expect(detail.body.secret.lastUsedAt).toEqual(expect.any(String));
+  });
+
   it('refuses bodies that do not match the schema with 400 naming the field, and stores nothing', async () => {
     const { id, secret } = await createNode('edge-bad-bodies');
     const node = emulator(secret);

@@ -4,17 +4,17 @@ import { TooManyRequestsError, UnauthorizedError } from '../errors/domain-errors
 import { hashSecret } from '../secrets/secret-token';
 import { NodeSecretsService } from './node-secrets.service';
 
-/** The two NodeSecret calls the service makes on a lookup, over an in-memory table. */
+/** The one lookup statement the service makes, over an in-memory table (hashes asked for, per call). */
 function fakePrisma(rows: Map<string, { id: string; serverId: string; revokedAt: Date | null }>) {
   const lookups: string[] = [];
   const prisma = {
-    nodeSecret: {
-      findUnique: async ({ where }: { where: { secretHash: string } }) => {
-        lookups.push(where.secretHash);
-        const row = rows.get(where.secretHash);
-        return row && { ...row, server: { source: 'ithiltir', group: 'edge' } };
-      },
-      update: async () => ({}),
+    queryDirect: async (_sql: string, [hashes]: [string]) => {
+      const asked = JSON.parse(hashes) as string[];
+      lookups.push(...asked);
+      return asked.flatMap((secretHash) => {
+        const row = rows.get(secretHash);
+        return row && !row.revokedAt ? [{ id: row.id, secretHash, serverId: row.serverId, group: 'edge' }] : [];
+      });
     },
   };
   return { prisma: prisma as unknown as PrismaService, lookups };

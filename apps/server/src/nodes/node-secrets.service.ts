@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { type Prisma, PrismaService } from '@pharos/database';
+import { CredentialCache } from '../auth/credential-cache';
 import { CredentialThrottle } from '../auth/credential-throttle';
 import { PharosConfig } from '../config/pharos-config';
 import { TooManyRequestsError, UnauthorizedError } from '../errors/domain-errors';
@@ -13,11 +14,6 @@ export interface NodeCredential {
   group: string | null;
 }
 
-interface CacheEntry {
-  credential: NodeCredential | null;
-  expiresAt: number;
-}
-
 const NODE_SECRET_PREFIX = 'pnode_';
 /**
  * How long a lookup is trusted. Rotations and revocations through this service take effect at
@@ -27,15 +23,35 @@ const CACHE_TTL_MS = 60_000;
 const CACHE_MAX_ENTRIES = 10_000;
 
 /**
+ * The active secrets among $1 (a JSON array of hashes) of nodes that are still Ithiltir nodes,
+ * with their node's group; marks them used. One statement for a whole batch of lookups.
+ */
+const LOOKUP_SQL = `WITH found AS (
+    SELECT s."id", s."secretHash", s."serverId", v."group"
+      FROM "NodeSecret" s JOIN "Server" v ON v."id" = s."serverId"
+     WHERE s."secretHash" IN (SELECT json_array_elements_text($1::json))
+       AND s."revokedAt" IS NULL AND v."source" = 'ithiltir'
+  ), used AS (
+    UPDATE "NodeSecret" n SET "lastUsedAt" = now() FROM found WHERE n."id" = found."id"
+  )
+  SELECT "id", "secretHash", "serverId", "group" FROM found`;
+
+/**
  * Node secrets: random strings shown to the admin once, stored as SHA-256 only. A node sends
  * its secret on every report, so lookups are cached (unknown secrets too: a new secret is random
- * and cannot be among them), and the database is asked about a secret at most once a minute.
+ * and cannot be among them), and a reporting node's secret is looked up again in the background
+ * about twice a minute.
  */
 @Injectable()
 export class NodeSecretsService {
-  private readonly cache = new Map<string, CacheEntry>();
-  /** Bumped whenever secrets change, so a lookup that raced with the change is not cached. */
-  private generation = 0;
+  private readonly logger = new Logger(NodeSecretsService.name);
+  private readonly cache = new CredentialCache<NodeCredential>({
+    lookupMany: (hashes) => this.lookupMany(hashes),
+    ttlMs: CACHE_TTL_MS,
+    maxEntries: CACHE_MAX_ENTRIES,
+    cacheMisses: true,
+    onRefreshError: (error) => this.logger.warn({ err: error }, 'could not look a node secret up again; the cached answer stands until it expires'),
+  });
   /** Failed secrets per address; see `CredentialThrottle` for why known secrets still pass. */
   private readonly throttle: CredentialThrottle;
 
@@ -55,23 +71,12 @@ export class NodeSecretsService {
     if (typeof secret !== 'string' || secret === '') throw new UnauthorizedError('missing X-Node-Secret');
     const hash = hashSecret(secret);
     const now = Date.now();
-    const checked = await this.throttle.check(address, hash, () => this.cached(hash, now), now);
+    const checked = await this.throttle.check(address, hash, () => this.cache.get(hash, now), now);
     if ('owner' in checked) return checked.owner;
     if (checked.refused === 'throttled') {
       throw new TooManyRequestsError('too many failed node secrets from this address, try again later', checked.retryAfterSeconds);
     }
     throw new UnauthorizedError('unknown or revoked node secret');
-  }
-
-  /** The node of a secret's hash, from the cache or looked up (and then cached, unless revoked meanwhile). */
-  private async cached(hash: string, now: number): Promise<NodeCredential | null> {
-    let entry = this.cache.get(hash);
-    if (!entry || entry.expiresAt <= now) {
-      const generation = this.generation;
-      entry = { credential: await this.lookup(hash), expiresAt: now + CACHE_TTL_MS };
-      if (generation === this.generation) this.remember(hash, entry);
-    }
-    return entry.credential;
   }
 
   /**
@@ -102,24 +107,12 @@ export class NodeSecretsService {
 
   /** Drops cached lookups of a node (its secrets changed, or it was deleted). */
   forgetServer(serverId: string): void {
-    this.generation++;
-    for (const [hash, entry] of this.cache) if (entry.credential?.serverId === serverId) this.cache.delete(hash);
+    this.cache.forget((credential) => credential.serverId === serverId);
   }
 
-  private async lookup(hash: string): Promise<NodeCredential | null> {
-    const row = await this.prisma.nodeSecret.findUnique({
-      where: { secretHash: hash },
-      select: { id: true, serverId: true, revokedAt: true, server: { select: { source: true, group: true } } },
-    });
-    if (!row || row.revokedAt || row.server.source !== 'ithiltir') return null;
-    // Refreshed once per cache period, not per report.
-    await this.prisma.nodeSecret.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
-    return { serverId: row.serverId, secretId: row.id, group: row.server.group };
-  }
-
-  private remember(hash: string, entry: CacheEntry): void {
-    this.cache.delete(hash);
-    if (this.cache.size >= CACHE_MAX_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(hash, entry);
+  /** The nodes of active secrets' hashes; their last use is refreshed once per lookup, not per report. */
+  private async lookupMany(hashes: string[]): Promise<Map<string, NodeCredential>> {
+    const rows = await this.prisma.queryDirect<{ id: string; secretHash: string; serverId: string; group: string | null }>(LOOKUP_SQL, [JSON.stringify(hashes)]);
+    return new Map(rows.map((row) => [row.secretHash, { serverId: row.serverId, secretId: row.id, group: row.group }]));
   }
 }

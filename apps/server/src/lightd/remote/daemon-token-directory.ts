@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { PrismaService } from '@pharos/database';
+import { CredentialCache } from '../../auth/credential-cache';
 import { CredentialThrottle } from '../../auth/credential-throttle';
 import { PharosConfig } from '../../config/pharos-config';
 import { TooManyRequestsError, UnauthorizedError } from '../../errors/domain-errors';
@@ -13,6 +14,7 @@ export interface ReportingDaemon {
 
 /** A rotated or revoked token stops working here at once; on other Pharos instances within this. */
 const CACHE_TTL_MS = 30_000;
+const CACHE_MAX_ENTRIES = 10_000;
 
 /**
  * Finds the daemon a remote token belongs to. Every daemon calls `/health` every 30 s and
@@ -21,7 +23,18 @@ const CACHE_TTL_MS = 30_000;
  */
 @Injectable()
 export class DaemonTokenDirectory {
-  private readonly byHash = new Map<string, { daemon: ReportingDaemon; until: number }>();
+  private readonly logger = new Logger(DaemonTokenDirectory.name);
+  /** Known tokens only: a daemon's token is set before it calls, so a miss is worth asking again. */
+  private readonly byHash = new CredentialCache<ReportingDaemon>({
+    lookupMany: async (hashes) => {
+      const daemons = await this.prisma.lightdDaemon.findMany({ where: { remoteTokenHash: { in: hashes } }, select: { id: true, name: true, remoteTokenHash: true } });
+      return new Map(daemons.map(({ remoteTokenHash, ...daemon }) => [remoteTokenHash!, daemon]));
+    },
+    ttlMs: CACHE_TTL_MS,
+    maxEntries: CACHE_MAX_ENTRIES,
+    cacheMisses: false,
+    onRefreshError: (error) => this.logger.warn({ err: error }, 'could not look a Lightd token up again; the cached answer stands until it expires'),
+  });
   /** Failed tokens per address; see `CredentialThrottle` for why known tokens still pass. */
   private readonly throttle: CredentialThrottle;
 
@@ -39,7 +52,7 @@ export class DaemonTokenDirectory {
    */
   async authenticate(token: string, address: string): Promise<ReportingDaemon> {
     const hash = hashSecret(token);
-    const checked = await this.throttle.check(address, hash, () => this.find(hash));
+    const checked = await this.throttle.check(address, hash, () => this.byHash.get(hash));
     if ('owner' in checked) return checked.owner;
     if (checked.refused === 'throttled') {
       throw new TooManyRequestsError('too many failed Lightd tokens from this address, try again later', checked.retryAfterSeconds);
@@ -47,17 +60,8 @@ export class DaemonTokenDirectory {
     throw new UnauthorizedError('invalid token: no daemon is registered with it');
   }
 
-  private async find(hash: string): Promise<ReportingDaemon | null> {
-    const cached = this.byHash.get(hash);
-    if (cached && cached.until > Date.now()) return cached.daemon;
-    this.byHash.delete(hash);
-    const daemon = await this.prisma.lightdDaemon.findUnique({ where: { remoteTokenHash: hash }, select: { id: true, name: true } });
-    if (daemon) this.byHash.set(hash, { daemon, until: Date.now() + CACHE_TTL_MS });
-    return daemon;
-  }
-
   /** Drops what is cached for a daemon (its token changed, or it is gone). */
   forget(daemonId: string): void {
-    for (const [hash, entry] of this.byHash) if (entry.daemon.id === daemonId) this.byHash.delete(hash);
+    this.byHash.forget((daemon) => daemon.id === daemonId);
   }
 }
