@@ -61,11 +61,27 @@ const PG_CHAR_OID = 18;
 const PG_TEXT_OID = 25;
 
 /**
- * `@prisma/adapter-pg` has no mapping for Postgres's one-byte `"char"` type and fails any query
- * returning one; the schema engine's catalog queries (e.g. `pg_class.relkind`) do. Its values
- * arrive as strings, so reporting the column as `text` is exact.
+ * The driver's client, as Pharos's pools open it:
+ *
+ * - No JIT compilation. The rollup statements expand per-entity series with jsonb_each, whose
+ *   row estimates put them far over `jit_above_cost`: each was compiled with full optimization,
+ *   ~1.2 s of a core for a statement that runs in ~40 ms, and under load that starved the ingest
+ *   beside it. Nothing Pharos runs is long enough to gain from JIT. Set once per connection,
+ *   before the pool hands it out; a server without the setting keeps its own.
+ * - `@prisma/adapter-pg` has no mapping for Postgres's one-byte `"char"` type and fails any query
+ *   returning one; the schema engine's catalog queries (e.g. `pg_class.relkind`) do. Its values
+ *   arrive as strings, so reporting the column as `text` is exact.
  */
-class CharAsTextClient extends pg.Client {
+class PharosPgClient extends pg.Client {
+  override connect(...args: unknown[]): never {
+    const ready = super.connect().then(() => super.query('SET jit = off').then(() => undefined, () => undefined));
+    const callback = args[0];
+    // pg.Pool connects with a callback; a lone client with a promise.
+    if (typeof callback !== 'function') return ready as never;
+    ready.then(() => (callback as (error?: Error) => void)(), (error: Error) => (callback as (error?: Error) => void)(error));
+    return undefined as never;
+  }
+
   override query(...args: unknown[]): never {
     const last = args.length - 1;
     // pg.Pool queries with a callback; the adapter's transactions with a promise.
@@ -199,7 +215,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseConn
     const adapterFactory = new PostgresAdapterFactory({
       ...parseIntoClientConfig(target.url),
       max: target.poolSize ?? 10,
-      Client: CharAsTextClient,
+      Client: PharosPgClient,
     } as pg.PoolConfig);
     return {
       target,
