@@ -66,8 +66,10 @@ export async function nodeIngest(quick: boolean): Promise<BenchResult> {
         return { name, secret };
       },
     );
-    // Every report is stamped with the time it is sent, as a node does (a millisecond later
-    // than the node's previous one when the clock has not moved on: one sample per node and instant).
+    // Every report is stamped with the time it is built, as a node stamps it when it collects
+    // (a millisecond later than the node's previous one when the clock has not moved on: one
+    // sample per node and instant): just before it is sent in the closed loop, just before the
+    // half-rate run starts for that run (up to its length earlier).
     const lastSent = new Map<string, number>();
     let serial = 0;
     let answered = 0;
@@ -105,7 +107,7 @@ export async function nodeIngest(quick: boolean): Promise<BenchResult> {
     await sql.end();
     const stored = Number(result.rows[0]!.n);
     rows.push({ metric: 'samples stored = answered 200', value: stored === answered ? 'yes' : `no (${stored} vs ${answered})`, goal: 'equal', met: stored === answered });
-    notes.unshift(`${nodeCount} nodes, ${quick ? 64 : 128} connections, closed loop then open loop at half the sustained rate; each report stamped with the time it is sent`);
+    notes.unshift(`${nodeCount} nodes, ${quick ? 64 : 128} connections, closed loop then open loop at half the sustained rate (its requests built before it starts); each report stamped with the time it is built`);
     return { name: 'node-ingest', title: 'Ithiltir node reports: POST /api/node/metrics, 200 = committed (PostgreSQL)', quick, startedAt: new Date().toISOString(), machine: machine(), rows, notes };
   } finally {
     await bare.stop();
