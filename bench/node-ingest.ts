@@ -8,10 +8,10 @@ import type { LoadRequest } from './support/http-load';
 import { createBenchDatabase, PharosProcess } from './support/pharos-process';
 import { type BenchResult, type BenchRow, machine } from './support/report';
 
-type Size = 'small' | 'large';
+export type ReportSize = 'small' | 'large';
 
 /** A valid NodeReport: `small` is a host with one filesystem and interface (~1.8 KB), `large` a storage box (~8 KB). */
-function nodeReport(size: Size, hostname: string, at: Date, round: number): NodeReport {
+export function nodeReport(size: ReportSize, hostname: string, at: Date, round: number): NodeReport {
   const report = realisticNodeReport({ hostname, at, round }) as NodeReport & { metrics: Record<string, unknown> };
   const m = report.metrics as unknown as Record<string, Record<string, unknown> & { length?: number }>;
   if (size === 'small') {
@@ -33,6 +33,40 @@ function nodeReport(size: Size, hostname: string, at: Date, round: number): Node
   return report;
 }
 
+/** `count` nodes made through the admin API, with their secrets. */
+export function createNodes(pharos: PharosProcess, token: string, count: number): Promise<{ name: string; secret: string }[]> {
+  return eachLimited(
+    Array.from({ length: count }, (_, i) => `bench-node-${i + 1}`),
+    8,
+    async (name) => {
+      const res = await fetch(`${pharos.baseUrl}/api/v1/nodes`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ name }),
+      });
+      if (res.status !== 201) throw new Error(`create node ${name}: ${res.status} ${await res.text()}`);
+      const { secret } = (await res.json()) as { secret: string };
+      return { name, secret };
+    },
+  );
+}
+
+/** Node report `index` of a run: round robin over the nodes, each stamped with the time it is built. */
+export function nodeReportRequests(
+  nodes: { name: string; secret: string }[],
+  size: ReportSize,
+  /** Each node's last stamp (ms), shared by runs against the same Pharos. */
+  lastSent = new Map<string, number>(),
+): (index: number) => LoadRequest {
+  return (index) => {
+    const node = nodes[index % nodes.length]!;
+    const at = Math.max(Date.now(), (lastSent.get(node.name) ?? 0) + 1);
+    lastSent.set(node.name, at);
+    const body = JSON.stringify(nodeReport(size, node.name, new Date(at), index));
+    return { method: 'POST', path: NODE_METRICS_PATH, headers: { [NODE_SECRET_HEADER]: node.secret, 'content-type': 'application/json' }, body };
+  };
+}
+
 /**
  * Ithiltir node reports: sustained `POST /api/node/metrics` (200 only once the sample is
  * committed) from many nodes, small and large reports, against a bare Node http server that
@@ -52,37 +86,20 @@ export async function nodeIngest(quick: boolean): Promise<BenchResult> {
   const notes: string[] = [];
   try {
     const token = await pharos.token();
-    const nodes = await eachLimited(
-      Array.from({ length: nodeCount }, (_, i) => `bench-node-${i + 1}`),
-      8,
-      async (name) => {
-        const res = await fetch(`${pharos.baseUrl}/api/v1/nodes`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-          body: JSON.stringify({ name }),
-        });
-        if (res.status !== 201) throw new Error(`create node ${name}: ${res.status} ${await res.text()}`);
-        const { secret } = (await res.json()) as { secret: string };
-        return { name, secret };
-      },
-    );
+    const nodes = await createNodes(pharos, token, nodeCount);
     // Every report is stamped with the time it is built, as a node stamps it when it collects
     // (a millisecond later than the node's previous one when the clock has not moved on: one
     // sample per node and instant): just before it is sent in the closed loop, just before the
     // half-rate run starts for that run (up to its length earlier).
     const lastSent = new Map<string, number>();
-    let serial = 0;
     let answered = 0;
-    for (const size of ['small', 'large'] as Size[]) {
+    for (const size of ['small', 'large'] as ReportSize[]) {
       let bytes = 0;
+      const reports = nodeReportRequests(nodes, size, lastSent);
       const next = (i: number): LoadRequest => {
-        const node = nodes[i % nodes.length]!;
-        const n = serial++;
-        const at = Math.max(Date.now(), (lastSent.get(node.name) ?? 0) + 1);
-        lastSent.set(node.name, at);
-        const body = JSON.stringify(nodeReport(size, node.name, new Date(at), n));
-        bytes = body.length;
-        return { method: 'POST', path: NODE_METRICS_PATH, headers: { [NODE_SECRET_HEADER]: node.secret, 'content-type': 'application/json' }, body };
+        const request = reports(i);
+        bytes = request.body!.length;
+        return request;
       };
       console.log(`  ${size} reports`);
       const outcome = await measureIngest({

@@ -1,4 +1,5 @@
 import { Agent, request } from 'node:http';
+import { percentile } from './report';
 
 /** One request of a load run: built per request, so bodies and credentials can vary. */
 export interface LoadRequest {
@@ -21,6 +22,16 @@ export interface LoadResult {
   okPerSecond: number;
   /** The first few error texts, to tell why requests failed. */
   errors: string[];
+  /** Open loop: latency by the second the requests were due in (where a stall was). */
+  perSecond?: SecondOfLatency[];
+}
+
+export interface SecondOfLatency {
+  second: number;
+  answered: number;
+  p50: number;
+  p99: number;
+  max: number;
 }
 
 interface RunOptions {
@@ -54,7 +65,8 @@ function send(agent: Agent, base: URL, req: LoadRequest): Promise<{ status: numb
   });
 }
 
-function tally(result: LoadResult, status: number, body: string, latency: number, accept?: RunOptions['accept']): void {
+/** Counts an answer; true when it was a success (its latency recorded). */
+function tally(result: LoadResult, status: number, body: string, latency: number, accept?: RunOptions['accept']): boolean {
   result.statuses[status] = (result.statuses[status] ?? 0) + 1;
   const good = status >= 200 && status < 300 && (!accept || accept(status, body));
   if (good) {
@@ -64,6 +76,7 @@ function tally(result: LoadResult, status: number, body: string, latency: number
     result.failed++;
     if (result.errors.length < 5) result.errors.push(`${status} ${body.slice(0, 200)}`);
   }
+  return good;
 }
 
 function emptyResult(): LoadResult {
@@ -114,17 +127,26 @@ export async function openLoop(options: RunOptions & { rate: number }): Promise<
   const requests = Array.from({ length: total }, (_, i) => options.next(i));
   const started = performance.now();
   const inFlight: Promise<void>[] = [];
+  const bySecond: number[][] = [];
   for (let i = 0; i < total; i++) {
     const due = started + (i * 1000) / options.rate;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
     const req = requests[i]!;
     result.sent++;
+    const second = (bySecond[Math.floor((due - started) / 1000)] ??= []);
     inFlight.push(
-      send(agent, base, req).then(({ status, body }) => tally(result, status, body, performance.now() - due, options.accept)),
+      send(agent, base, req).then(({ status, body }) => {
+        const latency = performance.now() - due;
+        if (tally(result, status, body, latency, options.accept)) second.push(latency);
+      }),
     );
   }
   await Promise.all(inFlight);
   agent.destroy();
+  result.perSecond = bySecond.map((latencies, second) => {
+    latencies.sort((a, b) => a - b);
+    return { second, answered: latencies.length, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies[latencies.length - 1] ?? NaN };
+  });
   return finish(result, started);
 }

@@ -88,7 +88,11 @@ export async function measureIngest(plan: IngestPlan): Promise<IngestOutcome> {
   });
   pharosOk += half.ok;
   pharosFailed += half.failed;
-  log(`  Pharos at ${(pharosRate / 2).toFixed(0)}/s: p50 ${percentile(half.latencies, 50).toFixed(1)} ms, p99 ${percentile(half.latencies, 99).toFixed(1)} ms`);
+  const worst = (half.perSecond ?? []).reduce((a, b) => (b.p99 > a.p99 ? b : a), { second: 0, p99: 0 });
+  log(
+    `  Pharos at ${(pharosRate / 2).toFixed(0)}/s: p50 ${percentile(half.latencies, 50).toFixed(1)} ms, p99 ${percentile(half.latencies, 99).toFixed(1)} ms ` +
+      `(worst second: #${worst.second + 1}, p99 ${worst.p99.toFixed(1)} ms)`,
+  );
   const answered = pharos.reduce((sum, r) => sum + r.ok, 0);
   const perRequest = (seconds: number) => (answered > 0 ? (seconds * 1e6) / answered : 0);
   const cpu = plan.pharosCpuSeconds
