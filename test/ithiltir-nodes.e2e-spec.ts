@@ -96,7 +96,11 @@ describe('Ithiltir nodes: Pharos as the Dash they push to', () => {
     const snapshot = await prisma.nodeSnapshot.findUniqueOrThrow({ where: { serverId: id } });
     expect(snapshot.payload).toEqual(report);
     expect(snapshot.reportedAt.toISOString()).toBe(new Date(report.timestamp).toISOString());
-    expect((snapshot.summary as any).cpu_percent).toBeCloseTo(report.metrics.cpu.usage_ratio * 100, 10);
+    // Its headline values are derived from the report, not stored a second time.
+    const listed = await pharos.request('/api/v1/nodes?search=edge-full', { token });
+    const view = listed.body.items.find((n: any) => n.id === id);
+    expect(view.latest.cpu_percent).toBeCloseTo(report.metrics.cpu.usage_ratio * 100, 10);
+    expect(view.latest.timestamp).toBe(snapshot.reportedAt.toISOString());
 
     const facts = await prisma.nodeStatic.findUniqueOrThrow({ where: { serverId: id } });
     expect(facts).toMatchObject({

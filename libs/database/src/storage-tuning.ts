@@ -9,7 +9,6 @@ import type { DatabaseConnection } from './database-target';
  */
 const LZ4_COLUMNS: readonly (readonly [table: string, column: string])[] = [
   ['NodeSnapshot', 'payload'],
-  ['NodeSnapshot', 'summary'],
   ['MetricSample', 'series'],
   ['MetricRollup1m', 'series'],
   ['MetricRollup1m', 'valueCounts'],

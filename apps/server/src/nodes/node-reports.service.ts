@@ -39,20 +39,19 @@ interface RoutineReport extends SampleToRecord {
   payload: string;
 }
 
-/** A snapshot row: server id, reported at, received at, payload (the report), summary. */
+/** A snapshot row: server id, reported at, received at, payload (the report). */
 const SNAPSHOT_COLUMNS: JsonRowColumn[] = [
   ['s', 'uuid'],
   ['r', 'timestamptz'],
   ['v', 'timestamptz'],
   ['p', 'json'],
-  ['m', 'json'],
 ];
 
 /** Upserts node snapshots: $1 their rows (`SNAPSHOT_COLUMNS`). */
-const SNAPSHOTS_SQL = `INSERT INTO "NodeSnapshot" ("serverId", "reportedAt", "receivedAt", "payload", "summary")
-  SELECT s, r, v, p, m FROM ${jsonRowsSql('$1', SNAPSHOT_COLUMNS, 'u')}
+const SNAPSHOTS_SQL = `INSERT INTO "NodeSnapshot" ("serverId", "reportedAt", "receivedAt", "payload")
+  SELECT s, r, v, p FROM ${jsonRowsSql('$1', SNAPSHOT_COLUMNS, 'u')}
   ON CONFLICT ("serverId") DO UPDATE SET "reportedAt" = EXCLUDED."reportedAt", "receivedAt" = EXCLUDED."receivedAt",
-    "payload" = EXCLUDED."payload", "summary" = EXCLUDED."summary"`;
+    "payload" = EXCLUDED."payload"`;
 
 /** Stored in 32-bit columns: larger values (never seen on a real host) are clamped. */
 const INT32_MAX = 2 ** 31 - 1;
@@ -180,7 +179,7 @@ export class NodeReportsService implements OnModuleDestroy {
       return { ok: true, update: null };
     }
     const events = await this.commit(node.serverId, async (tx) => {
-      const snapshot = { reportedAt, receivedAt, payload: body as Prisma.InputJsonObject, summary: sample as unknown as Prisma.InputJsonObject };
+      const snapshot = { reportedAt, receivedAt, payload: body as Prisma.InputJsonObject };
       await tx.nodeSnapshot.upsert({ where: { serverId: node.serverId }, create: { serverId: node.serverId, ...snapshot }, update: snapshot });
       await this.metrics.record(node.serverId, sample, entities, tx);
       const logged = await this.recordIdentity(tx, node.serverId, facts, report.version, report.hostname);
@@ -225,7 +224,7 @@ export class NodeReportsService implements OnModuleDestroy {
     for (const r of reports) latest.set(r.serverId, r);
     const snapshots = [...latest.values()].sort((a, b) => (a.serverId < b.serverId ? -1 : 1));
     const rows = `[${snapshots
-      .map((r) => `{"s":"${r.serverId}","r":"${r.reportedAt.toISOString()}","v":"${r.receivedAt.toISOString()}","p":${r.payload},"m":${JSON.stringify(r.sample)}}`)
+      .map((r) => `{"s":"${r.serverId}","r":"${r.reportedAt.toISOString()}","v":"${r.receivedAt.toISOString()}","p":${r.payload}}`)
       .join(',')}]`;
     await this.metrics.recordMany(reports, undefined, { sql: SNAPSHOTS_SQL, params: [rows] });
   }

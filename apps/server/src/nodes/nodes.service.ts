@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { type NodeStatic, PrismaService, type Server } from '@pharos/database';
-import { type IssuedNodeSecret, type LiveMetricsData, NODE_METRICS_PATH, type NodeDetail, type NodeFactsView, type NodeView } from '@pharos/protocol';
+import { type IssuedNodeSecret, type LiveMetricsData, NODE_METRICS_PATH, type NodeDetail, type NodeFactsView, type NodeView, validateNodeReport } from '@pharos/protocol';
 import { PharosConfig } from '../config/pharos-config';
 import { NotFoundError } from '../errors/domain-errors';
 import { type AuditActor, AuditLogService } from '../events/audit-log.service';
 import { ServerPresenceService } from '../servers/server-presence.service';
 import { type NewServer, type ServerQuery, ServersService, toServerView } from '../servers/servers.service';
 import { NodeLivenessService } from './node-liveness.service';
+import { nodeReportToSample } from './node-report-sample';
 import { NodeReportsService } from './node-reports.service';
 import { NodeSecretsService } from './node-secrets.service';
 
@@ -29,6 +30,19 @@ const STATIC_FACTS = {
 } as const;
 
 type StaticFacts = Pick<NodeStatic, keyof typeof STATIC_FACTS>;
+
+/** A node's latest report as stored. */
+interface Snapshot {
+  serverId: string;
+  reportedAt: Date;
+  payload: unknown;
+}
+
+/** The headline values of a node's latest report (as its live metrics show them). */
+function latestValues(snapshot: Snapshot): LiveMetricsData | null {
+  const report = validateNodeReport(snapshot.payload);
+  return report.ok ? nodeReportToSample(snapshot.serverId, report.value, snapshot.reportedAt).sample : null;
+}
 
 function toFactsView(f: StaticFacts): NodeFactsView {
   return {
@@ -83,7 +97,7 @@ export class NodesService {
     const ids = items.map((s) => s.id);
     const [facts, snapshots] = await Promise.all([
       this.prisma.nodeStatic.findMany({ where: { serverId: { in: ids } }, select: { serverId: true, ...STATIC_FACTS } }),
-      this.prisma.nodeSnapshot.findMany({ where: { serverId: { in: ids } }, select: { serverId: true, reportedAt: true, summary: true } }),
+      this.prisma.nodeSnapshot.findMany({ where: { serverId: { in: ids } }, select: { serverId: true, reportedAt: true, payload: true } }),
     ]);
     const factsOf = new Map(facts.map((f) => [f.serverId, f]));
     const snapshotOf = new Map(snapshots.map((s) => [s.serverId, s]));
@@ -149,13 +163,13 @@ export class NodesService {
   private toView(
     server: Server,
     facts: StaticFacts | null,
-    snapshot: { reportedAt: Date; summary: unknown } | null,
+    snapshot: Snapshot | null,
   ): NodeView {
     return {
       ...toServerView(server),
       online: server.status === 'online',
       facts: facts && toFactsView(facts),
-      latest: (snapshot?.summary as LiveMetricsData | undefined) ?? null,
+      latest: snapshot && latestValues(snapshot),
       latestReportedAt: snapshot?.reportedAt.toISOString() ?? null,
     };
   }

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "NodeSnapshot" DROP COLUMN "summary";
