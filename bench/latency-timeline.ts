@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   if (!db) throw new Error('needs PostgreSQL (TEST_DATABASE_URL)');
   const pharos = await PharosProcess.start({ DATABASE_URL: db.url });
   try {
-    const nodes = await createNodes(pharos, await pharos.token(), Number(nodeCount));
+    const nodes = await createNodes(pharos, Number(nodeCount));
     const reports = nodeReportRequests(nodes, size as ReportSize);
     let index = 0;
     const next = () => reports(index++);

@@ -25,18 +25,12 @@ export async function lightdUpdates(quick: boolean): Promise<BenchResult> {
   const bare = await BareHttpServer.start({ success: true });
   const notes: string[] = [];
   try {
-    const token = await pharos.token();
+    const admin = await pharos.admin();
     const daemons = await eachLimited(
       Array.from({ length: daemonCount }, (_, i) => `bench-lightd-${i + 1}`),
       8,
       async (name) => {
-        const res = await fetch(`${pharos.baseUrl}/api/v1/lightd/daemons`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-          body: JSON.stringify({ name, apiUrl: 'http://127.0.0.1:9', apiToken: 'unused' }),
-        });
-        if (res.status !== 201) throw new Error(`register ${name}: ${res.status} ${await res.text()}`);
-        const { remoteToken } = (await res.json()) as { remoteToken: string };
+        const { remoteToken } = await admin.enrolDaemon(name, 'http://127.0.0.1:9', 'unused');
         return { name, authorization: `Bearer ${remoteToken}`, containers: Array.from({ length: containersPerDaemon }, (_, i) => containerInternalId(name, i)) };
       },
     );

@@ -11,7 +11,7 @@ import { type BenchResult, type BenchRow, machine } from './support/report';
 export type ReportSize = 'small' | 'large';
 
 /** A valid NodeReport: `small` is a host with one filesystem and interface (~1.8 KB), `large` a storage box (~8 KB). */
-export function nodeReport(size: ReportSize, hostname: string, at: Date, round: number): NodeReport {
+function nodeReport(size: ReportSize, hostname: string, at: Date, round: number): NodeReport {
   const report = realisticNodeReport({ hostname, at, round }) as NodeReport & { metrics: Record<string, unknown> };
   const m = report.metrics as unknown as Record<string, Record<string, unknown> & { length?: number }>;
   if (size === 'small') {
@@ -33,21 +33,13 @@ export function nodeReport(size: ReportSize, hostname: string, at: Date, round: 
   return report;
 }
 
-/** `count` nodes made through the admin API, with their secrets. */
-export function createNodes(pharos: PharosProcess, token: string, count: number): Promise<{ name: string; secret: string }[]> {
+/** `count` nodes enrolled through the admin API, with their secrets. */
+export async function createNodes(pharos: PharosProcess, count: number): Promise<{ name: string; secret: string }[]> {
+  const admin = await pharos.admin();
   return eachLimited(
     Array.from({ length: count }, (_, i) => `bench-node-${i + 1}`),
     8,
-    async (name) => {
-      const res = await fetch(`${pharos.baseUrl}/api/v1/nodes`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ name }),
-      });
-      if (res.status !== 201) throw new Error(`create node ${name}: ${res.status} ${await res.text()}`);
-      const { secret } = (await res.json()) as { secret: string };
-      return { name, secret };
-    },
+    async (name) => ({ name, secret: (await admin.enrolNode(name)).secret }),
   );
 }
 
@@ -85,8 +77,7 @@ export async function nodeIngest(quick: boolean): Promise<BenchResult> {
   const rows: BenchRow[] = [];
   const notes: string[] = [];
   try {
-    const token = await pharos.token();
-    const nodes = await createNodes(pharos, token, nodeCount);
+    const nodes = await createNodes(pharos, nodeCount);
     // Every report is stamped with the time it is built, as a node stamps it when it collects
     // (a millisecond later than the node's previous one when the clock has not moved on: one
     // sample per node and instant): just before it is sent in the closed loop, just before the

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
+import { AdminClient } from '../../apps/simulator/src/admin-client';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 /** The built server; PHAROS_BENCH_MAIN_JS points at another build (e.g. a copy of dist/). */
@@ -124,6 +125,13 @@ export class PharosProcess {
     });
     if (!res.ok) throw new Error(`login failed: ${res.status}`);
     return ((await res.json()) as { accessToken: string }).accessToken;
+  }
+
+  /** The simulator's admin API client, logged in as the admin (to enrol nodes and daemons). */
+  async admin(): Promise<AdminClient> {
+    const client = new AdminClient(this.baseUrl, 'admin', ADMIN_PASSWORD);
+    await client.login();
+    return client;
   }
 
   /** Resident memory (bytes) and CPU time used so far (seconds), from /proc. */
