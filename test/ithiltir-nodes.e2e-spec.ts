@@ -94,7 +94,7 @@ describe('Ithiltir nodes: Pharos as the Dash they push to', () => {
     expect(result.decision).toBeNull();
 
     const snapshot = await prisma.nodeSnapshot.findUniqueOrThrow({ where: { serverId: id } });
-    expect(snapshot.payload).toEqual(report);
+    expect(JSON.parse(snapshot.payload)).toEqual(report);
     expect(snapshot.reportedAt.toISOString()).toBe(new Date(report.timestamp).toISOString());
     // Its headline values are derived from the report, not stored a second time.
     const listed = await pharos.request('/api/v1/nodes?search=edge-full', { token });
@@ -261,7 +261,7 @@ describe('Ithiltir nodes: Pharos as the Dash they push to', () => {
     expect(body).toContain('18446744073709551615');
     expect((await node.report(undefined, body)).status).toBe(200);
     const snapshot = await prisma.nodeSnapshot.findUniqueOrThrow({ where: { serverId: id } });
-    expect((snapshot.payload as any).metrics.network[0].bytes_recv).toBeGreaterThan(2 ** 64 - 2 ** 12);
+    expect(snapshot.payload).toContain('"bytes_recv":18446744073709551615');
     expect(snapshot.reportedAt.toISOString()).toBe('2026-11-20T10:00:00.123Z');
   });
 

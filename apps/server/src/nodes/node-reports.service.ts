@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { InvalidInputError, UnauthorizedError } from '../errors/domain-errors';
 import { EventLogService } from '../events/event-log.service';
 import { GroupCommitter } from '../database/group-commit';
-import { type JsonRowColumn, jsonRowsSql } from '../database/json-rows';
+import { blobTextSql, type JsonRowColumn, jsonRowsSql, TextBlob } from '../database/json-rows';
 import { jsonTextOf } from '../http/json-bodies';
 import { MetricsService, type SampleToRecord } from '../metrics/metrics.service';
 import { UpdateOffersService } from '../releases/update-offers.service';
@@ -39,17 +39,18 @@ interface RoutineReport extends SampleToRecord {
   payload: string;
 }
 
-/** A snapshot row: server id, reported at, received at, payload (the report). */
+/** A snapshot row: server id, reported at, received at, and the payload's place in the blob. */
 const SNAPSHOT_COLUMNS: JsonRowColumn[] = [
   ['s', 'uuid'],
   ['r', 'timestamptz'],
   ['v', 'timestamptz'],
-  ['p', 'json'],
+  ['o', 'int'],
+  ['l', 'int'],
 ];
 
-/** Upserts node snapshots: $1 their rows (`SNAPSHOT_COLUMNS`). */
+/** Upserts node snapshots: $1 their rows (`SNAPSHOT_COLUMNS`), $2 their payloads (a `TextBlob`). */
 const SNAPSHOTS_SQL = `INSERT INTO "NodeSnapshot" ("serverId", "reportedAt", "receivedAt", "payload")
-  SELECT s, r, v, p FROM ${jsonRowsSql('$1', SNAPSHOT_COLUMNS, 'u')}
+  SELECT s, r, v, ${blobTextSql('$2', 'o', 'l')} FROM ${jsonRowsSql('$1', SNAPSHOT_COLUMNS, 'u')}
   ON CONFLICT ("serverId") DO UPDATE SET "reportedAt" = EXCLUDED."reportedAt", "receivedAt" = EXCLUDED."receivedAt",
     "payload" = EXCLUDED."payload"`;
 
@@ -179,7 +180,7 @@ export class NodeReportsService implements OnModuleDestroy {
       return { ok: true, update: null };
     }
     const events = await this.commit(node.serverId, async (tx) => {
-      const snapshot = { reportedAt, receivedAt, payload: body as Prisma.InputJsonObject };
+      const snapshot = { reportedAt, receivedAt, payload: jsonTextOf(body) ?? JSON.stringify(body) };
       await tx.nodeSnapshot.upsert({ where: { serverId: node.serverId }, create: { serverId: node.serverId, ...snapshot }, update: snapshot });
       await this.metrics.record(node.serverId, sample, entities, tx);
       const logged = await this.recordIdentity(tx, node.serverId, facts, report.version, report.hostname);
@@ -215,18 +216,22 @@ export class NodeReportsService implements OnModuleDestroy {
 
   /**
    * Snapshots (the latest of each node in the batch) and samples of routine reports: one
-   * statement, the snapshots as one JSON parameter (each body embedded as the text it came as,
-   * nothing serialized again or escaped value by value), written with the samples
-   * (`recordMany`'s companion write).
+   * statement, the snapshots as one JSON parameter and their bodies, as the text each came as,
+   * as one binary parameter (nothing serialized again, escaped or parsed), written with the
+   * samples (`recordMany`'s companion write).
    */
   private async writeRoutine(reports: RoutineReport[]): Promise<void> {
     const latest = new Map<string, RoutineReport>();
     for (const r of reports) latest.set(r.serverId, r);
     const snapshots = [...latest.values()].sort((a, b) => (a.serverId < b.serverId ? -1 : 1));
+    const payloads = new TextBlob();
     const rows = `[${snapshots
-      .map((r) => `{"s":"${r.serverId}","r":"${r.reportedAt.toISOString()}","v":"${r.receivedAt.toISOString()}","p":${r.payload}}`)
+      .map((r) => {
+        const { offset, length } = payloads.add(r.payload);
+        return `{"s":"${r.serverId}","r":"${r.reportedAt.toISOString()}","v":"${r.receivedAt.toISOString()}","o":${offset},"l":${length}}`;
+      })
       .join(',')}]`;
-    await this.metrics.recordMany(reports, undefined, { sql: SNAPSHOTS_SQL, params: [rows] });
+    await this.metrics.recordMany(reports, undefined, { sql: SNAPSHOTS_SQL, params: [rows, payloads.toBuffer()] });
   }
 
   /** A failed write as the node is told: a deleted node is refused like a bad secret. */

@@ -31,16 +31,16 @@ const STATIC_FACTS = {
 
 type StaticFacts = Pick<NodeStatic, keyof typeof STATIC_FACTS>;
 
-/** A node's latest report as stored. */
+/** A node's latest report as stored: the report is its JSON text. */
 interface Snapshot {
   serverId: string;
   reportedAt: Date;
-  payload: unknown;
+  payload: string;
 }
 
 /** The headline values of a node's latest report (as its live metrics show them). */
 function latestValues(snapshot: Snapshot): LiveMetricsData | null {
-  const report = validateNodeReport(snapshot.payload);
+  const report = validateNodeReport(JSON.parse(snapshot.payload));
   return report.ok ? nodeReportToSample(snapshot.serverId, report.value, snapshot.reportedAt).sample : null;
 }
 
@@ -114,7 +114,7 @@ export class NodesService {
     return {
       node: this.toView(server, info, snapshot),
       static: info && { reportedAt: info.reportedAt.toISOString(), receivedAt: info.receivedAt.toISOString(), payload: info.payload },
-      snapshot: snapshot && { reportedAt: snapshot.reportedAt.toISOString(), receivedAt: snapshot.receivedAt.toISOString(), payload: snapshot.payload },
+      snapshot: snapshot && { reportedAt: snapshot.reportedAt.toISOString(), receivedAt: snapshot.receivedAt.toISOString(), payload: JSON.parse(snapshot.payload) as unknown },
       secret: secret && { prefix: secret.prefix, createdAt: secret.createdAt.toISOString(), lastUsedAt: secret.lastUsedAt?.toISOString() ?? null },
     };
   }
