@@ -34,13 +34,14 @@ export function rebuildRollupSql(target: Rollup, source: 'raw' | '1m', scope: Re
   const from = source === 'raw' ? '"MetricSample"' : '"MetricRollup1m"';
   const time = source === 'raw' ? '"at"' : '"bucket"';
   const bucket = `date_bin(interval '${target.seconds} seconds', s.${time}, timestamptz '1970-01-01T00:00:00Z')`;
-  const joined =
+  // The source rows, read once for the headline and the per-entity values. Pairs: each its own
+  // index range scan (`OFFSET 0` keeps the planner from joining the whole table instead: on a
+  // day partition it chose a sequential scan of every sample of the day, for every step).
+  const rows =
     scope === 'pairs'
-      ? `${from} s JOIN unnest($1::uuid[], $2::timestamptz[]) AS d(sid, b)
-           ON s."serverId" = d.sid AND s.${time} >= d.b AND s.${time} < d.b + interval '${target.seconds} seconds'`
-      : `${from} s`;
-  const where =
-    scope === 'pairs' ? '' : `WHERE s.${time} >= $1::timestamptz AND s.${time} < $2::timestamptz${scope === 'server' ? ' AND s."serverId" = $3::uuid' : ''}`;
+      ? `unnest($1::uuid[], $2::timestamptz[]) AS d(sid, b) CROSS JOIN LATERAL (
+           SELECT * FROM ${from} r WHERE r."serverId" = d.sid AND r.${time} >= d.b AND r.${time} < d.b + interval '${target.seconds} seconds' OFFSET 0) s`
+      : `${from} s WHERE s.${time} >= $1::timestamptz AND s.${time} < $2::timestamptz${scope === 'server' ? ' AND s."serverId" = $3::uuid' : ''}`;
   const columns: string[] = [];
   const selects: string[] = [];
   const counts: string[] = [];
@@ -62,14 +63,14 @@ export function rebuildRollupSql(target: Rollup, source: 'raw' | '1m', scope: Re
   columns.push('"valueCounts"');
   selects.push(`jsonb_build_object(${counts.join(', ')})`);
   const entityWeight = source === 'raw' ? '1' : `coalesce((s."seriesCounts" -> m.key ->> e.key)::double precision, s."samples")`;
-  return `WITH base AS (
+  return `WITH src AS MATERIALIZED (SELECT s.* FROM ${rows}), base AS (
       SELECT s."serverId" AS sid, ${bucket} AS bucket, ${source === 'raw' ? 'count(*)' : 'sum(s."samples")'}::int AS samples,
              ${selects.map((sql, i) => `${sql} AS c${i}`).join(', ')}
-        FROM ${joined} ${where} GROUP BY 1, 2
+        FROM src s GROUP BY 1, 2
     ), per_entity AS (
       SELECT s."serverId" AS sid, ${bucket} AS bucket, m.key AS metric, e.key AS entity,
              sum(e.value::double precision * ${entityWeight}) / sum(${entityWeight}) AS value, sum(${entityWeight})::int AS n
-        FROM ${joined} CROSS JOIN LATERAL jsonb_each(s."series") m CROSS JOIN LATERAL jsonb_each(m.value) e ${where}
+        FROM src s CROSS JOIN LATERAL jsonb_each(s."series") m CROSS JOIN LATERAL jsonb_each(m.value) e
        GROUP BY 1, 2, 3, 4
     ), per_metric AS (
       SELECT sid, bucket, metric, jsonb_object_agg(entity, value) AS entities, jsonb_object_agg(entity, n) AS counts
