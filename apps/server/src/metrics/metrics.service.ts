@@ -316,8 +316,12 @@ function finiteOrNull(value: unknown): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
-/** Only finite numbers under string keys of objects: anything else would fail the rollup math. */
+/**
+ * Only finite numbers under string keys of objects: anything else would fail the rollup math.
+ * Series that are clean already (every node report's) are returned as they are.
+ */
 function finiteEntitySeries(input: EntitySeries): EntitySeries | null {
+  if (isCleanEntitySeries(input)) return input;
   const clean: EntitySeries = {};
   for (const [name, entities] of Object.entries(input)) {
     if (typeof entities !== 'object' || entities === null) continue;
@@ -325,4 +329,23 @@ function finiteEntitySeries(input: EntitySeries): EntitySeries | null {
     if (values.length > 0) clean[name] = Object.fromEntries(values);
   }
   return Object.keys(clean).length > 0 ? clean : null;
+}
+
+/** True when every series is an object of one or more finite numbers, and there is one. */
+function isCleanEntitySeries(input: EntitySeries): boolean {
+  let series = 0;
+  for (const name in input) {
+    if (!Object.hasOwn(input, name)) return false;
+    const entities = input[name];
+    if (typeof entities !== 'object' || entities === null) return false;
+    let values = 0;
+    for (const entity in entities) {
+      const value = entities[entity];
+      if (!Object.hasOwn(entities, entity) || typeof value !== 'number' || !Number.isFinite(value)) return false;
+      values++;
+    }
+    if (values === 0) return false;
+    series++;
+  }
+  return series > 0;
 }
