@@ -25,6 +25,7 @@ async function main(): Promise<void> {
       const burst = await closedLoop({ baseUrl: pharos.baseUrl, connections: 128, durationMs: Number(burstSeconds) * 1000, maxRequests: 10_000_000, next, accept });
       console.log(`burst: ${burst.okPerSecond.toFixed(0)}/s for ${burstSeconds} s (${burst.failed} failed)`);
     }
+    console.log(`open loop from ${new Date().toISOString()}`);
     const run = await openLoop({ baseUrl: pharos.baseUrl, connections: 128, durationMs: Number(seconds) * 1000, maxRequests: 10_000_000, rate: Number(rate), next, accept });
     for (const s of run.perSecond ?? []) {
       console.log(`second ${String(s.second + 1).padStart(3)}: ${s.answered} answered, p50 ${s.p50.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms, max ${s.max.toFixed(0)} ms`);
