@@ -280,6 +280,22 @@ describe('Ithiltir nodes: Pharos as the Dash they push to', () => {
     expect(JSON.parse(payload).metrics.disk.physical[0].name).toBe('C:\\u0000disk');
   });
 
+  it('keeps each report of a batch as its own text, whatever its characters take in UTF-8', async () => {
+    const names = ['é', '日本語のディスク', '🛰️ sat', 'plain', 'ünïcödé ✓'];
+    const nodes = await Promise.all(names.map(async (name, i) => ({ ...(await createNode(`edge-utf8-${i}`)), name })));
+    const emulators = nodes.map(({ secret }) => emulator(secret));
+    expect((await Promise.all(emulators.map((node) => node.report()))).map((a) => a.status)).toEqual(names.map(() => 200));
+    // Routine reports sent at once: written in one batch, their texts side by side.
+    const bodies = emulators.map((node, i) => {
+      const report = node.nextReport();
+      (report.metrics.disk.physical[0] as { name: string }).name = names[i]!.repeat(i + 1);
+      return goJson(report);
+    });
+    expect((await Promise.all(emulators.map((node, i) => node.report(undefined, bodies[i])))).map((a) => a.status)).toEqual(names.map(() => 200));
+    const stored = await prisma.nodeSnapshot.findMany({ where: { serverId: { in: nodes.map((n) => n.id) } } });
+    for (const [i, node] of nodes.entries()) expect(stored.find((s) => s.serverId === node.id)?.payload).toBe(bodies[i]);
+  });
+
   it('marks a node offline after the configured missed report intervals, as an event, and online on its next report', async () => {
     const { id, secret } = await createNode('edge-flaky');
     const node = emulator(secret, { intervalSeconds: 1 });
