@@ -38,11 +38,14 @@ export interface MetricHistory {
   entities: Record<string, Record<string, (number | null)[]>>;
 }
 
+/** Each headline series with its key in a sample row. */
+const SAMPLE_ROW_FIELDS = METRIC_SERIES_NAMES.map((name) => [name, `v_${METRIC_SERIES[name]}`] as const);
+
 /** The columns of a sample row as `jsonRowsSql` reads them (see `sampleRows`). */
 const SAMPLE_ROW_COLUMNS: JsonRowColumn[] = [
   ['v_server', 'uuid'],
   ['v_at', 'timestamptz'],
-  ...METRIC_SERIES_NAMES.map((name): JsonRowColumn => [`"v_${METRIC_SERIES[name]}"`, 'double precision']),
+  ...SAMPLE_ROW_FIELDS.map(([, key]): JsonRowColumn => [`"${key}"`, 'double precision']),
   ['v_series', 'jsonb'],
 ];
 
@@ -53,7 +56,7 @@ function sampleRows(rows: TimedSample[]): string {
   return JSON.stringify(
     rows.map(({ item: { serverId, sample, entitySeries }, at }) => {
       const row: Record<string, unknown> = { v_server: serverId, v_at: at.toISOString() };
-      for (const name of METRIC_SERIES_NAMES) row[`v_${METRIC_SERIES[name]}`] = finiteOrNull(sample[name]);
+      for (const [name, key] of SAMPLE_ROW_FIELDS) row[key] = finiteOrNull(sample[name]);
       row.v_series = entitySeries ? finiteEntitySeries(entitySeries) : null;
       return row;
     }),
