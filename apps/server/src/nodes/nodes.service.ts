@@ -31,16 +31,20 @@ const STATIC_FACTS = {
 
 type StaticFacts = Pick<NodeStatic, keyof typeof STATIC_FACTS>;
 
-/** A node's latest report as stored: the report is its JSON text. */
+/** A node's latest report, parsed from the JSON text it is stored as. */
 interface Snapshot {
   serverId: string;
   reportedAt: Date;
-  payload: string;
+  report: unknown;
+}
+
+function parsed(snapshot: { serverId: string; reportedAt: Date; payload: string }): Snapshot {
+  return { serverId: snapshot.serverId, reportedAt: snapshot.reportedAt, report: JSON.parse(snapshot.payload) as unknown };
 }
 
 /** The headline values of a node's latest report (as its live metrics show them). */
 function latestValues(snapshot: Snapshot): LiveMetricsData | null {
-  const report = validateNodeReport(JSON.parse(snapshot.payload));
+  const report = validateNodeReport(snapshot.report);
   return report.ok ? nodeReportToSample(snapshot.serverId, report.value, snapshot.reportedAt).sample : null;
 }
 
@@ -100,7 +104,7 @@ export class NodesService {
       this.prisma.nodeSnapshot.findMany({ where: { serverId: { in: ids } }, select: { serverId: true, reportedAt: true, payload: true } }),
     ]);
     const factsOf = new Map(facts.map((f) => [f.serverId, f]));
-    const snapshotOf = new Map(snapshots.map((s) => [s.serverId, s]));
+    const snapshotOf = new Map(snapshots.map((s) => [s.serverId, parsed(s)]));
     return { items: items.map((s) => this.toView(s, factsOf.get(s.id) ?? null, snapshotOf.get(s.id) ?? null)), total };
   }
 
@@ -111,10 +115,11 @@ export class NodesService {
       this.prisma.nodeSnapshot.findUnique({ where: { serverId: id } }),
       this.secrets.active(id),
     ]);
+    const latest = snapshot && parsed(snapshot);
     return {
-      node: this.toView(server, info, snapshot),
+      node: this.toView(server, info, latest),
       static: info && { reportedAt: info.reportedAt.toISOString(), receivedAt: info.receivedAt.toISOString(), payload: info.payload },
-      snapshot: snapshot && { reportedAt: snapshot.reportedAt.toISOString(), receivedAt: snapshot.receivedAt.toISOString(), payload: JSON.parse(snapshot.payload) as unknown },
+      snapshot: snapshot && { reportedAt: snapshot.reportedAt.toISOString(), receivedAt: snapshot.receivedAt.toISOString(), payload: latest?.report },
       secret: secret && { prefix: secret.prefix, createdAt: secret.createdAt.toISOString(), lastUsedAt: secret.lastUsedAt?.toISOString() ?? null },
     };
   }
