@@ -55,6 +55,14 @@ describe('nodeReportToSample', () => {
     expect(entities.temp_c).toMatchObject({ 'acpitz-acpi-0/temp1': 27.8, 'smart:sda': 36, 'smart:nvme0n1': 41 });
   });
 
+  it('keeps an entity whatever its name, even one that is an object property of JavaScript', () => {
+    const odd = realisticNodeReport({ at });
+    odd.metrics.network.push({ ...odd.metrics.network[0], name: '__proto__', recv_rate_bytes_per_sec: 7 });
+    const mapped = nodeReportToSample('srv-1', odd, at);
+    expect(Object.hasOwn(mapped.entities.iface_rx_bytes_per_sec, '__proto__')).toBe(true);
+    expect(JSON.parse(JSON.stringify(mapped.entities)).iface_rx_bytes_per_sec.__proto__).toBe(7);
+  });
+
   it('omits disk percent and temperature when the node has none', () => {
     const bare = realisticNodeReport({ at });
     bare.metrics.disk.filesystems = [];

@@ -9,6 +9,11 @@ function isLoopback(name: string): boolean {
 
 const percent = (ratio: number) => ratio * 100;
 
+/** Values by entity name; without a prototype, so that any name a node sends (even `__proto__`) is a key. */
+function entityValues(): Record<string, number> {
+  return Object.create(null) as Record<string, number>;
+}
+
 function hasEntries(values: Record<string, number>): boolean {
   for (const _ in values) return true;
   return false;
@@ -26,7 +31,7 @@ export function nodeReportToSample(serverId: string, report: NodeReport, at: Dat
   let fsUsed = 0;
   let fsTotal = 0;
   const diskUsage: LiveMetricsData['disk_usage'] = [];
-  const fsUsedPercent: Record<string, number> = {};
+  const fsUsedPercent: Record<string, number> = entityValues();
   for (const f of m.disk.filesystems) {
     const total = f.used + f.free;
     fsUsed += f.used;
@@ -44,8 +49,8 @@ export function nodeReportToSample(serverId: string, report: NodeReport, at: Dat
   let rxTotal = 0;
   let txTotal = 0;
   const network: LiveMetricsData['network'] = [];
-  const ifaceRx: Record<string, number> = {};
-  const ifaceTx: Record<string, number> = {};
+  const ifaceRx: Record<string, number> = entityValues();
+  const ifaceTx: Record<string, number> = entityValues();
   for (const n of m.network) {
     network.push({
       interface: n.name,
@@ -63,8 +68,8 @@ export function nodeReportToSample(serverId: string, report: NodeReport, at: Dat
 
   let readTotal = 0;
   let writeTotal = 0;
-  const diskRead: Record<string, number> = {};
-  const diskWrite: Record<string, number> = {};
+  const diskRead: Record<string, number> = entityValues();
+  const diskWrite: Record<string, number> = entityValues();
   for (const d of m.disk.physical) {
     readTotal += d.read_rate_bytes_per_sec;
     writeTotal += d.write_rate_bytes_per_sec;
@@ -74,7 +79,7 @@ export function nodeReportToSample(serverId: string, report: NodeReport, at: Dat
 
   // Board sensors by their unique key; disks by the SMART device name.
   let maxTemp = -Infinity;
-  const temps: Record<string, number> = {};
+  const temps: Record<string, number> = entityValues();
   for (const sensor of m.thermal.sensors) {
     if (sensor.temp_c === undefined) continue;
     maxTemp = Math.max(maxTemp, sensor.temp_c);
