@@ -6,6 +6,7 @@ import type { Bindings, ChildLoggerOptions, Logger } from 'pino';
 import { AppModule } from './app.module';
 import type { PharosConfig } from './config/pharos-config';
 import { useLeanAsyncResourceBind } from './http/async-resource-bind';
+import { disableAllocationSitePretenuring } from './runtime/v8-tuning';
 import { parseJsonBodies } from './http/json-bodies';
 import { createRootLogger, PinoNestLogger } from './logging/pharos-logger';
 import { lazyRequestLogger } from './logging/request-logger';
@@ -23,6 +24,7 @@ export async function createPharosApp(
   config: PharosConfig,
   logger: Logger = createRootLogger(config.logLevel),
 ): Promise<NestFastifyApplication> {
+  disableAllocationSitePretenuring();
   useLeanAsyncResourceBind();
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
