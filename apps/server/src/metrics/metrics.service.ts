@@ -38,8 +38,11 @@ export interface MetricHistory {
   entities: Record<string, Record<string, (number | null)[]>>;
 }
 
+/** A headline series' key in a sample row (and its column in the relation `v` of the rows). */
+const sampleRowKey = (name: MetricSeriesName) => `v_${METRIC_SERIES[name]}`;
+
 /** Each headline series with its key in a sample row. */
-const SAMPLE_ROW_FIELDS = METRIC_SERIES_NAMES.map((name) => [name, `v_${METRIC_SERIES[name]}`] as const);
+const SAMPLE_ROW_FIELDS = METRIC_SERIES_NAMES.map((name) => [name, sampleRowKey(name)] as const);
 
 /** The columns of a sample row as `jsonRowsSql` reads them (see `sampleRows`). */
 const SAMPLE_ROW_COLUMNS: JsonRowColumn[] = [
@@ -68,7 +71,7 @@ const sampleRowsSource = (paramIndex: number) => `v AS (SELECT * FROM ${jsonRows
 
 /** Inserts the rows of `v` into the raw samples; a repeated timestamp is ignored. */
 const INSERT_RAW_SAMPLES = `INSERT INTO "MetricSample" ("serverId", "at", ${METRIC_SERIES_NAMES.map((name) => `"${METRIC_SERIES[name]}"`).join(', ')}, "series")
-    SELECT v.v_server, v.v_at, ${METRIC_SERIES_NAMES.map((name) => `v."v_${METRIC_SERIES[name]}"`).join(', ')}, v.v_series FROM v
+    SELECT v.v_server, v.v_at, ${SAMPLE_ROW_FIELDS.map(([, key]) => `v."${key}"`).join(', ')}, v.v_series FROM v
     ON CONFLICT ("serverId", "at") DO NOTHING`;
 
 /**
@@ -96,7 +99,7 @@ function insertSamplesWithRollupsSql(): string {
     for (const name of ROLLUP_SERIES) {
       const plain = METRIC_SERIES[name];
       const column = `"${plain}"`;
-      const value = `v."v_${plain}"`;
+      const value = `v."${sampleRowKey(name)}"`;
       columns.push(column);
       values.push(value);
       // Running average over the samples that had the value; one without it changes nothing.
