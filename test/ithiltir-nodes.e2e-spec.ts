@@ -296,6 +296,31 @@ describe('Ithiltir nodes: Pharos as the Dash they push to', () => {
     for (const [i, node] of nodes.entries()) expect(stored.find((s) => s.serverId === node.id)?.payload).toBe(bodies[i]);
   });
 
+  it('rewrites a node’s snapshot in its own row: large reports add nothing to the TOAST table', async () => {
+    const { id, secret } = await createNode('edge-storage-box');
+    const node = emulator(secret);
+    // A storage box: a report of ~10 KB, compressed to a few KB.
+    const largeReport = () => {
+      const report = node.nextReport();
+      const [fs] = report.metrics.disk.filesystems;
+      report.metrics.disk.filesystems = Array.from({ length: 24 }, (_, i) => ({ ...fs!, path: `/srv/volume-${i}`, mountpoint: `/srv/volume-${i}`, used: i * 1000 }));
+      return report;
+    };
+    const toastBytes = async () => {
+      const [row] = await prisma.$queryRawUnsafe<{ bytes: bigint }[]>(`SELECT pg_relation_size(reltoastrelid) AS bytes FROM pg_class WHERE oid = '"NodeSnapshot"'::regclass`);
+      return Number(row!.bytes);
+    };
+    const before = await toastBytes();
+    let last = '';
+    for (let i = 0; i < 6; i++) {
+      last = goJson(largeReport());
+      expect(last.length).toBeGreaterThan(9000);
+      expect((await node.report(undefined, last)).status).toBe(200);
+    }
+    expect((await prisma.nodeSnapshot.findUniqueOrThrow({ where: { serverId: id } })).payload).toBe(last);
+    expect(await toastBytes()).toBe(before);
+  });
+
   it('marks a node offline after the configured missed report intervals, as an event, and online on its next report', async () => {
     const { id, secret } = await createNode('edge-flaky');
     const node = emulator(secret, { intervalSeconds: 1 });
