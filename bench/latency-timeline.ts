@@ -7,7 +7,7 @@
  */
 import { closedLoop, openLoop } from './support/http-load';
 import { createNodes, nodeReportRequests, type ReportSize } from './node-ingest';
-import { createBenchDatabase, PharosProcess } from './support/pharos-process';
+import { createBenchDatabase, PharosProcess, postgresCpuSeconds } from './support/pharos-process';
 import { percentile } from './support/report';
 
 async function main(): Promise<void> {
@@ -26,10 +26,17 @@ async function main(): Promise<void> {
       console.log(`burst: ${burst.okPerSecond.toFixed(0)}/s for ${burstSeconds} s (${burst.failed} failed)`);
     }
     console.log(`open loop from ${new Date().toISOString()}`);
+    const before = { pharos: pharos.usage().cpuSeconds, postgres: postgresCpuSeconds(), self: process.cpuUsage() };
     const run = await openLoop({ baseUrl: pharos.baseUrl, connections: 128, durationMs: Number(seconds) * 1000, maxRequests: 10_000_000, rate: Number(rate), next, accept });
     for (const s of run.perSecond ?? []) {
       console.log(`second ${String(s.second + 1).padStart(3)}: ${s.answered} answered, p50 ${s.p50.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms, max ${s.max.toFixed(0)} ms`);
     }
+    const self = process.cpuUsage(before.self);
+    const perRequest = (seconds: number) => `${((seconds * 1e6) / Math.max(1, run.ok)).toFixed(0)} µs`;
+    console.log(
+      `CPU per request in the open loop (its requests built before it): Pharos ${perRequest(pharos.usage().cpuSeconds - before.pharos)}, ` +
+        `PostgreSQL ${perRequest(postgresCpuSeconds() - before.postgres)}, load generator ${perRequest((self.user + self.system) / 1e6)}`,
+    );
     console.log(`all: p50 ${percentile(run.latencies, 50).toFixed(1)} ms, p99 ${percentile(run.latencies, 99).toFixed(1)} ms (${run.failed} failed)`);
   } finally {
     await pharos.stop();
