@@ -8,6 +8,7 @@ import { AccessTokenService } from './access-token.service';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JwtAuthGuard } from './jwt-auth.guard';
+import { jwtKey } from './jwt-key';
 import { JwtStrategy } from './jwt.strategy';
 import { LoginThrottle } from './login-throttle';
 
@@ -17,7 +18,7 @@ import { LoginThrottle } from './login-throttle';
     PassportModule,
     JwtModule.registerAsync({
       inject: [PharosConfig],
-      useFactory: (config: PharosConfig) => ({ secret: config.jwtSecret, signOptions: { algorithm: 'HS256' } }),
+      useFactory: (config: PharosConfig) => ({ secret: jwtKey(config), signOptions: { algorithm: 'HS256' } }),
     }),
   ],
   controllers: [AuthController],

@@ -3,6 +3,7 @@ import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { PharosConfig } from '../config/pharos-config';
 import { AccessTokenService, type AuthenticatedUser } from './access-token.service';
+import { jwtKey } from './jwt-key';
 
 /** passport-jwt: `Authorization: Bearer <access token>` on the admin REST API. */
 @Injectable()
@@ -13,7 +14,9 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: config.jwtSecret,
+      // passport-jwt hands the key to jsonwebtoken's verify, which takes a KeyObject; its types
+      // only name strings and Buffers.
+      secretOrKey: jwtKey(config) as unknown as Buffer,
       algorithms: ['HS256'],
       ignoreExpiration: false,
     });
