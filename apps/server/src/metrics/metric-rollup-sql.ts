@@ -63,6 +63,8 @@ export function rebuildRollupSql(target: Rollup, source: 'raw' | '1m', scope: Re
   columns.push('"valueCounts"');
   selects.push(`jsonb_build_object(${counts.join(', ')})`);
   const entityWeight = source === 'raw' ? '1' : `coalesce((s."seriesCounts" -> m.key ->> e.key)::double precision, s."samples")`;
+  // Entity values as text (`jsonb_each_text`): a jsonb number becomes a double through its text
+  // anyway, and read as text it skips the jsonb value made for each (~5 % of a flush step).
   return `WITH src AS MATERIALIZED (SELECT s.* FROM ${rows}), base AS (
       SELECT s."serverId" AS sid, ${bucket} AS bucket, ${source === 'raw' ? 'count(*)' : 'sum(s."samples")'}::int AS samples,
              ${selects.map((sql, i) => `${sql} AS c${i}`).join(', ')}
@@ -70,7 +72,7 @@ export function rebuildRollupSql(target: Rollup, source: 'raw' | '1m', scope: Re
     ), per_entity AS (
       SELECT s."serverId" AS sid, ${bucket} AS bucket, m.key AS metric, e.key AS entity,
              sum(e.value::double precision * ${entityWeight}) / sum(${entityWeight}) AS value, sum(${entityWeight})::int AS n
-        FROM src s CROSS JOIN LATERAL jsonb_each(s."series") m CROSS JOIN LATERAL jsonb_each(m.value) e
+        FROM src s CROSS JOIN LATERAL jsonb_each(s."series") m CROSS JOIN LATERAL jsonb_each_text(m.value) e
        GROUP BY 1, 2, 3, 4
     ), per_metric AS (
       SELECT sid, bucket, metric, jsonb_object_agg(entity, value) AS entities, jsonb_object_agg(entity, n) AS counts
