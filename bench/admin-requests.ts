@@ -7,6 +7,7 @@
  */
 import { closedLoop, type LoadRequest } from './support/http-load';
 import { createBenchDatabase, PharosProcess } from './support/pharos-process';
+import { disableAllocationSitePretenuring } from '../apps/server/src/runtime/v8-tuning';
 
 async function main(): Promise<void> {
   const [seconds = '8', connections = '16'] = process.argv.slice(2);
@@ -28,4 +29,6 @@ async function main(): Promise<void> {
   }
 }
 
+// As in Pharos (see v8-tuning.ts): the generator's own collections count in what it measures.
+disableAllocationSitePretenuring();
 void main();

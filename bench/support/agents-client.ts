@@ -9,6 +9,7 @@ import { AGENT_WS_PATH } from '@pharos/protocol';
 import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
 import { AgentHostModel } from '../../apps/simulator/src/agent-messages';
+import { disableAllocationSitePretenuring } from '../../apps/server/src/runtime/v8-tuning';
 
 interface Plan {
   wsUrl: string;
@@ -102,4 +103,6 @@ async function main(): Promise<void> {
   finish('done');
 }
 
+// As in Pharos (see v8-tuning.ts): the generator's own collections count in what it measures.
+disableAllocationSitePretenuring();
 void main();

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { NO_ALLOCATION_SITE_PRETENURING } from '../../apps/server/src/runtime/v8-tuning';
 import { freePort, waitForHttp } from './pharos-process';
 
 /**
@@ -28,7 +29,7 @@ export class BareHttpServer {
           res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(answer);
         });
       }).listen(${port}, '127.0.0.1');`;
-    const child = spawn(process.execPath, ['-e', script], { stdio: 'ignore' });
+    const child = spawn(process.execPath, [NO_ALLOCATION_SITE_PRETENURING, '-e', script], { stdio: 'ignore' });
     const server = new BareHttpServer(child, `http://127.0.0.1:${port}`);
     await waitForHttp(`${server.baseUrl}/`);
     return server;

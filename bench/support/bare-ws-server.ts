@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { NO_ALLOCATION_SITE_PRETENURING } from '../../apps/server/src/runtime/v8-tuning';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { freePort, waitForHttp } from './pharos-process';
@@ -50,7 +51,7 @@ export class BareWsServer {
         });
       });
       server.listen(${port}, '127.0.0.1');`;
-    const child = spawn('prlimit', [`--nofile=${maxOpenFiles}:${maxOpenFiles}`, process.execPath, '-e', script], {
+    const child = spawn('prlimit', [`--nofile=${maxOpenFiles}:${maxOpenFiles}`, process.execPath, NO_ALLOCATION_SITE_PRETENURING, '-e', script], {
       stdio: 'ignore',
       env: { ...process.env, BARE_KEYS_FILE: keysFile },
     });
