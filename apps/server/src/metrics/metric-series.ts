@@ -59,3 +59,14 @@ export const ENTITY_SERIES_NAMES = Object.keys(ENTITY_SERIES) as EntitySeriesNam
 export function isEntitySeries(name: string): name is EntitySeriesName {
   return Object.hasOwn(ENTITY_SERIES, name);
 }
+
+/** A value the history can store and average: a number, and finite (not NaN or ±Infinity). */
+export function isFiniteNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+/** A value as the history stores it: a finite number (numeric strings read as such), else null. */
+export function finiteOrNull(value: unknown): number | null {
+  const n = typeof value === 'number' ? value : value === null || value === undefined ? NaN : Number(value);
+  return Number.isFinite(n) ? n : null;
+}

@@ -8,7 +8,9 @@ import { ROLLUPS, ROLLUP_SERIES, valueCount } from './metric-rollup-sql';
 import { MetricRollupsService } from './metric-rollups.service';
 import {
   type EntitySeriesName,
+  finiteOrNull,
   isEntitySeries,
+  isFiniteNumber,
   METRIC_SERIES,
   METRIC_SERIES_NAMES,
   type MetricSeriesName,
@@ -317,11 +319,6 @@ export class MetricsService {
   }
 }
 
-function finiteOrNull(value: unknown): number | null {
-  const n = typeof value === 'number' ? value : value === null || value === undefined ? NaN : Number(value);
-  return Number.isFinite(n) ? n : null;
-}
-
 /**
  * Only finite numbers under string keys of objects: anything else would fail the rollup math.
  * Series that are clean already (every node report's) are returned as they are.
@@ -331,7 +328,7 @@ function finiteEntitySeries(input: EntitySeries): EntitySeries | null {
   const clean: EntitySeries = {};
   for (const [name, entities] of Object.entries(input)) {
     if (typeof entities !== 'object' || entities === null) continue;
-    const values = Object.entries(entities).filter(([, v]) => typeof v === 'number' && Number.isFinite(v));
+    const values = Object.entries(entities).filter(([, v]) => isFiniteNumber(v));
     if (values.length > 0) clean[name] = Object.fromEntries(values);
   }
   return Object.keys(clean).length > 0 ? clean : null;
@@ -347,7 +344,7 @@ function isCleanEntitySeries(input: EntitySeries): boolean {
     let values = 0;
     for (const entity in entities) {
       const value = entities[entity];
-      if (!Object.hasOwn(entities, entity) || typeof value !== 'number' || !Number.isFinite(value)) return false;
+      if (!Object.hasOwn(entities, entity) || !isFiniteNumber(value)) return false;
       values++;
     }
     if (values === 0) return false;

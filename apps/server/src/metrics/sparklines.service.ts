@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '@pharos/database';
-import { METRIC_SERIES, type MetricSeriesName } from './metric-series';
+import { finiteOrNull, METRIC_SERIES, type MetricSeriesName } from './metric-series';
 
 /** The series a fleet row draws, and their latest values. */
 export const SPARKLINE_SERIES = ['cpu_percent', 'memory_percent', 'disk_percent', 'net_rx_bytes_per_sec', 'net_tx_bytes_per_sec'] as const satisfies MetricSeriesName[];
@@ -85,9 +85,4 @@ export class SparklinesService {
     }
     return { stepSeconds, timestamps, servers };
   }
-}
-
-function finiteOrNull(value: unknown): number | null {
-  const n = typeof value === 'number' ? value : value === null || value === undefined ? NaN : Number(value);
-  return Number.isFinite(n) ? n : null;
 }
