@@ -7,7 +7,7 @@
  */
 import { closedLoop, type LoadRequest } from './support/http-load';
 import { createBenchDatabase, PharosProcess } from './support/pharos-process';
-import { disableAllocationSitePretenuring } from '../apps/server/src/runtime/v8-tuning';
+import { disableAllocationSitePretenuring } from '../apps/server/src/platform/runtime/v8-tuning';
 
 async function main(): Promise<void> {
   const [seconds = '8', connections = '16'] = process.argv.slice(2);

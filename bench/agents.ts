@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import WebSocket from 'ws';
-import { hashSecret } from '../apps/server/src/secrets/secret-token';
+import { hashSecret } from '../apps/server/src/platform/secrets/secret-token';
 import { BareWsServer } from './support/bare-ws-server';
 import { createBenchDatabase, openFilesLimit, PharosProcess, processUsage, ROOT } from './support/pharos-process';
 import { type BenchResult, type BenchRow, machine, percentile } from './support/report';

@@ -9,7 +9,7 @@ import { closedLoop, openLoop } from './support/http-load';
 import { createNodes, nodeReportRequests, type ReportSize } from './node-ingest';
 import { createBenchDatabase, PharosProcess, postgresCpuSeconds } from './support/pharos-process';
 import { percentile } from './support/report';
-import { disableAllocationSitePretenuring } from '../apps/server/src/runtime/v8-tuning';
+import { disableAllocationSitePretenuring } from '../apps/server/src/platform/runtime/v8-tuning';
 
 async function main(): Promise<void> {
   const [size = 'large', rate = '1400', seconds = '15', burstSeconds = '60', nodeCount = '500'] = process.argv.slice(2);

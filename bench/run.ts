@@ -11,7 +11,7 @@ import { lightdUpdates } from './lightd-updates';
 import { nodeIngest } from './node-ingest';
 import { MAIN_JS } from './support/pharos-process';
 import { type BenchResult, report } from './support/report';
-import { disableAllocationSitePretenuring } from '../apps/server/src/runtime/v8-tuning';
+import { disableAllocationSitePretenuring } from '../apps/server/src/platform/runtime/v8-tuning';
 
 const BENCHMARKS: Record<string, (quick: boolean) => Promise<BenchResult>> = {
   'lightd-updates': lightdUpdates,

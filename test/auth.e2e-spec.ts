@@ -111,7 +111,7 @@ describe('access token lifetime and roles', () => {
     const token = await pharos.login('changer', 'first-password');
     // JWT times are whole seconds; make sure the change lands in a later second.
     await new Promise((r) => setTimeout(r, 1100));
-    const { UsersService } = await import('../apps/server/src/users/users.service');
+    const { UsersService } = await import('../apps/server/src/identity/users/users.service');
     await pharos.app.get(UsersService).setPassword('changer', 'second-password');
     const res = await pharos.request('/api/v1/auth/me', { token });
     expect(res.status).toBe(401);

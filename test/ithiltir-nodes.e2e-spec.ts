@@ -1,8 +1,8 @@
 import { PrismaService } from '@pharos/database';
 import type { LiveMetricsData } from '@pharos/protocol';
 import { createHash } from 'node:crypto';
-import { FleetEventBus } from '../apps/server/src/events/fleet-event-bus';
-import { MetricRollupsService } from '../apps/server/src/metrics/metric-rollups.service';
+import { FleetEventBus } from '../apps/server/src/platform/events/fleet-event-bus';
+import { MetricRollupsService } from '../apps/server/src/fleet/metrics/metric-rollups.service';
 import { goTime } from './support/ithiltir-node-fixtures';
 import { goJson, IthiltirNodeEmulator } from './support/ithiltir-node-emulator';
 import { startPharos, type RunningPharos } from './support/pharos-test-app';

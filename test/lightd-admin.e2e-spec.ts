@@ -1,5 +1,5 @@
 import { PrismaService } from '@pharos/database';
-import { hashSecret } from '../apps/server/src/secrets/secret-token';
+import { hashSecret } from '../apps/server/src/platform/secrets/secret-token';
 import { LightdEmulator } from './support/lightd-emulator';
 import { startPharos, type RunningPharos } from './support/pharos-test-app';
 

@@ -1,6 +1,6 @@
 import { PrismaService } from '@pharos/database';
 import { FrontendCloseCode, type LogEntryData } from '@pharos/protocol';
-import { FleetEventBus } from '../apps/server/src/events/fleet-event-bus';
+import { FleetEventBus } from '../apps/server/src/platform/events/fleet-event-bus';
 import { FakeLightdDaemon } from './support/fake-lightd-daemon';
 import { LightdEmulator } from './support/lightd-emulator';
 import { startPharos, type RunningPharos } from './support/pharos-test-app';

@@ -1,7 +1,7 @@
 import { PrismaService } from '@pharos/database';
 import type { LogEntryData } from '@pharos/protocol';
-import { FleetEventBus } from '../apps/server/src/events/fleet-event-bus';
-import { hashSecret } from '../apps/server/src/secrets/secret-token';
+import { FleetEventBus } from '../apps/server/src/platform/events/fleet-event-bus';
+import { hashSecret } from '../apps/server/src/platform/secrets/secret-token';
 import { LightdEmulator } from './support/lightd-emulator';
 import { startPharos, type RunningPharos } from './support/pharos-test-app';
 

@@ -1,9 +1,9 @@
 import { JwtService } from '@nestjs/jwt';
 import { PrismaService } from '@pharos/database';
 import { FRONTEND_LOGS_WS_PATH, FRONTEND_METRICS_WS_PATH, FrontendCloseCode, type LiveMetricsData } from '@pharos/protocol';
-import { EventLogService } from '../apps/server/src/events/event-log.service';
-import { MetricsService } from '../apps/server/src/metrics/metrics.service';
-import { ServersService } from '../apps/server/src/servers/servers.service';
+import { EventLogService } from '../apps/server/src/fleet/event-log/event-log.service';
+import { MetricsService } from '../apps/server/src/fleet/metrics/metrics.service';
+import { ServersService } from '../apps/server/src/fleet/servers/servers.service';
 import { eventually } from './support/eventually';
 import { enrolAgentServer, FakeAgent } from './support/fake-agent';
 import { openLiveSocket } from './support/live-socket';

@@ -1,8 +1,8 @@
 import { PrismaService } from '@pharos/database';
 import type { LiveMetricsData } from '@pharos/protocol';
-import { MetricRetentionService } from '../apps/server/src/metrics/metric-retention.service';
-import { MetricRollupsService } from '../apps/server/src/metrics/metric-rollups.service';
-import { MetricsService } from '../apps/server/src/metrics/metrics.service';
+import { MetricRetentionService } from '../apps/server/src/fleet/metrics/metric-retention.service';
+import { MetricRollupsService } from '../apps/server/src/fleet/metrics/metric-rollups.service';
+import { MetricsService } from '../apps/server/src/fleet/metrics/metrics.service';
 import { startPharos, type RunningPharos } from './support/pharos-test-app';
 
 const DAY_MS = 86_400_000;

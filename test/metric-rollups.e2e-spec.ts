@@ -1,7 +1,7 @@
 import { PrismaService } from '@pharos/database';
 import type { LiveMetricsData } from '@pharos/protocol';
-import { MetricRollupsService } from '../apps/server/src/metrics/metric-rollups.service';
-import { MetricsService } from '../apps/server/src/metrics/metrics.service';
+import { MetricRollupsService } from '../apps/server/src/fleet/metrics/metric-rollups.service';
+import { MetricsService } from '../apps/server/src/fleet/metrics/metrics.service';
 import { startPharos, type RunningPharos } from './support/pharos-test-app';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 

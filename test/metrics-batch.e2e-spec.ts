@@ -1,6 +1,6 @@
 import { PrismaService } from '@pharos/database';
 import type { LiveMetricsData } from '@pharos/protocol';
-import { MetricsService, type SampleToRecord } from '../apps/server/src/metrics/metrics.service';
+import { MetricsService, type SampleToRecord } from '../apps/server/src/fleet/metrics/metrics.service';
 import { startPharos, type RunningPharos } from './support/pharos-test-app';
 
 /** Group-committed samples (`recordMany`) must store exactly what one-by-one `record` does. */

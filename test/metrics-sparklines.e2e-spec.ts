@@ -1,5 +1,5 @@
 import type { LiveMetricsData } from '@pharos/protocol';
-import { MetricsService } from '../apps/server/src/metrics/metrics.service';
+import { MetricsService } from '../apps/server/src/fleet/metrics/metrics.service';
 import { startPharos, type RunningPharos } from './support/pharos-test-app';
 
 function sample(serverId: string, at: Date, cpu: number): LiveMetricsData {

@@ -1,7 +1,7 @@
 import { PrismaService } from '@pharos/database';
 import type { LiveMetricsData } from '@pharos/protocol';
-import { MetricsService } from '../apps/server/src/metrics/metrics.service';
-import { ServerPresenceService } from '../apps/server/src/servers/server-presence.service';
+import { MetricsService } from '../apps/server/src/fleet/metrics/metrics.service';
+import { ServerPresenceService } from '../apps/server/src/fleet/servers/server-presence.service';
 import { startPharos, type RunningPharos } from './support/pharos-test-app';
 
 function sample(serverId: string, at: Date, cpu: number): LiveMetricsData {

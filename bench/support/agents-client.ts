@@ -9,7 +9,7 @@ import { AGENT_WS_PATH } from '@pharos/protocol';
 import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
 import { AgentHostModel } from '../../apps/simulator/src/agent-messages';
-import { disableAllocationSitePretenuring } from '../../apps/server/src/runtime/v8-tuning';
+import { disableAllocationSitePretenuring } from '../../apps/server/src/platform/runtime/v8-tuning';
 
 interface Plan {
   wsUrl: string;

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { NO_ALLOCATION_SITE_PRETENURING } from '../../apps/server/src/runtime/v8-tuning';
+import { NO_ALLOCATION_SITE_PRETENURING } from '../../apps/server/src/platform/runtime/v8-tuning';
 import { freePort, waitForHttp } from './pharos-process';
 
 /**

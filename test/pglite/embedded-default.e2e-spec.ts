@@ -1,5 +1,5 @@
 import { diffMigrationsToSchema, openDatabase, PrismaService } from '@pharos/database';
-import { MetricRollupsService } from '../../apps/server/src/metrics/metric-rollups.service';
+import { MetricRollupsService } from '../../apps/server/src/fleet/metrics/metric-rollups.service';
 import { IthiltirNodeEmulator } from '../support/ithiltir-node-emulator';
 import { LightdEmulator } from '../support/lightd-emulator';
 import { startPharos, TEST_ADMIN_PASSWORD } from '../support/pharos-test-app';

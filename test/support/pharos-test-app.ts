@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../../apps/server/src/config/load-config';
-import { PharosConfig } from '../../apps/server/src/config/pharos-config';
+import { loadConfig } from '../../apps/server/src/platform/config/load-config';
+import { PharosConfig } from '../../apps/server/src/platform/config/pharos-config';
 import { createPharosApp } from '../../apps/server/src/create-app';
 import { createTestDatabase, type TestDatabase } from './test-database';
 

@@ -1,24 +1,24 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { DatabaseModule } from '@pharos/database';
-import { AgentsModule } from './agents/agents.module';
-import { AlertsModule } from './alerts/alerts.module';
-import { AuditModule } from './audit/audit.module';
-import { AuthModule } from './auth/auth.module';
-import { CommandsModule } from './commands/commands.module';
-import { ConfigModule } from './config/config.module';
-import { PharosConfig } from './config/pharos-config';
-import { HttpErrorFilter } from './errors/http-error.filter';
-import { createValidationPipe } from './errors/validation';
-import { EventsModule } from './events/events.module';
-import { HealthModule } from './health/health.module';
-import { LightdModule } from './lightd/lightd.module';
-import { LiveModule } from './live/live.module';
-import { MetricsModule } from './metrics/metrics.module';
-import { NodesModule } from './nodes/nodes.module';
-import { ReleasesModule } from './releases/releases.module';
-import { ServersModule } from './servers/servers.module';
-import { FirstAdminModule, UsersModule } from './users/users.module';
+import { AgentsModule } from './sources/agents/agents.module';
+import { AlertsModule } from './fleet/alerts/alerts.module';
+import { AuditModule } from './identity/audit/audit.module';
+import { AuthModule } from './identity/auth/auth.module';
+import { CommandsModule } from './fleet/commands/commands.module';
+import { ConfigModule } from './platform/config/config.module';
+import { PharosConfig } from './platform/config/pharos-config';
+import { HttpErrorFilter } from './platform/errors/http-error.filter';
+import { createValidationPipe } from './platform/errors/validation';
+import { EventsModule } from './platform/events/events.module';
+import { HealthModule } from './platform/health/health.module';
+import { LightdModule } from './sources/lightd/lightd.module';
+import { LiveModule } from './outbound/live/live.module';
+import { MetricsModule } from './fleet/metrics/metrics.module';
+import { NodesModule } from './sources/nodes/nodes.module';
+import { ReleasesModule } from './fleet/releases/releases.module';
+import { ServersModule } from './fleet/servers/servers.module';
+import { FirstAdminModule, UsersModule } from './identity/users/users.module';
 
 /**
  * The Pharos server. Each capability is one module (one folder); add a new one to `imports`.

@@ -11,14 +11,14 @@ import {
   diffMigrationsToSchema,
   openDatabase,
 } from '@pharos/database';
-import { ConfigModule } from './config/config.module';
-import { ConfigError, loadConfig, readEnvironment } from './config/load-config';
-import { PharosConfig } from './config/pharos-config';
-import { DomainError } from './errors/domain-errors';
-import { EventsModule } from './events/events.module';
-import { generatePassword } from './users/password-hasher';
-import { UsersModule } from './users/users.module';
-import { UsersService } from './users/users.service';
+import { ConfigModule } from './platform/config/config.module';
+import { ConfigError, loadConfig, readEnvironment } from './platform/config/load-config';
+import { PharosConfig } from './platform/config/pharos-config';
+import { DomainError } from './platform/errors/domain-errors';
+import { EventsModule } from './platform/events/events.module';
+import { generatePassword } from './identity/users/password-hasher';
+import { UsersModule } from './identity/users/users.module';
+import { UsersService } from './identity/users/users.service';
 
 const USAGE = `usage: npm run pharos -- <command>
 

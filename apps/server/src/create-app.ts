@@ -4,14 +4,14 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Bindings, ChildLoggerOptions, Logger } from 'pino';
 import { AppModule } from './app.module';
-import type { PharosConfig } from './config/pharos-config';
-import { useLeanAsyncResourceBind } from './http/async-resource-bind';
-import { disableAllocationSitePretenuring } from './runtime/v8-tuning';
-import { parseJsonBodies } from './http/json-bodies';
-import { createRootLogger, PinoNestLogger } from './logging/pharos-logger';
-import { lazyRequestLogger } from './logging/request-logger';
-import { findWebRoot, mountWebApp } from './web/web-app';
-import { PharosWsAdapter } from './websockets/pharos-ws-adapter';
+import type { PharosConfig } from './platform/config/pharos-config';
+import { useLeanAsyncResourceBind } from './platform/http/async-resource-bind';
+import { disableAllocationSitePretenuring } from './platform/runtime/v8-tuning';
+import { parseJsonBodies } from './platform/http/json-bodies';
+import { createRootLogger, PinoNestLogger } from './platform/logging/pharos-logger';
+import { lazyRequestLogger } from './platform/logging/request-logger';
+import { findWebRoot, mountWebApp } from './outbound/web/web-app';
+import { PharosWsAdapter } from './platform/websockets/pharos-ws-adapter';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { describeTarget } from '@pharos/database';
-import { ConfigError, loadConfig, readEnvironment } from './config/load-config';
+import { ConfigError, loadConfig, readEnvironment } from './platform/config/load-config';
 import { createPharosApp } from './create-app';
-import { createRootLogger } from './logging/pharos-logger';
+import { createRootLogger } from './platform/logging/pharos-logger';
 
 async function main(): Promise<void> {
   let config;

@@ -1,8 +1,0 @@
-import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { AuthenticatedUser } from './access-token.service';
-
-/** The signed-in admin of the request (set by `JwtAuthGuard`). */
-export const CurrentUser = createParamDecorator(
-  (_: unknown, context: ExecutionContext): AuthenticatedUser =>
-    context.switchToHttp().getRequest<{ user: AuthenticatedUser }>().user,
-);

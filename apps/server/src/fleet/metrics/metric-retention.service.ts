@@ -1,0 +1,144 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { PrismaService } from '@pharos/database';
+import { PharosConfig } from '../../platform/config/pharos-config';
+
+const DAY_MS = 86_400_000;
+/** Day partitions are made this many days ahead, so reports never wait for one. */
+const DAYS_AHEAD = 3;
+const MAINTENANCE_INTERVAL_MS = 3600_000;
+const FIRST_PASS_DELAY_MS = 3000;
+const PARTITION_NAME = /^MetricSample_p(\d{4})(\d{2})(\d{2})$/;
+
+export interface MaintenanceResult {
+  created: string[];
+  dropped: string[];
+  /** Rows deleted from the default partition and the rollups. */
+  deleted: { raw: number; minute: number; hour: number };
+}
+
+/**
+ * Keeps the metric history within its retention: raw samples live in one partition per UTC
+ * day (made ahead of time, dropped whole when older than METRICS_RAW_RETENTION_DAYS), the
+ * minute and hour rollups are trimmed by age. Runs after start-up and every hour.
+ */
+@Injectable()
+export class MetricRetentionService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(MetricRetentionService.name);
+  private timer?: NodeJS.Timeout;
+  private firstPass?: NodeJS.Timeout;
+  private running: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly config: PharosConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    // Today's partition before the first report; the other days (a fresh database makes a
+    // dozen, ~0.5 s) after start-up. Samples of a day without its partition wait in the
+    // default partition and move into it when it is made.
+    const now = new Date();
+    await this.ensureDayPartitions(now, new Date(now.getTime() + 1)).catch((error: unknown) => this.logger.error({ err: error }, "could not make today's metric partition"));
+    // Later, not now: on the embedded database every query runs on this thread, and would hold
+    // up listening.
+    this.firstPass = setTimeout(() => void this.maintainLogged(), FIRST_PASS_DELAY_MS);
+    this.firstPass.unref();
+    this.timer = setInterval(() => void this.maintainLogged(), MAINTENANCE_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    clearTimeout(this.firstPass);
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  private async maintainLogged(): Promise<void> {
+    try {
+      const result = await this.maintain();
+      if (result.created.length || result.dropped.length) {
+        this.logger.log(`metric partitions: made ${result.created.length}, dropped ${result.dropped.length}`);
+      }
+    } catch (error) {
+      // Samples still land in the default partition; the next run tries again.
+      this.logger.error({ err: error }, 'metric history maintenance failed');
+    }
+  }
+
+  /** One maintenance pass as of `now`; passes never overlap. */
+  maintain(now = new Date()): Promise<MaintenanceResult> {
+    const pass = this.running.catch(() => undefined).then(() => this.maintainOnce(now));
+    this.running = pass;
+    return pass;
+  }
+
+  private async maintainOnce(now: Date): Promise<MaintenanceResult> {
+    const rawCutoff = new Date(now.getTime() - this.config.metricsRawRetentionDays * DAY_MS);
+    const created = await this.ensureDayPartitions(rawCutoff, new Date(now.getTime() + DAYS_AHEAD * DAY_MS));
+    const dropped: string[] = [];
+    for (const { name, day } of await this.dayPartitions()) {
+      if (day.getTime() + DAY_MS <= rawCutoff.getTime()) {
+        await this.prisma.$executeRawUnsafe(`DROP TABLE "${name}"`);
+        dropped.push(name);
+      }
+    }
+    const raw = await this.prisma.$executeRawUnsafe(`DELETE FROM "MetricSample_default" WHERE "at" < $1::timestamptz`, rawCutoff.toISOString());
+    const minute = await this.prisma.$executeRawUnsafe(
+      `DELETE FROM "MetricRollup1m" WHERE "bucket" < $1::timestamptz`,
+      new Date(now.getTime() - this.config.metricsMinuteRetentionDays * DAY_MS).toISOString(),
+    );
+    const hour = await this.prisma.$executeRawUnsafe(
+      `DELETE FROM "MetricRollup1h" WHERE "bucket" < $1::timestamptz`,
+      new Date(now.getTime() - this.config.metricsHourRetentionDays * DAY_MS).toISOString(),
+    );
+    return { created, dropped, deleted: { raw, minute, hour } };
+  }
+
+  /**
+   * Makes the day partitions covering [from, to) that do not exist yet (e.g. before importing
+   * history). Samples of such a day already in the default partition move into it.
+   */
+  async ensureDayPartitions(from: Date, to: Date): Promise<string[]> {
+    const existing = new Set((await this.dayPartitions()).map((p) => p.name));
+    const created: string[] = [];
+    for (let day = startOfUtcDay(from); day < to.getTime(); day += DAY_MS) {
+      const name = partitionName(new Date(day));
+      if (existing.has(name)) continue;
+      const lower = new Date(day).toISOString();
+      const upper = new Date(day + DAY_MS).toISOString();
+      await this.prisma.$transaction([
+        // No sample may reach the default partition between the move and the attach.
+        this.prisma.$executeRawUnsafe(`LOCK TABLE "MetricSample_default" IN EXCLUSIVE MODE`),
+        this.prisma.$executeRawUnsafe(`CREATE TABLE "${name}" (LIKE "MetricSample" INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING COMPRESSION)`),
+        this.prisma.$executeRawUnsafe(
+          `WITH moved AS (DELETE FROM "MetricSample_default" WHERE "at" >= '${lower}' AND "at" < '${upper}' RETURNING *)
+           INSERT INTO "${name}" SELECT * FROM moved`,
+        ),
+        this.prisma.$executeRawUnsafe(`ALTER TABLE "MetricSample" ATTACH PARTITION "${name}" FOR VALUES FROM ('${lower}') TO ('${upper}')`),
+      ]);
+      created.push(name);
+    }
+    return created;
+  }
+
+  /** The day partitions of the raw samples, oldest first. */
+  async dayPartitions(): Promise<{ name: string; day: Date }[]> {
+    const rows = await this.prisma.$queryRawUnsafe<{ name: string }[]>(
+      `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+        WHERE i.inhparent = '"MetricSample"'::regclass`,
+    );
+    return rows
+      .map(({ name }) => ({ name, match: PARTITION_NAME.exec(name) }))
+      .filter((p): p is { name: string; match: RegExpExecArray } => p.match !== null)
+      .map(({ name, match }) => ({ name, day: new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))) }))
+      .sort((a, b) => a.day.getTime() - b.day.getTime());
+  }
+}
+
+function startOfUtcDay(date: Date): number {
+  return Math.floor(date.getTime() / DAY_MS) * DAY_MS;
+}
+
+function partitionName(day: Date): string {
+  return `MetricSample_p${day.toISOString().slice(0, 10).replace(/-/g, '')}`;
+}

@@ -1,0 +1,294 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { PrismaService } from '@pharos/database';
+import { PharosConfig } from '../../platform/config/pharos-config';
+import { bucketStart, rebuildRollupSql, type RebuildScope, ROLLUPS } from './metric-rollup-sql';
+
+const [MINUTE, HOUR] = ROLLUPS;
+const MINUTE_MS = MINUTE.seconds * 1000;
+const HOUR_MS = HOUR.seconds * 1000;
+
+/**
+ * Samples this close to the present (either side) are rolled up after they commit; the rest
+ * (back-filled history, a node with a wrong clock) fold into their rollups in the statement that
+ * stores them. The bound makes recovery cheap: after a crash, only the rollups from a little
+ * before the last flush on need rebuilding.
+ */
+export const DEFERRED_ROLLUP_WINDOW_MS = 10 * 60_000;
+/** A minute is rolled up once it has been over this long, so samples still in flight are in. */
+const SETTLE_MS = 5_000;
+/** Slack for samples committed just before a flush but noted just after it. */
+const RECOVERY_MARGIN_MS = 60_000;
+/** Samples rolled up per step (transaction) of a flush, about. */
+const STEP_SAMPLES = 5_000;
+
+interface PendingMinute {
+  serverId: string;
+  minute: number;
+  /** Samples noted for it (a hint for sizing steps: repeats and late ones count too). */
+  samples: number;
+}
+
+const REBUILD = {
+  minute: (scope: RebuildScope) => rebuildRollupSql(MINUTE, 'raw', scope),
+  hour: (scope: RebuildScope) => rebuildRollupSql(HOUR, '1m', scope),
+};
+const SQL = {
+  minutePairs: REBUILD.minute('pairs'),
+  hourPairs: REBUILD.hour('pairs'),
+  minuteRange: REBUILD.minute('range'),
+  hourRange: REBUILD.hour('range'),
+  minuteServer: REBUILD.minute('server'),
+  hourServer: REBUILD.hour('server'),
+};
+
+/**
+ * The minute and hour rollups of the metric history. A sample near the present is stored raw
+ * only; once committed its minute is noted, and every few seconds the minutes that have ended
+ * are recomputed from their raw samples, and their hours from the minutes, in one transaction.
+ * That costs the ingest nothing per sample (upserting two rollup rows per sample was half of
+ * what storing a report cost) and reads each sample about once. A history query first rolls
+ * up what is pending for its server, so charts never lag.
+ *
+ * Crash safety: `MetricRollupState.pendingFrom` is kept at or before every sample that may not
+ * be rolled up yet; a start after an unclean shutdown rebuilds the rollups from there.
+ */
+@Injectable()
+export class MetricRollupsService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(MetricRollupsService.name);
+  /** Minutes with samples not rolled up yet: minute start (ms) → server → samples noted. */
+  private readonly pending = new Map<number, Map<string, number>>();
+  /** Minutes a running flush has taken and not yet written, by server. */
+  private readonly inFlight = new Map<string, PendingMinute[]>();
+  private timer?: NodeJS.Timeout;
+  /** Flushes and rebuilds run one at a time. */
+  private running: Promise<unknown> = Promise.resolve();
+  private recovering?: Promise<void>;
+  /** The recovery point last saved (ms). */
+  private savedFrom = 0;
+  /** The last flush before shutting down has run; `reopened`: a sample came after it. */
+  private closed = false;
+  private reopened = false;
+  /** Where an unfinished recovery starts (ms): saved recovery points never pass it. */
+  private unrecoveredFrom = Infinity;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly config: PharosConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const state = await this.prisma.metricRollupState.findUnique({ where: { id: 1 } });
+    const now = Date.now();
+    if (state && !state.cleanShutdown) {
+      // Not awaited: a large fleet's last minutes take a while, and readiness must not wait.
+      const from = state.pendingFrom;
+      this.unrecoveredFrom = from.getTime();
+      this.recovering = this.rebuild(from, new Date(now + DEFERRED_ROLLUP_WINDOW_MS))
+        .then(() => {
+          this.unrecoveredFrom = Infinity;
+          this.logger.log(`rebuilt the metric rollups from ${from.toISOString()} after an unclean shutdown`);
+        })
+        // The recovery point stays where it was: the next start tries again.
+        .catch((error: unknown) => this.logger.error({ err: error }, 'could not rebuild the metric rollups after an unclean shutdown'));
+    }
+    // From now on a crash leaves samples to roll up.
+    await this.saveState(this.recoveryStart(now), false);
+    this.timer = setInterval(() => void this.flushLogged(), this.config.metricsRollupFlushSeconds * 1000);
+    this.timer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.timer);
+    await this.recovering;
+    // Everything pending, ended or not: then nothing is left to recover.
+    const flushed = await this.flush({ all: true }).then(
+      () => true,
+      (error: unknown) => {
+        this.logger.error({ err: error }, 'could not roll up the metric history before shutting down');
+        return false;
+      },
+    );
+    this.closed = true;
+    if (flushed && this.pending.size === 0 && this.unrecoveredFrom === Infinity) {
+      // Samples may still commit until the database closes (agent sockets close last): a
+      // note after this point marks the state unclean again (`committed`).
+      await this.saveState(this.recoveryStart(Date.now()), true).catch(() => undefined);
+    }
+  }
+
+  /** Resolves once the rebuild after an unclean shutdown (if any) has run. */
+  async whenRecovered(): Promise<void> {
+    await this.recovering;
+  }
+
+  /** Whether a sample taken at `at` is rolled up after it commits (else in its own statement). */
+  defers(at: number, now = Date.now()): boolean {
+    return Math.abs(at - now) <= DEFERRED_ROLLUP_WINDOW_MS;
+  }
+
+  /**
+   * Notes a committed sample (only once committed: a flush must find it in the raw table).
+   * Samples outside the deferral window, whose rollups were written with them, are noted too
+   * while a flush may still rebuild their minute or hour: one racing their write on a shared
+   * row might have overwritten their share.
+   */
+  committed(serverId: string, at: number, now = Date.now()): void {
+    if (Math.abs(at - now) <= 2 * DEFERRED_ROLLUP_WINDOW_MS + HOUR_MS) this.note(serverId, bucketStart(at, MINUTE.seconds));
+    // Committed after the last flush before shutting down: the next start must rebuild it.
+    if (this.closed && !this.reopened) {
+      this.reopened = true;
+      void this.saveState(this.recoveryStart(now), false).catch(() => undefined);
+    }
+  }
+
+  private note(serverId: string, minute: number, samples = 1): void {
+    let servers = this.pending.get(minute);
+    if (!servers) this.pending.set(minute, (servers = new Map()));
+    servers.set(serverId, (servers.get(serverId) ?? 0) + samples);
+  }
+
+  /**
+   * Rolls up the pending minutes that have ended (`all`: every pending minute; `serverId`:
+   * only that server's, ended or not), then their hours. A minute rolled up before it ended
+   * is rolled up again once it has.
+   */
+  flush(options: { all?: boolean; serverId?: string; paced?: boolean } = {}): Promise<void> {
+    if (options.serverId) return this.flushServer(options.serverId);
+    return this.serially(async () => {
+      const now = Date.now();
+      const pairs: PendingMinute[] = [];
+      for (const [minute, servers] of this.pending) {
+        if (!options.all && minute + MINUTE_MS + SETTLE_MS > now) continue;
+        for (const [serverId, samples] of servers) pairs.push({ serverId, minute, samples });
+        this.pending.delete(minute);
+      }
+      if (pairs.length === 0) {
+        // Nothing to roll up: still move the recovery point on now and then (an idle fleet).
+        if (now - this.savedFrom > 2 * RECOVERY_MARGIN_MS + DEFERRED_ROLLUP_WINDOW_MS) await this.saveState(this.recoveryStart(now), false);
+        return;
+      }
+      for (const pair of pairs) this.inFlight.set(pair.serverId, [...(this.inFlight.get(pair.serverId) ?? []), pair]);
+      try {
+        await this.rollUp(pairs, options.paced ?? false);
+      } catch (error) {
+        for (const { serverId, minute, samples } of pairs) this.note(serverId, minute, samples);
+        throw error;
+      } finally {
+        for (const pair of pairs) this.inFlight.delete(pair.serverId);
+      }
+      await this.saveState(this.recoveryStart(now), false);
+    });
+  }
+
+  /**
+   * Rolls up one server's pending minutes, ended or not, now (for a chart): not queued behind a
+   * running flush, whose steps may take a while on a large fleet; the minutes of this server
+   * that flush has taken and not yet written are rolled up here too (rebuilding a row twice
+   * from the raw samples gives the same row). Minutes not yet ended stay pending.
+   */
+  private async flushServer(serverId: string): Promise<void> {
+    const now = Date.now();
+    const byMinute = new Map<number, PendingMinute>();
+    for (const pair of this.inFlight.get(serverId) ?? []) byMinute.set(pair.minute, pair);
+    // Ended minutes are taken from pending (and put back if this fails); the others stay.
+    const taken: PendingMinute[] = [];
+    for (const [minute, servers] of this.pending) {
+      const samples = servers.get(serverId);
+      if (samples === undefined) continue;
+      const pair = { serverId, minute, samples };
+      byMinute.set(minute, pair);
+      if (minute + MINUTE_MS + SETTLE_MS > now) continue;
+      taken.push(pair);
+      servers.delete(serverId);
+      if (servers.size === 0) this.pending.delete(minute);
+    }
+    if (byMinute.size === 0) return;
+    try {
+      await this.rollUp([...byMinute.values()], false);
+    } catch (error) {
+      for (const { minute, samples } of taken) this.note(serverId, minute, samples);
+      throw error;
+    }
+  }
+
+  /**
+   * Recomputes the minute and hour rollups around [from, to) (of one server, if given) from the
+   * raw samples, e.g. after samples were imported in bulk. Buckets without raw samples are left.
+   */
+  rebuild(from: Date, to: Date, serverId?: string): Promise<void> {
+    return this.serially(async () => {
+      const minutes = [new Date(bucketStart(from.getTime(), MINUTE.seconds)), new Date(bucketStart(to.getTime() + MINUTE_MS - 1, MINUTE.seconds))];
+      const hours = [new Date(bucketStart(from.getTime(), HOUR.seconds)), new Date(bucketStart(to.getTime() + HOUR_MS - 1, HOUR.seconds))];
+      const range = (bounds: Date[]) => [...bounds.map((d) => d.toISOString()), ...(serverId ? [serverId] : [])];
+      await this.prisma.$executeRawUnsafe(serverId ? SQL.minuteServer : SQL.minuteRange, ...range(minutes));
+      await this.prisma.$executeRawUnsafe(serverId ? SQL.hourServer : SQL.hourRange, ...range(hours));
+    });
+  }
+
+  /**
+   * The minute rollups of the given (server, minute) pairs from raw, then their hours from
+   * minutes: in steps of about STEP_SAMPLES samples, each its own transaction. `paced`: after
+   * each step, a pause as long as the step took, so a large fleet's minute is rolled up beside
+   * the ingest rather than in one burst that holds a core of a small machine for seconds.
+   */
+  private async rollUp(pairs: PendingMinute[], paced: boolean): Promise<void> {
+    // Key order, so two writers of one row (a flush and an eager sample) never deadlock.
+    const sorted = [...pairs].sort((a, b) => (a.serverId < b.serverId ? -1 : a.serverId > b.serverId ? 1 : a.minute - b.minute));
+    const steps: PendingMinute[][] = [[]];
+    let inStep = 0;
+    for (const pair of sorted) {
+      const step = steps[steps.length - 1]!;
+      // A server's minutes stay in one step, so its hours are rebuilt once, from all of them.
+      if (inStep >= STEP_SAMPLES && step.length > 0 && step[step.length - 1]!.serverId !== pair.serverId) {
+        steps.push([pair]);
+        inStep = pair.samples;
+      } else {
+        step.push(pair);
+        inStep += pair.samples;
+      }
+    }
+    for (const [i, step] of steps.entries()) {
+      const started = performance.now();
+      const hours = new Map<string, { serverId: string; hour: number }>();
+      for (const { serverId, minute } of step) hours.set(`${serverId} ${bucketStart(minute, HOUR.seconds)}`, { serverId, hour: bucketStart(minute, HOUR.seconds) });
+      const hourList = [...hours.values()];
+      await this.prisma.$transaction([
+        this.prisma.$executeRawUnsafe(SQL.minutePairs, step.map((p) => p.serverId), step.map((p) => new Date(p.minute).toISOString())),
+        this.prisma.$executeRawUnsafe(SQL.hourPairs, hourList.map((p) => p.serverId), hourList.map((p) => new Date(p.hour).toISOString())),
+      ]);
+      if (paced && i < steps.length - 1) await new Promise((resolve) => setTimeout(resolve, performance.now() - started));
+    }
+  }
+
+  /** At or before every sample that may not be rolled up once this flush has committed. */
+  private recoveryStart(flushStarted: number): Date {
+    let earliest = flushStarted - DEFERRED_ROLLUP_WINDOW_MS;
+    for (const minute of this.pending.keys()) earliest = Math.min(earliest, minute);
+    for (const pairs of this.inFlight.values()) for (const { minute } of pairs) earliest = Math.min(earliest, minute);
+    return new Date(Math.min(earliest - RECOVERY_MARGIN_MS, this.unrecoveredFrom));
+  }
+
+  private async saveState(pendingFrom: Date, cleanShutdown: boolean): Promise<void> {
+    await this.prisma.metricRollupState.upsert({
+      where: { id: 1 },
+      create: { id: 1, pendingFrom, cleanShutdown },
+      update: { pendingFrom, cleanShutdown },
+    });
+    this.savedFrom = pendingFrom.getTime();
+  }
+
+  private async flushLogged(): Promise<void> {
+    try {
+      await this.flush({ paced: true });
+    } catch (error) {
+      // What was pending stays pending; the next flush tries again.
+      this.logger.error({ err: error }, 'could not roll up the metric history');
+    }
+  }
+
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.running.catch(() => undefined).then(work);
+    this.running = run;
+    return run;
+  }
+}

@@ -1,0 +1,64 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsISO8601, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { InvalidInputError } from '../../platform/errors/domain-errors';
+import { ENTITY_SERIES_NAMES, type EntitySeriesName, isEntitySeries, isMetricSeries, METRIC_SERIES_NAMES, type MetricSeriesName } from './metric-series';
+import type { HistoryResolution } from './metrics.service';
+
+export class MetricHistoryQuery {
+  /**
+   * Comma-separated series names, e.g. `cpu_percent,memory_percent` (default: both); per-entity
+   * series (e.g. `iface_rx_bytes_per_sec`) return one column per entity.
+   */
+  @IsOptional()
+  @IsString()
+  series?: string;
+
+  /** RFC 3339; default one hour before `to`. */
+  @IsOptional()
+  @IsISO8601()
+  from?: string;
+
+  /** RFC 3339; default now. */
+  @IsOptional()
+  @IsISO8601()
+  to?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(2)
+  @Max(5000)
+  points?: number;
+
+  /** Where the points come from: raw samples, minute or hour rollups; `auto` picks by range. */
+  @IsOptional()
+  @IsIn(['auto', 'raw', '1m', '1h'])
+  resolution?: HistoryResolution | 'auto';
+}
+
+export interface HistoryRequest {
+  series: (MetricSeriesName | EntitySeriesName)[];
+  from: Date;
+  to: Date;
+  points: number;
+  resolution: HistoryResolution | 'auto';
+}
+
+/** Every series name the history accepts. */
+export const HISTORY_SERIES_NAMES: string[] = [...METRIC_SERIES_NAMES, ...ENTITY_SERIES_NAMES];
+
+/** The query with its defaults applied; an unknown series name is a 400 naming `series`. */
+export function toHistoryRequest(query: MetricHistoryQuery): HistoryRequest {
+  const series = (query.series ?? 'cpu_percent,memory_percent').split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = series.find((s) => !isMetricSeries(s) && !isEntitySeries(s));
+  if (unknown) throw new InvalidInputError(`unknown series "${unknown}"; known: ${HISTORY_SERIES_NAMES.join(', ')}`, 'series');
+  const to = query.to ? new Date(query.to) : new Date();
+  const from = query.from ? new Date(query.from) : new Date(to.getTime() - 3600_000);
+  return {
+    series: series as HistoryRequest['series'],
+    from,
+    to,
+    points: query.points ?? 500,
+    resolution: query.resolution ?? 'auto',
+  };
+}

@@ -1,0 +1,77 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import type { LogEntryData } from '@pharos/protocol';
+import type { AuthenticatedUser } from '../../identity/auth/access-token.service';
+import { CurrentUser } from '../../identity/access/current-user.decorator';
+import { Roles } from '../../identity/access/roles.decorator';
+import { AuditLogService } from '../../identity/audit/audit-log.service';
+import { EventLogService } from '../event-log/event-log.service';
+import { CreateServerDto, EventPageQuery, ServerListQuery, UpdateServerDto } from './servers.dto';
+import { ServerPresenceService } from './server-presence.service';
+import { ServersService, type ServerView, toServerView } from './servers.service';
+
+/**
+ * The fleet's servers. Servers are created by the capability that reports for them (an agent
+ * API key, an Ithiltir node); here they are listed, renamed, grouped, tagged and removed.
+ */
+@Controller('api/v1/servers')
+export class ServersController {
+  constructor(
+    private readonly servers: ServersService,
+    private readonly presence: ServerPresenceService,
+    private readonly eventLog: EventLogService,
+    private readonly audit: AuditLogService,
+  ) {}
+
+  @Get()
+  async list(@Query() query: ServerListQuery): Promise<{ items: ServerView[]; total: number; limit: number; offset: number }> {
+    const limit = query.limit ?? 100;
+    const offset = query.offset ?? 0;
+    const { items, total } = await this.servers.list({ ...query, limit, offset });
+    return { items: items.map(toServerView), total, limit, offset };
+  }
+
+  /** A server that an agent will report for (Ithiltir nodes are created under /nodes). */
+  @Post()
+  @Roles('admin')
+  async create(@Body() body: CreateServerDto, @CurrentUser() user: AuthenticatedUser): Promise<ServerView> {
+    const server = await this.servers.create({ ...body, source: 'agent' });
+    await this.audit.record(user, 'server.create', { type: 'server', id: server.id }, { name: server.name });
+    return toServerView(server);
+  }
+
+  @Get('facets')
+  facets(): Promise<{ groups: string[]; tags: string[] }> {
+    return this.servers.facets();
+  }
+
+  @Get(':id')
+  async get(@Param('id') id: string): Promise<ServerView> {
+    return toServerView(await this.servers.get(id));
+  }
+
+  @Patch(':id')
+  @Roles('admin')
+  async update(@Param('id') id: string, @Body() body: UpdateServerDto, @CurrentUser() user: AuthenticatedUser): Promise<ServerView> {
+    const server = await this.servers.update(id, body);
+    await this.audit.record(user, 'server.update', { type: 'server', id }, { ...body });
+    return toServerView(server);
+  }
+
+  @Delete(':id')
+  @Roles('admin')
+  @HttpCode(204)
+  async delete(@Param('id') id: string, @CurrentUser() user: AuthenticatedUser): Promise<void> {
+    const server = await this.servers.get(id);
+    await this.servers.delete(id);
+    this.presence.forget(id);
+    await this.audit.record(user, 'server.delete', { type: 'server', id }, { name: server.name });
+  }
+
+  /** The server's event log, newest first; page with `before` = the last id seen. */
+  @Get(':id/events')
+  async events(@Param('id') id: string, @Query() query: EventPageQuery): Promise<{ items: LogEntryData[] }> {
+    await this.servers.get(id);
+    const items = await this.eventLog.page(id, { before: query.before ? BigInt(query.before) : undefined, limit: query.limit ?? 100 });
+    return { items };
+  }
+}

@@ -1,0 +1,34 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
+import { PharosConfig } from '../../platform/config/pharos-config';
+import { UsersModule } from '../users/users.module';
+import { AccessTokenService } from './access-token.service';
+import { AuthController } from './auth.controller';
+import { AuthService } from './auth.service';
+import { JwtAuthGuard } from './jwt-auth.guard';
+import { jwtKey } from './jwt-key';
+import { JwtStrategy } from './jwt.strategy';
+import { LoginThrottle } from './login-throttle';
+
+@Module({
+  imports: [
+    UsersModule,
+    PassportModule,
+    JwtModule.registerAsync({
+      inject: [PharosConfig],
+      useFactory: (config: PharosConfig) => ({ secret: jwtKey(config), signOptions: { algorithm: 'HS256' } }),
+    }),
+  ],
+  controllers: [AuthController],
+  providers: [
+    AuthService,
+    AccessTokenService,
+    JwtStrategy,
+    LoginThrottle,
+    { provide: APP_GUARD, useClass: JwtAuthGuard },
+  ],
+  exports: [AccessTokenService],
+})
+export class AuthModule {}

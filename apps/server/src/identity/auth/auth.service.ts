@@ -1,0 +1,104 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService, type User } from '@pharos/database';
+import { randomUUID } from 'node:crypto';
+import { PharosConfig } from '../../platform/config/pharos-config';
+import { UnauthorizedError } from '../../platform/errors/domain-errors';
+import { UNKNOWN_USER_HASH, verifyPassword } from '../users/password-hasher';
+import { toUserView, type UserView, UsersService } from '../users/users.service';
+import { generateSecret, hashSecret } from '../../platform/secrets/secret-token';
+import { AccessTokenService } from './access-token.service';
+import { LoginThrottle } from './login-throttle';
+
+export interface TokenPair {
+  accessToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+  refreshToken: string;
+  refreshExpiresIn: number;
+  user: UserView;
+}
+
+/**
+ * Password login and refresh-token rotation. A refresh token is used once: each use revokes it
+ * and issues its successor in the same family; presenting a used token again revokes the whole
+ * family (it was stolen, or replayed).
+ */
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly users: UsersService,
+    private readonly accessTokens: AccessTokenService,
+    private readonly throttle: LoginThrottle,
+    private readonly config: PharosConfig,
+  ) {}
+
+  async login(username: string, password: string, ip: string, userAgent?: string): Promise<TokenPair> {
+    this.throttle.assertAllowed(ip, username);
+    const user = await this.users.findByUsername(username);
+    // Hash even for unknown users so the answer time does not reveal which names exist.
+    const valid = await verifyPassword(password, user?.passwordHash ?? UNKNOWN_USER_HASH);
+    if (!user || !valid || user.disabledAt) {
+      this.throttle.recordFailure(ip, username);
+      throw new UnauthorizedError('invalid username or password');
+    }
+    this.throttle.recordSuccess(username);
+    return this.issuePair(user, randomUUID(), userAgent);
+  }
+
+  async refresh(refreshToken: string, userAgent?: string): Promise<TokenPair> {
+    const now = new Date();
+    const stored = await this.prisma.refreshToken.findUnique({
+      where: { tokenHash: hashSecret(refreshToken) },
+      include: { user: true },
+    });
+    if (stored?.usedAt) {
+      await this.revokeFamily(stored.familyId);
+      throw new UnauthorizedError('refresh token already used; all sessions of this login are revoked');
+    }
+    if (!stored || stored.revokedAt || stored.expiresAt <= now || stored.user.disabledAt) {
+      throw new UnauthorizedError('invalid or expired refresh token');
+    }
+    // Claim the token atomically: of two concurrent uses, one wins.
+    const claimed = await this.prisma.refreshToken.updateMany({
+      where: { id: stored.id, usedAt: null, revokedAt: null },
+      data: { usedAt: now, revokedAt: now },
+    });
+    if (claimed.count === 0) {
+      await this.revokeFamily(stored.familyId);
+      throw new UnauthorizedError('refresh token already used; all sessions of this login are revoked');
+    }
+    return this.issuePair(stored.user, stored.familyId, userAgent);
+  }
+
+  async logout(refreshToken: string): Promise<void> {
+    const stored = await this.prisma.refreshToken.findUnique({ where: { tokenHash: hashSecret(refreshToken) } });
+    if (stored) await this.revokeFamily(stored.familyId);
+  }
+
+  private async revokeFamily(familyId: string): Promise<void> {
+    await this.prisma.refreshToken.updateMany({ where: { familyId, revokedAt: null }, data: { revokedAt: new Date() } });
+  }
+
+  private async issuePair(user: User, familyId: string, userAgent?: string): Promise<TokenPair> {
+    const refreshToken = generateSecret('prt_');
+    await this.prisma.refreshToken.create({
+      data: {
+        userId: user.id,
+        familyId,
+        tokenHash: hashSecret(refreshToken),
+        expiresAt: new Date(Date.now() + this.config.refreshTokenTtlSeconds * 1000),
+        userAgent: userAgent?.slice(0, 512),
+      },
+    });
+    const access = this.accessTokens.issue(user);
+    return {
+      accessToken: access.token,
+      tokenType: 'Bearer',
+      expiresIn: access.expiresIn,
+      refreshToken,
+      refreshExpiresIn: this.config.refreshTokenTtlSeconds,
+      user: toUserView(user),
+    };
+  }
+}

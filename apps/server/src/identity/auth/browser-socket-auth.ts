@@ -1,0 +1,89 @@
+import { Injectable } from '@nestjs/common';
+import { FrontendCloseCode, frontendAuthMessage } from '@pharos/protocol';
+import type { WebSocket } from 'ws';
+import { AccessTokenService, type AuthenticatedUser } from './access-token.service';
+import { PharosConfig } from '../../platform/config/pharos-config';
+import { DomainError } from '../../platform/errors/domain-errors';
+import { FleetEventBus, type UserAccessChange } from '../../platform/events/fleet-event-bus';
+import { closeWithError, parseJsonFrame } from '../../platform/websockets/json-socket';
+
+/**
+ * Authenticates an admin's browser WebSocket the way seed 003 says: the first message is
+ * `{"type":"auth","token":"<jwt access token>"}`. Anything else first, a bad or expired
+ * token, or silence past the timeout gets `{"type":"error",…}` and a close. Once in, the
+ * socket is closed (4401) when the token expires; the browser reconnects with a fresh one.
+ * It is also closed when an admin changes the user's access: disabled or password reset (4001,
+ * the browser's refresh then fails and its session ends), role changed (4401, it reconnects
+ * with a token of the new role, or is refused what the role may no longer see).
+ */
+@Injectable()
+export class BrowserSocketAuthenticator {
+  constructor(
+    private readonly accessTokens: AccessTokenService,
+    private readonly config: PharosConfig,
+    private readonly bus: FleetEventBus,
+  ) {}
+
+  /** The user, or null when the socket was refused (it is then closed). */
+  authenticate(socket: WebSocket): Promise<AuthenticatedUser | null> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        cleanup();
+        closeWithError(socket, FrontendCloseCode.Unauthorized, 'Authentication timeout');
+        resolve(null);
+      }, this.config.wsAuthTimeoutSeconds * 1000);
+      const onClose = () => {
+        cleanup();
+        resolve(null);
+      };
+      const onMessage = (data: Parameters<typeof parseJsonFrame>[0], isBinary: boolean) => {
+        cleanup();
+        const parsed = frontendAuthMessage.validate(parseJsonFrame(data, isBinary));
+        if (!parsed.ok) {
+          closeWithError(socket, FrontendCloseCode.Unauthorized, 'Authentication required: send {"type":"auth","token":"<access token>"} first');
+          resolve(null);
+          return;
+        }
+        this.accessTokens.verify(parsed.value.token).then(
+          (user) => {
+            if (socket.readyState !== socket.OPEN) return resolve(null);
+            this.closeOnExpiry(socket, user);
+            this.closeOnAccessChange(socket, user);
+            resolve(user);
+          },
+          (error: unknown) => {
+            const reason = error instanceof DomainError ? error.message : 'invalid access token';
+            const expired = reason === 'access token expired';
+            closeWithError(socket, expired ? FrontendCloseCode.TokenExpired : FrontendCloseCode.Unauthorized, reason);
+            resolve(null);
+          },
+        );
+      };
+      const cleanup = () => {
+        clearTimeout(timer);
+        socket.off('message', onMessage);
+        socket.off('close', onClose);
+      };
+      socket.on('message', onMessage);
+      socket.on('close', onClose);
+    });
+  }
+
+  private closeOnExpiry(socket: WebSocket, user: AuthenticatedUser): void {
+    // setTimeout holds at most ~24.8 days; access tokens live minutes.
+    const delay = Math.min(Math.max(user.tokenExpiresAt - Date.now(), 0), 2 ** 31 - 1);
+    const timer = setTimeout(
+      () => closeWithError(socket, FrontendCloseCode.TokenExpired, 'access token expired'),
+      delay,
+    );
+    socket.once('close', () => clearTimeout(timer));
+  }
+
+  private closeOnAccessChange(socket: WebSocket, user: AuthenticatedUser): void {
+    const unsubscribe = this.bus.subscribe('access', user.id, ({ reason }: UserAccessChange) => {
+      if (reason === 'role') closeWithError(socket, FrontendCloseCode.TokenExpired, 'your role changed: reconnect with a fresh access token');
+      else closeWithError(socket, FrontendCloseCode.Unauthorized, reason === 'disabled' ? 'your account was disabled' : 'your password was reset: sign in again');
+    });
+    socket.once('close', unsubscribe);
+  }
+}

@@ -1,0 +1,186 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Prisma, PrismaService, type User, type UserRole } from '@pharos/database';
+import type { PasswordReset, UserChanges, UserView } from '@pharos/protocol';
+import { ConflictError, InvalidInputError, NotFoundError } from '../../platform/errors/domain-errors';
+import { type AuditActor, AuditLogService } from '../audit/audit-log.service';
+import { FleetEventBus, type UserAccessChange } from '../../platform/events/fleet-event-bus';
+import { isUuid } from '../../fleet/servers/servers.service';
+import { generatePassword, hashPassword } from './password-hasher';
+
+export type { UserView };
+
+export const USERNAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9._@-]{1,63}$/;
+export const MIN_PASSWORD_LENGTH = 8;
+
+const TARGET_TYPE = 'user';
+
+export function toUserView(user: User): UserView {
+  return { id: user.id, username: user.username, role: user.role, createdAt: user.createdAt.toISOString(), disabled: user.disabledAt !== null };
+}
+
+@Injectable()
+export class UsersService {
+  private readonly logger = new Logger(UsersService.name);
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly audit: AuditLogService,
+    private readonly bus: FleetEventBus,
+  ) {}
+
+  /** A new account; audited when an admin (not start-up or the command line) creates it. */
+  async create(username: string, password: string, role: UserRole, actor?: AuditActor): Promise<User> {
+    validateCredentials(username, password);
+    const passwordHash = await hashPassword(password);
+    try {
+      return await this.prisma.$transaction(async (tx) => {
+        const user = await tx.user.create({ data: { username, passwordHash, role } });
+        if (actor) await this.audit.record(actor, 'user.create', { type: TARGET_TYPE, id: user.id }, { username, role }, tx);
+        return user;
+      });
+    } catch (error) {
+      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+        throw new ConflictError(`user "${username}" already exists`);
+      }
+      throw error;
+    }
+  }
+
+  /** Sets a new password (command line); tokens issued before it stop working. */
+  async setPassword(username: string, password: string): Promise<User> {
+    validateCredentials(username, password);
+    const user = await this.prisma.user.findUnique({ where: { username } });
+    if (!user) throw new NotFoundError(`user "${username}" does not exist`);
+    return (await this.resetPassword(null, user.id, password)).user;
+  }
+
+  /**
+   * An admin's changes to an account. Disabling ends every session of the user at once
+   * (refresh tokens revoked, access tokens refused, sockets closed). An admin cannot lock
+   * themselves out, and the last enabled admin stays one: both are 409s.
+   */
+  async update(actor: AuditActor, id: string, changes: UserChanges): Promise<User> {
+    if (changes.role === undefined && changes.disabled === undefined) {
+      throw new InvalidInputError('nothing to change: give role and/or disabled');
+    }
+    const { user, changed } = await this.prisma.$transaction(async (tx) => {
+      // Locks every enabled admin, so two admins demoting each other at once cannot both
+      // succeed: the second waits, then counts without the first one's target.
+      const enabledAdmins = await tx.$queryRaw<{ id: string }[]>`
+        SELECT id FROM "User" WHERE role = 'admin' AND "disabledAt" IS NULL ORDER BY id FOR UPDATE`;
+      const target = await this.find(id, tx);
+      const wasEnabledAdmin = target.role === 'admin' && target.disabledAt === null;
+      const staysEnabledAdmin = (changes.role ?? target.role) === 'admin' && !(changes.disabled ?? target.disabledAt !== null);
+      if (wasEnabledAdmin && !staysEnabledAdmin) {
+        const what = changes.disabled ? 'disabled' : 'demoted';
+        if (!enabledAdmins.some((admin) => admin.id !== target.id)) {
+          throw new ConflictError(`"${target.username}" is the last enabled admin and cannot be ${what}: make another user an admin first`);
+        }
+        if (target.id === actor.id) {
+          throw new ConflictError(changes.disabled ? 'you cannot disable your own account' : 'you cannot remove your own admin role');
+        }
+      }
+
+      const now = new Date();
+      const changed: { role?: { from: UserRole; to: UserRole }; disabled?: boolean } = {};
+      const data: Prisma.UserUpdateInput = {};
+      if (changes.role !== undefined && changes.role !== target.role) {
+        changed.role = { from: target.role, to: changes.role };
+        data.role = changes.role;
+      }
+      if (changes.disabled !== undefined && changes.disabled !== (target.disabledAt !== null)) {
+        changed.disabled = changes.disabled;
+        data.disabledAt = changes.disabled ? now : null;
+        if (changes.disabled) {
+          data.sessionsEndedAt = now;
+          await tx.refreshToken.updateMany({ where: { userId: id, revokedAt: null }, data: { revokedAt: now } });
+        }
+      }
+      if (Object.keys(changed).length === 0) return { user: target, changed };
+      const user = await tx.user.update({ where: { id }, data });
+      await this.audit.record(actor, 'user.update', { type: TARGET_TYPE, id }, { username: user.username, ...changed }, tx);
+      return { user, changed };
+    });
+    // After the commit: sockets the user holds close (and reconnect only if they still may).
+    if (changed.disabled) this.accessChanged(id, 'disabled');
+    else if (changed.role) this.accessChanged(id, 'role');
+    return user;
+  }
+
+  /**
+   * A new password, given or generated (then answered once). Every session of the user ends:
+   * refresh tokens are revoked and access tokens issued before are refused.
+   */
+  async resetPassword(actor: AuditActor | null, id: string, password?: string): Promise<{ user: User; password?: string }> {
+    const generated = password === undefined ? generatePassword() : undefined;
+    const newPassword = password ?? generated!;
+    if (newPassword.length < MIN_PASSWORD_LENGTH) {
+      throw new InvalidInputError(`password must be at least ${MIN_PASSWORD_LENGTH} characters`, 'password');
+    }
+    const passwordHash = await hashPassword(newPassword);
+    const user = await this.prisma.$transaction(async (tx) => {
+      await this.find(id, tx);
+      const now = new Date();
+      await tx.refreshToken.updateMany({ where: { userId: id, revokedAt: null }, data: { revokedAt: now } });
+      const updated = await tx.user.update({ where: { id }, data: { passwordHash, passwordChangedAt: now } });
+      await this.audit.record(actor, 'user.password_reset', { type: TARGET_TYPE, id }, { username: updated.username, generated: generated !== undefined }, tx);
+      return updated;
+    });
+    this.accessChanged(id, 'password');
+    return { user, password: generated };
+  }
+
+  findByUsername(username: string): Promise<User | null> {
+    return this.prisma.user.findUnique({ where: { username } });
+  }
+
+  findById(id: string): Promise<User | null> {
+    return this.prisma.user.findUnique({ where: { id } });
+  }
+
+  list(): Promise<User[]> {
+    return this.prisma.user.findMany({ orderBy: { createdAt: 'asc' } });
+  }
+
+  /**
+   * On the first start with no user at all, creates `admin` with the configured password or
+   * a generated one. Returns the generated password so the caller can show it, once.
+   */
+  async ensureFirstAdmin(configuredPassword?: string): Promise<{ username: string; password?: string } | null> {
+    if ((await this.prisma.user.count()) > 0) return null;
+    const password = configuredPassword ?? generatePassword();
+    try {
+      await this.create('admin', password, 'admin');
+    } catch (error) {
+      // Another instance starting on the same database created it first.
+      if (error instanceof ConflictError) return null;
+      throw error;
+    }
+    this.logger.log('Created the first admin account "admin"');
+    return { username: 'admin', password: configuredPassword ? undefined : password };
+  }
+
+  private async find(id: string, tx: Prisma.TransactionClient): Promise<User> {
+    const user = isUuid(id) ? await tx.user.findUnique({ where: { id } }) : null;
+    if (!user) throw new NotFoundError(`no user ${id}`);
+    return user;
+  }
+
+  private accessChanged(id: string, reason: UserAccessChange['reason']): void {
+    this.bus.publish('access', id, { reason });
+  }
+}
+
+/** The answer to a password reset: the account, and the password only if Pharos made it up. */
+export function toPasswordReset(result: { user: User; password?: string }): PasswordReset {
+  return { user: toUserView(result.user), ...(result.password !== undefined && { password: result.password }) };
+}
+
+function validateCredentials(username: string, password: string): void {
+  if (!USERNAME_PATTERN.test(username)) {
+    throw new InvalidInputError('username must be 2-64 characters: letters, digits, . _ @ -', 'username');
+  }
+  if (password.length < MIN_PASSWORD_LENGTH) {
+    throw new InvalidInputError(`password must be at least ${MIN_PASSWORD_LENGTH} characters`, 'password');
+  }
+}

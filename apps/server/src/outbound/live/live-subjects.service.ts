@@ -1,0 +1,51 @@
+import { Injectable } from '@nestjs/common';
+import { type EventSubject, PrismaService } from '@pharos/database';
+import type { AuthenticatedUser } from '../../identity/auth/access-token.service';
+import { ForbiddenError, NotFoundError } from '../../platform/errors/domain-errors';
+import { isUuid } from '../../fleet/servers/servers.service';
+
+/** What a browser may watch live: a subject with an event log (and, for servers, metrics). */
+export interface LiveSubject {
+  type: EventSubject;
+  id: string;
+}
+
+/**
+ * Decides which subject a live socket's path names and whether the user may watch it. Every
+ * signed-in user may see the whole fleet today (as the REST API lets them); a narrower policy
+ * goes in `mayWatch` and applies to both sockets at once.
+ */
+@Injectable()
+export class LiveSubjectsService {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** The server a metrics socket watches. */
+  async server(user: AuthenticatedUser, id: string): Promise<LiveSubject> {
+    const server = isUuid(id) ? await this.prisma.server.findUnique({ where: { id }, select: { id: true, deletedAt: true } }) : null;
+    if (!server || server.deletedAt) throw new NotFoundError(`server ${id} not found`);
+    return this.checked(user, { type: 'server', id });
+  }
+
+  /** The subject a logs socket streams: a server, a Lightd daemon or a Lightd container. */
+  async withEventLog(user: AuthenticatedUser, id: string): Promise<LiveSubject> {
+    if (!isUuid(id)) throw new NotFoundError(`server ${id} not found`);
+    const [server, daemon, container] = await Promise.all([
+      this.prisma.server.findUnique({ where: { id }, select: { deletedAt: true } }),
+      this.prisma.lightdDaemon.findUnique({ where: { id }, select: { id: true } }),
+      this.prisma.lightdContainer.findUnique({ where: { id }, select: { id: true } }),
+    ]);
+    if (server && !server.deletedAt) return this.checked(user, { type: 'server', id });
+    if (daemon) return this.checked(user, { type: 'lightd_daemon', id });
+    if (container) return this.checked(user, { type: 'lightd_container', id });
+    throw new NotFoundError(`server ${id} not found`);
+  }
+
+  private checked(user: AuthenticatedUser, subject: LiveSubject): LiveSubject {
+    if (!this.mayWatch(user, subject)) throw new ForbiddenError(`not allowed to watch ${subject.type} ${subject.id}`);
+    return subject;
+  }
+
+  mayWatch(user: AuthenticatedUser, _subject: LiveSubject): boolean {
+    return user.role === 'admin' || user.role === 'viewer';
+  }
+}

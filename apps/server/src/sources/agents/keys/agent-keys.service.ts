@@ -1,0 +1,118 @@
+import { Injectable } from '@nestjs/common';
+import { type AgentApiKey, PrismaService } from '@pharos/database';
+import { AgentCloseCode, AgentErrorText, type AgentKeyView, type IssuedAgentKey } from '@pharos/protocol';
+import type { AuditActor } from '../../../identity/audit/audit-log.service';
+import { AuditLogService } from '../../../identity/audit/audit-log.service';
+import { PharosConfig } from '../../../platform/config/pharos-config';
+import { ConflictError, NotFoundError } from '../../../platform/errors/domain-errors';
+import { generateSecret, hashSecret, secretPrefix } from '../../../platform/secrets/secret-token';
+import { isUuid, ServersService } from '../../../fleet/servers/servers.service';
+import { AgentSessionRegistry } from '../socket/agent-sessions';
+
+/** Agent API keys start with this, so a leaked one is recognisable (and greppable). */
+export const AGENT_KEY_PREFIX = 'pak_';
+
+/** A key that authenticated: which server it speaks for. */
+export interface VerifiedAgentKey {
+  keyId: string;
+  serverId: string;
+}
+
+export function toAgentKeyView(key: AgentApiKey): AgentKeyView {
+  return {
+    id: key.id,
+    serverId: key.serverId,
+    prefix: key.prefix,
+    createdAt: key.createdAt.toISOString(),
+    createdById: key.createdById,
+    lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
+    revokedAt: key.revokedAt?.toISOString() ?? null,
+  };
+}
+
+/**
+ * Agent API keys: one key speaks for one server; a server may have several (rotation). A key
+ * is shown once when issued and only its SHA-256 is stored. Verified keys are remembered for a
+ * short while, so a reconnecting agent costs one write (its last-used time) instead of a
+ * lookup; revoking a key forgets it and closes its connection at once.
+ */
+@Injectable()
+export class AgentKeysService {
+  private readonly verified = new Map<string, { key: VerifiedAgentKey; until: number }>();
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly servers: ServersService,
+    private readonly sessions: AgentSessionRegistry,
+    private readonly audit: AuditLogService,
+    private readonly config: PharosConfig,
+  ) {}
+
+  /** Issues a key for an agent server; the returned `apiKey` is never shown again. */
+  async issue(serverId: string, actor: AuditActor): Promise<IssuedAgentKey> {
+    const server = await this.servers.get(serverId);
+    if (server.source !== 'agent') throw new ConflictError(`server ${serverId} is reported by an Ithiltir node, not an agent`);
+    const apiKey = generateSecret(AGENT_KEY_PREFIX);
+    const key = await this.prisma.$transaction(async (tx) => {
+      const created = await tx.agentApiKey.create({
+        data: { serverId, keyHash: hashSecret(apiKey), prefix: secretPrefix(apiKey), createdById: actor.id },
+      });
+      await this.audit.record(actor, 'agent_key.create', { type: 'server', id: serverId }, { keyId: created.id, prefix: created.prefix }, tx);
+      return created;
+    });
+    return { ...toAgentKeyView(key), apiKey };
+  }
+
+  async list(serverId: string): Promise<AgentKeyView[]> {
+    await this.servers.get(serverId);
+    const keys = await this.prisma.agentApiKey.findMany({ where: { serverId }, orderBy: { createdAt: 'asc' } });
+    return keys.map(toAgentKeyView);
+  }
+
+  /** Revokes a key and closes the agent connected with it. Revoking twice is harmless. */
+  async revoke(serverId: string, keyId: string, actor: AuditActor): Promise<AgentKeyView> {
+    const key = isUuid(keyId) ? await this.prisma.agentApiKey.findFirst({ where: { id: keyId, serverId } }) : null;
+    if (!key) throw new NotFoundError(`agent key ${keyId} not found for server ${serverId}`);
+    const revoked = key.revokedAt
+      ? key
+      : await this.prisma.$transaction(async (tx) => {
+          const updated = await tx.agentApiKey.update({ where: { id: keyId }, data: { revokedAt: new Date() } });
+          await this.audit.record(actor, 'agent_key.revoke', { type: 'server', id: serverId }, { keyId, prefix: key.prefix }, tx);
+          return updated;
+        });
+    this.verified.delete(key.keyHash);
+    this.sessions.closeWhere((s) => s.keyId === keyId, AgentCloseCode.KeyRevoked, AgentErrorText.KeyRevoked, {
+      kind: 'agent.key_revoked',
+      message: `Agent disconnected: its API key ${key.prefix}… was revoked`,
+    });
+    return toAgentKeyView(revoked);
+  }
+
+  /** The server a presented key speaks for, or null when it is unknown, revoked or orphaned. */
+  async verify(apiKey: string): Promise<VerifiedAgentKey | null> {
+    const hash = hashSecret(apiKey);
+    const now = Date.now();
+    const cached = this.verified.get(hash);
+    if (cached && cached.until > now) {
+      // The last-used write doubles as the check that the key was not revoked (or its server
+      // removed) since, by another Pharos instance too.
+      if (await this.markUsed(cached.key.keyId)) return cached.key;
+    }
+    this.verified.delete(hash);
+    const key = await this.prisma.agentApiKey.findUnique({
+      where: { keyHash: hash },
+      select: { id: true, serverId: true, revokedAt: true, server: { select: { deletedAt: true, source: true } } },
+    });
+    if (!key || key.revokedAt || key.server.deletedAt || key.server.source !== 'agent') return null;
+    const verified = { keyId: key.id, serverId: key.serverId };
+    if (!(await this.markUsed(key.id))) return null;
+    if (this.config.agentKeyCacheSeconds > 0) this.verified.set(hash, { key: verified, until: now + this.config.agentKeyCacheSeconds * 1000 });
+    return verified;
+  }
+
+  /** One write per connection: last-used is the time of the last successful authentication. */
+  private async markUsed(keyId: string): Promise<boolean> {
+    const updated = await this.prisma.agentApiKey.updateMany({ where: { id: keyId, revokedAt: null }, data: { lastUsedAt: new Date() } });
+    return updated.count > 0;
+  }
+}

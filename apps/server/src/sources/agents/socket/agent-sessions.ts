@@ -1,0 +1,159 @@
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { AgentCloseCode, AgentErrorText, type AgentServerMessage } from '@pharos/protocol';
+import type { WebSocket } from 'ws';
+import { PharosConfig } from '../../../platform/config/pharos-config';
+import { closeWithError, sendJson } from '../../../platform/websockets/json-socket';
+import type { NetworkCounterMemory } from './agent-metrics';
+
+/** Why a session ended, as the server's event log will say it. */
+export interface AgentSessionEnd {
+  kind: string;
+  message: string;
+}
+
+/** One authenticated agent connection: the server it speaks for and its per-connection state. */
+export class AgentSession {
+  readonly connectedAt = Date.now();
+  lastTrafficAt = Date.now();
+  /** Set by whoever ends the session on purpose; a plain disconnect leaves it unset. */
+  endReason?: AgentSessionEnd;
+  readonly networkCounters: NetworkCounterMemory = new Map();
+
+  constructor(
+    readonly serverId: string,
+    readonly keyId: string,
+    readonly socket: WebSocket,
+    readonly remoteAddress: string | undefined,
+  ) {}
+
+  touch(): void {
+    this.lastTrafficAt = Date.now();
+  }
+
+  send(message: AgentServerMessage): boolean {
+    return sendJson(this.socket, message);
+  }
+
+  get open(): boolean {
+    return this.socket.readyState === this.socket.OPEN;
+  }
+
+  /** Sends the error, closes, and remembers why (first reason wins). */
+  end(code: number, message: string, why?: AgentSessionEnd): void {
+    this.endReason ??= why;
+    closeWithError(this.socket, code, message);
+  }
+}
+
+type ConnectedListener = (serverId: string) => void;
+
+/**
+ * The agent connections of this Pharos process, one per server: the newest authenticated
+ * connection of a server replaces the older one. It pings every agent and drops one that has
+ * been silent past the heartbeat timeout. It holds no business rules: services register
+ * sessions, send through it, and hear when an agent connected.
+ */
+@Injectable()
+export class AgentSessionRegistry implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(AgentSessionRegistry.name);
+  private readonly sessions = new Map<string, AgentSession>();
+  private readonly connectedListeners = new Set<ConnectedListener>();
+  private heartbeat?: NodeJS.Timeout;
+  private stopping = false;
+
+  constructor(private readonly config: PharosConfig) {}
+
+  onModuleInit(): void {
+    this.heartbeat = setInterval(() => this.checkHeartbeats(), this.config.agentHeartbeatIntervalSeconds * 1000);
+    this.heartbeat.unref();
+  }
+
+  /** Closes every agent (they reconnect to the next Pharos) before the database goes away. */
+  onModuleDestroy(): void {
+    this.stopping = true;
+    clearInterval(this.heartbeat);
+    for (const session of this.sessions.values()) session.end(AgentCloseCode.GoingAway, AgentErrorText.ShuttingDown);
+    this.sessions.clear();
+  }
+
+  /** True once Pharos is shutting down: closes then are not the agents' doing. */
+  get shuttingDown(): boolean {
+    return this.stopping;
+  }
+
+  /** Makes `session` its server's connection, closing the one it replaces, then tells listeners. */
+  register(session: AgentSession): void {
+    const previous = this.sessions.get(session.serverId);
+    this.sessions.set(session.serverId, session);
+    if (previous && previous !== session) {
+      previous.end(AgentCloseCode.Replaced, AgentErrorText.Replaced, { kind: 'agent.replaced', message: 'Replaced by a newer connection' });
+    }
+    for (const listener of this.connectedListeners) {
+      try {
+        listener(session.serverId);
+      } catch (error) {
+        this.logger.error({ err: error }, 'agent connected listener failed');
+      }
+    }
+  }
+
+  /** Forgets a closed session; true when it was still its server's current connection. */
+  unregister(session: AgentSession): boolean {
+    if (this.sessions.get(session.serverId) !== session) return false;
+    this.sessions.delete(session.serverId);
+    return true;
+  }
+
+  get(serverId: string): AgentSession | undefined {
+    const session = this.sessions.get(serverId);
+    return session?.open ? session : undefined;
+  }
+
+  isConnected(serverId: string): boolean {
+    return this.get(serverId) !== undefined;
+  }
+
+  connectedServerIds(): string[] {
+    return [...this.sessions.keys()];
+  }
+
+  /** Sends to a server's agent; false when it is not connected here. */
+  send(serverId: string, message: AgentServerMessage): boolean {
+    return this.get(serverId)?.send(message) ?? false;
+  }
+
+  /** Called (synchronously) after each agent authenticated and was registered. */
+  onConnected(listener: ConnectedListener): () => void {
+    this.connectedListeners.add(listener);
+    return () => this.connectedListeners.delete(listener);
+  }
+
+  /** Closes the sessions of a revoked key or a removed server. */
+  closeWhere(match: (session: AgentSession) => boolean, code: number, message: string, why: AgentSessionEnd): number {
+    let closed = 0;
+    for (const session of this.sessions.values()) {
+      if (!match(session)) continue;
+      session.end(code, message, why);
+      closed++;
+    }
+    return closed;
+  }
+
+  private checkHeartbeats(): void {
+    const now = Date.now();
+    const timeoutMs = this.config.agentHeartbeatTimeoutSeconds * 1000;
+    for (const session of this.sessions.values()) {
+      if (now - session.lastTrafficAt > timeoutMs) {
+        const seconds = Math.round((now - session.lastTrafficAt) / 100) / 10;
+        session.end(AgentCloseCode.HeartbeatTimeout, AgentErrorText.HeartbeatTimeout, {
+          kind: 'agent.heartbeat_timeout',
+          message: `Agent silent for ${seconds} s (heartbeat timeout)`,
+        });
+        // An agent that does not answer will not complete the close handshake either.
+        setTimeout(() => session.socket.terminate(), 1000).unref();
+      } else if (session.open) {
+        session.socket.ping();
+      }
+    }
+  }
+}

@@ -1,0 +1,37 @@
+import { Module } from '@nestjs/common';
+import { WebSocketsModule } from '../../identity/auth/browser-sockets.module';
+import { ContainerConsoleHub } from './console/container-console-hub';
+import { ContainerConsoleGateway } from './console/container-console.gateway';
+import { LightdContainersController } from './containers/lightd-containers.controller';
+import { LightdContainersService } from './containers/lightd-containers.service';
+import { DaemonApiTokenVault } from './daemons/daemon-api-token-vault';
+import { LightdDaemonsController } from './daemons/lightd-daemons.controller';
+import { LightdDaemonsService } from './daemons/lightd-daemons.service';
+import { DaemonLiveness } from './remote/daemon-liveness.service';
+import { DaemonTokenDirectory } from './remote/daemon-token-directory';
+import { LightdRemoteTokenGuard } from './remote/lightd-remote-token.guard';
+import { LightdRemoteController } from './remote/lightd-remote.controller';
+import { LightdRemoteService } from './remote/lightd-remote.service';
+import { LightdUpdateBatchWriter } from './remote/lightd-update-batch';
+
+/**
+ * Lightd: Pharos as the remote daemons report to (`remote/`), the admin API of daemons and
+ * their containers (`daemons/`, `containers/`), and the container console proxy (`console/`).
+ */
+@Module({
+  imports: [WebSocketsModule],
+  controllers: [LightdRemoteController, LightdDaemonsController, LightdContainersController],
+  providers: [
+    DaemonTokenDirectory,
+    LightdRemoteTokenGuard,
+    DaemonLiveness,
+    LightdRemoteService,
+    LightdUpdateBatchWriter,
+    DaemonApiTokenVault,
+    LightdDaemonsService,
+    LightdContainersService,
+    ContainerConsoleHub,
+    ContainerConsoleGateway,
+  ],
+})
+export class LightdModule {}

@@ -1,0 +1,181 @@
+import { Injectable } from '@nestjs/common';
+import { type NodeStatic, PrismaService, type Server } from '@pharos/database';
+import { type IssuedNodeSecret, type LiveMetricsData, NODE_METRICS_PATH, type NodeDetail, type NodeFactsView, type NodeView, validateNodeReport } from '@pharos/protocol';
+import { PharosConfig } from '../../../platform/config/pharos-config';
+import { NotFoundError } from '../../../platform/errors/domain-errors';
+import { type AuditActor, AuditLogService } from '../../../identity/audit/audit-log.service';
+import { ServerPresenceService } from '../../../fleet/servers/server-presence.service';
+import { type NewServer, type ServerQuery, ServersService, toServerView } from '../../../fleet/servers/servers.service';
+import { NodeLivenessService } from '../ingest/node-liveness.service';
+import { nodeReportToSample } from '../ingest/node-report-sample';
+import { NodeReportsService } from '../ingest/node-reports.service';
+import { NodeSecretsService } from '../ingest/node-secrets.service';
+
+export type { IssuedNodeSecret, NodeDetail, NodeFactsView, NodeView };
+
+const STATIC_FACTS = {
+  nodeVersion: true,
+  reportIntervalSeconds: true,
+  os: true,
+  platform: true,
+  platformVersion: true,
+  kernelVersion: true,
+  arch: true,
+  hostname: true,
+  cpuModel: true,
+  coresLogical: true,
+  memoryTotal: true,
+  swapTotal: true,
+  reportedAt: true,
+} as const;
+
+type StaticFacts = Pick<NodeStatic, keyof typeof STATIC_FACTS>;
+
+/** A node's latest report, parsed from the JSON text it is stored as. */
+interface Snapshot {
+  serverId: string;
+  reportedAt: Date;
+  report: unknown;
+}
+
+function parsed(snapshot: { serverId: string; reportedAt: Date; payload: string }): Snapshot {
+  return { serverId: snapshot.serverId, reportedAt: snapshot.reportedAt, report: JSON.parse(snapshot.payload) as unknown };
+}
+
+/** The headline values of a node's latest report (as its live metrics show them). */
+function latestValues(snapshot: Snapshot): LiveMetricsData | null {
+  const report = validateNodeReport(snapshot.report);
+  return report.ok ? nodeReportToSample(snapshot.serverId, report.value, snapshot.reportedAt).sample : null;
+}
+
+function toFactsView(f: StaticFacts): NodeFactsView {
+  return {
+    nodeVersion: f.nodeVersion,
+    reportIntervalSeconds: f.reportIntervalSeconds,
+    os: f.os,
+    platform: f.platform,
+    platformVersion: f.platformVersion,
+    kernelVersion: f.kernelVersion,
+    arch: f.arch,
+    hostname: f.hostname,
+    cpuModel: f.cpuModel,
+    coresLogical: f.coresLogical,
+    // Plain JSON numbers, as the node sent them.
+    memoryTotal: Number(f.memoryTotal),
+    swapTotal: Number(f.swapTotal),
+    reportedAt: f.reportedAt.toISOString(),
+  };
+}
+
+/** Ithiltir nodes as admins manage them: each one a server of the fleet with its own secret. */
+@Injectable()
+export class NodesService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly config: PharosConfig,
+    private readonly servers: ServersService,
+    private readonly secrets: NodeSecretsService,
+    private readonly reports: NodeReportsService,
+    private readonly liveness: NodeLivenessService,
+    private readonly presence: ServerPresenceService,
+    private readonly audit: AuditLogService,
+  ) {}
+
+  /** `ithiltir-node report install <url> <secret>`: what the admin runs on the host. */
+  installCommand(secret: string): string {
+    return `ithiltir-node report install ${this.config.publicUrl}${NODE_METRICS_PATH} ${secret}`;
+  }
+
+  async create(input: Omit<NewServer, 'source'>, actor: AuditActor): Promise<{ node: NodeView } & IssuedNodeSecret> {
+    const { server, issued } = await this.prisma.$transaction(async (tx) => {
+      const server = await this.servers.create({ ...input, source: 'ithiltir' }, tx);
+      const issued = await this.secrets.issue(server.id, actor.id, tx);
+      await this.audit.record(actor, 'node.create', { type: 'server', id: server.id }, { name: server.name, secretPrefix: issued.prefix }, tx);
+      return { server, issued };
+    });
+    return { node: this.toView(server, null, null), ...issued, installCommand: this.installCommand(issued.secret) };
+  }
+
+  async list(query: Omit<ServerQuery, 'source'>): Promise<{ items: NodeView[]; total: number }> {
+    const { items, total } = await this.servers.list({ ...query, source: 'ithiltir' });
+    const ids = items.map((s) => s.id);
+    const [facts, snapshots] = await Promise.all([
+      this.prisma.nodeStatic.findMany({ where: { serverId: { in: ids } }, select: { serverId: true, ...STATIC_FACTS } }),
+      this.prisma.nodeSnapshot.findMany({ where: { serverId: { in: ids } }, select: { serverId: true, reportedAt: true, payload: true } }),
+    ]);
+    const factsOf = new Map(facts.map((f) => [f.serverId, f]));
+    const snapshotOf = new Map(snapshots.map((s) => [s.serverId, parsed(s)]));
+    return { items: items.map((s) => this.toView(s, factsOf.get(s.id) ?? null, snapshotOf.get(s.id) ?? null)), total };
+  }
+
+  async get(id: string): Promise<NodeDetail> {
+    const server = await this.nodeOf(id);
+    const [info, snapshot, secret] = await Promise.all([
+      this.prisma.nodeStatic.findUnique({ where: { serverId: id } }),
+      this.prisma.nodeSnapshot.findUnique({ where: { serverId: id } }),
+      this.secrets.active(id),
+    ]);
+    const latest = snapshot && parsed(snapshot);
+    return {
+      node: this.toView(server, info, latest),
+      static: info && { reportedAt: info.reportedAt.toISOString(), receivedAt: info.receivedAt.toISOString(), payload: info.payload },
+      snapshot: snapshot && { reportedAt: snapshot.reportedAt.toISOString(), receivedAt: snapshot.receivedAt.toISOString(), payload: latest?.report },
+      secret: secret && { prefix: secret.prefix, createdAt: secret.createdAt.toISOString(), lastUsedAt: secret.lastUsedAt?.toISOString() ?? null },
+    };
+  }
+
+  /** A new secret; the previous one stops working at once. */
+  async rotateSecret(id: string, actor: AuditActor): Promise<IssuedNodeSecret> {
+    await this.nodeOf(id);
+    const issued = await this.prisma.$transaction(async (tx) => {
+      const issued = await this.secrets.issue(id, actor.id, tx);
+      await this.audit.record(actor, 'node.secret.rotate', { type: 'server', id }, { secretPrefix: issued.prefix }, tx);
+      return issued;
+    });
+    this.secrets.forgetServer(id);
+    return { ...issued, installCommand: this.installCommand(issued.secret) };
+  }
+
+  /** The node can no longer report until a new secret is issued. */
+  async revokeSecret(id: string, actor: AuditActor): Promise<void> {
+    await this.nodeOf(id);
+    await this.prisma.$transaction(async (tx) => {
+      const revoked = await this.secrets.revoke(id, tx);
+      await this.audit.record(actor, 'node.secret.revoke', { type: 'server', id }, { revoked }, tx);
+    });
+    this.secrets.forgetServer(id);
+  }
+
+  async delete(id: string, actor: AuditActor): Promise<void> {
+    const server = await this.nodeOf(id);
+    await this.prisma.$transaction(async (tx) => {
+      await tx.server.delete({ where: { id } });
+      await this.audit.record(actor, 'node.delete', { type: 'server', id }, { name: server.name }, tx);
+    });
+    this.secrets.forgetServer(id);
+    this.reports.forget(id);
+    this.liveness.forget(id);
+    this.presence.forget(id);
+  }
+
+  /** The server behind a node id; 404 for other servers too. */
+  async nodeOf(id: string): Promise<Server> {
+    const server = await this.servers.get(id);
+    if (server.source !== 'ithiltir') throw new NotFoundError(`node ${id} not found`);
+    return server;
+  }
+
+  private toView(
+    server: Server,
+    facts: StaticFacts | null,
+    snapshot: Snapshot | null,
+  ): NodeView {
+    return {
+      ...toServerView(server),
+      online: server.status === 'online',
+      facts: facts && toFactsView(facts),
+      latest: snapshot && latestValues(snapshot),
+      latestReportedAt: snapshot?.reportedAt.toISOString() ?? null,
+    };
+  }
+}

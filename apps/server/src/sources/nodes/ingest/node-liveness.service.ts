@@ -1,0 +1,87 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { PrismaService } from '@pharos/database';
+import { NODE_DEFAULT_REPORT_INTERVAL_SECONDS } from '@pharos/protocol';
+import { PharosConfig } from '../../../platform/config/pharos-config';
+import { ServerPresenceService } from '../../../fleet/servers/server-presence.service';
+
+const SWEEP_INTERVAL_MS = 1000;
+
+interface Watched {
+  lastReportAt: number;
+  intervalSeconds: number;
+}
+
+/**
+ * A node pushes every report interval; one that misses NODE_OFFLINE_MISSED_REPORTS intervals
+ * in a row is marked offline (a `node.offline` event). Its next report marks it online again.
+ * Nodes online when Pharos starts are watched from their last-seen time.
+ */
+@Injectable()
+export class NodeLivenessService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(NodeLivenessService.name);
+  private readonly watched = new Map<string, Watched>();
+  private timer?: NodeJS.Timeout;
+  private sweeping = false;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly presence: ServerPresenceService,
+    private readonly config: PharosConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const online = await this.prisma.server.findMany({
+      where: { source: 'ithiltir', status: 'online' },
+      select: { id: true, lastSeenAt: true, nodeStatic: { select: { reportIntervalSeconds: true } } },
+    });
+    for (const node of online) {
+      this.watched.set(node.id, {
+        lastReportAt: node.lastSeenAt?.getTime() ?? Date.now(),
+        intervalSeconds: node.nodeStatic?.reportIntervalSeconds ?? NODE_DEFAULT_REPORT_INTERVAL_SECONDS,
+      });
+    }
+    this.timer = setInterval(() => void this.sweep(), SWEEP_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
+  }
+
+  /** The node just reported (or posted its Static). */
+  reported(serverId: string, intervalSeconds: number | null, at = Date.now()): void {
+    this.watched.set(serverId, { lastReportAt: at, intervalSeconds: intervalSeconds ?? NODE_DEFAULT_REPORT_INTERVAL_SECONDS });
+  }
+
+  forget(serverId: string): void {
+    this.watched.delete(serverId);
+  }
+
+  /** Marks offline every node silent for too long as of `now`; returns their ids. */
+  async sweep(now = Date.now()): Promise<string[]> {
+    if (this.sweeping) return [];
+    this.sweeping = true;
+    const missed = this.config.nodeOfflineMissedReports;
+    const silent: string[] = [];
+    try {
+      for (const [serverId, node] of this.watched) {
+        const silentMs = now - node.lastReportAt;
+        if (silentMs <= missed * node.intervalSeconds * 1000) continue;
+        this.watched.delete(serverId);
+        silent.push(serverId);
+        try {
+          await this.presence.offline(
+            serverId,
+            `No report for ${Math.round(silentMs / 1000)} s (${missed} report intervals of ${node.intervalSeconds} s missed)`,
+            'node.offline',
+          );
+        } catch (error) {
+          this.logger.warn({ err: error, serverId }, 'could not mark node offline');
+        }
+      }
+    } finally {
+      this.sweeping = false;
+    }
+    return silent;
+  }
+}

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { MetricsModule } from '../../fleet/metrics/metrics.module';
+import { ReleasesModule } from '../../fleet/releases/releases.module';
+import { ServersModule } from '../../fleet/servers/servers.module';
+import { NodeLivenessService } from './ingest/node-liveness.service';
+import { NodeProtocolController } from './ingest/node-protocol.controller';
+import { NodeReportsService } from './ingest/node-reports.service';
+import { NodeSecretGuard } from './ingest/node-secret.guard';
+import { NodeSecretsService } from './ingest/node-secrets.service';
+import { NodesController } from './admin/nodes.controller';
+import { NodesService } from './admin/nodes.service';
+
+/** Ithiltir nodes: Pharos as the Dash they push to (/api/node/*, /deploy), and their admin API. */
+@Module({
+  imports: [ServersModule, MetricsModule, ReleasesModule],
+  controllers: [NodeProtocolController, NodesController],
+  providers: [NodeSecretsService, NodeSecretGuard, NodeReportsService, NodeLivenessService, NodesService],
+})
+export class NodesModule {}
