@@ -1,16 +1,15 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
-import { DatabaseModule } from '@pharos/database';
 import { AgentsModule } from './sources/agents/agents.module';
 import { AlertsModule } from './fleet/alerts/alerts.module';
 import { AuditModule } from './identity/audit/audit.module';
 import { AuthModule } from './identity/auth/auth.module';
 import { CommandsModule } from './fleet/commands/commands.module';
-import { ConfigModule } from './platform/config/config.module';
-import { PharosConfig } from './platform/config/pharos-config';
+import type { PharosConfig } from './platform/config/pharos-config';
 import { HttpErrorFilter } from './platform/errors/http-error.filter';
 import { createValidationPipe } from './platform/errors/validation';
-import { EventsModule } from './platform/events/events.module';
+import { PlatformModule } from './platform/platform.module';
+import { EventLogModule } from './fleet/event-log/event-log.module';
 import { HealthModule } from './platform/health/health.module';
 import { LightdModule } from './sources/lightd/lightd.module';
 import { LiveModule } from './outbound/live/live.module';
@@ -29,12 +28,9 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot(config),
-        DatabaseModule.forRootAsync({
-          inject: [PharosConfig],
-          useFactory: (c: PharosConfig) => ({ target: c.database, migrateOnStart: c.migrateOnStart }),
-        }),
-        EventsModule,
+        PlatformModule.forRoot(config),
+        EventLogModule,
+        AuditModule,
         HealthModule,
         AuthModule,
         UsersModule,
@@ -48,7 +44,6 @@ export class AppModule {
         LiveModule,
         ReleasesModule,
         NodesModule,
-        AuditModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: HttpErrorFilter },

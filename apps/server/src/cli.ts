@@ -5,17 +5,16 @@ import {
   applyPendingMigrations,
   createMigration,
   type DatabaseConnection,
-  DatabaseModule,
   type DatabaseTarget,
   describeTarget,
   diffMigrationsToSchema,
   openDatabase,
 } from '@pharos/database';
-import { ConfigModule } from './platform/config/config.module';
 import { ConfigError, loadConfig, readEnvironment } from './platform/config/load-config';
 import { PharosConfig } from './platform/config/pharos-config';
 import { DomainError } from './platform/errors/domain-errors';
-import { EventsModule } from './platform/events/events.module';
+import { PlatformModule } from './platform/platform.module';
+import { AuditModule } from './identity/audit/audit.module';
 import { generatePassword } from './identity/users/password-hasher';
 import { UsersModule } from './identity/users/users.module';
 import { UsersService } from './identity/users/users.service';
@@ -48,13 +47,9 @@ async function withDatabase<T>(target: DatabaseTarget, work: (db: DatabaseConnec
 async function withUsers<T>(config: PharosConfig, work: (users: UsersService) => Promise<T>): Promise<T> {
   @Module({
     imports: [
-      ConfigModule.forRoot(config),
-      DatabaseModule.forRootAsync({
-        inject: [PharosConfig],
-        useFactory: (c: PharosConfig) => ({ target: c.database, migrateOnStart: c.migrateOnStart }),
-      }),
       // Password changes are audited; nothing listens to the process's event bus.
-      EventsModule,
+      PlatformModule.forRoot(config),
+      AuditModule,
       UsersModule,
     ],
   })

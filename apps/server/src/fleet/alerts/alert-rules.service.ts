@@ -3,7 +3,8 @@ import { type AlertRule, type AlertSeverity, PrismaService } from '@pharos/datab
 import { InvalidInputError, NotFoundError } from '../../platform/errors/domain-errors';
 import { type AuditActor, AuditLogService } from '../../identity/audit/audit-log.service';
 import { isMetricSeries, METRIC_SERIES_NAMES } from '../metrics/metric-series';
-import { isUuid, ServersService } from '../servers/servers.service';
+import { isUuid } from '../../platform/http/uuid';
+import { ServersService } from '../servers/servers.service';
 import { ALERT_OPS, type AlertOp } from './alert-condition';
 
 export interface AlertRuleView {

@@ -1,12 +1,14 @@
 import { Module } from '@nestjs/common';
-import { AgentSessionsModule } from '../../sources/agents/socket/agent-sessions.module';
 import { ServersModule } from '../servers/servers.module';
 import { CommandsController } from './commands.controller';
 import { CommandsService } from './commands.service';
 
-/** Shell commands and Docker actions sent to agents, their queue, results and expiry. */
+/**
+ * Shell commands and Docker actions sent to agents, their queue, results and expiry. They reach
+ * agents through the `AgentLink` the agent socket hands over (`agent-link.ts`).
+ */
 @Module({
-  imports: [ServersModule, AgentSessionsModule],
+  imports: [ServersModule],
   controllers: [CommandsController],
   providers: [CommandsService],
   exports: [CommandsService],

@@ -1,12 +1,13 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { type Command, type CommandKind, type CommandState, type Prisma, PrismaService } from '@pharos/database';
 import type { AgentCommand, AgentCommandResponse, AgentDockerCommand, AgentDockerResponse, CommandView, DockerAction, LogLevel } from '@pharos/protocol';
-import { AgentSessionRegistry } from '../../sources/agents/socket/agent-sessions';
 import { PharosConfig } from '../../platform/config/pharos-config';
 import { ConflictError, NotFoundError } from '../../platform/errors/domain-errors';
 import { type AuditActor, AuditLogService } from '../../identity/audit/audit-log.service';
 import { EventLogService } from '../event-log/event-log.service';
-import { isUuid, ServersService } from '../servers/servers.service';
+import { isUuid } from '../../platform/http/uuid';
+import { ServersService } from '../servers/servers.service';
+import type { AgentLink } from './agent-link';
 import { type CommandResult, describeCommand, describeResult, dockerResult, shellResult } from './command-outcome';
 
 export type { CommandView };
@@ -55,28 +56,24 @@ const UNFINISHED: CommandState[] = ['pending', 'sent'];
 export class CommandsService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(CommandsService.name);
   private sweepTimer?: NodeJS.Timeout;
-  private stopListening?: () => void;
   private sweeping = false;
+  /** Set by the agent socket at start-up; until then every command waits. */
+  private agents: AgentLink | null = null;
 
   constructor(
     private readonly prisma: PrismaService,
     private readonly servers: ServersService,
-    private readonly sessions: AgentSessionRegistry,
     private readonly eventLog: EventLogService,
     private readonly audit: AuditLogService,
     private readonly config: PharosConfig,
   ) {}
 
   onModuleInit(): void {
-    this.stopListening = this.sessions.onConnected((serverId) => {
-      this.deliverPending(serverId).catch((error: unknown) => this.logger.error({ err: error, serverId }, 'could not deliver queued commands'));
-    });
     this.sweepTimer = setInterval(() => void this.sweep(), this.config.commandSweepSeconds * 1000);
     this.sweepTimer.unref();
   }
 
   onModuleDestroy(): void {
-    this.stopListening?.();
     clearInterval(this.sweepTimer);
   }
 
@@ -86,7 +83,7 @@ export class CommandsService implements OnModuleInit, OnModuleDestroy {
     if (server.source !== 'agent') throw new ConflictError(`server ${serverId} is reported by an Ithiltir node, which takes no commands`);
     if (!server.commandsEnabled) throw new ConflictError(`command execution is disabled for server ${serverId}`);
     const expiresAt = new Date(Date.now() + (expiresInSeconds ?? this.config.commandExpirySeconds) * 1000);
-    const online = this.sessions.isConnected(serverId);
+    const online = this.agents?.holds(serverId) ?? false;
     const data =
       input.kind === 'shell'
         ? { kind: 'shell' as const, command: input.command, containerId: null }
@@ -138,7 +135,12 @@ export class CommandsService implements OnModuleInit, OnModuleDestroy {
     return { items: items.map(toCommandView), total };
   }
 
-  /** Sends the commands that waited for this server's agent, oldest first. */
+  /** How commands reach agents: called once by the agent socket when it starts. */
+  useAgentLink(link: AgentLink): void {
+    this.agents = link;
+  }
+
+  /** Sends the commands that waited for this server's agent, oldest first (it just connected). */
   async deliverPending(serverId: string): Promise<void> {
     const server = await this.prisma.server.findUnique({ where: { id: serverId }, select: { commandsEnabled: true } });
     if (!server) return;
@@ -235,8 +237,7 @@ export class CommandsService implements OnModuleInit, OnModuleDestroy {
 
   /** Sends one pending command if its agent is connected here; true when it was sent. */
   private async deliver(command: Command): Promise<boolean> {
-    const session = this.sessions.get(command.serverId);
-    if (!session) return false;
+    if (!this.agents?.holds(command.serverId)) return false;
     const now = new Date();
     const claimed = await this.prisma.command.updateMany({
       where: { id: command.id, state: 'pending', expiresAt: { gt: now } },
@@ -247,7 +248,7 @@ export class CommandsService implements OnModuleInit, OnModuleDestroy {
       command.kind === 'shell'
         ? { type: 'command', command_id: command.id, command: command.command }
         : { type: 'docker_command', command_id: command.id, action: command.command as DockerAction, container_id: command.containerId ?? '' };
-    if (session.send(message)) return true;
+    if (this.agents.send(command.serverId, message)) return true;
     // The socket closed between the check and the send: the command waits again.
     await this.prisma.command.updateMany({
       where: { id: command.id, state: 'sent', sentAt: now },

@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import { PharosConfig } from '../../platform/config/pharos-config';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../platform/errors/domain-errors';
 import { type AuditActor, AuditLogService } from '../../identity/audit/audit-log.service';
-import { isUuid } from '../servers/servers.service';
+import { isUuid } from '../../platform/http/uuid';
 import { ReleaseFiles } from './release-files';
 import { normalizeNodeArch, releaseDownloadUrl, releaseFileName } from './release-targeting';
 import { UpdateOffersService } from './update-offers.service';

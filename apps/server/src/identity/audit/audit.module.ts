@@ -1,7 +1,9 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { AuditController } from './audit.controller';
+import { AuditLogService } from './audit-log.service';
 import { AuditService } from './audit.service';
 
-/** The admin view of the audit log (entries are written by `AuditLogService` in `events/`). */
-@Module({ controllers: [AuditController], providers: [AuditService] })
+/** Who did what: every module records its admin actions here (`AuditLogService`); admins read it. */
+@Global()
+@Module({ controllers: [AuditController], providers: [AuditLogService, AuditService], exports: [AuditLogService] })
 export class AuditModule {}

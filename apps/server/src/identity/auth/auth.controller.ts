@@ -5,7 +5,7 @@ import type { AuthenticatedUser } from './access-token.service';
 import { LoginDto, RefreshDto } from './auth.dto';
 import { AuthService, type TokenPair } from './auth.service';
 import { CurrentUser } from '../access/current-user.decorator';
-import { Public } from '../access/roles.decorator';
+import { Public } from '../../platform/http/public-route';
 
 @Controller('api/v1/auth')
 export class AuthController {

@@ -4,7 +4,8 @@ import { AuthGuard } from '@nestjs/passport';
 import type { UserRole } from '@pharos/database';
 import { ForbiddenError, UnauthorizedError } from '../../platform/errors/domain-errors';
 import type { AuthenticatedUser } from './access-token.service';
-import { PUBLIC_KEY, ROLES_KEY } from '../access/roles.decorator';
+import { ROLES_KEY } from '../access/roles.decorator';
+import { PUBLIC_KEY } from '../../platform/http/public-route';
 
 /**
  * Every HTTP route needs an admin access token unless marked `@Public()`; `@Roles()` narrows

@@ -4,7 +4,7 @@ import type { PasswordReset, UserChanges, UserView } from '@pharos/protocol';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../platform/errors/domain-errors';
 import { type AuditActor, AuditLogService } from '../audit/audit-log.service';
 import { FleetEventBus, type UserAccessChange } from '../../platform/events/fleet-event-bus';
-import { isUuid } from '../../fleet/servers/servers.service';
+import { isUuid } from '../../platform/http/uuid';
 import { generatePassword, hashPassword } from './password-hasher';
 
 export type { UserView };

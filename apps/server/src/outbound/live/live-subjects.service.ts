@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { type EventSubject, PrismaService } from '@pharos/database';
 import type { AuthenticatedUser } from '../../identity/auth/access-token.service';
 import { ForbiddenError, NotFoundError } from '../../platform/errors/domain-errors';
-import { isUuid } from '../../fleet/servers/servers.service';
+import { isUuid } from '../../platform/http/uuid';
 
 /** What a browser may watch live: a subject with an event log (and, for servers, metrics). */
 export interface LiveSubject {

@@ -1,12 +1,10 @@
 import { Global, Module } from '@nestjs/common';
-import { AuditLogService } from '../../identity/audit/audit-log.service';
-import { EventLogService } from '../../fleet/event-log/event-log.service';
 import { FleetEventBus, InProcessFleetEventBus } from './fleet-event-bus';
 
-/** The event bus, the subjects' event logs and the audit log, for every module. */
+/** The fleet event bus, for every module: ingest publishes after storing, the rest subscribe. */
 @Global()
 @Module({
-  providers: [{ provide: FleetEventBus, useClass: InProcessFleetEventBus }, EventLogService, AuditLogService],
-  exports: [FleetEventBus, EventLogService, AuditLogService],
+  providers: [{ provide: FleetEventBus, useClass: InProcessFleetEventBus }],
+  exports: [FleetEventBus],
 })
 export class EventsModule {}

@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, ServiceUnavailableException } from '@nestjs/common';
-import { Public } from '../../identity/access/roles.decorator';
+import { Public } from '../http/public-route';
 import { HealthService } from './health.service';
 
 /** Liveness and readiness for orchestrators. (`/health` belongs to the Lightd remote protocol.) */

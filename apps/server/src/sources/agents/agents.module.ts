@@ -4,15 +4,15 @@ import { MetricsModule } from '../../fleet/metrics/metrics.module';
 import { ServersModule } from '../../fleet/servers/servers.module';
 import { AgentKeysController } from './keys/agent-keys.controller';
 import { AgentKeysService } from './keys/agent-keys.service';
-import { AgentSessionsModule } from './socket/agent-sessions.module';
+import { AgentSessionRegistry } from './socket/agent-sessions';
 import { AgentsGateway } from './socket/agents.gateway';
 import { AgentsService } from './socket/agents.service';
 
-/** The agent WebSocket, agent API keys, and what agents report. */
+/** The agent WebSocket (`socket/`), agent API keys (`keys/`), and what agents report. */
 @Module({
-  imports: [ServersModule, MetricsModule, AgentSessionsModule, CommandsModule],
+  imports: [ServersModule, MetricsModule, CommandsModule],
   controllers: [AgentKeysController],
-  providers: [AgentKeysService, AgentsService, AgentsGateway],
+  providers: [AgentSessionRegistry, AgentKeysService, AgentsService, AgentsGateway],
   exports: [AgentKeysService],
 })
 export class AgentsModule {}

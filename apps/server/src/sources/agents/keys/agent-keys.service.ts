@@ -6,7 +6,8 @@ import { AuditLogService } from '../../../identity/audit/audit-log.service';
 import { PharosConfig } from '../../../platform/config/pharos-config';
 import { ConflictError, NotFoundError } from '../../../platform/errors/domain-errors';
 import { generateSecret, hashSecret, secretPrefix } from '../../../platform/secrets/secret-token';
-import { isUuid, ServersService } from '../../../fleet/servers/servers.service';
+import { isUuid } from '../../../platform/http/uuid';
+import { ServersService } from '../../../fleet/servers/servers.service';
 import { AgentSessionRegistry } from '../socket/agent-sessions';
 
 /** Agent API keys start with this, so a leaked one is recognisable (and greppable). */

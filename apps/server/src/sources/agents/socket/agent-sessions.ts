@@ -1,8 +1,9 @@
-import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { AgentCloseCode, AgentErrorText, type AgentServerMessage } from '@pharos/protocol';
 import type { WebSocket } from 'ws';
 import { PharosConfig } from '../../../platform/config/pharos-config';
 import { closeWithError, sendJson } from '../../../platform/websockets/json-socket';
+import type { AgentLink } from '../../../fleet/commands/agent-link';
 import type { NetworkCounterMemory } from './agent-metrics';
 
 /** Why a session ended, as the server's event log will say it. */
@@ -45,19 +46,15 @@ export class AgentSession {
   }
 }
 
-type ConnectedListener = (serverId: string) => void;
-
 /**
  * The agent connections of this Pharos process, one per server: the newest authenticated
  * connection of a server replaces the older one. It pings every agent and drops one that has
  * been silent past the heartbeat timeout. It holds no business rules: services register
- * sessions, send through it, and hear when an agent connected.
+ * sessions and send through it.
  */
 @Injectable()
-export class AgentSessionRegistry implements OnModuleInit, OnModuleDestroy {
-  private readonly logger = new Logger(AgentSessionRegistry.name);
+export class AgentSessionRegistry implements AgentLink, OnModuleInit, OnModuleDestroy {
   private readonly sessions = new Map<string, AgentSession>();
-  private readonly connectedListeners = new Set<ConnectedListener>();
   private heartbeat?: NodeJS.Timeout;
   private stopping = false;
 
@@ -81,19 +78,12 @@ export class AgentSessionRegistry implements OnModuleInit, OnModuleDestroy {
     return this.stopping;
   }
 
-  /** Makes `session` its server's connection, closing the one it replaces, then tells listeners. */
+  /** Makes `session` its server's connection, closing the one it replaces. */
   register(session: AgentSession): void {
     const previous = this.sessions.get(session.serverId);
     this.sessions.set(session.serverId, session);
     if (previous && previous !== session) {
       previous.end(AgentCloseCode.Replaced, AgentErrorText.Replaced, { kind: 'agent.replaced', message: 'Replaced by a newer connection' });
-    }
-    for (const listener of this.connectedListeners) {
-      try {
-        listener(session.serverId);
-      } catch (error) {
-        this.logger.error({ err: error }, 'agent connected listener failed');
-      }
     }
   }
 
@@ -113,6 +103,11 @@ export class AgentSessionRegistry implements OnModuleInit, OnModuleDestroy {
     return this.get(serverId) !== undefined;
   }
 
+  /** `AgentLink`: the commands module sends through this registry. */
+  holds(serverId: string): boolean {
+    return this.isConnected(serverId);
+  }
+
   connectedServerIds(): string[] {
     return [...this.sessions.keys()];
   }
@@ -120,12 +115,6 @@ export class AgentSessionRegistry implements OnModuleInit, OnModuleDestroy {
   /** Sends to a server's agent; false when it is not connected here. */
   send(serverId: string, message: AgentServerMessage): boolean {
     return this.get(serverId)?.send(message) ?? false;
-  }
-
-  /** Called (synchronously) after each agent authenticated and was registered. */
-  onConnected(listener: ConnectedListener): () => void {
-    this.connectedListeners.add(listener);
-    return () => this.connectedListeners.delete(listener);
   }
 
   /** Closes the sessions of a revoked key or a removed server. */

@@ -6,6 +6,7 @@ import { CredentialThrottle } from '../../../identity/machine-credentials/creden
 import { PharosConfig } from '../../../platform/config/pharos-config';
 import { EventLogService } from '../../../fleet/event-log/event-log.service';
 import { GroupCommitter } from '../../../platform/database/group-commit';
+import { CommandsService } from '../../../fleet/commands/commands.service';
 import { MetricsService, type SampleToRecord } from '../../../fleet/metrics/metrics.service';
 import { hashSecret } from '../../../platform/secrets/secret-token';
 import { ServerPresenceService } from '../../../fleet/servers/server-presence.service';
@@ -50,12 +51,14 @@ export class AgentsService implements OnModuleInit, OnModuleDestroy {
     private readonly presence: ServerPresenceService,
     private readonly eventLog: EventLogService,
     private readonly metrics: MetricsService,
+    private readonly commands: CommandsService,
     private readonly config: PharosConfig,
   ) {
     this.keyThrottle = CredentialThrottle.fromConfig(config);
   }
 
   onModuleInit(): void {
+    this.commands.useAgentLink(this.sessions);
     this.staleTimer = setInterval(() => void this.markStaleOffline(), this.config.agentHeartbeatTimeoutSeconds * 1000);
     this.staleTimer.unref();
   }
@@ -84,7 +87,7 @@ export class AgentsService implements OnModuleInit, OnModuleDestroy {
   /**
    * The agent was told `auth_success`: record what it said about itself, mark its server
    * online (one `agent.connected` event), then make it the server's connection, which
-   * replaces an older one and lets queued commands go out.
+   * replaces an older one, and send it the commands that waited for it.
    */
   async connected(session: AgentSession, hello: AgentAuthMessage): Promise<void> {
     const { serverId } = session;
@@ -100,6 +103,7 @@ export class AgentsService implements OnModuleInit, OnModuleDestroy {
     // Already online (a reconnect that beat the timeout, or a replacement): still worth a line.
     if (!changed) await this.eventLog.record('server', serverId, { kind: 'agent.connected', message });
     this.sessions.register(session);
+    this.commands.deliverPending(serverId).catch((error: unknown) => this.logger.error({ err: error, serverId }, 'could not deliver queued commands'));
   }
 
   /** The socket closed. Marks the server offline unless a newer connection took over. */

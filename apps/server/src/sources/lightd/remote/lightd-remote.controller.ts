@@ -7,7 +7,7 @@ import {
   type LightdHealthAnswer,
   type LightdRemoteConfig,
 } from '@pharos/protocol';
-import { Public } from '../../../identity/access/roles.decorator';
+import { Public } from '../../../platform/http/public-route';
 import type { ReportingDaemon } from './daemon-token-directory';
 import { CallingDaemon, LightdRemoteTokenGuard } from './lightd-remote-token.guard';
 import { LightdRemoteService } from './lightd-remote.service';

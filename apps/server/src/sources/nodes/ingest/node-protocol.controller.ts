@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, StreamableFile, UseGuards } from '@nestjs/common';
 import { NODE_DEPLOY_PATH, NODE_IDENTITY_PATH, NODE_METRICS_PATH, NODE_STATIC_PATH, type NodeIdentityReply, type NodeMetricsReply } from '@pharos/protocol';
-import { Public } from '../../../identity/access/roles.decorator';
+import { Public } from '../../../platform/http/public-route';
 import { ReleasesService } from '../../../fleet/releases/releases.service';
 import { CallingNode, NodeSecretGuard } from './node-secret.guard';
 import { NodeReportsService } from './node-reports.service';

@@ -1,0 +1,26 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { DatabaseModule } from '@pharos/database';
+import { ConfigModule } from './config/config.module';
+import { PharosConfig } from './config/pharos-config';
+import { EventsModule } from './events/events.module';
+
+/**
+ * The ground floor every Pharos process stands on (the server and the command line): the
+ * configuration, the database (opened and migrated as configured) and the event bus.
+ */
+@Module({})
+export class PlatformModule {
+  static forRoot(config: PharosConfig): DynamicModule {
+    return {
+      module: PlatformModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRootAsync({
+          inject: [PharosConfig],
+          useFactory: (c: PharosConfig) => ({ target: c.database, migrateOnStart: c.migrateOnStart }),
+        }),
+        EventsModule,
+      ],
+    };
+  }
+}
