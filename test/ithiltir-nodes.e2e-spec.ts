@@ -1,3 +1,4 @@
+import { utcMidnightDaysAgo } from './support/test-times';
 import { PrismaService } from '@pharos/database';
 import type { LiveMetricsData } from '@pharos/protocol';
 import { createHash } from 'node:crypto';
@@ -379,7 +380,7 @@ describe('Ithiltir nodes: Pharos as the Dash they push to', () => {
   it('charts a node’s history per series, per entity and at a chosen resolution', async () => {
     const { id, secret } = await createNode('edge-history');
     const node = emulator(secret);
-    const start = new Date('2026-11-22T08:00:00Z');
+    const start = utcMidnightDaysAgo(1);
     for (let i = 0; i < 40; i++) expect((await node.report(node.nextReport(new Date(start.getTime() + i * 3000)))).status).toBe(200);
     const range = `from=${start.toISOString()}&to=${new Date(start.getTime() + 120_000).toISOString()}`;
 

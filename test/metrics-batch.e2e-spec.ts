@@ -1,3 +1,4 @@
+import { utcMidnightDaysAgo } from './support/test-times';
 import { PrismaService } from '@pharos/database';
 import type { LiveMetricsData } from '@pharos/protocol';
 import { MetricsService, type SampleToRecord } from '../apps/server/src/fleet/metrics/metrics.service';
@@ -37,7 +38,7 @@ describe('recording samples in batches', () => {
 
   it('stores a batch (several samples of one server among others, a repeated time, a missing value) like one-by-one records', async () => {
     const [oneByOne, batched, other] = [await server('one-by-one'), await server('batched'), await server('other')];
-    const t0 = new Date('2026-01-05T10:00:01.000Z');
+    const t0 = new Date(utcMidnightDaysAgo(2).getTime() + 10 * 3600_000 + 1000);
     const plan = (id: string): SampleToRecord[] => [
       { serverId: id, sample: sample(id, t0, 10, { load1: 1.5 }), entitySeries: { fs_used_percent: { '/': 40 } } },
       { serverId: id, sample: sample(id, new Date(t0.getTime() + 5000), 30), entitySeries: { fs_used_percent: { '/': 42, '/var': 7 } } },
@@ -56,10 +57,10 @@ describe('recording samples in batches', () => {
 
   it('stores nothing of a batch whose transaction fails', async () => {
     const id = await server('rolled-back');
-    const t0 = new Date('2026-01-05T11:00:00.000Z');
+    const t0 = new Date(utcMidnightDaysAgo(2).getTime() + 11 * 3600_000);
     await expect(
       prisma.$transaction(async (tx) => {
-        await metrics.recordMany([0, 1, 2].map((i) => ({ serverId: id, sample: sample(id, new Date(t0.getTime() + i * 1000), i) })), tx);
+        await metrics.write({ samples: [0, 1, 2].map((i) => ({ serverId: id, sample: sample(id, new Date(t0.getTime() + i * 1000), i) })) }, tx);
         throw new Error('the batch failed after its statements');
       }),
     ).rejects.toThrow('the batch failed');

@@ -1,3 +1,4 @@
+import { utcMidnightDaysAgo } from './support/test-times';
 import { PrismaService } from '@pharos/database';
 import type { LiveMetricsData } from '@pharos/protocol';
 import { MetricsService } from '../apps/server/src/fleet/metrics/metrics.service';
@@ -83,7 +84,8 @@ describe('servers and their metric history', () => {
   it('stores samples with minute and hour rollups and charts a range at the right resolution', async () => {
     const id = await createServer('history-1');
     const metrics = pharos.app.get(MetricsService);
-    const start = new Date('2026-03-01T00:00:00Z');
+    // Midnight (UTC) two days ago: inside every retention, and far enough back to be rolled up as stored.
+    const start = utcMidnightDaysAgo(2);
     // Two hours of one sample per 30 s, CPU climbing 0..239.
     for (let i = 0; i < 240; i++) await metrics.record(id, sample(id, new Date(start.getTime() + i * 30_000), i));
 
@@ -106,7 +108,7 @@ describe('servers and their metric history', () => {
     expect(raw.body.series.load1[0]).toBe(0.5);
 
     const month = await pharos.request(
-      `/api/v1/servers/${id}/metrics?from=2026-02-15T00:00:00Z&to=2026-03-15T00:00:00Z&points=1000`,
+      `/api/v1/servers/${id}/metrics?from=${new Date(start.getTime() - 14 * 86_400_000).toISOString()}&to=${new Date(start.getTime() + 14 * 86_400_000).toISOString()}&points=1000`,
       { token },
     );
     expect(month.body).toMatchObject({ resolution: '1h', stepSeconds: 3600 });
@@ -120,7 +122,7 @@ describe('servers and their metric history', () => {
   it('ignores a second sample with the same timestamp', async () => {
     const id = await createServer('dup-1');
     const metrics = pharos.app.get(MetricsService);
-    const at = new Date('2026-03-02T00:00:00Z');
+    const at = utcMidnightDaysAgo(1);
     await metrics.record(id, sample(id, at, 10));
     await metrics.record(id, sample(id, at, 90));
     const prisma = pharos.app.get(PrismaService);

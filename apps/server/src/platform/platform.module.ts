@@ -2,17 +2,22 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { DatabaseModule } from '@pharos/database';
 import { ConfigModule } from './config/config.module';
 import { PharosConfig } from './config/pharos-config';
+import { Transactions } from './database/transactions';
 import { EventsModule } from './events/events.module';
 
 /**
  * The ground floor every Pharos process stands on (the server and the command line): the
- * configuration, the database (opened and migrated as configured) and the event bus.
+ * configuration, the database (opened and migrated as configured, and the `Transactions` that
+ * span stores) and the event bus.
  */
 @Module({})
 export class PlatformModule {
   static forRoot(config: PharosConfig): DynamicModule {
     return {
       module: PlatformModule,
+      global: true,
+      providers: [Transactions],
+      exports: [Transactions],
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule.forRootAsync({

@@ -97,7 +97,7 @@ export class CommandsService implements OnModuleInit, OnModuleDestroy {
         { commandId: created.id, ...(input.kind === 'shell' ? { command: input.command } : { action: input.action, containerId: input.containerId }) },
         tx,
       );
-      const logged = await this.eventLog.record(
+      const logged = await this.eventLog.append(
         'server',
         serverId,
         {

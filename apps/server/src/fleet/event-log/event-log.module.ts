@@ -1,7 +1,8 @@
 import { Global, Module } from '@nestjs/common';
 import { EventLogService } from './event-log.service';
+import { EventLogStore } from './event-log.store';
 
 /** The append-only event log of every server, Lightd daemon and container, for every module. */
 @Global()
-@Module({ providers: [EventLogService], exports: [EventLogService] })
+@Module({ providers: [EventLogStore, EventLogService], exports: [EventLogService] })
 export class EventLogModule {}

@@ -1,13 +1,12 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { PrismaService } from '@pharos/database';
 import { PharosConfig } from '../../platform/config/pharos-config';
+import { PartitionStore, partitionName } from './store/partition-store';
 
 const DAY_MS = 86_400_000;
 /** Day partitions are made this many days ahead, so reports never wait for one. */
 const DAYS_AHEAD = 3;
 const MAINTENANCE_INTERVAL_MS = 3600_000;
 const FIRST_PASS_DELAY_MS = 3000;
-const PARTITION_NAME = /^MetricSample_p(\d{4})(\d{2})(\d{2})$/;
 
 export interface MaintenanceResult {
   created: string[];
@@ -29,7 +28,7 @@ export class MetricRetentionService implements OnApplicationBootstrap, OnModuleD
   private running: Promise<unknown> = Promise.resolve();
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly store: PartitionStore,
     private readonly config: PharosConfig,
   ) {}
 
@@ -76,21 +75,15 @@ export class MetricRetentionService implements OnApplicationBootstrap, OnModuleD
     const rawCutoff = new Date(now.getTime() - this.config.metricsRawRetentionDays * DAY_MS);
     const created = await this.ensureDayPartitions(rawCutoff, new Date(now.getTime() + DAYS_AHEAD * DAY_MS));
     const dropped: string[] = [];
-    for (const { name, day } of await this.dayPartitions()) {
+    for (const { name, day } of await this.store.dayPartitions()) {
       if (day.getTime() + DAY_MS <= rawCutoff.getTime()) {
-        await this.prisma.$executeRawUnsafe(`DROP TABLE "${name}"`);
+        await this.store.dropPartition(name);
         dropped.push(name);
       }
     }
-    const raw = await this.prisma.$executeRawUnsafe(`DELETE FROM "MetricSample_default" WHERE "at" < $1::timestamptz`, rawCutoff.toISOString());
-    const minute = await this.prisma.$executeRawUnsafe(
-      `DELETE FROM "MetricRollup1m" WHERE "bucket" < $1::timestamptz`,
-      new Date(now.getTime() - this.config.metricsMinuteRetentionDays * DAY_MS).toISOString(),
-    );
-    const hour = await this.prisma.$executeRawUnsafe(
-      `DELETE FROM "MetricRollup1h" WHERE "bucket" < $1::timestamptz`,
-      new Date(now.getTime() - this.config.metricsHourRetentionDays * DAY_MS).toISOString(),
-    );
+    const raw = await this.store.deleteDefaultPartitionBefore(rawCutoff);
+    const minute = await this.store.deleteRollupsBefore('MetricRollup1m', new Date(now.getTime() - this.config.metricsMinuteRetentionDays * DAY_MS));
+    const hour = await this.store.deleteRollupsBefore('MetricRollup1h', new Date(now.getTime() - this.config.metricsHourRetentionDays * DAY_MS));
     return { created, dropped, deleted: { raw, minute, hour } };
   }
 
@@ -99,39 +92,18 @@ export class MetricRetentionService implements OnApplicationBootstrap, OnModuleD
    * history). Samples of such a day already in the default partition move into it.
    */
   async ensureDayPartitions(from: Date, to: Date): Promise<string[]> {
-    const existing = new Set((await this.dayPartitions()).map((p) => p.name));
+    const existing = new Set((await this.store.dayPartitions()).map((p) => p.name));
     const created: string[] = [];
     for (let day = startOfUtcDay(from); day < to.getTime(); day += DAY_MS) {
-      const name = partitionName(new Date(day));
-      if (existing.has(name)) continue;
-      const lower = new Date(day).toISOString();
-      const upper = new Date(day + DAY_MS).toISOString();
-      await this.prisma.$transaction([
-        // No sample may reach the default partition between the move and the attach.
-        this.prisma.$executeRawUnsafe(`LOCK TABLE "MetricSample_default" IN EXCLUSIVE MODE`),
-        this.prisma.$executeRawUnsafe(`CREATE TABLE "${name}" (LIKE "MetricSample" INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING COMPRESSION)`),
-        this.prisma.$executeRawUnsafe(
-          `WITH moved AS (DELETE FROM "MetricSample_default" WHERE "at" >= '${lower}' AND "at" < '${upper}' RETURNING *)
-           INSERT INTO "${name}" SELECT * FROM moved`,
-        ),
-        this.prisma.$executeRawUnsafe(`ALTER TABLE "MetricSample" ATTACH PARTITION "${name}" FOR VALUES FROM ('${lower}') TO ('${upper}')`),
-      ]);
-      created.push(name);
+      if (existing.has(partitionName(new Date(day)))) continue;
+      created.push(await this.store.createDayPartition(new Date(day)));
     }
     return created;
   }
 
   /** The day partitions of the raw samples, oldest first. */
-  async dayPartitions(): Promise<{ name: string; day: Date }[]> {
-    const rows = await this.prisma.$queryRawUnsafe<{ name: string }[]>(
-      `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-        WHERE i.inhparent = '"MetricSample"'::regclass`,
-    );
-    return rows
-      .map(({ name }) => ({ name, match: PARTITION_NAME.exec(name) }))
-      .filter((p): p is { name: string; match: RegExpExecArray } => p.match !== null)
-      .map(({ name, match }) => ({ name, day: new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))) }))
-      .sort((a, b) => a.day.getTime() - b.day.getTime());
+  dayPartitions(): Promise<{ name: string; day: Date }[]> {
+    return this.store.dayPartitions();
   }
 }
 
@@ -139,6 +111,3 @@ function startOfUtcDay(date: Date): number {
   return Math.floor(date.getTime() / DAY_MS) * DAY_MS;
 }
 
-function partitionName(day: Date): string {
-  return `MetricSample_p${day.toISOString().slice(0, 10).replace(/-/g, '')}`;
-}

@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { PrismaService } from '@pharos/database';
 import { PharosConfig } from '../../platform/config/pharos-config';
-import { bucketStart, rebuildRollupSql, type RebuildScope, ROLLUPS } from './metric-rollup-sql';
+import { bucketStart, ROLLUPS } from './store/rollup-sql';
+import { RollupStore } from './store/rollup-store';
 
 const [MINUTE, HOUR] = ROLLUPS;
 const MINUTE_MS = MINUTE.seconds * 1000;
@@ -27,19 +27,6 @@ interface PendingMinute {
   /** Samples noted for it (a hint for sizing steps: repeats and late ones count too). */
   samples: number;
 }
-
-const REBUILD = {
-  minute: (scope: RebuildScope) => rebuildRollupSql(MINUTE, 'raw', scope),
-  hour: (scope: RebuildScope) => rebuildRollupSql(HOUR, '1m', scope),
-};
-const SQL = {
-  minutePairs: REBUILD.minute('pairs'),
-  hourPairs: REBUILD.hour('pairs'),
-  minuteRange: REBUILD.minute('range'),
-  hourRange: REBUILD.hour('range'),
-  minuteServer: REBUILD.minute('server'),
-  hourServer: REBUILD.hour('server'),
-};
 
 /**
  * The minute and hour rollups of the metric history. A sample near the present is stored raw
@@ -72,12 +59,12 @@ export class MetricRollupsService implements OnApplicationBootstrap, OnModuleDes
   private unrecoveredFrom = Infinity;
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly store: RollupStore,
     private readonly config: PharosConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const state = await this.prisma.metricRollupState.findUnique({ where: { id: 1 } });
+    const state = await this.store.state();
     const now = Date.now();
     if (state && !state.cleanShutdown) {
       // Not awaited: a large fleet's last minutes take a while, and readiness must not wait.
@@ -217,11 +204,9 @@ export class MetricRollupsService implements OnApplicationBootstrap, OnModuleDes
    */
   rebuild(from: Date, to: Date, serverId?: string): Promise<void> {
     return this.serially(async () => {
-      const minutes = [new Date(bucketStart(from.getTime(), MINUTE.seconds)), new Date(bucketStart(to.getTime() + MINUTE_MS - 1, MINUTE.seconds))];
-      const hours = [new Date(bucketStart(from.getTime(), HOUR.seconds)), new Date(bucketStart(to.getTime() + HOUR_MS - 1, HOUR.seconds))];
-      const range = (bounds: Date[]) => [...bounds.map((d) => d.toISOString()), ...(serverId ? [serverId] : [])];
-      await this.prisma.$executeRawUnsafe(serverId ? SQL.minuteServer : SQL.minuteRange, ...range(minutes));
-      await this.prisma.$executeRawUnsafe(serverId ? SQL.hourServer : SQL.hourRange, ...range(hours));
+      const minutes: [Date, Date] = [new Date(bucketStart(from.getTime(), MINUTE.seconds)), new Date(bucketStart(to.getTime() + MINUTE_MS - 1, MINUTE.seconds))];
+      const hours: [Date, Date] = [new Date(bucketStart(from.getTime(), HOUR.seconds)), new Date(bucketStart(to.getTime() + HOUR_MS - 1, HOUR.seconds))];
+      await this.store.rebuildRange(minutes, hours, serverId);
     });
   }
 
@@ -249,13 +234,15 @@ export class MetricRollupsService implements OnApplicationBootstrap, OnModuleDes
     }
     for (const [i, step] of steps.entries()) {
       const started = performance.now();
-      const hours = new Map<string, { serverId: string; hour: number }>();
-      for (const { serverId, minute } of step) hours.set(`${serverId} ${bucketStart(minute, HOUR.seconds)}`, { serverId, hour: bucketStart(minute, HOUR.seconds) });
-      const hourList = [...hours.values()];
-      await this.prisma.$transaction([
-        this.prisma.$executeRawUnsafe(SQL.minutePairs, step.map((p) => p.serverId), step.map((p) => new Date(p.minute).toISOString())),
-        this.prisma.$executeRawUnsafe(SQL.hourPairs, hourList.map((p) => p.serverId), hourList.map((p) => new Date(p.hour).toISOString())),
-      ]);
+      const hours = new Map<string, { serverId: string; start: Date }>();
+      for (const { serverId, minute } of step) {
+        const hour = bucketStart(minute, HOUR.seconds);
+        hours.set(`${serverId} ${hour}`, { serverId, start: new Date(hour) });
+      }
+      await this.store.rebuildPairs(
+        step.map((p) => ({ serverId: p.serverId, start: new Date(p.minute) })),
+        [...hours.values()],
+      );
       if (paced && i < steps.length - 1) await new Promise((resolve) => setTimeout(resolve, performance.now() - started));
     }
   }
@@ -269,11 +256,7 @@ export class MetricRollupsService implements OnApplicationBootstrap, OnModuleDes
   }
 
   private async saveState(pendingFrom: Date, cleanShutdown: boolean): Promise<void> {
-    await this.prisma.metricRollupState.upsert({
-      where: { id: 1 },
-      create: { id: 1, pendingFrom, cleanShutdown },
-      update: { pendingFrom, cleanShutdown },
-    });
+    await this.store.saveState(pendingFrom, cleanShutdown);
     this.savedFrom = pendingFrom.getTime();
   }
 

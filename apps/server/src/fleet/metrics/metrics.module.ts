@@ -6,12 +6,15 @@ import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
 import { SparklinesController } from './sparklines.controller';
 import { SparklinesService } from './sparklines.service';
+import { MetricStore } from './store/metric-store';
+import { PartitionStore } from './store/partition-store';
+import { RollupStore } from './store/rollup-store';
 
 /** Every server's metric history and its live fan-out, whichever source reports. */
 @Module({
   imports: [ServersModule],
   controllers: [MetricsController, SparklinesController],
-  providers: [MetricsService, MetricRollupsService, SparklinesService, MetricRetentionService],
+  providers: [MetricStore, RollupStore, PartitionStore, MetricsService, MetricRollupsService, SparklinesService, MetricRetentionService],
   exports: [MetricsService, MetricRetentionService],
 })
 export class MetricsModule {}

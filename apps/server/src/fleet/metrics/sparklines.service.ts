@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '@pharos/database';
-import { finiteOrNull, METRIC_SERIES, type MetricSeriesName } from './metric-series';
+import { finiteOrNull, type MetricSeriesName } from './metric-series';
+import { MetricStore } from './store/metric-store';
 
 /** The series a fleet row draws, and their latest values. */
 export const SPARKLINE_SERIES = ['cpu_percent', 'memory_percent', 'disk_percent', 'net_rx_bytes_per_sec', 'net_tx_bytes_per_sec'] as const satisfies MetricSeriesName[];
@@ -21,16 +21,13 @@ export interface FleetSparklines {
   servers: Record<string, ServerSparklines>;
 }
 
-const COLUMNS = SPARKLINE_SERIES.map((name) => `"${METRIC_SERIES[name]}" AS "${name}"`).join(', ');
-const AVERAGES = SPARKLINE_SERIES.map((name) => `avg("${METRIC_SERIES[name]}") AS "${name}"`).join(', ');
-
 /**
  * Small recent histories of many servers at once, for a fleet list: one query for the
  * buckets and one for the latest samples, over the raw samples of the last minutes.
  */
 @Injectable()
 export class SparklinesService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(private readonly store: MetricStore) {}
 
   async forServers(serverIds: string[], minutes: number, now = new Date()): Promise<FleetSparklines> {
     const stepSeconds = (minutes * 60) / SPARKLINE_POINTS;
@@ -42,24 +39,8 @@ export class SparklinesService {
     const timestamps = Array.from({ length: SPARKLINE_POINTS }, (_, i) => from.getTime() + i * stepMs);
 
     const [buckets, latest] = await Promise.all([
-      this.prisma.$queryRawUnsafe<Record<string, unknown>[]>(
-        `SELECT "serverId"::text AS id, date_bin(make_interval(secs => $4), "at", $2::timestamptz) AS t, ${AVERAGES}
-           FROM "MetricSample"
-          WHERE "serverId" = ANY($1::uuid[]) AND "at" >= $2::timestamptz AND "at" < $3::timestamptz
-          GROUP BY 1, 2`,
-        serverIds,
-        from.toISOString(),
-        to.toISOString(),
-        stepSeconds,
-      ),
-      this.prisma.$queryRawUnsafe<Record<string, unknown>[]>(
-        `SELECT DISTINCT ON ("serverId") "serverId"::text AS id, "at", ${COLUMNS}
-           FROM "MetricSample"
-          WHERE "serverId" = ANY($1::uuid[]) AND "at" >= $2::timestamptz
-          ORDER BY "serverId", "at" DESC`,
-        serverIds,
-        from.toISOString(),
-      ),
+      this.store.sparklineBuckets(serverIds, from, to, stepSeconds, SPARKLINE_SERIES),
+      this.store.latestSamples(serverIds, from, SPARKLINE_SERIES),
     ]);
 
     const servers: Record<string, ServerSparklines> = {};

@@ -1,13 +1,13 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { PrismaService, type ServerStatus } from '@pharos/database';
+import type { ServerStatus } from '@pharos/database';
 import { PharosConfig } from '../../platform/config/pharos-config';
 import { GroupCommitter } from '../../platform/database/group-commit';
+import { Transactions } from '../../platform/database/transactions';
+import { FleetEventBus } from '../../platform/events/fleet-event-bus';
 import { EventLogService } from '../event-log/event-log.service';
+import { type StatusChange, ServerStore } from './server.store';
 
-interface Transition {
-  serverId: string;
-  status: ServerStatus;
-  at: Date;
+interface Transition extends StatusChange {
   event: { kind: string; message: string; level: 'INFO' | 'WARN' };
 }
 
@@ -26,18 +26,24 @@ export class ServerPresenceService implements OnModuleInit, OnModuleDestroy {
   private readonly transitions = new GroupCommitter<Transition, boolean>({ write: (items) => this.writeTransitions(items), maxBatch: 1000 });
   private flushing: Promise<void> = Promise.resolve();
 
+  private stopForgetting?: () => void;
+
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly store: ServerStore,
+    private readonly transactions: Transactions,
     private readonly eventLog: EventLogService,
+    private readonly bus: FleetEventBus,
     private readonly config: PharosConfig,
   ) {}
 
   onModuleInit(): void {
+    this.stopForgetting = this.bus.subscribeAll('server.deleted', (_, serverId) => this.forget(serverId));
     this.timer = setInterval(() => void this.flush(), this.config.presenceFlushSeconds * 1000);
     this.timer.unref();
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.stopForgetting?.();
     clearInterval(this.timer);
     await this.flush();
   }
@@ -69,8 +75,8 @@ export class ServerPresenceService implements OnModuleInit, OnModuleDestroy {
     await this.setStatus(serverId, 'offline', new Date(), { kind, message: reason, level: 'WARN' });
   }
 
-  /** Forgets cached state (e.g. after the server was deleted). */
-  forget(serverId: string): void {
+  /** Forgets a deleted server. */
+  private forget(serverId: string): void {
     this.status.delete(serverId);
     this.pendingSeen.delete(serverId);
   }
@@ -82,13 +88,7 @@ export class ServerPresenceService implements OnModuleInit, OnModuleDestroy {
       const batch = [...this.pendingSeen];
       this.pendingSeen.clear();
       try {
-        await this.prisma.$executeRawUnsafe(
-          `UPDATE "Server" AS s SET "lastSeenAt" = v.at
-             FROM unnest($1::uuid[], $2::timestamptz[]) AS v(id, at)
-            WHERE s.id = v.id AND (s."lastSeenAt" IS NULL OR s."lastSeenAt" < v.at)`,
-          batch.map(([id]) => id),
-          batch.map(([, at]) => at.toISOString()),
-        );
+        await this.store.touchLastSeen(batch);
       } catch (error) {
         this.logger.warn({ err: error }, 'could not write last-seen times');
       }
@@ -97,9 +97,9 @@ export class ServerPresenceService implements OnModuleInit, OnModuleDestroy {
   }
 
   private async loadStatus(serverId: string): Promise<ServerStatus | undefined> {
-    const row = await this.prisma.server.findUnique({ where: { id: serverId }, select: { status: true } });
-    if (row) this.status.set(serverId, row.status);
-    return row?.status;
+    const status = await this.store.status(serverId);
+    if (status) this.status.set(serverId, status);
+    return status;
   }
 
   private async setStatus(serverId: string, status: ServerStatus, at: Date, event: Transition['event']): Promise<boolean> {
@@ -122,23 +122,13 @@ export class ServerPresenceService implements OnModuleInit, OnModuleDestroy {
       (rounds[round] ??= []).push(i);
     });
     const changed = items.map(() => false);
-    const entries = await this.prisma.$transaction(async (tx) => {
+    const entries = await this.transactions.run(async (tx) => {
       for (const round of rounds) {
-        const rows = await tx.$queryRawUnsafe<{ n: bigint | number }[]>(
-          `UPDATE "Server" AS s
-              SET "status" = v.status::"ServerStatus", "statusChangedAt" = v.at, "updatedAt" = now(),
-                  "lastSeenAt" = CASE WHEN v.status = 'online' THEN v.at ELSE s."lastSeenAt" END
-             FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS v(id, status, at, n)
-            WHERE s."id" = v.id AND s."status"::text <> v.status
-        RETURNING v.n`,
-          round.map((i) => items[i]!.serverId),
-          round.map((i) => items[i]!.status),
-          round.map((i) => items[i]!.at.toISOString()),
-        );
-        for (const row of rows) changed[round[Number(row.n) - 1]!] = true;
+        const applied = await this.store.changeStatus(round.map((i) => items[i]!), tx);
+        applied.forEach((did, k) => (changed[round[k]!] = did));
       }
       const logged = items.flatMap((item, i) => (changed[i] ? [{ subjectType: 'server' as const, subjectId: item.serverId, entry: { ...item.event, at: item.at } }] : []));
-      const stored = await this.eventLog.recordMany(logged, tx);
+      const stored = await this.eventLog.appendMany(logged, tx);
       return stored.map((entry, i) => ({ subjectId: logged[i]!.subjectId, entry }));
     });
     for (const { subjectId, entry } of entries) this.eventLog.publishCommitted(subjectId, [entry]);

@@ -6,7 +6,6 @@ import { Roles } from '../../identity/access/roles.decorator';
 import { AuditLogService } from '../../identity/audit/audit-log.service';
 import { EventLogService } from '../event-log/event-log.service';
 import { CreateServerDto, EventPageQuery, ServerListQuery, UpdateServerDto } from './servers.dto';
-import { ServerPresenceService } from './server-presence.service';
 import { ServersService, type ServerView, toServerView } from './servers.service';
 
 /**
@@ -17,7 +16,6 @@ import { ServersService, type ServerView, toServerView } from './servers.service
 export class ServersController {
   constructor(
     private readonly servers: ServersService,
-    private readonly presence: ServerPresenceService,
     private readonly eventLog: EventLogService,
     private readonly audit: AuditLogService,
   ) {}
@@ -60,11 +58,8 @@ export class ServersController {
   @Delete(':id')
   @Roles('admin')
   @HttpCode(204)
-  async delete(@Param('id') id: string, @CurrentUser() user: AuthenticatedUser): Promise<void> {
-    const server = await this.servers.get(id);
-    await this.servers.delete(id);
-    this.presence.forget(id);
-    await this.audit.record(user, 'server.delete', { type: 'server', id }, { name: server.name });
+  delete(@Param('id') id: string, @CurrentUser() user: AuthenticatedUser): Promise<void> {
+    return this.servers.delete(id, user);
   }
 
   /** The server's event log, newest first; page with `before` = the last id seen. */

@@ -7,11 +7,16 @@ import { UsersModule } from '../users/users.module';
 import { AccessTokenService } from './access-token.service';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
+import { BrowserSocketAuthenticator } from './browser-socket-auth';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { jwtKey } from './jwt-key';
 import { JwtStrategy } from './jwt.strategy';
 import { LoginThrottle } from './login-throttle';
 
+/**
+ * Admin sign-in: passwords, access and refresh tokens, the guard every HTTP route passes, and the
+ * authentication of browser WebSockets.
+ */
 @Module({
   imports: [
     UsersModule,
@@ -27,8 +32,9 @@ import { LoginThrottle } from './login-throttle';
     AccessTokenService,
     JwtStrategy,
     LoginThrottle,
+    BrowserSocketAuthenticator,
     { provide: APP_GUARD, useClass: JwtAuthGuard },
   ],
-  exports: [AccessTokenService],
+  exports: [AccessTokenService, BrowserSocketAuthenticator],
 })
 export class AuthModule {}

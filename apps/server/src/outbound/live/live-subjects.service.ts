@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { type EventSubject, PrismaService } from '@pharos/database';
+import type { EventSubject } from '@pharos/database';
+import { EventLogService } from '../../fleet/event-log/event-log.service';
+import { ServersService } from '../../fleet/servers/servers.service';
 import type { AuthenticatedUser } from '../../identity/auth/access-token.service';
 import { ForbiddenError, NotFoundError } from '../../platform/errors/domain-errors';
 import { isUuid } from '../../platform/http/uuid';
@@ -17,27 +19,22 @@ export interface LiveSubject {
  */
 @Injectable()
 export class LiveSubjectsService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly servers: ServersService,
+    private readonly eventLog: EventLogService,
+  ) {}
 
   /** The server a metrics socket watches. */
   async server(user: AuthenticatedUser, id: string): Promise<LiveSubject> {
-    const server = isUuid(id) ? await this.prisma.server.findUnique({ where: { id }, select: { id: true, deletedAt: true } }) : null;
-    if (!server || server.deletedAt) throw new NotFoundError(`server ${id} not found`);
+    await this.servers.get(id);
     return this.checked(user, { type: 'server', id });
   }
 
   /** The subject a logs socket streams: a server, a Lightd daemon or a Lightd container. */
   async withEventLog(user: AuthenticatedUser, id: string): Promise<LiveSubject> {
-    if (!isUuid(id)) throw new NotFoundError(`server ${id} not found`);
-    const [server, daemon, container] = await Promise.all([
-      this.prisma.server.findUnique({ where: { id }, select: { deletedAt: true } }),
-      this.prisma.lightdDaemon.findUnique({ where: { id }, select: { id: true } }),
-      this.prisma.lightdContainer.findUnique({ where: { id }, select: { id: true } }),
-    ]);
-    if (server && !server.deletedAt) return this.checked(user, { type: 'server', id });
-    if (daemon) return this.checked(user, { type: 'lightd_daemon', id });
-    if (container) return this.checked(user, { type: 'lightd_container', id });
-    throw new NotFoundError(`server ${id} not found`);
+    const type = isUuid(id) ? await this.eventLog.subjectType(id) : null;
+    if (!type) throw new NotFoundError(`server ${id} not found`);
+    return this.checked(user, { type, id });
   }
 
   private checked(user: AuthenticatedUser, subject: LiveSubject): LiveSubject {

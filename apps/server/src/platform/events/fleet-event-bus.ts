@@ -14,7 +14,26 @@ export interface FleetEventMap {
   alert: AlertData;
   /** An admin changed a user's access (subject: the user's id): their open sockets end. */
   access: UserAccessChange;
+
+  // What caches must forget. Published once, after the change committed, by whoever made it;
+  // every cache of the subject subscribes (`subscribeAll`) instead of being told one by one.
+
+  /** A server was deleted (subject: its id), with its agent keys or node secret. */
+  'server.deleted': SubjectOnly;
+  /** A node's secret was rotated or revoked (subject: its server id). */
+  'node.secret-changed': SubjectOnly;
+  /** An agent API key was revoked (subject: the key's id): its agent's connection ends. */
+  'agent-key.revoked': SubjectOnly;
+  /** A Lightd daemon was deleted (subject: its id), with its containers. */
+  'daemon.deleted': SubjectOnly;
+  /** A Lightd daemon's remote token was rotated or revoked (subject: the daemon's id). */
+  'daemon.token-changed': SubjectOnly;
+  /** The offline sweep marked a silent Lightd daemon offline (subject: its id). */
+  'daemon.offline': SubjectOnly;
 }
+
+/** A lifecycle event: the subject id says it all. */
+export type SubjectOnly = Record<string, never>;
 
 /** Why a user's access changed: their sessions were ended, or their role is another now. */
 export interface UserAccessChange {

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { WebSocketsModule } from '../../identity/auth/browser-sockets.module';
+import { AuthModule } from '../../identity/auth/auth.module';
 import { ContainerConsoleHub } from './console/container-console-hub';
 import { ContainerConsoleGateway } from './console/container-console.gateway';
 import { LightdContainersController } from './containers/lightd-containers.controller';
@@ -19,7 +19,7 @@ import { LightdUpdateBatchWriter } from './remote/lightd-update-batch';
  * their containers (`daemons/`, `containers/`), and the container console proxy (`console/`).
  */
 @Module({
-  imports: [WebSocketsModule],
+  imports: [AuthModule],
   controllers: [LightdRemoteController, LightdDaemonsController, LightdContainersController],
   providers: [
     DaemonTokenDirectory,

@@ -9,11 +9,15 @@ import { NodeSecretGuard } from './ingest/node-secret.guard';
 import { NodeSecretsService } from './ingest/node-secrets.service';
 import { NodesController } from './admin/nodes.controller';
 import { NodesService } from './admin/nodes.service';
+import { NodeStore } from './node.store';
 
-/** Ithiltir nodes: Pharos as the Dash they push to (/api/node/*, /deploy), and their admin API. */
+/**
+ * Ithiltir nodes: Pharos as the Dash they push to (`ingest/`: /api/node/*, /deploy), and their
+ * admin API (`admin/`).
+ */
 @Module({
   imports: [ServersModule, MetricsModule, ReleasesModule],
   controllers: [NodeProtocolController, NodesController],
-  providers: [NodeSecretsService, NodeSecretGuard, NodeReportsService, NodeLivenessService, NodesService],
+  providers: [NodeStore, NodeSecretsService, NodeSecretGuard, NodeReportsService, NodeLivenessService, NodesService],
 })
 export class NodesModule {}

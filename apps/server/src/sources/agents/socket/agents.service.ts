@@ -38,7 +38,6 @@ export class AgentsService implements OnModuleInit, OnModuleDestroy {
     concurrency: 2,
     write: async (samples) => {
       await this.metrics.recordMany(samples);
-      for (const { serverId, sample } of samples) this.metrics.committed(serverId, sample);
       return samples.map(() => undefined);
     },
     onWritten: ({ size, ms, failed }) => this.logger.debug({ samples: size, ms: Math.round(ms * 10) / 10, failed }, 'batch of agent samples written'),

@@ -166,7 +166,7 @@ export class ContainerConsoleHub implements OnModuleDestroy {
         { ...what, internalId: container.internalId, daemonId: container.daemon.id },
         tx,
       );
-      const entry = await this.eventLog.record(
+      const entry = await this.eventLog.append(
         'lightd_container',
         container.id,
         {

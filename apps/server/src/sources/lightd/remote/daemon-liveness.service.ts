@@ -68,7 +68,7 @@ export class DaemonLiveness implements OnModuleInit, OnModuleDestroy {
       data: { status: 'online', statusChangedAt: at },
     });
     if (count === 0) return [];
-    return [await this.eventLog.record('lightd_daemon', daemon.id, daemonOnlineEntry(daemon, previous.status, at), tx)];
+    return [await this.eventLog.append('lightd_daemon', daemon.id, daemonOnlineEntry(daemon, previous.status, at), tx)];
   }
 
   /** Marks offline every online daemon silent for longer than the configured time. */
@@ -83,7 +83,7 @@ export class DaemonLiveness implements OnModuleInit, OnModuleDestroy {
         // Conditional, so a call that arrived meanwhile (or another instance's sweep) wins.
         const { count } = await tx.lightdDaemon.updateMany({ where: { id: daemon.id, ...silentWhere }, data: { status: 'offline', statusChangedAt: now } });
         if (count === 0) return [];
-        const entry = await this.eventLog.record(
+        const entry = await this.eventLog.append(
           'lightd_daemon',
           daemon.id,
           {

@@ -78,7 +78,7 @@ export class LightdRemoteService implements OnModuleDestroy {
     const remoteConfig = redactSecrets(decoded.value) as Prisma.InputJsonObject;
     await this.commit('configuration', async (tx) => {
       const entries = await this.liveness.noteCall(tx, daemon, at, { remoteConfig, remoteConfigAt: at });
-      entries.push(await this.eventLog.record('lightd_daemon', daemon.id, { kind: 'daemon.config', message: `Daemon ${daemon.name} reported its configuration`, at }, tx));
+      entries.push(await this.eventLog.append('lightd_daemon', daemon.id, { kind: 'daemon.config', message: `Daemon ${daemon.name} reported its configuration`, at }, tx));
       return [{ subjectId: daemon.id, entries }];
     });
   }

@@ -3,7 +3,8 @@ import { type ContainerStatus, isStatementRefusal, PrismaService, type SqlRunner
 import type { LightdRemoteEvent, LogEntryData } from '@pharos/protocol';
 import { type JsonRowColumn, jsonRowsSql } from '../../../platform/database/json-rows';
 import { UnauthorizedError } from '../../../platform/errors/domain-errors';
-import { EventLogService, type LogEntryToStore, logEntriesInsert, type NewLogEntry } from '../../../fleet/event-log/event-log.service';
+import { EventLogService, type LogEntryToStore, type NewLogEntry } from '../../../fleet/event-log/event-log.service';
+import { entriesInsert } from '../../../fleet/event-log/event-log.store';
 import { type ContainerUpdatePlan, planContainerUpdate } from './container-update-plan';
 import { DaemonTokenDirectory, type ReportingDaemon } from './daemon-token-directory';
 
@@ -265,7 +266,7 @@ export class LightdUpdateBatchWriter {
       return { subjectType: 'lightd_daemon' as const, subjectId: id, entry: daemonOnlineEntry(first.daemon, previous, first.at) };
     });
     try {
-      const stored = await this.eventLog.recordMany(logged, this.prisma);
+      const stored = await this.eventLog.appendMany(logged, this.prisma);
       return stored.map((entry, i) => ({ subjectId: logged[i]!.subjectId, entry }));
     } catch (error) {
       // The updates are committed: their answer stays 200; only these entries are missing.
@@ -331,7 +332,7 @@ export class LightdUpdateBatchWriter {
     { rows, entries }: ComposedBatch,
     daemons?: { ids: string[]; ats: string[] },
   ): Promise<{ logged: { subjectId: string; entry: LogEntryData }[]; daemons: { id: string; previous: string }[] }> {
-    const log = logEntriesInsert(entries, 3);
+    const log = entriesInsert(entries, 3);
     const touch = daemons ? `${touchDaemonsSql('$4', '$5')},` : '';
     const returned = await sql.query<{ kind: 'entry' | 'daemon'; id: string; previous: string | null }>(
       `WITH ${touch} saved AS (

@@ -1,35 +1,20 @@
 import { Injectable } from '@nestjs/common';
-import { type NodeStatic, PrismaService, type Server } from '@pharos/database';
+import type { Server } from '@pharos/database';
 import { type IssuedNodeSecret, type LiveMetricsData, NODE_METRICS_PATH, type NodeDetail, type NodeFactsView, type NodeView, validateNodeReport } from '@pharos/protocol';
 import { PharosConfig } from '../../../platform/config/pharos-config';
 import { NotFoundError } from '../../../platform/errors/domain-errors';
 import { type AuditActor, AuditLogService } from '../../../identity/audit/audit-log.service';
-import { ServerPresenceService } from '../../../fleet/servers/server-presence.service';
+import { MetricsService, type StoredSnapshot } from '../../../fleet/metrics/metrics.service';
 import { type NewServer, type ServerQuery, ServersService, toServerView } from '../../../fleet/servers/servers.service';
-import { NodeLivenessService } from '../ingest/node-liveness.service';
+import { Transactions } from '../../../platform/database/transactions';
+import { FleetEventBus } from '../../../platform/events/fleet-event-bus';
 import { nodeReportToSample } from '../ingest/node-report-sample';
-import { NodeReportsService } from '../ingest/node-reports.service';
 import { NodeSecretsService } from '../ingest/node-secrets.service';
+import { type ListedStaticFacts, NodeStore } from '../node.store';
 
 export type { IssuedNodeSecret, NodeDetail, NodeFactsView, NodeView };
 
-const STATIC_FACTS = {
-  nodeVersion: true,
-  reportIntervalSeconds: true,
-  os: true,
-  platform: true,
-  platformVersion: true,
-  kernelVersion: true,
-  arch: true,
-  hostname: true,
-  cpuModel: true,
-  coresLogical: true,
-  memoryTotal: true,
-  swapTotal: true,
-  reportedAt: true,
-} as const;
-
-type StaticFacts = Pick<NodeStatic, keyof typeof STATIC_FACTS>;
+type StaticFacts = ListedStaticFacts;
 
 /** A node's latest report, parsed from the JSON text it is stored as. */
 interface Snapshot {
@@ -38,7 +23,7 @@ interface Snapshot {
   report: unknown;
 }
 
-function parsed(snapshot: { serverId: string; reportedAt: Date; payload: string }): Snapshot {
+function parsed(snapshot: StoredSnapshot): Snapshot {
   return { serverId: snapshot.serverId, reportedAt: snapshot.reportedAt, report: JSON.parse(snapshot.payload) as unknown };
 }
 
@@ -71,14 +56,14 @@ function toFactsView(f: StaticFacts): NodeFactsView {
 @Injectable()
 export class NodesService {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly store: NodeStore,
+    private readonly transactions: Transactions,
     private readonly config: PharosConfig,
     private readonly servers: ServersService,
+    private readonly metrics: MetricsService,
     private readonly secrets: NodeSecretsService,
-    private readonly reports: NodeReportsService,
-    private readonly liveness: NodeLivenessService,
-    private readonly presence: ServerPresenceService,
     private readonly audit: AuditLogService,
+    private readonly bus: FleetEventBus,
   ) {}
 
   /** `ithiltir-node report install <url> <secret>`: what the admin runs on the host. */
@@ -87,7 +72,7 @@ export class NodesService {
   }
 
   async create(input: Omit<NewServer, 'source'>, actor: AuditActor): Promise<{ node: NodeView } & IssuedNodeSecret> {
-    const { server, issued } = await this.prisma.$transaction(async (tx) => {
+    const { server, issued } = await this.transactions.run(async (tx) => {
       const server = await this.servers.create({ ...input, source: 'ithiltir' }, tx);
       const issued = await this.secrets.issue(server.id, actor.id, tx);
       await this.audit.record(actor, 'node.create', { type: 'server', id: server.id }, { name: server.name, secretPrefix: issued.prefix }, tx);
@@ -99,10 +84,7 @@ export class NodesService {
   async list(query: Omit<ServerQuery, 'source'>): Promise<{ items: NodeView[]; total: number }> {
     const { items, total } = await this.servers.list({ ...query, source: 'ithiltir' });
     const ids = items.map((s) => s.id);
-    const [facts, snapshots] = await Promise.all([
-      this.prisma.nodeStatic.findMany({ where: { serverId: { in: ids } }, select: { serverId: true, ...STATIC_FACTS } }),
-      this.prisma.nodeSnapshot.findMany({ where: { serverId: { in: ids } }, select: { serverId: true, reportedAt: true, payload: true } }),
-    ]);
+    const [facts, snapshots] = await Promise.all([this.store.listedStatic(ids), this.metrics.snapshots(ids)]);
     const factsOf = new Map(facts.map((f) => [f.serverId, f]));
     const snapshotOf = new Map(snapshots.map((s) => [s.serverId, parsed(s)]));
     return { items: items.map((s) => this.toView(s, factsOf.get(s.id) ?? null, snapshotOf.get(s.id) ?? null)), total };
@@ -110,11 +92,7 @@ export class NodesService {
 
   async get(id: string): Promise<NodeDetail> {
     const server = await this.nodeOf(id);
-    const [info, snapshot, secret] = await Promise.all([
-      this.prisma.nodeStatic.findUnique({ where: { serverId: id } }),
-      this.prisma.nodeSnapshot.findUnique({ where: { serverId: id } }),
-      this.secrets.active(id),
-    ]);
+    const [info, [snapshot], secret] = await Promise.all([this.store.staticOf(id), this.metrics.snapshots([id]), this.secrets.active(id)]);
     const latest = snapshot && parsed(snapshot);
     return {
       node: this.toView(server, info, latest),
@@ -127,35 +105,28 @@ export class NodesService {
   /** A new secret; the previous one stops working at once. */
   async rotateSecret(id: string, actor: AuditActor): Promise<IssuedNodeSecret> {
     await this.nodeOf(id);
-    const issued = await this.prisma.$transaction(async (tx) => {
+    const issued = await this.transactions.run(async (tx) => {
       const issued = await this.secrets.issue(id, actor.id, tx);
       await this.audit.record(actor, 'node.secret.rotate', { type: 'server', id }, { secretPrefix: issued.prefix }, tx);
       return issued;
     });
-    this.secrets.forgetServer(id);
+    this.bus.publish('node.secret-changed', id, {});
     return { ...issued, installCommand: this.installCommand(issued.secret) };
   }
 
   /** The node can no longer report until a new secret is issued. */
   async revokeSecret(id: string, actor: AuditActor): Promise<void> {
     await this.nodeOf(id);
-    await this.prisma.$transaction(async (tx) => {
+    await this.transactions.run(async (tx) => {
       const revoked = await this.secrets.revoke(id, tx);
       await this.audit.record(actor, 'node.secret.revoke', { type: 'server', id }, { revoked }, tx);
     });
-    this.secrets.forgetServer(id);
+    this.bus.publish('node.secret-changed', id, {});
   }
 
   async delete(id: string, actor: AuditActor): Promise<void> {
-    const server = await this.nodeOf(id);
-    await this.prisma.$transaction(async (tx) => {
-      await tx.server.delete({ where: { id } });
-      await this.audit.record(actor, 'node.delete', { type: 'server', id }, { name: server.name }, tx);
-    });
-    this.secrets.forgetServer(id);
-    this.reports.forget(id);
-    this.liveness.forget(id);
-    this.presence.forget(id);
+    await this.nodeOf(id);
+    await this.servers.delete(id, actor, 'node.delete');
   }
 
   /** The server behind a node id; 404 for other servers too. */

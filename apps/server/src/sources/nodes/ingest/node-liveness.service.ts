@@ -1,8 +1,9 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { PrismaService } from '@pharos/database';
 import { NODE_DEFAULT_REPORT_INTERVAL_SECONDS } from '@pharos/protocol';
-import { PharosConfig } from '../../../platform/config/pharos-config';
 import { ServerPresenceService } from '../../../fleet/servers/server-presence.service';
+import { PharosConfig } from '../../../platform/config/pharos-config';
+import { FleetEventBus } from '../../../platform/events/fleet-event-bus';
+import { NodeStore } from '../node.store';
 
 const SWEEP_INTERVAL_MS = 1000;
 
@@ -22,22 +23,21 @@ export class NodeLivenessService implements OnApplicationBootstrap, OnModuleDest
   private readonly watched = new Map<string, Watched>();
   private timer?: NodeJS.Timeout;
   private sweeping = false;
+  private stopForgetting?: () => void;
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly store: NodeStore,
     private readonly presence: ServerPresenceService,
+    private readonly bus: FleetEventBus,
     private readonly config: PharosConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const online = await this.prisma.server.findMany({
-      where: { source: 'ithiltir', status: 'online' },
-      select: { id: true, lastSeenAt: true, nodeStatic: { select: { reportIntervalSeconds: true } } },
-    });
-    for (const node of online) {
+    this.stopForgetting = this.bus.subscribeAll('server.deleted', (_, serverId) => this.watched.delete(serverId));
+    for (const node of await this.store.onlineNodes()) {
       this.watched.set(node.id, {
         lastReportAt: node.lastSeenAt?.getTime() ?? Date.now(),
-        intervalSeconds: node.nodeStatic?.reportIntervalSeconds ?? NODE_DEFAULT_REPORT_INTERVAL_SECONDS,
+        intervalSeconds: node.intervalSeconds ?? NODE_DEFAULT_REPORT_INTERVAL_SECONDS,
       });
     }
     this.timer = setInterval(() => void this.sweep(), SWEEP_INTERVAL_MS);
@@ -45,16 +45,13 @@ export class NodeLivenessService implements OnApplicationBootstrap, OnModuleDest
   }
 
   onModuleDestroy(): void {
+    this.stopForgetting?.();
     clearInterval(this.timer);
   }
 
   /** The node just reported (or posted its Static). */
   reported(serverId: string, intervalSeconds: number | null, at = Date.now()): void {
     this.watched.set(serverId, { lastReportAt: at, intervalSeconds: intervalSeconds ?? NODE_DEFAULT_REPORT_INTERVAL_SECONDS });
-  }
-
-  forget(serverId: string): void {
-    this.watched.delete(serverId);
   }
 
   /** Marks offline every node silent for too long as of `now`; returns their ids. */

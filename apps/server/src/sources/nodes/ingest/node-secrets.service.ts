@@ -1,10 +1,12 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { type Prisma, PrismaService } from '@pharos/database';
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { CredentialCache } from '../../../identity/machine-credentials/credential-cache';
 import { CredentialThrottle } from '../../../identity/machine-credentials/credential-throttle';
 import { PharosConfig } from '../../../platform/config/pharos-config';
+import type { DbTransaction } from '../../../platform/database/transactions';
+import { FleetEventBus } from '../../../platform/events/fleet-event-bus';
 import { TooManyRequestsError, UnauthorizedError } from '../../../platform/errors/domain-errors';
 import { generateSecret, hashSecret, secretPrefix } from '../../../platform/secrets/secret-token';
+import { NodeStore } from '../node.store';
 
 /** Who a valid `X-Node-Secret` belongs to. */
 export interface NodeCredential {
@@ -16,25 +18,11 @@ export interface NodeCredential {
 
 const NODE_SECRET_PREFIX = 'pnode_';
 /**
- * How long a lookup is trusted. Rotations and revocations through this service take effect at
- * once; the bound covers changes made elsewhere (another Pharos, a server deleted).
+ * How long a lookup is trusted. Rotations, revocations and deletions take effect at once (their
+ * events); the bound covers changes the bus did not carry.
  */
 const CACHE_TTL_MS = 60_000;
 const CACHE_MAX_ENTRIES = 10_000;
-
-/**
- * The active secrets among $1 (a JSON array of hashes) of nodes that are still Ithiltir nodes,
- * with their node's group; marks them used. One statement for a whole batch of lookups.
- */
-const LOOKUP_SQL = `WITH found AS (
-    SELECT s."id", s."secretHash", s."serverId", v."group"
-      FROM "NodeSecret" s JOIN "Server" v ON v."id" = s."serverId"
-     WHERE s."secretHash" IN (SELECT json_array_elements_text($1::json))
-       AND s."revokedAt" IS NULL AND v."source" = 'ithiltir'
-  ), used AS (
-    UPDATE "NodeSecret" n SET "lastUsedAt" = now() FROM found WHERE n."id" = found."id"
-  )
-  SELECT "id", "secretHash", "serverId", "group" FROM found`;
 
 /**
  * Node secrets: random strings shown to the admin once, stored as SHA-256 only. A node sends
@@ -43,7 +31,7 @@ const LOOKUP_SQL = `WITH found AS (
  * about twice a minute.
  */
 @Injectable()
-export class NodeSecretsService {
+export class NodeSecretsService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(NodeSecretsService.name);
   private readonly cache = new CredentialCache<NodeCredential>({
     lookupMany: (hashes) => this.lookupMany(hashes),
@@ -54,12 +42,23 @@ export class NodeSecretsService {
   });
   /** Failed secrets per address; see `CredentialThrottle` for why known secrets still pass. */
   private readonly throttle: CredentialThrottle;
+  private readonly unsubscribe: (() => void)[] = [];
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly store: NodeStore,
+    private readonly bus: FleetEventBus,
     config: PharosConfig,
   ) {
     this.throttle = CredentialThrottle.fromConfig(config);
+  }
+
+  onModuleInit(): void {
+    const forget = (_: unknown, serverId: string) => this.cache.forget((credential) => credential.serverId === serverId);
+    this.unsubscribe.push(this.bus.subscribeAll('node.secret-changed', forget), this.bus.subscribeAll('server.deleted', forget));
+  }
+
+  onModuleDestroy(): void {
+    for (const off of this.unsubscribe.splice(0)) off();
   }
 
   /**
@@ -80,39 +79,29 @@ export class NodeSecretsService {
   }
 
   /**
-   * A new secret for the node; every earlier one stops working once the caller's transaction
-   * has committed and it has called `forgetServer`. Returns the secret in clear, once.
+   * A new secret for the node, inside the caller's transaction; every earlier one stops working
+   * once it has committed and the caller published `node.secret-changed` (or `server.deleted`).
+   * Returns the secret in clear, once.
    */
-  async issue(serverId: string, createdById: string | null, tx: Prisma.TransactionClient = this.prisma): Promise<{ secret: string; prefix: string }> {
+  async issue(serverId: string, createdById: string | null, tx: DbTransaction): Promise<{ secret: string; prefix: string }> {
     const secret = generateSecret(NODE_SECRET_PREFIX);
-    await tx.nodeSecret.updateMany({ where: { serverId, revokedAt: null }, data: { revokedAt: new Date() } });
-    await tx.nodeSecret.create({ data: { serverId, prefix: secretPrefix(secret), secretHash: hashSecret(secret), createdById } });
+    await this.store.replaceSecret(serverId, { prefix: secretPrefix(secret), hash: hashSecret(secret), createdById }, tx);
     return { secret, prefix: secretPrefix(secret) };
   }
 
   /** Revokes every secret of the node (effective as for `issue`); returns how many were active. */
-  async revoke(serverId: string, tx: Prisma.TransactionClient = this.prisma): Promise<number> {
-    const { count } = await tx.nodeSecret.updateMany({ where: { serverId, revokedAt: null }, data: { revokedAt: new Date() } });
-    return count;
+  revoke(serverId: string, tx: DbTransaction): Promise<number> {
+    return this.store.revokeSecrets(serverId, tx);
   }
 
   /** The node's active secret, as lists show it. */
   active(serverId: string): Promise<{ prefix: string; createdAt: Date; lastUsedAt: Date | null } | null> {
-    return this.prisma.nodeSecret.findFirst({
-      where: { serverId, revokedAt: null },
-      orderBy: { createdAt: 'desc' },
-      select: { prefix: true, createdAt: true, lastUsedAt: true },
-    });
-  }
-
-  /** Drops cached lookups of a node (its secrets changed, or it was deleted). */
-  forgetServer(serverId: string): void {
-    this.cache.forget((credential) => credential.serverId === serverId);
+    return this.store.activeSecret(serverId);
   }
 
   /** The nodes of active secrets' hashes; their last use is refreshed once per lookup, not per report. */
   private async lookupMany(hashes: string[]): Promise<Map<string, NodeCredential>> {
-    const rows = await this.prisma.queryDirect<{ id: string; secretHash: string; serverId: string; group: string | null }>(LOOKUP_SQL, [JSON.stringify(hashes)]);
+    const rows = await this.store.lookupSecrets(hashes);
     return new Map(rows.map((row) => [row.secretHash, { serverId: row.serverId, secretId: row.id, group: row.group }]));
   }
 }

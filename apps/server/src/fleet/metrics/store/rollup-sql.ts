@@ -1,4 +1,4 @@
-import { METRIC_SERIES, METRIC_SERIES_NAMES, RAW_ONLY_SERIES, SERIES_WITH_MAX } from './metric-series';
+import { METRIC_SERIES, METRIC_SERIES_NAMES, RAW_ONLY_SERIES, SERIES_WITH_MAX } from '../metric-series';
 
 /** The rollup tables, finest first: each is rebuilt from the one before (the first from raw samples). */
 export const ROLLUPS = [
