@@ -67,7 +67,7 @@ export function rebuildRollupSql(target: Rollup, source: 'raw' | '1m', scope: Re
   // anyway, and read as text it skips the jsonb value made for each (~5 % of a flush step).
   return `WITH src AS MATERIALIZED (SELECT s.* FROM ${rows}), base AS (
       SELECT s."serverId" AS sid, ${bucket} AS bucket, ${source === 'raw' ? 'count(*)' : 'sum(s."samples")'}::int AS samples,
-             ${selects.map((sql, i) => `${sql} AS c${i}`).join(', ')}
+             ${selects.map((sql, i) => `${sql} AS ${columns[i]}`).join(',\n             ')}
         FROM src s GROUP BY 1, 2
     ), per_entity AS (
       SELECT s."serverId" AS sid, ${bucket} AS bucket, m.key AS metric, e.key AS entity,
@@ -82,9 +82,9 @@ export function rebuildRollupSql(target: Rollup, source: 'raw' | '1m', scope: Re
         FROM per_metric GROUP BY 1, 2
     )
     INSERT INTO "${target.table}" ("serverId", "bucket", "samples", ${columns.join(', ')}, "series", "seriesCounts")
-    SELECT base.sid, base.bucket, base.samples, ${columns.map((_, i) => `base.c${i}`).join(', ')}, series.series, series.counts
+    SELECT base.sid, base.bucket, base.samples, ${columns.map((c) => `base.${c}`).join(', ')}, series.series, series.counts
       FROM base LEFT JOIN series USING (sid, bucket)
-    ON CONFLICT ("serverId", "bucket") DO UPDATE SET "samples" = EXCLUDED."samples", ${columns
-      .map((c) => `${c} = EXCLUDED.${c}`)
-      .join(', ')}, "series" = EXCLUDED."series", "seriesCounts" = EXCLUDED."seriesCounts"`;
+    ON CONFLICT ("serverId", "bucket") DO UPDATE SET "samples" = EXCLUDED."samples",
+      ${columns.map((c) => `${c} = EXCLUDED.${c}`).join(',\n      ')},
+      "series" = EXCLUDED."series", "seriesCounts" = EXCLUDED."seriesCounts"`;
 }

@@ -99,8 +99,11 @@ function insertSamplesWithRollupsSql(): string {
     updates.push('"seriesCounts" = pharos_series_count(r."seriesCounts", EXCLUDED."series")');
     const bucket = `date_bin(interval '${seconds} seconds', v.v_at, timestamptz '1970-01-01T00:00:00Z')`;
     return `INSERT INTO "${table}" AS r ("serverId", "bucket", "samples", ${columns.join(', ')})
-      SELECT v.v_server, ${bucket}, 1, ${values.join(', ')} FROM v JOIN inserted i ON i."serverId" = v.v_server AND i."at" = v.v_at
-      ON CONFLICT ("serverId", "bucket") DO UPDATE SET ${updates.join(', ')}`;
+      SELECT v.v_server, ${bucket}, 1,
+        ${values.join(',\n        ')}
+        FROM v JOIN inserted i ON i."serverId" = v.v_server AND i."at" = v.v_at
+      ON CONFLICT ("serverId", "bucket") DO UPDATE SET
+        ${updates.join(',\n        ')}`;
   };
   // Unreferenced data-modifying CTEs run after the main statement: the finest rollup is the main
   // statement, so its row is locked before the coarser ones, the order a flush locks them in.
