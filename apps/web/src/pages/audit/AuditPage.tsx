@@ -1,6 +1,6 @@
+import type { AuditPage as AuditPageData } from '@pharos/protocol';
 import { useState } from 'react';
 import { api } from '../../api/client';
-import type { AuditEntryView, AuditPage as AuditPageData } from '../../api/types';
 import { useDebounced } from '../../app/hooks';
 import { useAction, useApi } from '../../app/useApi';
 import { Empty, ErrorState, InlineError, Loading } from '../../components/States';
@@ -17,7 +17,7 @@ export function AuditPage() {
   if (u) query.set('actor', u);
   const path = `/api/v1/audit?${query.toString()}`;
   const first = useApi<AuditPageData>(path);
-  const [older, setOlder] = useState<{ path: string; items: AuditEntryView[]; nextBefore: string | null } | null>(null);
+  const [older, setOlder] = useState<(AuditPageData & { path: string }) | null>(null);
   const more = older?.path === path ? older : null;
   const loadMore = useAction(async () => {
     const before = more ? more.nextBefore : first.data?.nextBefore;

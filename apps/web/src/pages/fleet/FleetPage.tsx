@@ -1,5 +1,5 @@
+import type { DaemonView, List, ServerFacets } from '@pharos/protocol';
 import { useCallback, useMemo, useState } from 'react';
-import type { DaemonView, ServerFacets } from '../../api/types';
 import { useDebounced, useElementWidth, useNow } from '../../app/hooks';
 import { useQueryParam } from '../../app/router';
 import { useApi } from '../../app/useApi';
@@ -57,7 +57,7 @@ export function FleetPage() {
 
   const pages = useServerPages(query);
   const facets = useApi<ServerFacets>('/api/v1/servers/facets', { refreshMs: 60_000 }).data;
-  const daemons = useApi<{ items: DaemonView[] }>('/api/v1/lightd/daemons', { refreshMs: 15_000 }).data?.items;
+  const daemons = useApi<List<DaemonView>>('/api/v1/lightd/daemons', { refreshMs: 15_000 }).data?.items;
 
   const [visible, setVisible] = useState<[number, number]>([0, 0]);
   const { show } = pages;

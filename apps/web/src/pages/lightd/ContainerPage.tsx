@@ -1,4 +1,4 @@
-import type { ContainerHistoryPage, ContainerView } from '../../api/types';
+import type { ContainerHistoryPage, ContainerView } from '@pharos/protocol';
 import { useNow } from '../../app/hooks';
 import { Link } from '../../app/router';
 import { useApi } from '../../app/useApi';

@@ -1,4 +1,4 @@
-import type { ContainerView } from '../../api/types';
+import type { ContainerView } from '@pharos/protocol';
 import { Link } from '../../app/router';
 import { StatusBadge } from '../../components/Status';
 import { Empty } from '../../components/States';

@@ -1,4 +1,4 @@
-import type { ContainerView, DaemonDetailView, Page } from '../../api/types';
+import type { ContainerView, DaemonDetailView, Page } from '@pharos/protocol';
 import { useNow } from '../../app/hooks';
 import { Link } from '../../app/router';
 import { useApi } from '../../app/useApi';

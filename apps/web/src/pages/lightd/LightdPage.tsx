@@ -1,4 +1,4 @@
-import type { ContainerView, DaemonView, Page } from '../../api/types';
+import type { ContainerView, DaemonView, List, Page } from '@pharos/protocol';
 import { useNow } from '../../app/hooks';
 import { Link } from '../../app/router';
 import { useApi } from '../../app/useApi';
@@ -9,7 +9,7 @@ import { ContainerTable } from './ContainerTable';
 
 /** Every Lightd daemon with its container counts, and every container below. */
 export function LightdPage() {
-  const daemons = useApi<{ items: DaemonView[] }>('/api/v1/lightd/daemons', { refreshMs: 10_000 });
+  const daemons = useApi<List<DaemonView>>('/api/v1/lightd/daemons', { refreshMs: 10_000 });
   const containers = useApi<Page<ContainerView>>('/api/v1/lightd/containers?limit=200', { refreshMs: 10_000 });
   const now = useNow(5000);
   return (

@@ -1,4 +1,4 @@
-import type { ReleaseTargetView, ReleaseView } from '../../api/types';
+import type { List, ReleaseTargetView, ReleaseView } from '@pharos/protocol';
 import { useApi } from '../../app/useApi';
 import { Empty, ErrorState, Loading } from '../../components/States';
 import { dateTime } from '../../format/time';
@@ -9,8 +9,8 @@ import { UploadRelease } from './UploadRelease';
 
 /** Ithiltir node releases: upload builds, offer a version to nodes, watch it roll out. */
 export function ReleasesPage({ isAdmin }: { isAdmin: boolean }) {
-  const releases = useApi<{ items: ReleaseView[] }>('/api/v1/releases', { refreshMs: 30_000 });
-  const targets = useApi<{ items: ReleaseTargetView[] }>('/api/v1/releases/targets', { refreshMs: 30_000 });
+  const releases = useApi<List<ReleaseView>>('/api/v1/releases', { refreshMs: 30_000 });
+  const targets = useApi<List<ReleaseTargetView>>('/api/v1/releases/targets', { refreshMs: 30_000 });
   return (
     <section className="page">
       <header className="page-header">

@@ -1,4 +1,4 @@
-import type { RolloutProgress } from '../../api/types';
+import type { RolloutProgress } from '@pharos/protocol';
 import { useApi } from '../../app/useApi';
 import { StatusBadge } from '../../components/Status';
 import { ErrorState, Loading } from '../../components/States';

@@ -1,6 +1,6 @@
+import type { ReleaseView } from '@pharos/protocol';
 import { type FormEvent, useState } from 'react';
 import { api } from '../../api/client';
-import type { ReleaseView } from '../../api/types';
 import { useAction } from '../../app/useApi';
 import { InlineError } from '../../components/States';
 

@@ -1,6 +1,6 @@
+import type { AgentKeyView, IssuedAgentKey, IssuedNodeSecret, List, NodeDetail, ServerView } from '@pharos/protocol';
 import { useState } from 'react';
 import { api } from '../../api/client';
-import type { AgentKeyView, IssuedNodeSecret, NodeDetail, ServerView } from '../../api/types';
 import { useAction, useApi } from '../../app/useApi';
 import { CopyField, SecretOnce } from '../../components/CopyField';
 import { StatusBadge } from '../../components/Status';
@@ -13,10 +13,10 @@ export function AccessPanel({ server, node, now }: { server: ServerView; node: N
 }
 
 function AgentKeys({ serverId, now }: { serverId: string; now: number }) {
-  const keys = useApi<{ items: AgentKeyView[] }>(`/api/v1/servers/${serverId}/agent-keys`);
+  const keys = useApi<List<AgentKeyView>>(`/api/v1/servers/${serverId}/agent-keys`);
   const [issued, setIssued] = useState<string | null>(null);
   const issue = useAction(async () => {
-    const key = await api.post<AgentKeyView & { apiKey: string }>(`/api/v1/servers/${serverId}/agent-keys`);
+    const key = await api.post<IssuedAgentKey>(`/api/v1/servers/${serverId}/agent-keys`);
     setIssued(key.apiKey);
     keys.reload();
   });

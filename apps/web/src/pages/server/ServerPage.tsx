@@ -1,5 +1,5 @@
+import type { LogEntryData, ServerView } from '@pharos/protocol';
 import { useState } from 'react';
-import type { EventEntry, ServerView } from '../../api/types';
 import { useNow } from '../../app/hooks';
 import { Link, useQueryParam } from '../../app/router';
 import { useApi } from '../../app/useApi';
@@ -34,7 +34,7 @@ export function ServerPage({ id, isAdmin }: { id: string; isAdmin: boolean }) {
   const s = server.data;
   const isAgent = s.source === 'agent';
   // Command results also arrive as log entries: refresh the command lists when one does.
-  const onEntry = (entry: EventEntry) => {
+  const onEntry = (entry: LogEntryData) => {
     if (entry.kind?.startsWith('command.') || entry.kind?.startsWith('docker.')) setCommandEvents((n) => n + 1);
   };
 

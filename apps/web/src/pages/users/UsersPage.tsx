@@ -1,6 +1,6 @@
+import type { List, PasswordReset, UserChanges, UserRole, UserView } from '@pharos/protocol';
 import { type FormEvent, useState } from 'react';
 import { api, type SessionUser } from '../../api/client';
-import type { PasswordReset, UserChanges, UserRole, UserView } from '../../api/types';
 import { useAction, useApi } from '../../app/useApi';
 import { CopyField, SecretOnce } from '../../components/CopyField';
 import { ConfirmDialog, Dialog } from '../../components/Dialog';
@@ -12,7 +12,7 @@ type Editing = { user: UserView; what: 'role' | 'disable' | 'password' };
 
 /** Every account: its role and state, changed here; and a form to add one (admins only). */
 export function UsersPage({ currentUser }: { currentUser: SessionUser }) {
-  const users = useApi<{ items: UserView[] }>('/api/v1/users');
+  const users = useApi<List<UserView>>('/api/v1/users');
   const [editing, setEditing] = useState<Editing | null>(null);
   const [notice, setNotice] = useState<string>();
   const [reset, setReset] = useState<PasswordReset | null>(null);
