@@ -2,6 +2,7 @@ import type { List, PasswordReset, UserChanges, UserRole, UserView } from '@phar
 import { type FormEvent, useState } from 'react';
 import { api, type SessionUser } from '../../api/client';
 import { useAction, useApi } from '../../app/useApi';
+import { ActionForm } from '../../components/ActionForm';
 import { CopyField, SecretOnce } from '../../components/CopyField';
 import { type Column, DataTable } from '../../components/DataTable';
 import { ConfirmDialog, Dialog } from '../../components/Dialog';
@@ -227,35 +228,23 @@ function NewUserForm({ onCreated }: { onCreated: () => void }) {
     setPassword('');
     onCreated();
   });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    void create.run();
-  };
   return (
-    <form className="form" onSubmit={submit}>
-      <div className="form-row">
-        <label>
-          Username
-          <input value={username} onChange={(e) => setUsername(e.target.value)} required autoComplete="off" />
-        </label>
-        <label>
-          Password
-          <input value={password} onChange={(e) => setPassword(e.target.value)} required minLength={8} type="password" autoComplete="new-password" />
-        </label>
-        <label>
-          Role
-          <select value={role} onChange={(e) => setRole(e.target.value as UserRole)}>
-            <option value="viewer">viewer</option>
-            <option value="admin">admin</option>
-          </select>
-        </label>
-      </div>
-      <InlineError error={create.error} />
-      <div className="actions">
-        <button type="submit" className="primary" disabled={create.busy}>
-          Create user
-        </button>
-      </div>
-    </form>
+    <ActionForm submit="Create user" busy={create.busy} error={create.error} onSubmit={() => void create.run()}>
+      <label>
+        Username
+        <input value={username} onChange={(e) => setUsername(e.target.value)} required autoComplete="off" />
+      </label>
+      <label>
+        Password
+        <input value={password} onChange={(e) => setPassword(e.target.value)} required minLength={8} type="password" autoComplete="new-password" />
+      </label>
+      <label>
+        Role
+        <select value={role} onChange={(e) => setRole(e.target.value as UserRole)}>
+          <option value="viewer">viewer</option>
+          <option value="admin">admin</option>
+        </select>
+      </label>
+    </ActionForm>
   );
 }
