@@ -3,6 +3,7 @@ import { useCallback, useMemo, useState } from 'react';
 import { useDebounced, useElementWidth, useNow } from '../../app/hooks';
 import { useQueryParam } from '../../app/router';
 import { useApi } from '../../app/useApi';
+import { PageHeader } from '../../components/PageHeader';
 import { Empty, ErrorState, Loading } from '../../components/States';
 import { VirtualList } from '../../components/VirtualList';
 import { DaemonStrip } from './DaemonStrip';
@@ -99,10 +100,9 @@ export function FleetPage() {
 
   return (
     <section className="page page-fill" ref={page}>
-      <header className="page-header">
-        <h2>Fleet</h2>
+      <PageHeader title="Fleet">
         <span className="subtitle">Live · lines show the last 15 minutes</span>
-      </header>
+      </PageHeader>
       <FleetSummary daemons={daemons} onStatus={setStatus} />
       {daemons && <DaemonStrip daemons={daemons} />}
 
