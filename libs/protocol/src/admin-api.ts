@@ -5,6 +5,31 @@
 import type { LiveMetricsData } from './frontend-ws';
 import type { LightdContainerStatus, LightdRemoteSettings } from './lightd';
 
+// ------------------------------------------------------------------ lists
+
+/**
+ * A whole list: `GET /api/v1/users`, `/api/v1/lightd/daemons`, `/api/v1/releases`,
+ * `/api/v1/releases/targets`, `/api/v1/servers/:id/agent-keys`, `/api/v1/servers/:id/events`.
+ */
+export interface List<T> {
+  items: T[];
+}
+
+/**
+ * One page of a list paged by offset: `GET /api/v1/servers`, `/api/v1/nodes`, `/api/v1/alerts`,
+ * `/api/v1/servers/:id/commands`, `/api/v1/lightd/containers`,
+ * `/api/v1/lightd/daemons/:id/containers`. (Lists paged by cursor answer `AuditPage` and
+ * `ContainerHistoryPage`.)
+ */
+export interface Page<T> extends List<T> {
+  /** How many items match, on every page. */
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+// ------------------------------------------------------------------ servers
+
 export type ServerStatus = 'unknown' | 'online' | 'offline';
 export type ServerSource = 'agent' | 'ithiltir';
 
@@ -22,6 +47,56 @@ export interface ServerView {
   commandsEnabled: boolean;
   createdAt: string;
 }
+
+/** `GET /api/v1/servers/facets`: the groups and tags in use, for filters. */
+export interface ServerFacets {
+  groups: string[];
+  tags: string[];
+}
+
+// ------------------------------------------------------------------ metrics
+
+export type HistoryResolution = 'raw' | '1m' | '1h';
+
+/** A server's series over a range, averaged into equal steps (`MetricsService.history`). */
+export interface MetricHistory {
+  serverId: string;
+  resolution: HistoryResolution;
+  stepSeconds: number;
+  from: string;
+  to: string;
+  /** Columnar, as chart libraries take it: one timestamp (ms) per point… */
+  timestamps: number[];
+  /** …and per series one value (or null) per point. */
+  series: Record<string, (number | null)[]>;
+  /** Per-entity series asked for: series name → entity name → one value (or null) per point. */
+  entities: Record<string, Record<string, (number | null)[]>>;
+}
+
+/** `GET /api/v1/servers/:id/metrics` and `GET /api/v1/nodes/:id/metrics`: the history, and every series name the route takes. */
+export interface MetricHistoryReply extends MetricHistory {
+  available: string[];
+}
+
+/** The series a fleet row draws, and their latest values. */
+export const SPARKLINE_SERIES = ['cpu_percent', 'memory_percent', 'disk_percent', 'net_rx_bytes_per_sec', 'net_tx_bytes_per_sec'] as const;
+export type SparklineSeriesName = (typeof SPARKLINE_SERIES)[number];
+
+export interface ServerSparklines {
+  series: Record<SparklineSeriesName, (number | null)[]>;
+  /** The newest sample in the window, or null when the server sent none. */
+  latest: ({ at: string } & Record<SparklineSeriesName, number | null>) | null;
+}
+
+/** `GET /api/v1/metrics/sparklines`: the last minutes of many servers, by server id (lower case). */
+export interface FleetSparklines {
+  stepSeconds: number;
+  /** One timestamp (ms, bucket start) per point, shared by every server. */
+  timestamps: number[];
+  servers: Record<string, ServerSparklines>;
+}
+
+// ------------------------------------------------------------------ commands
 
 export type CommandKind = 'shell' | 'docker';
 export type CommandState = 'pending' | 'sent' | 'completed' | 'failed' | 'timed_out';
@@ -48,6 +123,8 @@ export interface CommandView {
   message: string | null;
 }
 
+// ------------------------------------------------------------------ audit log
+
 export interface AuditEntryView {
   id: string;
   at: string;
@@ -63,6 +140,8 @@ export interface AuditPage {
   /** Pass as `before` for the next (older) page; null on the last page. */
   nextBefore: string | null;
 }
+
+// ------------------------------------------------------------------ Ithiltir nodes
 
 /** The static facts fleet views show and filter by (the whole Static is in the detail). */
 export interface NodeFactsView {
@@ -103,6 +182,11 @@ export interface IssuedNodeSecret {
   secret: string;
   prefix: string;
   installCommand: string;
+}
+
+/** `POST /api/v1/nodes`: the new node, and its secret shown once. */
+export interface IssuedNode extends IssuedNodeSecret {
+  node: NodeView;
 }
 
 // ------------------------------------------------------------------ users

@@ -46,7 +46,7 @@ export const AgentCloseCode = {
   GoingAway: 1001,
 } as const;
 
-/** Docker actions Pharos may ask an agent to run on a container. */
+/** Docker actions Pharos may ask an agent to run on a container (`POST /api/v1/servers/:id/docker-commands` takes one as `action`). */
 export const DOCKER_ACTIONS = ['start', 'stop', 'restart', 'kill', 'pause', 'unpause', 'remove'] as const;
 export type DockerAction = (typeof DOCKER_ACTIONS)[number];
 

@@ -33,7 +33,10 @@ export const frontendAuthMessage = compileValidator(FrontendAuthMessage);
 export const LogLevel = Type.Union([Type.Literal('DEBUG'), Type.Literal('INFO'), Type.Literal('WARN'), Type.Literal('ERROR')]);
 export type LogLevel = Static<typeof LogLevel>;
 
-/** One entry of a subject's event stream, as the logs socket sends it. */
+/**
+ * One entry of a subject's event stream, as the logs socket sends it and as
+ * `GET /api/v1/servers/:id/events` lists them (`List<LogEntryData>`, newest first).
+ */
 export const LogEntryData = Type.Object({
   level: LogLevel,
   message: Type.String(),

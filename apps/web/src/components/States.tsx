@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { ApiError } from '../api/client';
+import type { ApiResource } from '../app/useApi';
 
 export function Loading({ label = 'Loading…' }: { label?: string }) {
   return (
@@ -50,4 +51,13 @@ export function InlineError({ error }: { error: unknown }) {
       {errorText(error)}
     </p>
   );
+}
+
+/**
+ * What `resource` holds once it came: `children(data)`; until then a spinner, or its error
+ * with a Retry. Background refreshes keep the last data shown.
+ */
+export function Loaded<T>({ resource, children }: { resource: ApiResource<T>; children: (data: T) => ReactNode }) {
+  if (resource.data !== undefined) return children(resource.data);
+  return resource.loading ? <Loading /> : <ErrorState error={resource.error} onRetry={resource.reload} />;
 }

@@ -1,6 +1,5 @@
-import type { FrontendServerMessage } from '@pharos/protocol';
+import type { FrontendServerMessage, LogEntryData } from '@pharos/protocol';
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
-import type { EventEntry } from '../../api/types';
 import { useLiveSocket } from '../../app/useLiveSocket';
 import { clock } from '../../format/time';
 import { LiveBadge } from '../Status';
@@ -12,8 +11,8 @@ const LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
  * The live event stream of a server, a Lightd daemon or a container (`/api/v1/ws/logs/{id}`):
  * the latest entries first, then each new one. It follows the end unless the admin scrolled up.
  */
-export function LogStream({ subjectId, onEntry, height }: { subjectId: string; onEntry?: (entry: EventEntry) => void; height?: number }) {
-  const [entries, setEntries] = useState<EventEntry[]>([]);
+export function LogStream({ subjectId, onEntry, height }: { subjectId: string; onEntry?: (entry: LogEntryData) => void; height?: number }) {
+  const [entries, setEntries] = useState<LogEntryData[]>([]);
   const [minLevel, setMinLevel] = useState<(typeof LEVELS)[number]>('DEBUG');
   const [filter, setFilter] = useState('');
   const [follow, setFollow] = useState(true);
@@ -25,7 +24,7 @@ export function LogStream({ subjectId, onEntry, height }: { subjectId: string; o
     `/api/v1/ws/logs/${subjectId}`,
     (message) => {
       if (message.type !== 'log') return;
-      const entry = message.data as EventEntry;
+      const entry = message.data;
       setEntries((current) => {
         // A reconnect resends the latest entries: keep each id once.
         if (entry.id !== undefined && current.some((e) => e.id === entry.id)) return current;

@@ -1,9 +1,11 @@
+import type { AuditEntryView, AuditPage as AuditPageData } from '@pharos/protocol';
 import { useState } from 'react';
 import { api } from '../../api/client';
-import type { AuditEntryView, AuditPage as AuditPageData } from '../../api/types';
 import { useDebounced } from '../../app/hooks';
 import { useAction, useApi } from '../../app/useApi';
-import { Empty, ErrorState, InlineError, Loading } from '../../components/States';
+import { type Column, DataTable } from '../../components/DataTable';
+import { PageHeader } from '../../components/PageHeader';
+import { Empty, InlineError, Loaded } from '../../components/States';
 import { dateTime } from '../../format/time';
 
 /** Who did what, newest first, filtered by action (or prefix like `lightd.`) and actor. */
@@ -17,7 +19,7 @@ export function AuditPage() {
   if (u) query.set('actor', u);
   const path = `/api/v1/audit?${query.toString()}`;
   const first = useApi<AuditPageData>(path);
-  const [older, setOlder] = useState<{ path: string; items: AuditEntryView[]; nextBefore: string | null } | null>(null);
+  const [older, setOlder] = useState<(AuditPageData & { path: string }) | null>(null);
   const more = older?.path === path ? older : null;
   const loadMore = useAction(async () => {
     const before = more ? more.nextBefore : first.data?.nextBefore;
@@ -30,47 +32,12 @@ export function AuditPage() {
 
   return (
     <section className="page">
-      <header className="page-header">
-        <h2>Audit log</h2>
-      </header>
+      <PageHeader title="Audit log" />
       <div className="row">
         <input value={action} onChange={(e) => setAction(e.target.value)} placeholder="Action, e.g. server.create or lightd." aria-label="Filter by action" />
         <input value={actor} onChange={(e) => setActor(e.target.value)} placeholder="Username" aria-label="Filter by user" />
       </div>
-      {first.loading && !first.data ? (
-        <Loading />
-      ) : !first.data ? (
-        <ErrorState error={first.error} onRetry={first.reload} />
-      ) : items.length === 0 ? (
-        <Empty title="Nothing recorded">No audit entries match.</Empty>
-      ) : (
-        <div className="table-wrap">
-          <table className="table cards" aria-label="Audit log">
-            <thead>
-              <tr>
-                <th>When</th>
-                <th>User</th>
-                <th>Action</th>
-                <th>Target</th>
-                <th>Details</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((e) => (
-                <tr key={e.id}>
-                  <td className="small" data-label="When">{dateTime(e.at)}</td>
-                  <td data-label="User">{e.actor.username ?? <span className="muted">system</span>}</td>
-                  <td className="card-title">
-                    <code>{e.action}</code>
-                  </td>
-                  <td className="small" data-label="Target">{e.target ? `${e.target.type}${e.target.id ? ` ${e.target.id.slice(0, 8)}` : ''}` : '—'}</td>
-                  <td className="wrap small muted" data-label="Details">{e.data == null ? '' : JSON.stringify(e.data)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <Loaded resource={first}>{() => <DataTable label="Audit log" columns={AUDIT_COLUMNS} rows={items} empty={<Empty title="Nothing recorded">No audit entries match.</Empty>} />}</Loaded>
       <InlineError error={loadMore.error} />
       {nextBefore && (
         <div className="actions-row">
@@ -82,3 +49,11 @@ export function AuditPage() {
     </section>
   );
 }
+
+const AUDIT_COLUMNS: Column<AuditEntryView>[] = [
+  { header: 'When', className: 'small', cell: (e) => dateTime(e.at) },
+  { header: 'User', cell: (e) => e.actor.username ?? <span className="muted">system</span> },
+  { header: 'Action', kind: 'title', cell: (e) => <code>{e.action}</code> },
+  { header: 'Target', className: 'small', cell: (e) => (e.target ? `${e.target.type}${e.target.id ? ` ${e.target.id.slice(0, 8)}` : ''}` : '—') },
+  { header: 'Details', className: 'wrap small muted', cell: (e) => (e.data == null ? '' : JSON.stringify(e.data)) },
+];

@@ -1,6 +1,6 @@
+import type { IssuedAgentKey, ServerView } from '@pharos/protocol';
 import { useState } from 'react';
 import { api } from '../../api/client';
-import type { AgentKeyView, ServerView } from '../../api/types';
 import { useAction } from '../../app/useApi';
 import { CopyField, SecretOnce } from '../../components/CopyField';
 import { NameForm } from './NameForm';
@@ -20,7 +20,7 @@ export function AgentCredentials() {
   const [issued, setIssued] = useState<IssuedAgent | null>(null);
   const create = useAction(async (name: string) => {
     const server = await api.post<ServerView>('/api/v1/servers', { name });
-    const key = await api.post<AgentKeyView & { apiKey: string }>(`/api/v1/servers/${server.id}/agent-keys`);
+    const key = await api.post<IssuedAgentKey>(`/api/v1/servers/${server.id}/agent-keys`);
     setIssued({ server, apiKey: key.apiKey });
   });
   if (issued) {

@@ -1,3 +1,4 @@
+import { PageHeader } from '../../components/PageHeader';
 import { Empty } from '../../components/States';
 import { AgentCredentials } from './AgentCredentials';
 import { DaemonCredentials } from './DaemonCredentials';
@@ -8,9 +9,7 @@ export function CredentialsPage({ isAdmin }: { isAdmin: boolean }) {
   if (!isAdmin) return <Empty title="Admins only">Creating credentials needs the admin role.</Empty>;
   return (
     <section className="page">
-      <header className="page-header">
-        <h2>Credentials</h2>
-      </header>
+      <PageHeader title="Credentials" />
       <div className="grid-2">
         <section className="card card-pad stack" aria-label="New agent">
           <h3>New agent</h3>

@@ -1,6 +1,6 @@
+import type { IssuedRemoteToken } from '@pharos/protocol';
 import { useState } from 'react';
 import { api } from '../../api/client';
-import type { IssuedRemoteToken } from '../../api/types';
 import { useAction } from '../../app/useApi';
 import { CopyField, SecretOnce } from '../../components/CopyField';
 import { NameForm } from './NameForm';

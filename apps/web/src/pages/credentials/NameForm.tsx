@@ -1,28 +1,19 @@
-import { type FormEvent, type ReactNode, useState } from 'react';
-import { InlineError } from '../../components/States';
+import { type ReactNode, useState } from 'react';
+import { ActionForm } from '../../components/ActionForm';
 
 /** A small create form: a name (and any extra fields), a submit button and the error. */
 export function NameForm({ label, submit, busy, error, onSubmit, children }: { label: string; submit: string; busy: boolean; error: unknown; onSubmit: (name: string) => void; children?: ReactNode }) {
   const [name, setName] = useState('');
-  const send = (e: FormEvent) => {
-    e.preventDefault();
+  const send = () => {
     if (name.trim()) onSubmit(name.trim());
   };
   return (
-    <form className="form" onSubmit={send}>
-      <div className="form-row">
-        <label>
-          {label}
-          <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={128} />
-        </label>
-        {children}
-      </div>
-      <InlineError error={error} />
-      <div className="actions">
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? 'Creating…' : submit}
-        </button>
-      </div>
-    </form>
+    <ActionForm submit={busy ? 'Creating…' : submit} busy={busy} error={error} onSubmit={send}>
+      <label>
+        {label}
+        <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={128} />
+      </label>
+      {children}
+    </ActionForm>
   );
 }

@@ -1,11 +1,9 @@
+import type { IssuedNode } from '@pharos/protocol';
 import { useState } from 'react';
 import { api } from '../../api/client';
-import type { IssuedNodeSecret, NodeView } from '../../api/types';
 import { useAction } from '../../app/useApi';
 import { CopyField, SecretOnce } from '../../components/CopyField';
 import { NameForm } from './NameForm';
-
-type IssuedNode = { node: NodeView } & IssuedNodeSecret;
 
 /** Creates an Ithiltir node; its secret and install command are shown once. */
 export function NodeCredentials() {

@@ -1,4 +1,4 @@
-import type { DaemonView } from '../../api/types';
+import type { DaemonView } from '@pharos/protocol';
 import { Link } from '../../app/router';
 
 const SHOWN = 12;

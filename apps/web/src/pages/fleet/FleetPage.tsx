@@ -1,8 +1,9 @@
+import type { DaemonView, List, ServerFacets } from '@pharos/protocol';
 import { useCallback, useMemo, useState } from 'react';
-import type { DaemonView, ServerFacets } from '../../api/types';
 import { useDebounced, useElementWidth, useNow } from '../../app/hooks';
 import { useQueryParam } from '../../app/router';
 import { useApi } from '../../app/useApi';
+import { PageHeader } from '../../components/PageHeader';
 import { Empty, ErrorState, Loading } from '../../components/States';
 import { VirtualList } from '../../components/VirtualList';
 import { DaemonStrip } from './DaemonStrip';
@@ -57,7 +58,7 @@ export function FleetPage() {
 
   const pages = useServerPages(query);
   const facets = useApi<ServerFacets>('/api/v1/servers/facets', { refreshMs: 60_000 }).data;
-  const daemons = useApi<{ items: DaemonView[] }>('/api/v1/lightd/daemons', { refreshMs: 15_000 }).data?.items;
+  const daemons = useApi<List<DaemonView>>('/api/v1/lightd/daemons', { refreshMs: 15_000 }).data?.items;
 
   const [visible, setVisible] = useState<[number, number]>([0, 0]);
   const { show } = pages;
@@ -99,10 +100,9 @@ export function FleetPage() {
 
   return (
     <section className="page page-fill" ref={page}>
-      <header className="page-header">
-        <h2>Fleet</h2>
+      <PageHeader title="Fleet">
         <span className="subtitle">Live · lines show the last 15 minutes</span>
-      </header>
+      </PageHeader>
       <FleetSummary daemons={daemons} onStatus={setStatus} />
       {daemons && <DaemonStrip daemons={daemons} />}
 

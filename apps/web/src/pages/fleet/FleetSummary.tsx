@@ -1,4 +1,4 @@
-import type { DaemonView, Page, ServerView } from '../../api/types';
+import type { DaemonView, Page, ServerView } from '@pharos/protocol';
 import { Link } from '../../app/router';
 import { useApi } from '../../app/useApi';
 

@@ -1,5 +1,5 @@
+import type { ServerSparklines, ServerView } from '@pharos/protocol';
 import { memo, type ReactNode } from 'react';
-import type { ServerSparklines, ServerView } from '../../api/types';
 import { Link } from '../../app/router';
 import { Sparkline } from '../../components/charts/Sparkline';
 import { StatusBadge } from '../../components/Status';

@@ -1,6 +1,6 @@
+import type { Page, ServerView } from '@pharos/protocol';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../../api/client';
-import type { Page, ServerView } from '../../api/types';
 
 const PAGE_SIZE = 100;
 const REFRESH_MS = 10_000;

@@ -1,6 +1,6 @@
+import type { FleetSparklines, ServerSparklines } from '@pharos/protocol';
 import { useEffect, useRef, useState } from 'react';
 import { api } from '../../api/client';
-import type { FleetSparklines, ServerSparklines } from '../../api/types';
 
 const POLL_MS = 5000;
 

@@ -1,6 +1,6 @@
+import type { DaemonView, IssuedRemoteToken } from '@pharos/protocol';
 import { useState } from 'react';
 import { api } from '../../api/client';
-import type { DaemonView, IssuedRemoteToken } from '../../api/types';
 import { useAction } from '../../app/useApi';
 import { CopyField, SecretOnce } from '../../components/CopyField';
 import { ConfirmDialog } from '../../components/Dialog';

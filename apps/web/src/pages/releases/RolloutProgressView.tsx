@@ -1,14 +1,15 @@
-import type { RolloutProgress } from '../../api/types';
+import type { RolloutProgress } from '@pharos/protocol';
 import { useApi } from '../../app/useApi';
 import { StatusBadge } from '../../components/Status';
-import { ErrorState, Loading } from '../../components/States';
+import { Loaded } from '../../components/States';
 
 /** How far a targeted version has reached: counts, then node by node. */
 export function RolloutProgressView({ version }: { version: string }) {
   const rollout = useApi<RolloutProgress>(`/api/v1/releases/rollouts/${encodeURIComponent(version)}`, { refreshMs: 10_000 });
-  if (rollout.loading && !rollout.data) return <Loading />;
-  if (!rollout.data) return <ErrorState error={rollout.error} onRetry={rollout.reload} />;
-  const { counts, nodes } = rollout.data;
+  return <Loaded resource={rollout}>{(progress) => <Rollout version={version} progress={progress} />}</Loaded>;
+}
+
+function Rollout({ version, progress: { counts, nodes } }: { version: string; progress: RolloutProgress }) {
   return (
     <section className="card card-pad stack" aria-label={`Rollout of ${version}`}>
       <div className="row">

@@ -1,7 +1,7 @@
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { api } from '../../api/client';
 import { useAction } from '../../app/useApi';
-import { InlineError } from '../../components/States';
+import { ActionForm } from '../../components/ActionForm';
 
 /** Offers a version to every node or to one group. */
 export function TargetRelease({ versions, onTargeted }: { versions: string[]; onTargeted: () => void }) {
@@ -13,33 +13,21 @@ export function TargetRelease({ versions, onTargeted }: { versions: string[]; on
     await api.post('/api/v1/releases/targets', group.trim() ? { version: chosen, scope: 'group', group: group.trim() } : { version: chosen, scope: 'all' });
     onTargeted();
   });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    void target.run();
-  };
   if (versions.length === 0) return null;
   return (
-    <form className="form" onSubmit={submit} aria-label="Target a release">
-      <div className="form-row">
-        <label>
-          Version
-          <select value={version || versions[0]} onChange={(e) => setVersion(e.target.value)}>
-            {versions.map((v) => (
-              <option key={v}>{v}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Group (empty: every node)
-          <input value={group} onChange={(e) => setGroup(e.target.value)} />
-        </label>
-      </div>
-      <InlineError error={target.error} />
-      <div className="actions">
-        <button type="submit" className="primary" disabled={target.busy}>
-          Offer to nodes
-        </button>
-      </div>
-    </form>
+    <ActionForm label="Target a release" submit="Offer to nodes" busy={target.busy} error={target.error} onSubmit={() => void target.run()}>
+      <label>
+        Version
+        <select value={version || versions[0]} onChange={(e) => setVersion(e.target.value)}>
+          {versions.map((v) => (
+            <option key={v}>{v}</option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Group (empty: every node)
+        <input value={group} onChange={(e) => setGroup(e.target.value)} />
+      </label>
+    </ActionForm>
   );
 }

@@ -1,10 +1,11 @@
+import type { AgentKeyView, IssuedAgentKey, IssuedNodeSecret, List, NodeDetail, ServerView } from '@pharos/protocol';
 import { useState } from 'react';
 import { api } from '../../api/client';
-import type { AgentKeyView, IssuedNodeSecret, NodeDetail, ServerView } from '../../api/types';
 import { useAction, useApi } from '../../app/useApi';
 import { CopyField, SecretOnce } from '../../components/CopyField';
+import { type Column, DataTable } from '../../components/DataTable';
 import { StatusBadge } from '../../components/Status';
-import { Empty, ErrorState, InlineError, Loading } from '../../components/States';
+import { Empty, InlineError, Loaded } from '../../components/States';
 import { ago } from '../../format/time';
 
 /** How the server reaches Pharos: an agent's API keys or a node's secret, issued and revoked here. */
@@ -13,10 +14,10 @@ export function AccessPanel({ server, node, now }: { server: ServerView; node: N
 }
 
 function AgentKeys({ serverId, now }: { serverId: string; now: number }) {
-  const keys = useApi<{ items: AgentKeyView[] }>(`/api/v1/servers/${serverId}/agent-keys`);
+  const keys = useApi<List<AgentKeyView>>(`/api/v1/servers/${serverId}/agent-keys`);
   const [issued, setIssued] = useState<string | null>(null);
   const issue = useAction(async () => {
-    const key = await api.post<AgentKeyView & { apiKey: string }>(`/api/v1/servers/${serverId}/agent-keys`);
+    const key = await api.post<IssuedAgentKey>(`/api/v1/servers/${serverId}/agent-keys`);
     setIssued(key.apiKey);
     keys.reload();
   });
@@ -25,6 +26,22 @@ function AgentKeys({ serverId, now }: { serverId: string; now: number }) {
     await api.delete(`/api/v1/servers/${serverId}/agent-keys/${keyId}`);
     keys.reload();
   });
+  const columns: Column<AgentKeyView>[] = [
+    { header: 'Key', kind: 'title', cell: (k) => <code>{k.prefix}…</code> },
+    { header: 'State', cell: (k) => <StatusBadge status={k.revokedAt ? 'offline' : 'online'} label={k.revokedAt ? 'revoked' : 'active'} /> },
+    { header: 'Created', className: 'muted small', cell: (k) => ago(k.createdAt, now) },
+    { header: 'Last used', className: 'muted small', cell: (k) => (k.lastUsedAt ? ago(k.lastUsedAt, now) : 'never') },
+    {
+      header: 'Actions',
+      kind: 'actions',
+      cell: (k) =>
+        !k.revokedAt && (
+          <button type="button" className="danger" onClick={() => void revoke.run(k.id)}>
+            Revoke
+          </button>
+        ),
+    },
+  ];
   return (
     <section className="card card-pad stack" aria-label="Agent API keys">
       <div className="row">
@@ -40,46 +57,9 @@ function AgentKeys({ serverId, now }: { serverId: string; now: number }) {
         </SecretOnce>
       )}
       <InlineError error={issue.error ?? revoke.error} />
-      {keys.loading && !keys.data ? (
-        <Loading />
-      ) : !keys.data ? (
-        <ErrorState error={keys.error} onRetry={keys.reload} />
-      ) : keys.data.items.length === 0 ? (
-        <Empty title="No keys">Issue one for the agent to connect.</Empty>
-      ) : (
-        <table className="table cards" aria-label="Agent API keys">
-          <thead>
-            <tr>
-              <th>Key</th>
-              <th>State</th>
-              <th>Created</th>
-              <th>Last used</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {keys.data.items.map((k) => (
-              <tr key={k.id}>
-                <td className="card-title">
-                  <code>{k.prefix}…</code>
-                </td>
-                <td data-label="State">
-                  <StatusBadge status={k.revokedAt ? 'offline' : 'online'} label={k.revokedAt ? 'revoked' : 'active'} />
-                </td>
-                <td className="muted small" data-label="Created">{ago(k.createdAt, now)}</td>
-                <td className="muted small" data-label="Last used">{k.lastUsedAt ? ago(k.lastUsedAt, now) : 'never'}</td>
-                <td className="actions">
-                  {!k.revokedAt && (
-                    <button type="button" className="danger" onClick={() => void revoke.run(k.id)}>
-                      Revoke
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <Loaded resource={keys}>
+        {({ items }) => <DataTable label="Agent API keys" columns={columns} rows={items} inCard empty={<Empty title="No keys">Issue one for the agent to connect.</Empty>} />}
+      </Loaded>
     </section>
   );
 }

@@ -1,6 +1,6 @@
+import type { CommandView, Page } from '@pharos/protocol';
 import { useEffect, useState } from 'react';
 import { api } from '../../api/client';
-import type { CommandView, Page } from '../../api/types';
 import { useNow } from '../../app/hooks';
 import { StatusBadge } from '../../components/Status';
 import { ago } from '../../format/time';

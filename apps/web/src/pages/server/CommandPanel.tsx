@@ -1,6 +1,6 @@
+import type { CommandView, DockerAction, ServerView } from '@pharos/protocol';
 import { type FormEvent, useState } from 'react';
 import { api } from '../../api/client';
-import { type CommandView, DOCKER_ACTIONS, type DockerAction, type ServerView } from '../../api/types';
 import { useAction } from '../../app/useApi';
 import { InlineError } from '../../components/States';
 import { CommandList } from './CommandList';
@@ -56,6 +56,11 @@ export function CommandPanel({ server, isAdmin, version }: { server: ServerView;
 }
 
 const ACTION_WORDS: Record<DockerAction, string> = { start: 'Start', stop: 'Stop', restart: 'Restart', kill: 'Kill', pause: 'Pause', unpause: 'Unpause', remove: 'Remove' };
+/**
+ * `DOCKER_ACTIONS` in its order. The dashboard takes only types from @pharos/protocol (see
+ * tsconfig.json), and the record above must name every `DockerAction`.
+ */
+const ACTIONS = Object.keys(ACTION_WORDS) as DockerAction[];
 const DANGEROUS = new Set<DockerAction>(['kill', 'remove']);
 
 /** Docker actions on one of the server's containers, by id or name, and their results. */
@@ -80,7 +85,7 @@ export function DockerPanel({ server, isAdmin, version }: { server: ServerView; 
     <section className="card card-pad stack" aria-label="Docker actions">
       <div className="row">
         <input aria-label="Container id or name" placeholder="Container id or name" value={container} onChange={(e) => setContainer(e.target.value)} disabled={Boolean(reason)} style={{ flex: '1 1 220px' }} spellCheck={false} />
-        {DOCKER_ACTIONS.map((a) => (
+        {ACTIONS.map((a) => (
           <button key={a} type="button" className={DANGEROUS.has(a) ? 'danger' : undefined} disabled={Boolean(reason) || !valid || send.busy} onClick={() => void act(a)}>
             {ACTION_WORDS[a]}
           </button>

@@ -1,5 +1,5 @@
+import type { MetricHistoryReply } from '@pharos/protocol';
 import { useMemo, useState } from 'react';
-import type { MetricHistory } from '../../api/types';
 import { useApi } from '../../app/useApi';
 import { Segmented } from '../../components/Segmented';
 import { ErrorState } from '../../components/States';
@@ -30,7 +30,7 @@ export function MetricsPanel({ serverId, live }: { serverId: string; live: LiveM
     const from = new Date(to.getTime() - RANGE_MS[range]);
     return `/api/v1/servers/${serverId}/metrics?series=${CHART_SERIES.join(',')}&from=${from.toISOString()}&to=${to.toISOString()}&points=720`;
   }, [serverId, range, anchor]);
-  const history = useApi<MetricHistory>(path, { refreshMs: range === '1h' ? 30_000 : range === '24h' ? 120_000 : undefined });
+  const history = useApi<MetricHistoryReply>(path, { refreshMs: range === '1h' ? 30_000 : range === '24h' ? 120_000 : undefined });
   const columns = useMemo(() => (history.data ? fromHistory(history.data) : null), [history.data]);
 
   return (

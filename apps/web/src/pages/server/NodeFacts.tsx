@@ -1,4 +1,4 @@
-import type { NodeDetail } from '../../api/types';
+import type { NodeDetail } from '@pharos/protocol';
 import { useApi } from '../../app/useApi';
 import { errorText } from '../../components/States';
 import { dateTime } from '../../format/time';

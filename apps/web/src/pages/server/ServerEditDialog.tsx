@@ -1,6 +1,6 @@
+import type { ServerView } from '@pharos/protocol';
 import { type FormEvent, useState } from 'react';
 import { api } from '../../api/client';
-import type { ServerView } from '../../api/types';
 import { useAction } from '../../app/useApi';
 import { navigate } from '../../app/router';
 import { Dialog } from '../../components/Dialog';

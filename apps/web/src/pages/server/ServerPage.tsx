@@ -1,12 +1,14 @@
+import type { LogEntryData, ServerView } from '@pharos/protocol';
 import { useState } from 'react';
-import type { EventEntry, ServerView } from '../../api/types';
 import { useNow } from '../../app/hooks';
-import { Link, useQueryParam } from '../../app/router';
+import { useQueryParam } from '../../app/router';
 import { useApi } from '../../app/useApi';
 import { LogStream } from '../../components/logs/LogStream';
 import { Tabs } from '../../components/Segmented';
-import { ErrorState, Loading } from '../../components/States';
-import { LiveBadge, StatusBadge } from '../../components/Status';
+import { Breadcrumb } from '../../components/Breadcrumb';
+import { PageHeader } from '../../components/PageHeader';
+import { Loaded } from '../../components/States';
+import { LiveBadge } from '../../components/Status';
 import { ago } from '../../format/time';
 import { SOURCE_WORDS } from '../fleet/ServerRow';
 import { AccessPanel } from './AccessPanel';
@@ -29,93 +31,88 @@ export function ServerPage({ id, isAdmin }: { id: string; isAdmin: boolean }) {
   const node = useNodeDetail(server.data?.source === 'ithiltir' ? id : null);
   const now = useNow(5000);
 
-  if (server.loading && !server.data) return <Loading />;
-  if (!server.data) return <ErrorState error={server.error} onRetry={server.reload} />;
-  const s = server.data;
-  const isAgent = s.source === 'agent';
+  const isAgent = server.data?.source === 'agent';
   // Command results also arrive as log entries: refresh the command lists when one does.
-  const onEntry = (entry: EventEntry) => {
+  const onEntry = (entry: LogEntryData) => {
     if (entry.kind?.startsWith('command.') || entry.kind?.startsWith('docker.')) setCommandEvents((n) => n + 1);
   };
 
   return (
-    <section className="page">
-      <nav className="breadcrumb" aria-label="Breadcrumb">
-        <Link href="/">Fleet</Link> <span aria-hidden>›</span> <span>{s.name}</span>
-      </nav>
-      <header className="page-header">
-        <h2>
-          <span className="truncate">{s.name}</span>
-          <StatusBadge status={s.status} />
-        </h2>
-        <LiveBadge state={live.state} detail={live.detail} />
-        {isAdmin && (
-          <button type="button" onClick={() => setEditing(true)}>
-            Edit
-          </button>
-        )}
-      </header>
-      <div className="row muted small">
-        <span>{SOURCE_WORDS[s.source]}</span>
-        {s.hostname && <span>· {s.hostname}</span>}
-        {s.agentVersion && <span>· v{s.agentVersion}</span>}
-        {s.group && <span className="tag">{s.group}</span>}
-        {s.tags.map((t) => (
-          <span key={t} className="tag">
-            #{t}
-          </span>
-        ))}
-        <span>· last seen {ago(s.lastSeenAt, now)}</span>
-      </div>
-
-      {live.alerts.length > 0 && (
-        <div className="card card-pad alerts" role="alert">
-          {live.alerts.map((a) => (
-            <div key={a.id} className={a.severity === 'critical' ? 'bad' : 'notice'}>
-              <strong>{a.severity === 'critical' ? 'Critical' : 'Warning'}:</strong> {a.message} <span className="muted small">since {ago(a.timestamp, now)}</span>
-            </div>
-          ))}
-        </div>
-      )}
-
-      <Tabs<Tab>
-        value={tab as Tab}
-        onChange={setTab}
-        tabs={[
-          { value: 'overview', label: 'Overview' },
-          { value: 'logs', label: 'Logs' },
-          { value: 'commands', label: 'Commands', hidden: !isAgent },
-          { value: 'docker', label: 'Docker', hidden: !isAgent },
-          { value: 'access', label: isAgent ? 'API keys' : 'Secret', hidden: !isAdmin },
-        ]}
-      />
-
-      {tab === 'overview' && (
-        <>
-          <LiveGauges sample={live.latest} memoryTotal={node.data?.node.facts?.memoryTotal} />
-          <MetricsPanel serverId={id} live={live} />
-          <div className="grid-2">
-            <DiskUsage sample={live.latest} />
-            {s.source === 'ithiltir' && <NodeFacts detail={node.data} error={node.error} />}
+    <Loaded resource={server}>
+      {(s) => (
+        <section className="page">
+          <Breadcrumb trail={[{ href: '/', label: 'Fleet' }]} current={s.name} />
+          <PageHeader title={s.name} status={s.status}>
+            <LiveBadge state={live.state} detail={live.detail} />
+            {isAdmin && (
+              <button type="button" onClick={() => setEditing(true)}>
+                Edit
+              </button>
+            )}
+          </PageHeader>
+          <div className="row muted small">
+            <span>{SOURCE_WORDS[s.source]}</span>
+            {s.hostname && <span>· {s.hostname}</span>}
+            {s.agentVersion && <span>· v{s.agentVersion}</span>}
+            {s.group && <span className="tag">{s.group}</span>}
+            {s.tags.map((t) => (
+              <span key={t} className="tag">
+                #{t}
+              </span>
+            ))}
+            <span>· last seen {ago(s.lastSeenAt, now)}</span>
           </div>
-        </>
-      )}
-      {tab === 'logs' && <LogStream subjectId={id} onEntry={onEntry} />}
-      {tab === 'commands' && isAgent && <CommandPanel server={s} isAdmin={isAdmin} version={commandEvents} />}
-      {tab === 'docker' && isAgent && <DockerPanel server={s} isAdmin={isAdmin} version={commandEvents} />}
-      {tab === 'access' && isAdmin && <AccessPanel server={s} node={node.data} now={now} />}
 
-      {editing && (
-        <ServerEditDialog
-          server={s}
-          open
-          onClose={() => setEditing(false)}
-          onSaved={() => {
-            setEditing(false);
-            server.reload();
-          }}
-        />
+          {live.alerts.length > 0 && (
+            <div className="card card-pad alerts" role="alert">
+              {live.alerts.map((a) => (
+                <div key={a.id} className={a.severity === 'critical' ? 'bad' : 'notice'}>
+                  <strong>{a.severity === 'critical' ? 'Critical' : 'Warning'}:</strong> {a.message} <span className="muted small">since {ago(a.timestamp, now)}</span>
+                </div>
+              ))}
+            </div>
+          )}
+
+          <Tabs<Tab>
+            value={tab as Tab}
+            onChange={setTab}
+            tabs={[
+              { value: 'overview', label: 'Overview' },
+              { value: 'logs', label: 'Logs' },
+              { value: 'commands', label: 'Commands', hidden: !isAgent },
+              { value: 'docker', label: 'Docker', hidden: !isAgent },
+              { value: 'access', label: isAgent ? 'API keys' : 'Secret', hidden: !isAdmin },
+            ]}
+          />
+
+          {tab === 'overview' && (
+            <>
+              <LiveGauges sample={live.latest} memoryTotal={node.data?.node.facts?.memoryTotal} />
+              <MetricsPanel serverId={id} live={live} />
+              <div className="grid-2">
+                <DiskUsage sample={live.latest} />
+                {s.source === 'ithiltir' && <NodeFacts detail={node.data} error={node.error} />}
+              </div>
+            </>
+          )}
+          {tab === 'logs' && <LogStream subjectId={id} onEntry={onEntry} />}
+          {tab === 'commands' && isAgent && <CommandPanel server={s} isAdmin={isAdmin} version={commandEvents} />}
+          {tab === 'docker' && isAgent && <DockerPanel server={s} isAdmin={isAdmin} version={commandEvents} />}
+          {tab === 'access' && isAdmin && <AccessPanel server={s} node={node.data} now={now} />}
+
+          {editing && (
+            <ServerEditDialog
+              server={s}
+              open
+              onClose={() => setEditing(false)}
+              onSaved={() => {
+                setEditing(false);
+                server.reload();
+              }}
+            />
+          )}
+        </section>
       )}
-    </section>
+    </Loaded>
   );
 }

@@ -1,5 +1,4 @@
-import type { LiveMetricsData } from '@pharos/protocol';
-import type { MetricHistory } from '../../api/types';
+import type { LiveMetricsData, MetricHistory } from '@pharos/protocol';
 
 /** The series the server page charts, by their API name. */
 export const CHART_SERIES = [

@@ -1,7 +1,6 @@
-import type { AlertData, FrontendServerMessage, LiveMetricsData } from '@pharos/protocol';
+import type { AlertData, FrontendServerMessage, LiveMetricsData, MetricHistory, MetricHistoryReply } from '@pharos/protocol';
 import { useEffect, useRef, useState } from 'react';
 import { api } from '../../api/client';
-import type { MetricHistory } from '../../api/types';
 import { useLiveSocket } from '../../app/useLiveSocket';
 import { appendSamples, CHART_SERIES, emptyColumns, fromHistory, type MetricColumns } from './metricData';
 
@@ -36,7 +35,7 @@ export function useLiveMetrics(serverId: string): LiveMetrics {
     const to = new Date();
     const from = new Date(to.getTime() - LIVE_WINDOW_MS);
     api
-      .get<MetricHistory>(`/api/v1/servers/${serverId}/metrics?series=${CHART_SERIES.join(',')}&from=${from.toISOString()}&to=${to.toISOString()}&points=600`)
+      .get<MetricHistoryReply>(`/api/v1/servers/${serverId}/metrics?series=${CHART_SERIES.join(',')}&from=${from.toISOString()}&to=${to.toISOString()}&points=600`)
       .catch(() => null)
       .then((history) => {
         if (cancelled) return;

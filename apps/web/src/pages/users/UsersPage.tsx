@@ -1,18 +1,21 @@
+import type { List, PasswordReset, UserChanges, UserRole, UserView } from '@pharos/protocol';
 import { type FormEvent, useState } from 'react';
 import { api, type SessionUser } from '../../api/client';
-import type { PasswordReset, UserChanges, UserRole, UserView } from '../../api/types';
 import { useAction, useApi } from '../../app/useApi';
+import { ActionForm } from '../../components/ActionForm';
 import { CopyField, SecretOnce } from '../../components/CopyField';
+import { type Column, DataTable } from '../../components/DataTable';
 import { ConfirmDialog, Dialog } from '../../components/Dialog';
+import { PageHeader } from '../../components/PageHeader';
 import { StatusBadge } from '../../components/Status';
-import { Empty, ErrorState, InlineError, Loading } from '../../components/States';
+import { Empty, InlineError, Loaded } from '../../components/States';
 import { dateTime } from '../../format/time';
 
 type Editing = { user: UserView; what: 'role' | 'disable' | 'password' };
 
 /** Every account: its role and state, changed here; and a form to add one (admins only). */
 export function UsersPage({ currentUser }: { currentUser: SessionUser }) {
-  const users = useApi<{ items: UserView[] }>('/api/v1/users');
+  const users = useApi<List<UserView>>('/api/v1/users');
   const [editing, setEditing] = useState<Editing | null>(null);
   const [notice, setNotice] = useState<string>();
   const [reset, setReset] = useState<PasswordReset | null>(null);
@@ -27,12 +30,32 @@ export function UsersPage({ currentUser }: { currentUser: SessionUser }) {
     users.reload();
   };
   const enabledAdmins = users.data?.items.filter((u) => u.role === 'admin' && !u.disabled).length ?? 0;
+  const columns: Column<UserView>[] = [
+    {
+      header: 'Username',
+      kind: 'title',
+      cell: (u) => (
+        <>
+          <strong>{u.username}</strong>
+          {u.id === currentUser.id && <span className="muted small"> (you)</span>}
+        </>
+      ),
+    },
+    { header: 'Role', cell: (u) => u.role },
+    { header: 'State', cell: (u) => <StatusBadge status={u.disabled ? 'offline' : 'online'} label={u.disabled ? 'disabled' : 'active'} /> },
+    { header: 'Created', className: 'muted small', cell: (u) => dateTime(u.createdAt) },
+    {
+      header: 'Actions',
+      kind: 'actions',
+      cell: (u) => (
+        <UserActions user={u} locked={lockReason(u, currentUser, enabledAdmins)} enabling={enable.busy} onEdit={(what) => setEditing({ user: u, what })} onEnable={() => void enable.run(u)} />
+      ),
+    },
+  ];
 
   return (
     <section className="page">
-      <header className="page-header">
-        <h2>Users</h2>
-      </header>
+      <PageHeader title="Users" />
       {notice && (
         <p className="notice-bar" role="status">
           {notice}
@@ -44,68 +67,9 @@ export function UsersPage({ currentUser }: { currentUser: SessionUser }) {
         </SecretOnce>
       )}
       <InlineError error={enable.error} />
-      {users.loading && !users.data ? (
-        <Loading />
-      ) : !users.data ? (
-        <ErrorState error={users.error} onRetry={users.reload} />
-      ) : users.data.items.length === 0 ? (
-        <Empty title="No users" />
-      ) : (
-        <div className="table-wrap">
-          <table className="table cards" aria-label="Users">
-            <thead>
-              <tr>
-                <th>Username</th>
-                <th>Role</th>
-                <th>State</th>
-                <th>Created</th>
-                <th>
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.data.items.map((u) => {
-                const self = u.id === currentUser.id;
-                const lastAdmin = u.role === 'admin' && !u.disabled && enabledAdmins <= 1;
-                const locked = self ? 'You cannot disable or demote your own account.' : lastAdmin ? 'The last enabled admin cannot be disabled or demoted.' : undefined;
-                return (
-                  <tr key={u.id} data-user={u.username}>
-                    <td className="card-title">
-                      <strong>{u.username}</strong>
-                      {self && <span className="muted small"> (you)</span>}
-                    </td>
-                    <td data-label="Role">{u.role}</td>
-                    <td data-label="State">
-                      <StatusBadge status={u.disabled ? 'offline' : 'online'} label={u.disabled ? 'disabled' : 'active'} />
-                    </td>
-                    <td data-label="Created" className="muted small">
-                      {dateTime(u.createdAt)}
-                    </td>
-                    <td className="actions">
-                      <button type="button" className="small" onClick={() => setEditing({ user: u, what: 'role' })} disabled={Boolean(locked) && u.role === 'admin'} title={u.role === 'admin' ? locked : undefined} aria-label={`Change the role of ${u.username}`}>
-                        Change role
-                      </button>
-                      <button type="button" className="small" onClick={() => setEditing({ user: u, what: 'password' })} aria-label={`Reset the password of ${u.username}`}>
-                        Reset password
-                      </button>
-                      {u.disabled ? (
-                        <button type="button" className="small" onClick={() => void enable.run(u)} disabled={enable.busy} aria-label={`Enable ${u.username}`}>
-                          Enable
-                        </button>
-                      ) : (
-                        <button type="button" className="small danger" onClick={() => setEditing({ user: u, what: 'disable' })} disabled={Boolean(locked)} title={locked} aria-label={`Disable ${u.username}`}>
-                          Disable
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <Loaded resource={users}>
+        {({ items }) => <DataTable label="Users" columns={columns} rows={items} empty={<Empty title="No users" />} rowAttributes={(u) => ({ 'data-user': u.username })} />}
+      </Loaded>
       {editing?.what === 'role' && <RoleDialog user={editing.user} onClose={() => setEditing(null)} onSaved={(u) => done(`${u.username} is now ${u.role === 'admin' ? 'an admin' : 'a viewer'}.`)} />}
       {editing?.what === 'disable' && <DisableDialog user={editing.user} onClose={() => setEditing(null)} onDisabled={(u) => done(`${u.username} is disabled: signed out everywhere and cannot sign in.`)} />}
       {editing?.what === 'password' && (
@@ -124,6 +88,35 @@ export function UsersPage({ currentUser }: { currentUser: SessionUser }) {
         <NewUserForm onCreated={users.reload} />
       </section>
     </section>
+  );
+}
+
+/** Why `user` may not be disabled or demoted, if they may not. */
+function lockReason(user: UserView, currentUser: SessionUser, enabledAdmins: number): string | undefined {
+  if (user.id === currentUser.id) return 'You cannot disable or demote your own account.';
+  if (user.role === 'admin' && !user.disabled && enabledAdmins <= 1) return 'The last enabled admin cannot be disabled or demoted.';
+  return undefined;
+}
+
+function UserActions({ user, locked, enabling, onEdit, onEnable }: { user: UserView; locked: string | undefined; enabling: boolean; onEdit: (what: Editing['what']) => void; onEnable: () => void }) {
+  return (
+    <>
+      <button type="button" className="small" onClick={() => onEdit('role')} disabled={Boolean(locked) && user.role === 'admin'} title={user.role === 'admin' ? locked : undefined} aria-label={`Change the role of ${user.username}`}>
+        Change role
+      </button>
+      <button type="button" className="small" onClick={() => onEdit('password')} aria-label={`Reset the password of ${user.username}`}>
+        Reset password
+      </button>
+      {user.disabled ? (
+        <button type="button" className="small" onClick={onEnable} disabled={enabling} aria-label={`Enable ${user.username}`}>
+          Enable
+        </button>
+      ) : (
+        <button type="button" className="small danger" onClick={() => onEdit('disable')} disabled={Boolean(locked)} title={locked} aria-label={`Disable ${user.username}`}>
+          Disable
+        </button>
+      )}
+    </>
   );
 }
 
@@ -235,35 +228,23 @@ function NewUserForm({ onCreated }: { onCreated: () => void }) {
     setPassword('');
     onCreated();
   });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    void create.run();
-  };
   return (
-    <form className="form" onSubmit={submit}>
-      <div className="form-row">
-        <label>
-          Username
-          <input value={username} onChange={(e) => setUsername(e.target.value)} required autoComplete="off" />
-        </label>
-        <label>
-          Password
-          <input value={password} onChange={(e) => setPassword(e.target.value)} required minLength={8} type="password" autoComplete="new-password" />
-        </label>
-        <label>
-          Role
-          <select value={role} onChange={(e) => setRole(e.target.value as UserRole)}>
-            <option value="viewer">viewer</option>
-            <option value="admin">admin</option>
-          </select>
-        </label>
-      </div>
-      <InlineError error={create.error} />
-      <div className="actions">
-        <button type="submit" className="primary" disabled={create.busy}>
-          Create user
-        </button>
-      </div>
-    </form>
+    <ActionForm submit="Create user" busy={create.busy} error={create.error} onSubmit={() => void create.run()}>
+      <label>
+        Username
+        <input value={username} onChange={(e) => setUsername(e.target.value)} required autoComplete="off" />
+      </label>
+      <label>
+        Password
+        <input value={password} onChange={(e) => setPassword(e.target.value)} required minLength={8} type="password" autoComplete="new-password" />
+      </label>
+      <label>
+        Role
+        <select value={role} onChange={(e) => setRole(e.target.value as UserRole)}>
+          <option value="viewer">viewer</option>
+          <option value="admin">admin</option>
+        </select>
+      </label>
+    </ActionForm>
   );
 }
