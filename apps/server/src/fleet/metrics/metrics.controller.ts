@@ -1,7 +1,8 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ServersService } from '../servers/servers.service';
 import { HISTORY_SERIES_NAMES, MetricHistoryQuery, toHistoryRequest } from './metrics.dto';
-import { type MetricHistory, MetricsService } from './metrics.service';
+import type { MetricHistoryReply } from '@pharos/protocol';
+import { MetricsService } from './metrics.service';
 
 @Controller('api/v1/servers/:id/metrics')
 export class MetricsController {
@@ -12,7 +13,7 @@ export class MetricsController {
 
   /** History of a server's series over a range, at about `points` points (default 500). */
   @Get()
-  async history(@Param('id') id: string, @Query() query: MetricHistoryQuery): Promise<MetricHistory & { available: string[] }> {
+  async history(@Param('id') id: string, @Query() query: MetricHistoryQuery): Promise<MetricHistoryReply> {
     await this.servers.get(id);
     const { series, from, to, points, resolution } = toHistoryRequest(query);
     const history = await this.metrics.history(id, series, from, to, points, resolution);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { LiveMetricsData } from '@pharos/protocol';
+import type { HistoryResolution, LiveMetricsData, MetricHistory } from '@pharos/protocol';
 import type { DbTransaction } from '../../platform/database/transactions';
 import { InvalidInputError } from '../../platform/errors/domain-errors';
 import { FleetEventBus } from '../../platform/events/fleet-event-bus';
@@ -7,23 +7,7 @@ import { MetricRollupsService } from './metric-rollups.service';
 import { type EntitySeriesName, finiteOrNull, isEntitySeries, type MetricSeriesName, RAW_ONLY_SERIES } from './metric-series';
 import { type EntitySeries, type HistoryTable, MetricStore, type SampleToStore, type SnapshotToStore, type StoredSnapshot } from './store/metric-store';
 
-export type { EntitySeries, SnapshotToStore, StoredSnapshot };
-
-export type HistoryResolution = 'raw' | '1m' | '1h';
-
-export interface MetricHistory {
-  serverId: string;
-  resolution: HistoryResolution;
-  stepSeconds: number;
-  from: string;
-  to: string;
-  /** Columnar, as chart libraries take it: one timestamp (ms) per point… */
-  timestamps: number[];
-  /** …and per series one value (or null) per point. */
-  series: Record<string, (number | null)[]>;
-  /** Per-entity series asked for: series name → entity name → one value (or null) per point. */
-  entities: Record<string, Record<string, (number | null)[]>>;
-}
+export type { EntitySeries, HistoryResolution, MetricHistory, SnapshotToStore, StoredSnapshot };
 
 /** One sample to store, as `record` takes it. */
 export interface SampleToRecord {

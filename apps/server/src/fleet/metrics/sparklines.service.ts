@@ -1,25 +1,14 @@
 import { Injectable } from '@nestjs/common';
+import { type FleetSparklines, SPARKLINE_SERIES, type ServerSparklines, type SparklineSeriesName } from '@pharos/protocol';
 import { finiteOrNull, type MetricSeriesName } from './metric-series';
 import { MetricStore } from './store/metric-store';
 
-/** The series a fleet row draws, and their latest values. */
-export const SPARKLINE_SERIES = ['cpu_percent', 'memory_percent', 'disk_percent', 'net_rx_bytes_per_sec', 'net_tx_bytes_per_sec'] as const satisfies MetricSeriesName[];
-export type SparklineSeriesName = (typeof SPARKLINE_SERIES)[number];
+export type { FleetSparklines };
+
+/** The sparkline series (`@pharos/protocol`) are headline series the history keeps. */
+const SERIES: readonly MetricSeriesName[] = SPARKLINE_SERIES satisfies readonly MetricSeriesName[];
 
 export const SPARKLINE_POINTS = 30;
-
-export interface ServerSparklines {
-  series: Record<SparklineSeriesName, (number | null)[]>;
-  /** The newest sample in the window, or null when the server sent none. */
-  latest: ({ at: string } & Record<SparklineSeriesName, number | null>) | null;
-}
-
-export interface FleetSparklines {
-  stepSeconds: number;
-  /** One timestamp (ms, bucket start) per point, shared by every server. */
-  timestamps: number[];
-  servers: Record<string, ServerSparklines>;
-}
 
 /**
  * Small recent histories of many servers at once, for a fleet list: one query for the
@@ -39,8 +28,8 @@ export class SparklinesService {
     const timestamps = Array.from({ length: SPARKLINE_POINTS }, (_, i) => from.getTime() + i * stepMs);
 
     const [buckets, latest] = await Promise.all([
-      this.store.sparklineBuckets(serverIds, from, to, stepSeconds, SPARKLINE_SERIES),
-      this.store.latestSamples(serverIds, from, SPARKLINE_SERIES),
+      this.store.sparklineBuckets(serverIds, from, to, stepSeconds, SERIES),
+      this.store.latestSamples(serverIds, from, SERIES),
     ]);
 
     const servers: Record<string, ServerSparklines> = {};

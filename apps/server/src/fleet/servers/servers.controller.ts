@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import type { LogEntryData } from '@pharos/protocol';
+import type { List, LogEntryData, Page, ServerFacets } from '@pharos/protocol';
 import type { AuthenticatedUser } from '../../identity/auth/access-token.service';
 import { CurrentUser } from '../../identity/access/current-user.decorator';
 import { Roles } from '../../identity/access/roles.decorator';
@@ -21,7 +21,7 @@ export class ServersController {
   ) {}
 
   @Get()
-  async list(@Query() query: ServerListQuery): Promise<{ items: ServerView[]; total: number; limit: number; offset: number }> {
+  async list(@Query() query: ServerListQuery): Promise<Page<ServerView>> {
     const limit = query.limit ?? 100;
     const offset = query.offset ?? 0;
     const { items, total } = await this.servers.list({ ...query, limit, offset });
@@ -38,7 +38,7 @@ export class ServersController {
   }
 
   @Get('facets')
-  facets(): Promise<{ groups: string[]; tags: string[] }> {
+  facets(): Promise<ServerFacets> {
     return this.servers.facets();
   }
 
@@ -64,7 +64,7 @@ export class ServersController {
 
   /** The server's event log, newest first; page with `before` = the last id seen. */
   @Get(':id/events')
-  async events(@Param('id') id: string, @Query() query: EventPageQuery): Promise<{ items: LogEntryData[] }> {
+  async events(@Param('id') id: string, @Query() query: EventPageQuery): Promise<List<LogEntryData>> {
     await this.servers.get(id);
     const items = await this.eventLog.page(id, { before: query.before ? BigInt(query.before) : undefined, limit: query.limit ?? 100 });
     return { items };

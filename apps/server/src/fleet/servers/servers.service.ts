@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Server } from '@pharos/database';
-import type { ServerView } from '@pharos/protocol';
+import type { ServerFacets, ServerView } from '@pharos/protocol';
 import { type AuditActor, AuditLogService } from '../../identity/audit/audit-log.service';
 import { type DbTransaction, Transactions } from '../../platform/database/transactions';
 import { NotFoundError } from '../../platform/errors/domain-errors';
@@ -73,7 +73,7 @@ export class ServersService {
   }
 
   /** Distinct groups and tags in use, for filters. */
-  facets(): Promise<{ groups: string[]; tags: string[] }> {
+  facets(): Promise<ServerFacets> {
     return this.store.facets();
   }
 

@@ -3,7 +3,8 @@ import type { AuthenticatedUser } from '../../../identity/auth/access-token.serv
 import { CurrentUser } from '../../../identity/access/current-user.decorator';
 import { Roles } from '../../../identity/access/roles.decorator';
 import { HISTORY_SERIES_NAMES, MetricHistoryQuery, toHistoryRequest } from '../../../fleet/metrics/metrics.dto';
-import { type MetricHistory, MetricsService } from '../../../fleet/metrics/metrics.service';
+import type { IssuedNode, MetricHistoryReply, Page } from '@pharos/protocol';
+import { MetricsService } from '../../../fleet/metrics/metrics.service';
 import { CreateServerDto, ServerListQuery } from '../../../fleet/servers/servers.dto';
 import { type IssuedNodeSecret, type NodeDetail, NodesService, type NodeView } from './nodes.service';
 
@@ -21,12 +22,12 @@ export class NodesController {
 
   @Post()
   @Roles('admin')
-  create(@Body() body: CreateServerDto, @CurrentUser() user: AuthenticatedUser): Promise<{ node: NodeView } & IssuedNodeSecret> {
+  create(@Body() body: CreateServerDto, @CurrentUser() user: AuthenticatedUser): Promise<IssuedNode> {
     return this.nodes.create(body, user);
   }
 
   @Get()
-  async list(@Query() query: ServerListQuery): Promise<{ items: NodeView[]; total: number; limit: number; offset: number }> {
+  async list(@Query() query: ServerListQuery): Promise<Page<NodeView>> {
     const limit = query.limit ?? 100;
     const offset = query.offset ?? 0;
     const { items, total } = await this.nodes.list({ ...query, limit, offset });
@@ -40,7 +41,7 @@ export class NodesController {
 
   /** History of the node's series, as for any server (`/api/v1/servers/:id/metrics`). */
   @Get(':id/metrics')
-  async history(@Param('id') id: string, @Query() query: MetricHistoryQuery): Promise<MetricHistory & { available: string[] }> {
+  async history(@Param('id') id: string, @Query() query: MetricHistoryQuery): Promise<MetricHistoryReply> {
     await this.nodes.nodeOf(id);
     const { series, from, to, points, resolution } = toHistoryRequest(query);
     return { ...(await this.metrics.history(id, series, from, to, points, resolution)), available: HISTORY_SERIES_NAMES };

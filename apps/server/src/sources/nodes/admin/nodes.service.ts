@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Server } from '@pharos/database';
-import { type IssuedNodeSecret, type LiveMetricsData, NODE_METRICS_PATH, type NodeDetail, type NodeFactsView, type NodeView, validateNodeReport } from '@pharos/protocol';
+import { type IssuedNode, type IssuedNodeSecret, type LiveMetricsData, NODE_METRICS_PATH, type NodeDetail, type NodeFactsView, type NodeView, validateNodeReport } from '@pharos/protocol';
 import { PharosConfig } from '../../../platform/config/pharos-config';
 import { NotFoundError } from '../../../platform/errors/domain-errors';
 import { type AuditActor, AuditLogService } from '../../../identity/audit/audit-log.service';
@@ -71,7 +71,7 @@ export class NodesService {
     return `ithiltir-node report install ${this.config.publicUrl}${NODE_METRICS_PATH} ${secret}`;
   }
 
-  async create(input: Omit<NewServer, 'source'>, actor: AuditActor): Promise<{ node: NodeView } & IssuedNodeSecret> {
+  async create(input: Omit<NewServer, 'source'>, actor: AuditActor): Promise<IssuedNode> {
     const { server, issued } = await this.transactions.run(async (tx) => {
       const server = await this.servers.create({ ...input, source: 'ithiltir' }, tx);
       const issued = await this.secrets.issue(server.id, actor.id, tx);
