@@ -1,13 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { type AgentApiKey, PrismaService } from '@pharos/database';
+import type { AgentApiKey } from '@pharos/database';
 import { AgentCloseCode, AgentErrorText, type AgentKeyView, type IssuedAgentKey } from '@pharos/protocol';
 import type { AuditActor } from '../../../identity/audit/audit-log.service';
 import { AuditLogService } from '../../../identity/audit/audit-log.service';
 import { PharosConfig } from '../../../platform/config/pharos-config';
+import { Transactions } from '../../../platform/database/transactions';
 import { ConflictError, NotFoundError } from '../../../platform/errors/domain-errors';
 import { generateSecret, hashSecret, secretPrefix } from '../../../platform/secrets/secret-token';
 import { isUuid } from '../../../platform/http/uuid';
 import { ServersService } from '../../../fleet/servers/servers.service';
+import { AgentKeyStore } from '../agent-key.store';
 import { AgentSessionRegistry } from '../socket/agent-sessions';
 
 /** Agent API keys start with this, so a leaked one is recognisable (and greppable). */
@@ -42,7 +44,8 @@ export class AgentKeysService {
   private readonly verified = new Map<string, { key: VerifiedAgentKey; until: number }>();
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly store: AgentKeyStore,
+    private readonly transactions: Transactions,
     private readonly servers: ServersService,
     private readonly sessions: AgentSessionRegistry,
     private readonly audit: AuditLogService,
@@ -54,10 +57,8 @@ export class AgentKeysService {
     const server = await this.servers.get(serverId);
     if (server.source !== 'agent') throw new ConflictError(`server ${serverId} is reported by an Ithiltir node, not an agent`);
     const apiKey = generateSecret(AGENT_KEY_PREFIX);
-    const key = await this.prisma.$transaction(async (tx) => {
-      const created = await tx.agentApiKey.create({
-        data: { serverId, keyHash: hashSecret(apiKey), prefix: secretPrefix(apiKey), createdById: actor.id },
-      });
+    const key = await this.transactions.run(async (tx) => {
+      const created = await this.store.create({ serverId, keyHash: hashSecret(apiKey), prefix: secretPrefix(apiKey), createdById: actor.id }, tx);
       await this.audit.record(actor, 'agent_key.create', { type: 'server', id: serverId }, { keyId: created.id, prefix: created.prefix }, tx);
       return created;
     });
@@ -66,18 +67,18 @@ export class AgentKeysService {
 
   async list(serverId: string): Promise<AgentKeyView[]> {
     await this.servers.get(serverId);
-    const keys = await this.prisma.agentApiKey.findMany({ where: { serverId }, orderBy: { createdAt: 'asc' } });
+    const keys = await this.store.keysOf(serverId);
     return keys.map(toAgentKeyView);
   }
 
   /** Revokes a key and closes the agent connected with it. Revoking twice is harmless. */
   async revoke(serverId: string, keyId: string, actor: AuditActor): Promise<AgentKeyView> {
-    const key = isUuid(keyId) ? await this.prisma.agentApiKey.findFirst({ where: { id: keyId, serverId } }) : null;
+    const key = isUuid(keyId) ? await this.store.findOfServer(keyId, serverId) : null;
     if (!key) throw new NotFoundError(`agent key ${keyId} not found for server ${serverId}`);
     const revoked = key.revokedAt
       ? key
-      : await this.prisma.$transaction(async (tx) => {
-          const updated = await tx.agentApiKey.update({ where: { id: keyId }, data: { revokedAt: new Date() } });
+      : await this.transactions.run(async (tx) => {
+          const updated = await this.store.revoke(keyId, new Date(), tx);
           await this.audit.record(actor, 'agent_key.revoke', { type: 'server', id: serverId }, { keyId, prefix: key.prefix }, tx);
           return updated;
         });
@@ -100,10 +101,7 @@ export class AgentKeysService {
       if (await this.markUsed(cached.key.keyId)) return cached.key;
     }
     this.verified.delete(hash);
-    const key = await this.prisma.agentApiKey.findUnique({
-      where: { keyHash: hash },
-      select: { id: true, serverId: true, revokedAt: true, server: { select: { deletedAt: true, source: true } } },
-    });
+    const key = await this.store.lookup(hash);
     if (!key || key.revokedAt || key.server.deletedAt || key.server.source !== 'agent') return null;
     const verified = { keyId: key.id, serverId: key.serverId };
     if (!(await this.markUsed(key.id))) return null;
@@ -112,8 +110,7 @@ export class AgentKeysService {
   }
 
   /** One write per connection: last-used is the time of the last successful authentication. */
-  private async markUsed(keyId: string): Promise<boolean> {
-    const updated = await this.prisma.agentApiKey.updateMany({ where: { id: keyId, revokedAt: null }, data: { lastUsedAt: new Date() } });
-    return updated.count > 0;
+  private markUsed(keyId: string): Promise<boolean> {
+    return this.store.markUsed(keyId, new Date());
   }
 }
