@@ -1,16 +1,16 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { AgentApiKey } from '@pharos/database';
-import { AgentCloseCode, AgentErrorText, type AgentKeyView, type IssuedAgentKey } from '@pharos/protocol';
+import type { AgentKeyView, IssuedAgentKey } from '@pharos/protocol';
 import type { AuditActor } from '../../../identity/audit/audit-log.service';
 import { AuditLogService } from '../../../identity/audit/audit-log.service';
 import { PharosConfig } from '../../../platform/config/pharos-config';
 import { Transactions } from '../../../platform/database/transactions';
 import { ConflictError, NotFoundError } from '../../../platform/errors/domain-errors';
+import { FleetEventBus } from '../../../platform/events/fleet-event-bus';
 import { generateSecret, hashSecret, secretPrefix } from '../../../platform/secrets/secret-token';
 import { isUuid } from '../../../platform/http/uuid';
 import { ServersService } from '../../../fleet/servers/servers.service';
 import { AgentKeyStore } from '../agent-key.store';
-import { AgentSessionRegistry } from '../socket/agent-sessions';
 
 /** Agent API keys start with this, so a leaked one is recognisable (and greppable). */
 export const AGENT_KEY_PREFIX = 'pak_';
@@ -19,6 +19,8 @@ export const AGENT_KEY_PREFIX = 'pak_';
 export interface VerifiedAgentKey {
   keyId: string;
   serverId: string;
+  /** The key's first characters, as lists show them. */
+  prefix: string;
 }
 
 export function toAgentKeyView(key: AgentApiKey): AgentKeyView {
@@ -37,20 +39,33 @@ export function toAgentKeyView(key: AgentApiKey): AgentKeyView {
  * Agent API keys: one key speaks for one server; a server may have several (rotation). A key
  * is shown once when issued and only its SHA-256 is stored. Verified keys are remembered for a
  * short while, so a reconnecting agent costs one write (its last-used time) instead of a
- * lookup; revoking a key forgets it and closes its connection at once.
+ * lookup. Revoking a key publishes `agent-key.revoked`: this cache forgets it and the session
+ * registry closes its connection at once.
  */
 @Injectable()
-export class AgentKeysService {
+export class AgentKeysService implements OnModuleInit, OnModuleDestroy {
   private readonly verified = new Map<string, { key: VerifiedAgentKey; until: number }>();
+  private readonly unsubscribe: (() => void)[] = [];
 
   constructor(
     private readonly store: AgentKeyStore,
     private readonly transactions: Transactions,
     private readonly servers: ServersService,
-    private readonly sessions: AgentSessionRegistry,
     private readonly audit: AuditLogService,
+    private readonly bus: FleetEventBus,
     private readonly config: PharosConfig,
   ) {}
+
+  onModuleInit(): void {
+    this.unsubscribe.push(
+      this.bus.subscribeAll('agent-key.revoked', (_, keyId) => this.forget((key) => key.keyId === keyId)),
+      this.bus.subscribeAll('server.deleted', (_, serverId) => this.forget((key) => key.serverId === serverId)),
+    );
+  }
+
+  onModuleDestroy(): void {
+    for (const off of this.unsubscribe.splice(0)) off();
+  }
 
   /** Issues a key for an agent server; the returned `apiKey` is never shown again. */
   async issue(serverId: string, actor: AuditActor): Promise<IssuedAgentKey> {
@@ -71,7 +86,10 @@ export class AgentKeysService {
     return keys.map(toAgentKeyView);
   }
 
-  /** Revokes a key and closes the agent connected with it. Revoking twice is harmless. */
+  /**
+   * Revokes a key; once committed, `agent-key.revoked` closes the agent connected with it.
+   * Revoking twice is harmless, and publishes again.
+   */
   async revoke(serverId: string, keyId: string, actor: AuditActor): Promise<AgentKeyView> {
     const key = isUuid(keyId) ? await this.store.findOfServer(keyId, serverId) : null;
     if (!key) throw new NotFoundError(`agent key ${keyId} not found for server ${serverId}`);
@@ -82,11 +100,7 @@ export class AgentKeysService {
           await this.audit.record(actor, 'agent_key.revoke', { type: 'server', id: serverId }, { keyId, prefix: key.prefix }, tx);
           return updated;
         });
-    this.verified.delete(key.keyHash);
-    this.sessions.closeWhere((s) => s.keyId === keyId, AgentCloseCode.KeyRevoked, AgentErrorText.KeyRevoked, {
-      kind: 'agent.key_revoked',
-      message: `Agent disconnected: its API key ${key.prefix}… was revoked`,
-    });
+    this.bus.publish('agent-key.revoked', keyId, {});
     return toAgentKeyView(revoked);
   }
 
@@ -103,7 +117,7 @@ export class AgentKeysService {
     this.verified.delete(hash);
     const key = await this.store.lookup(hash);
     if (!key || key.revokedAt || key.server.deletedAt || key.server.source !== 'agent') return null;
-    const verified = { keyId: key.id, serverId: key.serverId };
+    const verified = { keyId: key.id, serverId: key.serverId, prefix: key.prefix };
     if (!(await this.markUsed(key.id))) return null;
     if (this.config.agentKeyCacheSeconds > 0) this.verified.set(hash, { key: verified, until: now + this.config.agentKeyCacheSeconds * 1000 });
     return verified;
@@ -112,5 +126,10 @@ export class AgentKeysService {
   /** One write per connection: last-used is the time of the last successful authentication. */
   private markUsed(keyId: string): Promise<boolean> {
     return this.store.markUsed(keyId, new Date());
+  }
+
+  /** Forgets the verified keys that match (revoked, or their server deleted). */
+  private forget(match: (key: VerifiedAgentKey) => boolean): void {
+    for (const [hash, { key }] of this.verified) if (match(key)) this.verified.delete(hash);
   }
 }

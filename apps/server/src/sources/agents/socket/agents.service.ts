@@ -80,7 +80,7 @@ export class AgentsService implements OnModuleInit, OnModuleDestroy {
     // An agent authenticates once per connection, however long it lasts: its key counts as
     // known from the end of the connection too, so it reconnects through a throttled address.
     socket.once('close', () => this.keyThrottle.recordSuccess(hash));
-    return { session: new AgentSession(key.serverId, key.keyId, socket, remoteAddress) };
+    return { session: new AgentSession(key.serverId, key.keyId, key.prefix, socket, remoteAddress) };
   }
 
   /**
