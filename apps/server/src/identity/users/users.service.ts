@@ -9,7 +9,7 @@ import { isUuid } from '../../platform/http/uuid';
 import { generatePassword, hashPassword } from './password-hasher';
 import { type AccountChanges, type NewSession, UserStore } from './user.store';
 
-export type { NewSession, UserView };
+export type { UserView };
 
 export const USERNAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9._@-]{1,63}$/;
 export const MIN_PASSWORD_LENGTH = 8;
