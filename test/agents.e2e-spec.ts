@@ -110,6 +110,18 @@ describe('the agent WebSocket', () => {
     await eventually(async () => expect(await events(serverId)).toEqual(['agent.connected', 'agent.key_revoked']));
   });
 
+  it('closes the agent of a server deleted while it is connected', async () => {
+    const { serverId, apiKey } = await enrolAgentServer(pharos, token, 'agent-deleted-1');
+    const agent = await FakeAgent.connect(pharos.wsUrl, apiKey);
+    await eventually(async () => expect(await status(serverId)).toBe('online'));
+
+    const deleted = await pharos.request(`/api/v1/servers/${serverId}`, { token, method: 'DELETE' });
+    expect(deleted.status).toBe(204);
+    expect(await agent.next()).toEqual({ type: 'error', message: 'API key revoked' });
+    expect(await agent.closed).toEqual({ code: AgentCloseCode.KeyRevoked, reason: 'API key revoked' });
+    await expect(FakeAgent.connect(pharos.wsUrl, apiKey)).rejects.toBeInstanceOf(AgentRefused);
+  });
+
   it('stores agent metrics as the server’s history and delivers each sample to two browsers', async () => {
     const { serverId, apiKey } = await enrolAgentServer(pharos, token, 'agent-metrics-1');
     const browsers = [await openLiveSocket(pharos.wsUrl, 'metrics', serverId, token), await openLiveSocket(pharos.wsUrl, 'metrics', serverId, token)];

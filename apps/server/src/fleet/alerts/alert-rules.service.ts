@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { type AlertRule, type AlertSeverity, PrismaService } from '@pharos/database';
+import type { AlertRule, AlertSeverity } from '@pharos/database';
+import { Transactions } from '../../platform/database/transactions';
 import { InvalidInputError, NotFoundError } from '../../platform/errors/domain-errors';
 import { type AuditActor, AuditLogService } from '../../identity/audit/audit-log.service';
 import { isMetricSeries, METRIC_SERIES_NAMES } from '../metrics/metric-series';
 import { isUuid } from '../../platform/http/uuid';
 import { ServersService } from '../servers/servers.service';
 import { ALERT_OPS, type AlertOp } from './alert-condition';
+import { AlertStore } from './alert.store';
 
 export interface AlertRuleView {
   id: string;
@@ -62,7 +64,8 @@ export class AlertRulesService {
   private readonly listeners = new Set<RuleListener>();
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly store: AlertStore,
+    private readonly transactions: Transactions,
     private readonly servers: ServersService,
     private readonly audit: AuditLogService,
   ) {}
@@ -73,24 +76,24 @@ export class AlertRulesService {
   }
 
   list(): Promise<AlertRule[]> {
-    return this.prisma.alertRule.findMany({ orderBy: [{ name: 'asc' }, { id: 'asc' }] });
+    return this.store.rules();
   }
 
   enabled(): Promise<AlertRule[]> {
-    return this.prisma.alertRule.findMany({ where: { enabled: true } });
+    return this.store.enabledRules();
   }
 
   async get(id: string): Promise<AlertRule> {
-    const rule = isUuid(id) ? await this.prisma.alertRule.findUnique({ where: { id } }) : null;
+    const rule = isUuid(id) ? await this.store.rule(id) : null;
     if (!rule) throw new NotFoundError(`alert rule ${id} not found`);
     return rule;
   }
 
   async create(input: AlertRuleInput, actor: AuditActor): Promise<AlertRule> {
     await this.check(input);
-    const rule = await this.prisma.$transaction(async (tx) => {
-      const created = await tx.alertRule.create({
-        data: {
+    const rule = await this.transactions.run(async (tx) => {
+      const created = await this.store.createRule(
+        {
           name: input.name,
           metric: input.metric,
           op: input.op,
@@ -102,7 +105,8 @@ export class AlertRulesService {
           enabled: input.enabled ?? true,
           createdById: actor.id,
         },
-      });
+        tx,
+      );
       await this.audit.record(actor, 'alert_rule.create', { type: 'alert_rule', id: created.id }, { ...input }, tx);
       return created;
     });
@@ -115,8 +119,8 @@ export class AlertRulesService {
     const changes = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<AlertRuleInput>;
     const current = await this.get(id);
     await this.check({ ...toAlertRuleView(current), ...changes });
-    const rule = await this.prisma.$transaction(async (tx) => {
-      const updated = await tx.alertRule.update({ where: { id }, data: changes });
+    const rule = await this.transactions.run(async (tx) => {
+      const updated = await this.store.updateRule(id, changes, tx);
       await this.audit.record(actor, 'alert_rule.update', { type: 'alert_rule', id }, { ...changes }, tx);
       return updated;
     });
@@ -126,8 +130,8 @@ export class AlertRulesService {
 
   async delete(id: string, actor: AuditActor): Promise<void> {
     const rule = await this.get(id);
-    await this.prisma.$transaction(async (tx) => {
-      await tx.alertRule.delete({ where: { id } });
+    await this.transactions.run(async (tx) => {
+      await this.store.deleteRule(id, tx);
       await this.audit.record(actor, 'alert_rule.delete', { type: 'alert_rule', id }, { name: rule.name }, tx);
     });
     this.changed(id);

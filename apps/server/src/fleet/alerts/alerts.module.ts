@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ServersModule } from '../servers/servers.module';
 import { AlertRulesService } from './alert-rules.service';
+import { AlertStore } from './alert.store';
 import { AlertsController } from './alerts.controller';
 import { AlertsService } from './alerts.service';
 
@@ -8,7 +9,7 @@ import { AlertsService } from './alerts.service';
 @Module({
   imports: [ServersModule],
   controllers: [AlertsController],
-  providers: [AlertRulesService, AlertsService],
+  providers: [AlertStore, AlertRulesService, AlertsService],
   exports: [AlertsService],
 })
 export class AlertsModule {}

@@ -1,20 +1,17 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { type AlertIncident, type AlertRule, type Prisma, PrismaService } from '@pharos/database';
+import type { AlertIncident, AlertRule } from '@pharos/database';
 import type { AlertData, LiveMetricsData } from '@pharos/protocol';
 import { EventLogService } from '../event-log/event-log.service';
 import { FleetEventBus } from '../../platform/events/fleet-event-bus';
+import { ServersService } from '../servers/servers.service';
 import { type AlertOp, AlertTracker, breaches, opSymbol } from './alert-condition';
 import { AlertRulesService } from './alert-rules.service';
+import { AlertStore, type IncidentQuery } from './alert.store';
+
+export type { IncidentQuery };
 
 /** How long a server's group is remembered for group-scoped rules. */
 const GROUP_CACHE_MS = 30_000;
-
-export interface IncidentQuery {
-  state?: 'firing' | 'resolved';
-  serverId?: string;
-  limit: number;
-  offset: number;
-}
 
 export function toAlertData(incident: AlertIncident, state: AlertData['state'] = incident.resolvedAt ? 'resolved' : 'firing'): AlertData {
   const value = state === 'resolved' ? (incident.resolvedValue ?? incident.value) : incident.value;
@@ -56,8 +53,9 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
   private readonly unsubscribe: (() => void)[] = [];
 
   constructor(
-    private readonly prisma: PrismaService,
-    private readonly ruleStore: AlertRulesService,
+    private readonly store: AlertStore,
+    private readonly alertRules: AlertRulesService,
+    private readonly servers: ServersService,
     private readonly eventLog: EventLogService,
     private readonly bus: FleetEventBus,
   ) {}
@@ -65,7 +63,7 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
   onModuleInit(): void {
     this.ready = this.load();
     this.unsubscribe.push(this.bus.subscribeAll('metrics', (sample, serverId) => this.enqueue(serverId, () => this.evaluate(serverId, sample))));
-    this.unsubscribe.push(this.ruleStore.onChanged((ruleId) => this.enqueueAll(() => this.ruleChanged(ruleId))));
+    this.unsubscribe.push(this.alertRules.onChanged((ruleId) => this.enqueueAll(() => this.ruleChanged(ruleId))));
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -75,26 +73,19 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
 
   /** The alerts of a server that are firing now. */
   async firing(serverId: string): Promise<AlertData[]> {
-    const incidents = await this.prisma.alertIncident.findMany({ where: { serverId, resolvedAt: null }, orderBy: { firedAt: 'asc' } });
+    const incidents = await this.store.firing(serverId);
     return incidents.map((i) => toAlertData(i));
   }
 
   async incidents(query: IncidentQuery): Promise<{ items: AlertData[]; total: number }> {
-    const where: Prisma.AlertIncidentWhereInput = {
-      ...(query.serverId ? { serverId: query.serverId } : {}),
-      ...(query.state === 'firing' ? { resolvedAt: null } : query.state === 'resolved' ? { resolvedAt: { not: null } } : {}),
-    };
-    const [items, total] = await Promise.all([
-      this.prisma.alertIncident.findMany({ where, orderBy: [{ firedAt: 'desc' }, { id: 'asc' }], take: query.limit, skip: query.offset }),
-      this.prisma.alertIncident.count({ where }),
-    ]);
+    const { items, total } = await this.store.incidents(query);
     return { items: items.map((i) => toAlertData(i)), total };
   }
 
   private async load(): Promise<void> {
     try {
-      this.rules = await this.ruleStore.enabled();
-      const openIncidents = await this.prisma.alertIncident.findMany({ where: { resolvedAt: null, ruleId: { not: null } } });
+      this.rules = await this.alertRules.enabled();
+      const openIncidents = await this.store.openWithRule();
       for (const incident of openIncidents) {
         const key = trackerKey(incident.ruleId!, incident.serverId);
         this.trackers.set(key, new AlertTracker(true));
@@ -144,18 +135,16 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
   }
 
   private async fire(rule: AlertRule, serverId: string, value: number, key: string): Promise<void> {
-    const incident = await this.prisma.alertIncident.create({
-      data: {
-        ruleId: rule.id,
-        serverId,
-        ruleName: rule.name,
-        severity: rule.severity,
-        metric: rule.metric,
-        op: rule.op,
-        threshold: rule.threshold,
-        value,
-        firedAt: new Date(),
-      },
+    const incident = await this.store.open({
+      ruleId: rule.id,
+      serverId,
+      ruleName: rule.name,
+      severity: rule.severity,
+      metric: rule.metric,
+      op: rule.op,
+      threshold: rule.threshold,
+      value,
+      firedAt: new Date(),
     });
     this.open.set(key, incident.id);
     const alert = toAlertData(incident, 'firing');
@@ -174,9 +163,8 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
     this.open.delete(key);
     if (!incidentId) return;
     const resolvedAt = new Date();
-    const claimed = await this.prisma.alertIncident.updateMany({ where: { id: incidentId, resolvedAt: null }, data: { resolvedAt, resolvedValue: value } });
-    if (claimed.count === 0) return;
-    const incident = await this.prisma.alertIncident.findUniqueOrThrow({ where: { id: incidentId } });
+    const incident = await this.store.resolve(incidentId, resolvedAt, value);
+    if (!incident) return;
     const alert = toAlertData(incident, 'resolved');
     if (why) alert.message = `${incident.ruleName} resolved: ${why}`;
     await this.eventLog.record('server', serverId, {
@@ -193,7 +181,7 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
    * reported is no longer the rule's) and it is evaluated afresh from the next sample.
    */
   private async ruleChanged(ruleId: string): Promise<void> {
-    this.rules = await this.ruleStore.enabled();
+    this.rules = await this.alertRules.enabled();
     const prefix = `${ruleId}:`;
     for (const key of [...this.trackers.keys()]) {
       if (!key.startsWith(prefix)) continue;
@@ -201,7 +189,7 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
       await this.resolve(key, key.slice(prefix.length), null, 'the rule was changed or removed');
     }
     // Incidents whose rule is gone (deleted in another instance or before a restart).
-    const orphans = await this.prisma.alertIncident.findMany({ where: { resolvedAt: null, OR: [{ ruleId }, { ruleId: null }] } });
+    const orphans = await this.store.openOfRuleOrOrphaned(ruleId);
     for (const incident of orphans) {
       const key = trackerKey(incident.ruleId ?? 'deleted', incident.serverId);
       this.open.set(key, incident.id);
@@ -212,8 +200,7 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
   private async groupOf(serverId: string, now: number): Promise<string | null> {
     const cached = this.groups.get(serverId);
     if (cached && cached.until > now) return cached.group;
-    const server = await this.prisma.server.findUnique({ where: { id: serverId }, select: { group: true } });
-    const group = server?.group ?? null;
+    const group = await this.servers.group(serverId);
     this.groups.set(serverId, { group, until: now + GROUP_CACHE_MS });
     return group;
   }

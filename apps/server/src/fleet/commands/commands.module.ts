@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ServersModule } from '../servers/servers.module';
+import { CommandStore } from './command.store';
 import { CommandsController } from './commands.controller';
 import { CommandsService } from './commands.service';
 
@@ -10,7 +11,7 @@ import { CommandsService } from './commands.service';
 @Module({
   imports: [ServersModule],
   controllers: [CommandsController],
-  providers: [CommandsService],
+  providers: [CommandStore, CommandsService],
   exports: [CommandsService],
 })
 export class CommandsModule {}

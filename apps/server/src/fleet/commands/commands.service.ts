@@ -1,7 +1,8 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { type Command, type CommandKind, type CommandState, type Prisma, PrismaService } from '@pharos/database';
+import type { Command, CommandKind, CommandState, Prisma } from '@pharos/database';
 import type { AgentCommand, AgentCommandResponse, AgentDockerCommand, AgentDockerResponse, CommandView, DockerAction, LogLevel } from '@pharos/protocol';
 import { PharosConfig } from '../../platform/config/pharos-config';
+import { Transactions } from '../../platform/database/transactions';
 import { ConflictError, NotFoundError } from '../../platform/errors/domain-errors';
 import { type AuditActor, AuditLogService } from '../../identity/audit/audit-log.service';
 import { EventLogService } from '../event-log/event-log.service';
@@ -9,8 +10,9 @@ import { isUuid } from '../../platform/http/uuid';
 import { ServersService } from '../servers/servers.service';
 import type { AgentLink } from './agent-link';
 import { type CommandResult, describeCommand, describeResult, dockerResult, shellResult } from './command-outcome';
+import { type CommandEnding, type CommandQuery, CommandStore } from './command.store';
 
-export type { CommandView };
+export type { CommandQuery, CommandView };
 
 export function toCommandView(c: Command): CommandView {
   return {
@@ -36,13 +38,6 @@ export function toCommandView(c: Command): CommandView {
 
 export type NewCommand = { kind: 'shell'; command: string } | { kind: 'docker'; action: DockerAction; containerId: string };
 
-export interface CommandQuery {
-  kind?: CommandKind;
-  state?: CommandState;
-  limit: number;
-  offset: number;
-}
-
 const UNFINISHED: CommandState[] = ['pending', 'sent'];
 
 /**
@@ -61,7 +56,8 @@ export class CommandsService implements OnModuleInit, OnModuleDestroy {
   private agents: AgentLink | null = null;
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly store: CommandStore,
+    private readonly transactions: Transactions,
     private readonly servers: ServersService,
     private readonly eventLog: EventLogService,
     private readonly audit: AuditLogService,
@@ -88,8 +84,8 @@ export class CommandsService implements OnModuleInit, OnModuleDestroy {
       input.kind === 'shell'
         ? { kind: 'shell' as const, command: input.command, containerId: null }
         : { kind: 'docker' as const, command: input.action, containerId: input.containerId };
-    const { command, entry } = await this.prisma.$transaction(async (tx) => {
-      const created = await tx.command.create({ data: { serverId, ...data, requestedBy: actor.id, expiresAt } });
+    const { command, entry } = await this.transactions.run(async (tx) => {
+      const created = await this.store.create({ serverId, ...data, requestedBy: actor.id, expiresAt }, tx);
       await this.audit.record(
         actor,
         input.kind === 'shell' ? 'command.run' : 'command.docker',
@@ -115,7 +111,7 @@ export class CommandsService implements OnModuleInit, OnModuleDestroy {
   }
 
   async get(id: string): Promise<CommandView> {
-    const command = isUuid(id) ? await this.prisma.command.findUnique({ where: { id } }) : null;
+    const command = isUuid(id) ? await this.store.find(id) : null;
     if (!command) throw new NotFoundError(`command ${id} not found`);
     if (UNFINISHED.includes(command.state) && command.expiresAt <= new Date()) {
       await this.timeOut(command);
@@ -127,11 +123,7 @@ export class CommandsService implements OnModuleInit, OnModuleDestroy {
   /** A server's commands, newest first. */
   async list(serverId: string, query: CommandQuery): Promise<{ items: CommandView[]; total: number }> {
     await this.servers.get(serverId);
-    const where: Prisma.CommandWhereInput = { serverId, ...(query.kind ? { kind: query.kind } : {}), ...(query.state ? { state: query.state } : {}) };
-    const [items, total] = await Promise.all([
-      this.prisma.command.findMany({ where, orderBy: [{ requestedAt: 'desc' }, { id: 'desc' }], take: query.limit, skip: query.offset }),
-      this.prisma.command.count({ where }),
-    ]);
+    const { items, total } = await this.store.list(serverId, query);
     return { items: items.map(toCommandView), total };
   }
 
@@ -142,14 +134,10 @@ export class CommandsService implements OnModuleInit, OnModuleDestroy {
 
   /** Sends the commands that waited for this server's agent, oldest first (it just connected). */
   async deliverPending(serverId: string): Promise<void> {
-    const server = await this.prisma.server.findUnique({ where: { id: serverId }, select: { commandsEnabled: true } });
+    const server = await this.servers.find(serverId);
     if (!server) return;
     for (;;) {
-      const batch = await this.prisma.command.findMany({
-        where: { serverId, state: 'pending', expiresAt: { gt: new Date() } },
-        orderBy: { requestedAt: 'asc' },
-        take: 50,
-      });
+      const batch = await this.store.pending(serverId, new Date(), 50);
       let progressed = false;
       for (const command of batch) {
         if (!server.commandsEnabled) {
@@ -177,7 +165,7 @@ export class CommandsService implements OnModuleInit, OnModuleDestroy {
     if (this.sweeping) return 0;
     this.sweeping = true;
     try {
-      const overdue = await this.prisma.command.findMany({ where: { state: { in: UNFINISHED }, expiresAt: { lte: now } }, take: 500 });
+      const overdue = await this.store.expired(UNFINISHED, now, 500);
       let ended = 0;
       for (const command of overdue) if (await this.timeOut(command)) ended++;
       return ended;
@@ -190,7 +178,7 @@ export class CommandsService implements OnModuleInit, OnModuleDestroy {
   }
 
   private async recordResult(serverId: string, commandId: string, kind: CommandKind, result: CommandResult): Promise<boolean> {
-    const command = await this.prisma.command.findFirst({ where: { id: commandId, serverId, kind } });
+    const command = await this.store.findOfServer(commandId, serverId, kind);
     if (!command) {
       this.logger.debug({ serverId, commandId }, 'answer for an unknown command ignored');
       return false;
@@ -220,12 +208,11 @@ export class CommandsService implements OnModuleInit, OnModuleDestroy {
     command: Command,
     from: CommandState[],
     state: CommandState,
-    fields: Prisma.CommandUpdateManyMutationInput,
+    fields: CommandEnding,
     entry: { level: LogLevel; kind: string; message: string; data: Record<string, unknown> },
   ): Promise<boolean> {
     const completedAt = new Date();
-    const claimed = await this.prisma.command.updateMany({ where: { id: command.id, state: { in: from } }, data: { ...fields, state, completedAt } });
-    if (claimed.count === 0) return false;
+    if (!(await this.store.end(command.id, from, state, fields, completedAt))) return false;
     await this.eventLog.record('server', command.serverId, { ...entry, data: entry.data as Prisma.InputJsonValue, at: completedAt });
     return true;
   }
@@ -239,21 +226,15 @@ export class CommandsService implements OnModuleInit, OnModuleDestroy {
   private async deliver(command: Command): Promise<boolean> {
     if (!this.agents?.holds(command.serverId)) return false;
     const now = new Date();
-    const claimed = await this.prisma.command.updateMany({
-      where: { id: command.id, state: 'pending', expiresAt: { gt: now } },
-      data: { state: 'sent', sentAt: now, expiresAt: new Date(now.getTime() + this.config.commandResponseTimeoutSeconds * 1000) },
-    });
-    if (claimed.count === 0) return true; // already sent (or ended) by someone else
+    const answerBy = new Date(now.getTime() + this.config.commandResponseTimeoutSeconds * 1000);
+    if (!(await this.store.markSent(command.id, now, answerBy))) return true; // already sent (or ended) by someone else
     const message: AgentCommand | AgentDockerCommand =
       command.kind === 'shell'
         ? { type: 'command', command_id: command.id, command: command.command }
         : { type: 'docker_command', command_id: command.id, action: command.command as DockerAction, container_id: command.containerId ?? '' };
     if (this.agents.send(command.serverId, message)) return true;
     // The socket closed between the check and the send: the command waits again.
-    await this.prisma.command.updateMany({
-      where: { id: command.id, state: 'sent', sentAt: now },
-      data: { state: 'pending', sentAt: null, expiresAt: command.expiresAt },
-    });
+    await this.store.unsend(command.id, now, command.expiresAt);
     return false;
   }
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ReleaseFiles } from './release-files';
+import { ReleaseStore } from './release.store';
 import { ReleaseUploadBody } from './release-upload-body';
 import { ReleasesController } from './releases.controller';
 import { ReleasesService } from './releases.service';
@@ -8,7 +9,7 @@ import { UpdateOffersService } from './update-offers.service';
 /** Ithiltir node releases and their rollout; the nodes module offers them on metrics replies. */
 @Module({
   controllers: [ReleasesController],
-  providers: [ReleasesService, ReleaseFiles, UpdateOffersService, ReleaseUploadBody],
+  providers: [ReleaseStore, ReleasesService, ReleaseFiles, UpdateOffersService, ReleaseUploadBody],
   exports: [ReleasesService, UpdateOffersService],
 })
 export class ReleasesModule {}

@@ -1,14 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { type NodeRelease, Prisma, PrismaService, type ReleaseTarget, type ReleaseTargetScope } from '@pharos/database';
+import { type NodeRelease, Prisma, type ReleaseTarget } from '@pharos/database';
 import type { NodeReleaseOs, ReleaseTargetView, ReleaseView } from '@pharos/protocol';
 import type { ReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { PharosConfig } from '../../platform/config/pharos-config';
+import { Transactions } from '../../platform/database/transactions';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../platform/errors/domain-errors';
 import { type AuditActor, AuditLogService } from '../../identity/audit/audit-log.service';
 import { isUuid } from '../../platform/http/uuid';
 import { ReleaseFiles } from './release-files';
 import { normalizeNodeArch, releaseDownloadUrl, releaseFileName } from './release-targeting';
+import { ReleaseStore, type TargetScope } from './release.store';
 import { UpdateOffersService } from './update-offers.service';
 
 export interface NewTargets {
@@ -29,7 +31,8 @@ function toTargetView(t: ReleaseTarget): ReleaseTargetView {
 @Injectable()
 export class ReleasesService {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly store: ReleaseStore,
+    private readonly transactions: Transactions,
     private readonly config: PharosConfig,
     private readonly files: ReleaseFiles,
     private readonly offers: UpdateOffersService,
@@ -64,16 +67,17 @@ export class ReleasesService {
     const arch = normalizeNodeArch(input.arch)!;
     const fileName = releaseFileName(input.version, input.os, arch);
     const conflict = () => new ConflictError(`a release ${input.version} for ${input.os}/${arch} exists already; delete it first`);
-    if (await this.prisma.nodeRelease.findUnique({ where: { version_os_arch: { version: input.version, os: input.os, arch } } })) {
+    if (await this.store.build(input.version, input.os, arch)) {
       throw conflict();
     }
     const file = await this.files.receive(body, this.config.nodeReleaseMaxBytes, declaredBytes);
     let kept = false;
     try {
-      const release = await this.prisma.$transaction(async (tx) => {
-        const created = await tx.nodeRelease.create({
-          data: { version: input.version, os: input.os, arch, fileName, sha256: file.sha256, size: file.size, uploadedBy: actor.id },
-        });
+      const release = await this.transactions.run(async (tx) => {
+        const created = await this.store.createRelease(
+          { version: input.version, os: input.os, arch, fileName, sha256: file.sha256, size: file.size, uploadedBy: actor.id },
+          tx,
+        );
         await this.audit.record(actor, 'release.upload', { type: 'release', id: created.id }, { version: created.version, os: created.os, arch, sha256: created.sha256, size: created.size }, tx);
         // Named last: an upload refused as a duplicate never replaces the file of the one kept.
         await this.files.keep(file, input.os, fileName);
@@ -91,15 +95,15 @@ export class ReleasesService {
   }
 
   async list(): Promise<ReleaseView[]> {
-    const releases = await this.prisma.nodeRelease.findMany({ orderBy: [{ createdAt: 'desc' }, { os: 'asc' }, { arch: 'asc' }] });
+    const releases = await this.store.releases();
     return releases.map((r) => this.toView(r));
   }
 
   async delete(id: string, actor: AuditActor): Promise<void> {
-    const release = isUuid(id) ? await this.prisma.nodeRelease.findUnique({ where: { id } }) : null;
+    const release = isUuid(id) ? await this.store.release(id) : null;
     if (!release) throw new NotFoundError(`release ${id} not found`);
-    await this.prisma.$transaction(async (tx) => {
-      await tx.nodeRelease.delete({ where: { id } });
+    await this.transactions.run(async (tx) => {
+      await this.store.deleteRelease(id, tx);
       await this.audit.record(actor, 'release.delete', { type: 'release', id }, { version: release.version, os: release.os, arch: release.arch }, tx);
     });
     this.offers.invalidate();
@@ -108,17 +112,17 @@ export class ReleasesService {
 
   /** The binary a node asks for at /deploy/<os>/<file>. */
   async download(os: string, fileName: string): Promise<{ stream: ReadStream; size: number; fileName: string }> {
-    const release = await this.prisma.nodeRelease.findUnique({ where: { os_fileName: { os, fileName } } });
+    const release = await this.store.byFile(os, fileName);
     if (!release || (await this.files.size(os, fileName)) !== release.size) throw new NotFoundError(`no release file ${os}/${fileName}`);
     return { stream: this.files.open(os, fileName), size: release.size, fileName };
   }
 
   /** Aims a version at all nodes, one group, or chosen nodes (one target per node). */
   async addTargets(input: NewTargets, actor: AuditActor): Promise<ReleaseTargetView[]> {
-    if ((await this.prisma.nodeRelease.count({ where: { version: input.version } })) === 0) {
+    if (!(await this.store.hasVersion(input.version))) {
       throw new InvalidInputError(`no release of version ${input.version} was uploaded`, 'version');
     }
-    let rows: { scope: ReleaseTargetScope; group: string | null; serverId: string | null }[];
+    let rows: TargetScope[];
     if (input.scope === 'all') rows = [{ scope: 'all', group: null, serverId: null }];
     else if (input.scope === 'group') {
       if (!input.group) throw new InvalidInputError('group is required for scope "group"', 'group');
@@ -126,13 +130,13 @@ export class ReleasesService {
     } else {
       const ids = [...new Set(input.serverIds ?? [])];
       if (ids.length === 0) throw new InvalidInputError('serverIds is required for scope "servers"', 'serverIds');
-      const found = await this.prisma.server.findMany({ where: { id: { in: ids.filter(isUuid) }, source: 'ithiltir' }, select: { id: true } });
-      const missing = ids.find((id) => !found.some((f) => f.id === id));
+      const found = await this.store.nodesAmong(ids.filter(isUuid));
+      const missing = ids.find((id) => !found.includes(id));
       if (missing) throw new InvalidInputError(`${missing} is not an Ithiltir node`, 'serverIds');
       rows = ids.map((serverId) => ({ scope: 'server', group: null, serverId }));
     }
-    const created = await this.prisma.$transaction(async (tx) => {
-      const targets = await Promise.all(rows.map((row) => tx.releaseTarget.create({ data: { ...row, version: input.version, createdBy: actor.id } })));
+    const created = await this.transactions.run(async (tx) => {
+      const targets = await this.store.createTargets(input.version, rows, actor.id, tx);
       for (const t of targets) {
         await this.audit.record(actor, 'release.target', { type: 'release_target', id: t.id }, { version: t.version, scope: t.scope, group: t.group, serverId: t.serverId }, tx);
       }
@@ -143,14 +147,14 @@ export class ReleasesService {
   }
 
   async listTargets(): Promise<ReleaseTargetView[]> {
-    return (await this.prisma.releaseTarget.findMany({ orderBy: { createdAt: 'desc' } })).map(toTargetView);
+    return (await this.store.targets()).map(toTargetView);
   }
 
   async removeTarget(id: string, actor: AuditActor): Promise<void> {
-    const target = isUuid(id) ? await this.prisma.releaseTarget.findUnique({ where: { id } }) : null;
+    const target = isUuid(id) ? await this.store.target(id) : null;
     if (!target) throw new NotFoundError(`release target ${id} not found`);
-    await this.prisma.$transaction(async (tx) => {
-      await tx.releaseTarget.delete({ where: { id } });
+    await this.transactions.run(async (tx) => {
+      await this.store.deleteTarget(id, tx);
       await this.audit.record(actor, 'release.untarget', { type: 'release_target', id }, { version: target.version, scope: target.scope }, tx);
     });
     this.offers.invalidate();

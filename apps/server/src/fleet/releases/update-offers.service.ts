@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { type NodeRelease, type Prisma, PrismaService, type ReleaseTarget } from '@pharos/database';
+import type { NodeRelease, ReleaseTarget } from '@pharos/database';
 import {
   checkUpdateManifest,
   nodeTakesUpdates,
@@ -9,8 +9,10 @@ import {
   type UpdateManifest,
 } from '@pharos/protocol';
 import { PharosConfig } from '../../platform/config/pharos-config';
+import type { DbTransaction } from '../../platform/database/transactions';
 import { ReleaseFiles } from './release-files';
 import { normalizeNodeArch, normalizeNodeOs, pickReleaseTarget, releaseDownloadUrl } from './release-targeting';
+import { ReleaseStore } from './release.store';
 
 /** What Pharos knows of a node when it decides whether to offer it an update. */
 export interface NodeForUpdate {
@@ -49,7 +51,7 @@ export class UpdateOffersService {
   private readonly servable = new Map<string, boolean>();
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly store: ReleaseStore,
     private readonly config: PharosConfig,
     private readonly files: ReleaseFiles,
   ) {}
@@ -92,35 +94,20 @@ export class UpdateOffersService {
   }
 
   /** Records that the node was offered the release (first time, or once more). */
-  async recordOffer(releaseId: string, serverId: string, fromVersion: string, tx: Prisma.TransactionClient = this.prisma): Promise<void> {
-    const now = new Date();
-    await tx.releaseOffer.upsert({
-      where: { releaseId_serverId: { releaseId, serverId } },
-      create: { releaseId, serverId, fromVersion, firstOfferedAt: now, lastOfferedAt: now },
-      update: { lastOfferedAt: now, timesOffered: { increment: 1 } },
-    });
+  recordOffer(releaseId: string, serverId: string, fromVersion: string, tx?: DbTransaction): Promise<void> {
+    return this.store.recordOffer(releaseId, serverId, fromVersion, tx);
   }
 
   /** The node now reports `version`: offers of that version to it are adopted. */
-  async markAdopted(serverId: string, version: string, tx: Prisma.TransactionClient = this.prisma): Promise<void> {
-    await tx.$executeRaw`
-      UPDATE "ReleaseOffer" AS o SET "adoptedAt" = now()
-        FROM "NodeRelease" AS r
-       WHERE r."id" = o."releaseId" AND o."serverId" = ${serverId}::uuid AND r."version" = ${version} AND o."adoptedAt" IS NULL`;
+  markAdopted(serverId: string, version: string, tx?: DbTransaction): Promise<void> {
+    return this.store.markAdopted(serverId, version, tx);
   }
 
   /** Where the rollout of a version stands, node by node. */
   async rollout(version: string): Promise<RolloutProgress> {
     const { targets, releases } = await this.load();
     const builds = [...releases.values()].filter((r) => r.version === version);
-    const [nodes, offers] = await Promise.all([
-      this.prisma.server.findMany({
-        where: { source: 'ithiltir' },
-        select: { id: true, name: true, group: true, status: true, agentVersion: true, nodeStatic: { select: { os: true, arch: true } } },
-        orderBy: [{ name: 'asc' }, { id: 'asc' }],
-      }),
-      this.prisma.releaseOffer.findMany({ where: { release: { version } } }),
-    ]);
+    const [nodes, offers] = await Promise.all([this.store.rolloutNodes(), this.store.offersOf(version)]);
     const offerOf = new Map(offers.map((o) => [o.serverId, o]));
     const progress: RolloutProgress = {
       version,
@@ -163,7 +150,7 @@ export class UpdateOffersService {
 
   private load(): Promise<Catalog> {
     this.catalog ??= (async () => {
-      const [targets, releases] = await Promise.all([this.prisma.releaseTarget.findMany(), this.prisma.nodeRelease.findMany()]);
+      const { targets, releases } = await this.store.catalog();
       return { targets, releases: new Map(releases.map((r) => [buildKey(r.version, r.os, r.arch), r])) };
     })();
     const loading = this.catalog;

@@ -75,6 +75,14 @@ export class ServerPresenceService implements OnModuleInit, OnModuleDestroy {
     await this.setStatus(serverId, 'offline', new Date(), { kind, message: reason, level: 'WARN' });
   }
 
+  /**
+   * Agent servers marked online but silent since `silentSince`, by the last-seen times every
+   * Pharos instance wrote, except `except` (those connected here); at most `take`.
+   */
+  silentOnlineAgents(silentSince: Date, except: string[], take: number): Promise<string[]> {
+    return this.store.silentOnlineAgentServers(silentSince, except, take);
+  }
+
   /** Forgets a deleted server. */
   private forget(serverId: string): void {
     this.status.delete(serverId);

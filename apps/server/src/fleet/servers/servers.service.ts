@@ -45,9 +45,14 @@ export class ServersService {
   }
 
   async get(id: string): Promise<Server> {
-    const server = isUuid(id) ? await this.store.find(id) : null;
+    const server = await this.find(id);
     if (!server) throw new NotFoundError(`server ${id} not found`);
     return server;
+  }
+
+  /** The server, or null when there is none. */
+  async find(id: string): Promise<Server | null> {
+    return isUuid(id) ? this.store.find(id) : null;
   }
 
   list(query: ServerQuery): Promise<{ items: Server[]; total: number }> {

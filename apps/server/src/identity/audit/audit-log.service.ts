@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { type Prisma, PrismaService } from '@pharos/database';
+import type { Prisma } from '@pharos/database';
+import type { DbTransaction } from '../../platform/database/transactions';
+import { AuditStore } from './audit.store';
 
 export interface AuditActor {
   id: string;
@@ -9,17 +11,18 @@ export interface AuditActor {
 /** Who did what to which target: every admin action that changes or drives the fleet. */
 @Injectable()
 export class AuditLogService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(private readonly store: AuditStore) {}
 
-  async record(
+  /** Writes the entry, inside the caller's transaction when given (with the change it audits). */
+  record(
     actor: AuditActor | null,
     action: string,
     target: { type: string; id: string } | null,
     data?: Prisma.InputJsonValue,
-    tx: Prisma.TransactionClient = this.prisma,
+    tx?: DbTransaction,
   ): Promise<void> {
-    await tx.auditEntry.create({
-      data: {
+    return this.store.insert(
+      {
         actorId: actor?.id,
         actorName: actor?.username,
         action,
@@ -27,6 +30,7 @@ export class AuditLogService {
         targetId: target?.id,
         data,
       },
-    });
+      tx,
+    );
   }
 }

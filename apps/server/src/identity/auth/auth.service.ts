@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService, type User } from '@pharos/database';
+import type { User } from '@pharos/database';
 import { randomUUID } from 'node:crypto';
 import { PharosConfig } from '../../platform/config/pharos-config';
 import { UnauthorizedError } from '../../platform/errors/domain-errors';
@@ -26,7 +26,6 @@ export interface TokenPair {
 @Injectable()
 export class AuthService {
   constructor(
-    private readonly prisma: PrismaService,
     private readonly users: UsersService,
     private readonly accessTokens: AccessTokenService,
     private readonly throttle: LoginThrottle,
@@ -48,48 +47,35 @@ export class AuthService {
 
   async refresh(refreshToken: string, userAgent?: string): Promise<TokenPair> {
     const now = new Date();
-    const stored = await this.prisma.refreshToken.findUnique({
-      where: { tokenHash: hashSecret(refreshToken) },
-      include: { user: true },
-    });
+    const stored = await this.users.session(hashSecret(refreshToken));
     if (stored?.usedAt) {
-      await this.revokeFamily(stored.familyId);
+      await this.users.endSessionFamily(stored.familyId);
       throw new UnauthorizedError('refresh token already used; all sessions of this login are revoked');
     }
     if (!stored || stored.revokedAt || stored.expiresAt <= now || stored.user.disabledAt) {
       throw new UnauthorizedError('invalid or expired refresh token');
     }
     // Claim the token atomically: of two concurrent uses, one wins.
-    const claimed = await this.prisma.refreshToken.updateMany({
-      where: { id: stored.id, usedAt: null, revokedAt: null },
-      data: { usedAt: now, revokedAt: now },
-    });
-    if (claimed.count === 0) {
-      await this.revokeFamily(stored.familyId);
+    if (!(await this.users.claimSession(stored.id, now))) {
+      await this.users.endSessionFamily(stored.familyId);
       throw new UnauthorizedError('refresh token already used; all sessions of this login are revoked');
     }
     return this.issuePair(stored.user, stored.familyId, userAgent);
   }
 
   async logout(refreshToken: string): Promise<void> {
-    const stored = await this.prisma.refreshToken.findUnique({ where: { tokenHash: hashSecret(refreshToken) } });
-    if (stored) await this.revokeFamily(stored.familyId);
-  }
-
-  private async revokeFamily(familyId: string): Promise<void> {
-    await this.prisma.refreshToken.updateMany({ where: { familyId, revokedAt: null }, data: { revokedAt: new Date() } });
+    const stored = await this.users.session(hashSecret(refreshToken));
+    if (stored) await this.users.endSessionFamily(stored.familyId);
   }
 
   private async issuePair(user: User, familyId: string, userAgent?: string): Promise<TokenPair> {
     const refreshToken = generateSecret('prt_');
-    await this.prisma.refreshToken.create({
-      data: {
-        userId: user.id,
-        familyId,
-        tokenHash: hashSecret(refreshToken),
-        expiresAt: new Date(Date.now() + this.config.refreshTokenTtlSeconds * 1000),
-        userAgent: userAgent?.slice(0, 512),
-      },
+    await this.users.startSession({
+      userId: user.id,
+      familyId,
+      tokenHash: hashSecret(refreshToken),
+      expiresAt: new Date(Date.now() + this.config.refreshTokenTtlSeconds * 1000),
+      userAgent: userAgent?.slice(0, 512),
     });
     const access = this.accessTokens.issue(user);
     return {

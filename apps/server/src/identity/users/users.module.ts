@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
 import { FirstAdmin } from './first-admin';
+import { UserStore } from './user.store';
 import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
 
-@Module({ controllers: [UsersController], providers: [UsersService], exports: [UsersService] })
+@Module({ controllers: [UsersController], providers: [UserStore, UsersService], exports: [UsersService] })
 export class UsersModule {}
 
 /** Users plus the start-up creation of the first admin (the server, not the CLI). */

@@ -1,11 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Prisma, PrismaService, type User, type UserRole } from '@pharos/database';
+import { Prisma, type RefreshToken, type User, type UserRole } from '@pharos/database';
 import type { PasswordReset, UserChanges, UserView } from '@pharos/protocol';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../platform/errors/domain-errors';
 import { type AuditActor, AuditLogService } from '../audit/audit-log.service';
+import { type DbTransaction, Transactions } from '../../platform/database/transactions';
 import { FleetEventBus, type UserAccessChange } from '../../platform/events/fleet-event-bus';
 import { isUuid } from '../../platform/http/uuid';
 import { generatePassword, hashPassword } from './password-hasher';
+import { type AccountChanges, type NewSession, UserStore } from './user.store';
 
 export type { UserView };
 
@@ -23,7 +25,8 @@ export class UsersService {
   private readonly logger = new Logger(UsersService.name);
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly store: UserStore,
+    private readonly transactions: Transactions,
     private readonly audit: AuditLogService,
     private readonly bus: FleetEventBus,
   ) {}
@@ -33,8 +36,8 @@ export class UsersService {
     validateCredentials(username, password);
     const passwordHash = await hashPassword(password);
     try {
-      return await this.prisma.$transaction(async (tx) => {
-        const user = await tx.user.create({ data: { username, passwordHash, role } });
+      return await this.transactions.run(async (tx) => {
+        const user = await this.store.create({ username, passwordHash, role }, tx);
         if (actor) await this.audit.record(actor, 'user.create', { type: TARGET_TYPE, id: user.id }, { username, role }, tx);
         return user;
       });
@@ -49,7 +52,7 @@ export class UsersService {
   /** Sets a new password (command line); tokens issued before it stop working. */
   async setPassword(username: string, password: string): Promise<User> {
     validateCredentials(username, password);
-    const user = await this.prisma.user.findUnique({ where: { username } });
+    const user = await this.store.findByUsername(username);
     if (!user) throw new NotFoundError(`user "${username}" does not exist`);
     return (await this.resetPassword(null, user.id, password)).user;
   }
@@ -63,17 +66,16 @@ export class UsersService {
     if (changes.role === undefined && changes.disabled === undefined) {
       throw new InvalidInputError('nothing to change: give role and/or disabled');
     }
-    const { user, changed } = await this.prisma.$transaction(async (tx) => {
+    const { user, changed } = await this.transactions.run(async (tx) => {
       // Locks every enabled admin, so two admins demoting each other at once cannot both
       // succeed: the second waits, then counts without the first one's target.
-      const enabledAdmins = await tx.$queryRaw<{ id: string }[]>`
-        SELECT id FROM "User" WHERE role = 'admin' AND "disabledAt" IS NULL ORDER BY id FOR UPDATE`;
+      const enabledAdmins = await this.store.lockEnabledAdmins(tx);
       const target = await this.find(id, tx);
       const wasEnabledAdmin = target.role === 'admin' && target.disabledAt === null;
       const staysEnabledAdmin = (changes.role ?? target.role) === 'admin' && !(changes.disabled ?? target.disabledAt !== null);
       if (wasEnabledAdmin && !staysEnabledAdmin) {
         const what = changes.disabled ? 'disabled' : 'demoted';
-        if (!enabledAdmins.some((admin) => admin.id !== target.id)) {
+        if (!enabledAdmins.some((adminId) => adminId !== target.id)) {
           throw new ConflictError(`"${target.username}" is the last enabled admin and cannot be ${what}: make another user an admin first`);
         }
         if (target.id === actor.id) {
@@ -83,7 +85,7 @@ export class UsersService {
 
       const now = new Date();
       const changed: { role?: { from: UserRole; to: UserRole }; disabled?: boolean } = {};
-      const data: Prisma.UserUpdateInput = {};
+      const data: AccountChanges = {};
       if (changes.role !== undefined && changes.role !== target.role) {
         changed.role = { from: target.role, to: changes.role };
         data.role = changes.role;
@@ -93,11 +95,11 @@ export class UsersService {
         data.disabledAt = changes.disabled ? now : null;
         if (changes.disabled) {
           data.sessionsEndedAt = now;
-          await tx.refreshToken.updateMany({ where: { userId: id, revokedAt: null }, data: { revokedAt: now } });
+          await this.store.endSessions(id, now, tx);
         }
       }
       if (Object.keys(changed).length === 0) return { user: target, changed };
-      const user = await tx.user.update({ where: { id }, data });
+      const user = await this.store.update(id, data, tx);
       await this.audit.record(actor, 'user.update', { type: TARGET_TYPE, id }, { username: user.username, ...changed }, tx);
       return { user, changed };
     });
@@ -118,11 +120,11 @@ export class UsersService {
       throw new InvalidInputError(`password must be at least ${MIN_PASSWORD_LENGTH} characters`, 'password');
     }
     const passwordHash = await hashPassword(newPassword);
-    const user = await this.prisma.$transaction(async (tx) => {
+    const user = await this.transactions.run(async (tx) => {
       await this.find(id, tx);
       const now = new Date();
-      await tx.refreshToken.updateMany({ where: { userId: id, revokedAt: null }, data: { revokedAt: now } });
-      const updated = await tx.user.update({ where: { id }, data: { passwordHash, passwordChangedAt: now } });
+      await this.store.endSessions(id, now, tx);
+      const updated = await this.store.setPassword(id, passwordHash, now, tx);
       await this.audit.record(actor, 'user.password_reset', { type: TARGET_TYPE, id }, { username: updated.username, generated: generated !== undefined }, tx);
       return updated;
     });
@@ -131,15 +133,15 @@ export class UsersService {
   }
 
   findByUsername(username: string): Promise<User | null> {
-    return this.prisma.user.findUnique({ where: { username } });
+    return this.store.findByUsername(username);
   }
 
   findById(id: string): Promise<User | null> {
-    return this.prisma.user.findUnique({ where: { id } });
+    return this.store.find(id);
   }
 
   list(): Promise<User[]> {
-    return this.prisma.user.findMany({ orderBy: { createdAt: 'asc' } });
+    return this.store.list();
   }
 
   /**
@@ -147,7 +149,7 @@ export class UsersService {
    * a generated one. Returns the generated password so the caller can show it, once.
    */
   async ensureFirstAdmin(configuredPassword?: string): Promise<{ username: string; password?: string } | null> {
-    if ((await this.prisma.user.count()) > 0) return null;
+    if ((await this.store.count()) > 0) return null;
     const password = configuredPassword ?? generatePassword();
     try {
       await this.create('admin', password, 'admin');
@@ -160,8 +162,31 @@ export class UsersService {
     return { username: 'admin', password: configuredPassword ? undefined : password };
   }
 
-  private async find(id: string, tx: Prisma.TransactionClient): Promise<User> {
-    const user = isUuid(id) ? await tx.user.findUnique({ where: { id } }) : null;
+  // ---------------------------------------------------------------- sessions
+  // A sign-in is a family of single-use refresh tokens; the auth module rotates them.
+
+  /** Stores a new refresh token of a sign-in. */
+  async startSession(session: NewSession): Promise<void> {
+    await this.store.startSession(session);
+  }
+
+  /** A refresh token by its hash, with its user. */
+  session(tokenHash: string): Promise<(RefreshToken & { user: User }) | null> {
+    return this.store.session(tokenHash);
+  }
+
+  /** Uses a refresh token up: true for the one caller that did (of two concurrent uses, one wins). */
+  claimSession(id: string, at: Date): Promise<boolean> {
+    return this.store.claimSession(id, at);
+  }
+
+  /** Ends one sign-in: every token of its family is revoked. */
+  endSessionFamily(familyId: string): Promise<void> {
+    return this.store.endSessionFamily(familyId, new Date());
+  }
+
+  private async find(id: string, tx: DbTransaction): Promise<User> {
+    const user = isUuid(id) ? await this.store.find(id, tx) : null;
     if (!user) throw new NotFoundError(`no user ${id}`);
     return user;
   }

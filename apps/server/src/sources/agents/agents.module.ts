@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CommandsModule } from '../../fleet/commands/commands.module';
 import { MetricsModule } from '../../fleet/metrics/metrics.module';
 import { ServersModule } from '../../fleet/servers/servers.module';
+import { AgentKeyStore } from './agent-key.store';
 import { AgentKeysController } from './keys/agent-keys.controller';
 import { AgentKeysService } from './keys/agent-keys.service';
 import { AgentSessionRegistry } from './socket/agent-sessions';
@@ -12,7 +13,7 @@ import { AgentsService } from './socket/agents.service';
 @Module({
   imports: [ServersModule, MetricsModule, CommandsModule],
   controllers: [AgentKeysController],
-  providers: [AgentSessionRegistry, AgentKeysService, AgentsService, AgentsGateway],
+  providers: [AgentKeyStore, AgentSessionRegistry, AgentKeysService, AgentsService, AgentsGateway],
   exports: [AgentKeysService],
 })
 export class AgentsModule {}

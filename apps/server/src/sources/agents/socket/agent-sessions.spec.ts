@@ -1,6 +1,7 @@
 import { AgentCloseCode } from '@pharos/protocol';
 import type { WebSocket } from 'ws';
 import type { PharosConfig } from '../../../platform/config/pharos-config';
+import { InProcessFleetEventBus } from '../../../platform/events/fleet-event-bus';
 import { AgentSession, AgentSessionRegistry } from './agent-sessions';
 
 /** Just what the registry touches of a `ws` socket. */
@@ -39,10 +40,10 @@ describe('AgentSessionRegistry', () => {
   afterEach(() => jest.useRealTimers());
 
   it('replaces a server’s older connection, which then no longer counts as current', () => {
-    const registry = new AgentSessionRegistry(config);
+    const registry = new AgentSessionRegistry(config, new InProcessFleetEventBus());
     const oldSocket = fakeSocket();
-    const older = new AgentSession(SERVER, 'k1', oldSocket as unknown as WebSocket, undefined);
-    const newer = new AgentSession(SERVER, 'k1', fakeSocket() as unknown as WebSocket, undefined);
+    const older = new AgentSession(SERVER, 'k1', 'pak_k1', oldSocket as unknown as WebSocket, undefined);
+    const newer = new AgentSession(SERVER, 'k1', 'pak_k1', fakeSocket() as unknown as WebSocket, undefined);
     registry.register(older);
     registry.register(newer);
 
@@ -55,10 +56,10 @@ describe('AgentSessionRegistry', () => {
   });
 
   it('pings live agents and drops one silent past the timeout', () => {
-    const registry = new AgentSessionRegistry(config);
+    const registry = new AgentSessionRegistry(config, new InProcessFleetEventBus());
     registry.onModuleInit();
     const socket = fakeSocket();
-    const session = new AgentSession(SERVER, 'k1', socket as unknown as WebSocket, undefined);
+    const session = new AgentSession(SERVER, 'k1', 'pak_k1', socket as unknown as WebSocket, undefined);
     registry.register(session);
 
     jest.advanceTimersByTime(2_000);
@@ -71,6 +72,32 @@ describe('AgentSessionRegistry', () => {
     expect(session.endReason?.kind).toBe('agent.heartbeat_timeout');
     jest.advanceTimersByTime(1_000);
     expect(socket.terminated).toBe(true);
+    registry.onModuleDestroy();
+  });
+
+  it('closes the agent of a revoked key, and forgets the agent of a deleted server', () => {
+    const bus = new InProcessFleetEventBus();
+    const registry = new AgentSessionRegistry(config, bus);
+    registry.onModuleInit();
+    const OTHER = '7d1e0c1a-52b3-4c3e-9d65-0c6b3f1f4a22';
+    const revokedSocket = fakeSocket();
+    const deletedSocket = fakeSocket();
+    const revoked = new AgentSession(SERVER, 'k1', 'pak_k1', revokedSocket as unknown as WebSocket, undefined);
+    const deleted = new AgentSession(OTHER, 'k2', 'pak_k2', deletedSocket as unknown as WebSocket, undefined);
+    registry.register(revoked);
+    registry.register(deleted);
+
+    bus.publish('agent-key.revoked', 'k1', {});
+    expect(revokedSocket.closedWith).toBe(AgentCloseCode.KeyRevoked);
+    expect(revoked.endReason).toEqual({ kind: 'agent.key_revoked', message: 'Agent disconnected: its API key pak_k1… was revoked' });
+    expect(deletedSocket.closedWith).toBeUndefined();
+
+    bus.publish('server.deleted', OTHER, {});
+    expect(deletedSocket.closedWith).toBe(AgentCloseCode.KeyRevoked);
+    expect(deleted.endReason?.kind).toBe('agent.server_deleted');
+    // Its close marks no presence: the session is no longer its server's.
+    expect(registry.unregister(deleted)).toBe(false);
+    expect(registry.unregister(revoked)).toBe(true);
     registry.onModuleDestroy();
   });
 });

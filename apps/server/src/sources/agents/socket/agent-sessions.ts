@@ -2,6 +2,7 @@ import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/com
 import { AgentCloseCode, AgentErrorText, type AgentServerMessage } from '@pharos/protocol';
 import type { WebSocket } from 'ws';
 import { PharosConfig } from '../../../platform/config/pharos-config';
+import { FleetEventBus } from '../../../platform/events/fleet-event-bus';
 import { closeWithError, sendJson } from '../../../platform/websockets/json-socket';
 import type { AgentLink } from '../../../fleet/commands/agent-link';
 import type { NetworkCounterMemory } from './agent-metrics';
@@ -23,6 +24,8 @@ export class AgentSession {
   constructor(
     readonly serverId: string,
     readonly keyId: string,
+    /** The key's first characters, to name it in the server's event log. */
+    readonly keyPrefix: string,
     readonly socket: WebSocket,
     readonly remoteAddress: string | undefined,
   ) {}
@@ -49,7 +52,8 @@ export class AgentSession {
 /**
  * The agent connections of this Pharos process, one per server: the newest authenticated
  * connection of a server replaces the older one. It pings every agent and drops one that has
- * been silent past the heartbeat timeout. It holds no business rules: services register
+ * been silent past the heartbeat timeout, and closes the agent of a revoked key or a deleted
+ * server (`agent-key.revoked`, `server.deleted`). It holds no business rules: services register
  * sessions and send through it.
  */
 @Injectable()
@@ -57,16 +61,25 @@ export class AgentSessionRegistry implements AgentLink, OnModuleInit, OnModuleDe
   private readonly sessions = new Map<string, AgentSession>();
   private heartbeat?: NodeJS.Timeout;
   private stopping = false;
+  private readonly unsubscribe: (() => void)[] = [];
 
-  constructor(private readonly config: PharosConfig) {}
+  constructor(
+    private readonly config: PharosConfig,
+    private readonly bus: FleetEventBus,
+  ) {}
 
   onModuleInit(): void {
+    this.unsubscribe.push(
+      this.bus.subscribeAll('agent-key.revoked', (_, keyId) => this.keyRevoked(keyId)),
+      this.bus.subscribeAll('server.deleted', (_, serverId) => this.serverDeleted(serverId)),
+    );
     this.heartbeat = setInterval(() => this.checkHeartbeats(), this.config.agentHeartbeatIntervalSeconds * 1000);
     this.heartbeat.unref();
   }
 
   /** Closes every agent (they reconnect to the next Pharos) before the database goes away. */
   onModuleDestroy(): void {
+    for (const off of this.unsubscribe.splice(0)) off();
     this.stopping = true;
     clearInterval(this.heartbeat);
     for (const session of this.sessions.values()) session.end(AgentCloseCode.GoingAway, AgentErrorText.ShuttingDown);
@@ -117,15 +130,27 @@ export class AgentSessionRegistry implements AgentLink, OnModuleInit, OnModuleDe
     return this.get(serverId)?.send(message) ?? false;
   }
 
-  /** Closes the sessions of a revoked key or a removed server. */
-  closeWhere(match: (session: AgentSession) => boolean, code: number, message: string, why: AgentSessionEnd): number {
-    let closed = 0;
+  /** Closes the sessions of a revoked key. */
+  private keyRevoked(keyId: string): void {
     for (const session of this.sessions.values()) {
-      if (!match(session)) continue;
-      session.end(code, message, why);
-      closed++;
+      if (session.keyId !== keyId) continue;
+      session.end(AgentCloseCode.KeyRevoked, AgentErrorText.KeyRevoked, {
+        kind: 'agent.key_revoked',
+        message: `Agent disconnected: its API key ${session.keyPrefix}… was revoked`,
+      });
     }
-    return closed;
+  }
+
+  /**
+   * Closes the agent of a deleted server as for a revoked key (its keys went with it): every
+   * sample it sent would fail its foreign key. The session is forgotten at once, so nothing is
+   * sent to it any more and its close marks no presence of a server that is gone.
+   */
+  private serverDeleted(serverId: string): void {
+    const session = this.sessions.get(serverId);
+    if (!session) return;
+    this.sessions.delete(serverId);
+    session.end(AgentCloseCode.KeyRevoked, AgentErrorText.KeyRevoked, { kind: 'agent.server_deleted', message: 'Agent disconnected: its server was deleted' });
   }
 
   private checkHeartbeats(): void {

@@ -1,5 +1,4 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { PrismaService } from '@pharos/database';
 import type { AgentAuthMessage, AgentLogMessage, AgentMetricsMessage } from '@pharos/protocol';
 import type { WebSocket } from 'ws';
 import { CredentialThrottle } from '../../../identity/machine-credentials/credential-throttle';
@@ -10,6 +9,7 @@ import { CommandsService } from '../../../fleet/commands/commands.service';
 import { MetricsService, type SampleToRecord } from '../../../fleet/metrics/metrics.service';
 import { hashSecret } from '../../../platform/secrets/secret-token';
 import { ServerPresenceService } from '../../../fleet/servers/server-presence.service';
+import { ServersService } from '../../../fleet/servers/servers.service';
 import { AgentKeysService } from '../keys/agent-keys.service';
 import { toAgentLogEntry } from './agent-log-line';
 import { toAgentSample } from './agent-metrics';
@@ -44,9 +44,9 @@ export class AgentsService implements OnModuleInit, OnModuleDestroy {
   });
 
   constructor(
-    private readonly prisma: PrismaService,
     private readonly keys: AgentKeysService,
     private readonly sessions: AgentSessionRegistry,
+    private readonly servers: ServersService,
     private readonly presence: ServerPresenceService,
     private readonly eventLog: EventLogService,
     private readonly metrics: MetricsService,
@@ -80,7 +80,7 @@ export class AgentsService implements OnModuleInit, OnModuleDestroy {
     // An agent authenticates once per connection, however long it lasts: its key counts as
     // known from the end of the connection too, so it reconnects through a throttled address.
     socket.once('close', () => this.keyThrottle.recordSuccess(hash));
-    return { session: new AgentSession(key.serverId, key.keyId, socket, remoteAddress) };
+    return { session: new AgentSession(key.serverId, key.keyId, key.prefix, socket, remoteAddress) };
   }
 
   /**
@@ -92,9 +92,9 @@ export class AgentsService implements OnModuleInit, OnModuleDestroy {
     const { serverId } = session;
     const agentVersion = hello.agent_version ?? hello.version;
     if (agentVersion !== undefined || hello.hostname !== undefined) {
-      await this.prisma.server.updateMany({
-        where: { id: serverId },
-        data: { ...(agentVersion !== undefined ? { agentVersion } : {}), ...(hello.hostname !== undefined ? { hostname: hello.hostname } : {}) },
+      await this.servers.setIdentity(serverId, {
+        ...(agentVersion !== undefined ? { agentVersion } : {}),
+        ...(hello.hostname !== undefined ? { hostname: hello.hostname } : {}),
       });
     }
     const message = `Agent connected${session.remoteAddress ? ` from ${session.remoteAddress}` : ''}${agentVersion ? ` (version ${agentVersion})` : ''}`;
@@ -142,17 +142,8 @@ export class AgentsService implements OnModuleInit, OnModuleDestroy {
   async markStaleOffline(): Promise<void> {
     try {
       const slackMs = (this.config.agentHeartbeatTimeoutSeconds + this.config.agentHeartbeatIntervalSeconds + this.config.presenceFlushSeconds) * 1000;
-      const stale = await this.prisma.server.findMany({
-        where: {
-          source: 'agent',
-          status: 'online',
-          OR: [{ lastSeenAt: null }, { lastSeenAt: { lt: new Date(Date.now() - slackMs) } }],
-          id: { notIn: this.sessions.connectedServerIds() },
-        },
-        select: { id: true },
-        take: 1000,
-      });
-      for (const { id } of stale) {
+      const stale = await this.presence.silentOnlineAgents(new Date(Date.now() - slackMs), this.sessions.connectedServerIds(), 1000);
+      for (const id of stale) {
         if (this.sessions.isConnected(id)) continue;
         await this.presence.offline(id, 'No agent connection (heartbeat timeout)', 'agent.heartbeat_timeout');
       }
