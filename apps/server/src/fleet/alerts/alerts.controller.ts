@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import type { AlertData } from '@pharos/protocol';
-import type { AuthenticatedUser } from '../../identity/auth/access-token.service';
+import type { AlertData, List, Page } from '@pharos/protocol';
+import type { AuthenticatedUser } from '../../identity/access/authenticated-user';
 import { CurrentUser } from '../../identity/access/current-user.decorator';
 import { Roles } from '../../identity/access/roles.decorator';
 import { AlertRulesService, type AlertRuleView, toAlertRuleView } from './alert-rules.service';
@@ -16,7 +16,7 @@ export class AlertsController {
   ) {}
 
   @Get('alert-rules')
-  async list(): Promise<{ items: AlertRuleView[] }> {
+  async list(): Promise<List<AlertRuleView>> {
     return { items: (await this.rules.list()).map(toAlertRuleView) };
   }
 
@@ -46,7 +46,7 @@ export class AlertsController {
 
   /** Alerts, newest first: `?state=firing` for what is wrong now. */
   @Get('alerts')
-  async incidents(@Query() query: AlertListQuery): Promise<{ items: AlertData[]; total: number; limit: number; offset: number }> {
+  async incidents(@Query() query: AlertListQuery): Promise<Page<AlertData>> {
     const limit = query.limit ?? 100;
     const offset = query.offset ?? 0;
     return { ...(await this.alerts.incidents({ ...query, limit, offset })), limit, offset };

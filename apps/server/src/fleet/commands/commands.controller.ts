@@ -1,5 +1,6 @@
+import type { Page } from '@pharos/protocol';
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import type { AuthenticatedUser } from '../../identity/auth/access-token.service';
+import type { AuthenticatedUser } from '../../identity/access/authenticated-user';
 import { CurrentUser } from '../../identity/access/current-user.decorator';
 import { Roles } from '../../identity/access/roles.decorator';
 import { CommandListQuery, DockerCommandDto, RunCommandDto } from './commands.dto';
@@ -32,7 +33,7 @@ export class CommandsController {
   async list(
     @Param('id') serverId: string,
     @Query() query: CommandListQuery,
-  ): Promise<{ items: CommandView[]; total: number; limit: number; offset: number }> {
+  ): Promise<Page<CommandView>> {
     const limit = query.limit ?? 50;
     const offset = query.offset ?? 0;
     return { ...(await this.commands.list(serverId, { ...query, limit, offset })), limit, offset };

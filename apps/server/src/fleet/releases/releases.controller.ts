@@ -1,8 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import type { ReleaseTargetView, ReleaseView, RolloutProgress } from '@pharos/protocol';
+import type { List, ReleaseTargetView, ReleaseView, RolloutProgress } from '@pharos/protocol';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
-import type { AuthenticatedUser } from '../../identity/auth/access-token.service';
+import type { AuthenticatedUser } from '../../identity/access/authenticated-user';
 import { CurrentUser } from '../../identity/access/current-user.decorator';
 import { Roles } from '../../identity/access/roles.decorator';
 import { InvalidInputError } from '../../platform/errors/domain-errors';
@@ -41,19 +41,19 @@ export class ReleasesController {
   }
 
   @Get()
-  async list(): Promise<{ items: ReleaseView[] }> {
+  async list(): Promise<List<ReleaseView>> {
     return { items: await this.releases.list() };
   }
 
   @Get('targets')
-  async targets(): Promise<{ items: ReleaseTargetView[] }> {
+  async targets(): Promise<List<ReleaseTargetView>> {
     return { items: await this.releases.listTargets() };
   }
 
   /** Aim a version at all nodes, a group, or chosen nodes. */
   @Post('targets')
   @Roles('admin')
-  async addTargets(@Body() body: CreateTargetsDto, @CurrentUser() user: AuthenticatedUser): Promise<{ items: ReleaseTargetView[] }> {
+  async addTargets(@Body() body: CreateTargetsDto, @CurrentUser() user: AuthenticatedUser): Promise<List<ReleaseTargetView>> {
     return { items: await this.releases.addTargets(body, user) };
   }
 

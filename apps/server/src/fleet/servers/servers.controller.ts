@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import type { List, LogEntryData, Page, ServerFacets } from '@pharos/protocol';
-import type { AuthenticatedUser } from '../../identity/auth/access-token.service';
+import type { AuthenticatedUser } from '../../identity/access/authenticated-user';
 import { CurrentUser } from '../../identity/access/current-user.decorator';
 import { Roles } from '../../identity/access/roles.decorator';
 import { AuditLogService } from '../../identity/audit/audit-log.service';

@@ -1,5 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { AuthenticatedUser } from '../auth/access-token.service';
+import type { AuthenticatedUser } from './authenticated-user';
 
 /** The signed-in admin of the request (set by `JwtAuthGuard`). */
 export const CurrentUser = createParamDecorator(

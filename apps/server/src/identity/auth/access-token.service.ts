@@ -2,17 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import type { User, UserRole } from '@pharos/database';
 import { PharosConfig } from '../../platform/config/pharos-config';
+import type { AuthenticatedUser } from '../access/authenticated-user';
 import { UnauthorizedError } from '../../platform/errors/domain-errors';
 import { UsersService } from '../users/users.service';
 
-/** Who a valid access token speaks for. */
-export interface AuthenticatedUser {
-  id: string;
-  username: string;
-  role: UserRole;
-  /** When the access token expires (ms since epoch): sockets close then. */
-  tokenExpiresAt: number;
-}
 
 interface AccessClaims {
   sub: string;

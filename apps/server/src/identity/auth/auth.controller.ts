@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Ip, Post } from '@nestjs/common';
 import { NotFoundError } from '../../platform/errors/domain-errors';
 import { toUserView, type UserView, UsersService } from '../users/users.service';
-import type { AuthenticatedUser } from './access-token.service';
+import type { AuthenticatedUser } from '../access/authenticated-user';
 import { LoginDto, RefreshDto } from './auth.dto';
 import { AuthService, type TokenPair } from './auth.service';
 import { CurrentUser } from '../access/current-user.decorator';

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { FrontendCloseCode, frontendAuthMessage } from '@pharos/protocol';
 import type { WebSocket } from 'ws';
-import { AccessTokenService, type AuthenticatedUser } from './access-token.service';
+import type { AuthenticatedUser } from '../access/authenticated-user';
+import { AccessTokenService } from './access-token.service';
 import { PharosConfig } from '../../platform/config/pharos-config';
 import { DomainError } from '../../platform/errors/domain-errors';
 import { FleetEventBus, type UserAccessChange } from '../../platform/events/fleet-event-bus';

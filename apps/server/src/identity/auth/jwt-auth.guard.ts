@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { UserRole } from '@pharos/database';
 import { ForbiddenError, UnauthorizedError } from '../../platform/errors/domain-errors';
-import type { AuthenticatedUser } from './access-token.service';
+import type { AuthenticatedUser } from '../access/authenticated-user';
 import { ROLES_KEY } from '../access/roles.decorator';
 import { PUBLIC_KEY } from '../../platform/http/public-route';
 

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { PharosConfig } from '../../platform/config/pharos-config';
-import { AccessTokenService, type AuthenticatedUser } from './access-token.service';
+import type { AuthenticatedUser } from '../access/authenticated-user';
+import { AccessTokenService } from './access-token.service';
 import { jwtKey } from './jwt-key';
 
 /** passport-jwt: `Authorization: Bearer <access token>` on the admin REST API. */

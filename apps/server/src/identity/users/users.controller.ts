@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import type { PasswordReset } from '@pharos/protocol';
-import type { AuthenticatedUser } from '../auth/access-token.service';
+import type { List, PasswordReset } from '@pharos/protocol';
+import type { AuthenticatedUser } from '../access/authenticated-user';
 import { CurrentUser } from '../access/current-user.decorator';
 import { Roles } from '../access/roles.decorator';
 import { CreateUserDto, ResetPasswordDto, UpdateUserDto } from './users.dto';
@@ -12,7 +12,7 @@ export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Get()
-  async list(): Promise<{ items: UserView[] }> {
+  async list(): Promise<List<UserView>> {
     return { items: (await this.users.list()).map(toUserView) };
   }
 

@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { FrontendCloseCode, type FrontendServerMessage } from '@pharos/protocol';
 import type { WebSocket } from 'ws';
-import type { AuthenticatedUser } from '../../identity/auth/access-token.service';
+import type { AuthenticatedUser } from '../../identity/access/authenticated-user';
 import { PharosConfig } from '../../platform/config/pharos-config';
 import { DomainError } from '../../platform/errors/domain-errors';
 import { BrowserSocketAuthenticator } from '../../identity/auth/browser-socket-auth';

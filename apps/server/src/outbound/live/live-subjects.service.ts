@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EventSubject } from '@pharos/database';
 import { EventLogService } from '../../fleet/event-log/event-log.service';
 import { ServersService } from '../../fleet/servers/servers.service';
-import type { AuthenticatedUser } from '../../identity/auth/access-token.service';
+import type { AuthenticatedUser } from '../../identity/access/authenticated-user';
 import { ForbiddenError, NotFoundError } from '../../platform/errors/domain-errors';
 import { isUuid } from '../../platform/http/uuid';
 

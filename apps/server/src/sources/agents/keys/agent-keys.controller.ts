@@ -1,6 +1,6 @@
 import { Controller, Delete, Get, Param, Post } from '@nestjs/common';
-import type { AgentKeyView, IssuedAgentKey } from '@pharos/protocol';
-import type { AuthenticatedUser } from '../../../identity/auth/access-token.service';
+import type { AgentKeyView, IssuedAgentKey, List } from '@pharos/protocol';
+import type { AuthenticatedUser } from '../../../identity/access/authenticated-user';
 import { CurrentUser } from '../../../identity/access/current-user.decorator';
 import { Roles } from '../../../identity/access/roles.decorator';
 import { AgentKeysService } from './agent-keys.service';
@@ -20,7 +20,7 @@ export class AgentKeysController {
   }
 
   @Get()
-  async list(@Param('id') serverId: string): Promise<{ items: AgentKeyView[] }> {
+  async list(@Param('id') serverId: string): Promise<List<AgentKeyView>> {
     return { items: await this.keys.list(serverId) };
   }
 

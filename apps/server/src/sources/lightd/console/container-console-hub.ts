@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { PrismaService } from '@pharos/database';
 import { FrontendCloseCode, type LightdContainerCommand } from '@pharos/protocol';
-import type { AuthenticatedUser } from '../../../identity/auth/access-token.service';
+import type { AuthenticatedUser } from '../../../identity/access/authenticated-user';
 import { PharosConfig } from '../../../platform/config/pharos-config';
 import { ForbiddenError, NotFoundError, ServiceUnavailableError } from '../../../platform/errors/domain-errors';
 import { AuditLogService } from '../../../identity/audit/audit-log.service';

@@ -9,7 +9,7 @@ import {
   type LightdStatsEvent,
 } from '@pharos/protocol';
 import WebSocket, { type RawData } from 'ws';
-import type { AuthenticatedUser } from '../../../identity/auth/access-token.service';
+import type { AuthenticatedUser } from '../../../identity/access/authenticated-user';
 import { parseJsonFrame } from '../../../platform/websockets/json-socket';
 import { ConsoleDeduplicator } from './console-deduplicator';
 import { withoutToken } from './lightd-socket-url';

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import type { AuthenticatedUser } from '../../../identity/auth/access-token.service';
+import type { AuthenticatedUser } from '../../../identity/access/authenticated-user';
 import { CurrentUser } from '../../../identity/access/current-user.decorator';
 import { Roles } from '../../../identity/access/roles.decorator';
 import type { DaemonDetailView, DaemonView, IssuedRemoteToken } from '@pharos/protocol';
