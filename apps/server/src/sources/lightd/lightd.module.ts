@@ -13,6 +13,7 @@ import { LightdRemoteTokenGuard } from './remote/lightd-remote-token.guard';
 import { LightdRemoteController } from './remote/lightd-remote.controller';
 import { LightdRemoteService } from './remote/lightd-remote.service';
 import { LightdUpdateBatchWriter } from './remote/lightd-update-batch';
+import { UpdateBatchStore } from './store/update-batch.store';
 
 /**
  * Lightd: Pharos as the remote daemons report to (`remote/`), the admin API of daemons and
@@ -22,6 +23,7 @@ import { LightdUpdateBatchWriter } from './remote/lightd-update-batch';
   imports: [AuthModule],
   controllers: [LightdRemoteController, LightdDaemonsController, LightdContainersController],
   providers: [
+    UpdateBatchStore,
     DaemonTokenDirectory,
     LightdRemoteTokenGuard,
     DaemonLiveness,
