@@ -1,10 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { PrismaService } from '@pharos/database';
 import { CredentialCache } from '../../../identity/machine-credentials/credential-cache';
 import { CredentialThrottle } from '../../../identity/machine-credentials/credential-throttle';
 import { PharosConfig } from '../../../platform/config/pharos-config';
 import { TooManyRequestsError, UnauthorizedError } from '../../../platform/errors/domain-errors';
 import { hashSecret } from '../../../platform/secrets/secret-token';
+import { DaemonStore } from '../store/daemon.store';
 
 /** The daemon a Lightd call comes from. */
 export interface ReportingDaemon {
@@ -26,10 +26,7 @@ export class DaemonTokenDirectory {
   private readonly logger = new Logger(DaemonTokenDirectory.name);
   /** Known tokens only: a daemon's token is set before it calls, so a miss is worth asking again. */
   private readonly byHash = new CredentialCache<ReportingDaemon>({
-    lookupMany: async (hashes) => {
-      const daemons = await this.prisma.lightdDaemon.findMany({ where: { remoteTokenHash: { in: hashes } }, select: { id: true, name: true, remoteTokenHash: true } });
-      return new Map(daemons.map(({ remoteTokenHash, ...daemon }) => [remoteTokenHash!, daemon]));
-    },
+    lookupMany: (hashes) => this.store.byRemoteTokenHash(hashes),
     ttlMs: CACHE_TTL_MS,
     maxEntries: CACHE_MAX_ENTRIES,
     cacheMisses: false,
@@ -39,7 +36,7 @@ export class DaemonTokenDirectory {
   private readonly throttle: CredentialThrottle;
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly store: DaemonStore,
     config: PharosConfig,
   ) {
     this.throttle = CredentialThrottle.fromConfig(config);
