@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { FrontendCloseCode, type LightdContainerCommand } from '@pharos/protocol';
 import type { AuthenticatedUser } from '../../../identity/auth/access-token.service';
 import { PharosConfig } from '../../../platform/config/pharos-config';
@@ -6,6 +6,7 @@ import { Transactions } from '../../../platform/database/transactions';
 import { ForbiddenError, NotFoundError, ServiceUnavailableError } from '../../../platform/errors/domain-errors';
 import { AuditLogService } from '../../../identity/audit/audit-log.service';
 import { EventLogService } from '../../../fleet/event-log/event-log.service';
+import { FleetEventBus } from '../../../platform/events/fleet-event-bus';
 import { UnsealError } from '../../../platform/secrets/secret-sealer';
 import { DaemonApiTokenVault } from '../daemons/daemon-api-token-vault';
 import { ContainerStore } from '../store/container.store';
@@ -29,12 +30,14 @@ interface ConsoleContainer {
 /**
  * Opens Lightd container consoles for admins: one daemon connection per container, shared by
  * all its viewers, and the record of every command and power action sent through it (audit
- * log and the container's event log: who, what, when).
+ * log and the container's event log: who, what, when). A daemon's consoles close when it is
+ * removed (`daemon.deleted`).
  */
 @Injectable()
-export class ContainerConsoleHub implements OnModuleDestroy {
+export class ContainerConsoleHub implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('LightdConsole');
   private readonly links = new Map<string, { link: DaemonConsoleLink; daemonId: string }>();
+  private stopEnding?: () => void;
 
   constructor(
     private readonly containers: ContainerStore,
@@ -42,8 +45,13 @@ export class ContainerConsoleHub implements OnModuleDestroy {
     private readonly apiTokens: DaemonApiTokenVault,
     private readonly audit: AuditLogService,
     private readonly eventLog: EventLogService,
+    private readonly bus: FleetEventBus,
     private readonly config: PharosConfig,
   ) {}
+
+  onModuleInit(): void {
+    this.stopEnding = this.bus.subscribeAll('daemon.deleted', (_, daemonId) => this.endDaemon(daemonId, 'the daemon was removed from Pharos'));
+  }
 
   /** Adds a viewer to a container's console (404 when the container does not exist). */
   async attach(containerId: string, viewer: ConsoleViewer): Promise<ConsoleSession> {
@@ -78,13 +86,14 @@ export class ContainerConsoleHub implements OnModuleDestroy {
   }
 
   /** The daemon is gone: its consoles close with `message`. */
-  endDaemon(daemonId: string, message: string): void {
+  private endDaemon(daemonId: string, message: string): void {
     for (const [containerId, { link, daemonId: owner }] of this.links) {
       if (owner === daemonId) this.dropLink(containerId, link, { code: FrontendCloseCode.Forbidden, message });
     }
   }
 
   onModuleDestroy(): void {
+    this.stopEnding?.();
     for (const [containerId, { link }] of this.links) {
       this.dropLink(containerId, link, { code: FrontendCloseCode.GoingAway, message: 'Pharos is shutting down' });
     }

@@ -13,16 +13,19 @@ import { PharosConfig } from '../../../platform/config/pharos-config';
 import { type DbTransaction, Transactions } from '../../../platform/database/transactions';
 import { ConflictError, NotFoundError } from '../../../platform/errors/domain-errors';
 import { type AuditActor, AuditLogService } from '../../../identity/audit/audit-log.service';
+import { FleetEventBus } from '../../../platform/events/fleet-event-bus';
 import { generateHexSecret, hashSecret, secretPrefix } from '../../../platform/secrets/secret-token';
 import { ContainerConsoleHub } from '../console/container-console-hub';
-import { DaemonTokenDirectory } from '../remote/daemon-token-directory';
-import { LightdUpdateBatchWriter } from '../remote/lightd-update-batch';
 import { DaemonStore, emptyCounts, type RemoteTokenColumns } from '../store/daemon.store';
 import { DaemonApiTokenVault } from './daemon-api-token-vault';
 
 const TARGET_TYPE = 'lightd_daemon';
 
-/** Registers Lightd daemons, issues their remote tokens, and answers the admin views of them. */
+/**
+ * Registers Lightd daemons, issues their remote tokens, and answers the admin views of them.
+ * A rotated or revoked token is published (`daemon.token-changed`), as is a removed daemon
+ * (`daemon.deleted`), once committed: the caches and consoles of it subscribe.
+ */
 @Injectable()
 export class LightdDaemonsService {
   constructor(
@@ -30,10 +33,9 @@ export class LightdDaemonsService {
     private readonly transactions: Transactions,
     private readonly audit: AuditLogService,
     private readonly apiTokens: DaemonApiTokenVault,
-    private readonly directory: DaemonTokenDirectory,
     private readonly consoles: ContainerConsoleHub,
+    private readonly bus: FleetEventBus,
     private readonly config: PharosConfig,
-    private readonly updates: LightdUpdateBatchWriter,
   ) {}
 
   async register(actor: AuditActor, input: { name: string; apiUrl: string; apiToken?: string }): Promise<IssuedRemoteToken> {
@@ -98,7 +100,7 @@ export class LightdDaemonsService {
       await this.audit.record(actor, 'lightd.daemon.rotate_token', { type: TARGET_TYPE, id }, { prefix: secretPrefix(remoteToken) }, tx);
       return updated;
     });
-    this.directory.forget(id);
+    this.bus.publish('daemon.token-changed', id, {});
     return this.issued(daemon, remoteToken);
   }
 
@@ -108,18 +110,19 @@ export class LightdDaemonsService {
       await this.store.setRemoteToken(id, null, tx);
       await this.audit.record(actor, 'lightd.daemon.revoke_token', { type: TARGET_TYPE, id }, undefined, tx);
     });
-    this.directory.forget(id);
+    this.bus.publish('daemon.token-changed', id, {});
   }
 
-  /** Removes the daemon with its containers and update history (their event logs stay). */
+  /**
+   * Removes the daemon with its containers and update history (their event logs stay); its
+   * token stops working and its consoles close (`daemon.deleted`).
+   */
   async remove(actor: AuditActor, id: string): Promise<void> {
     await this.write({ id }, async (tx) => {
       const removed = await this.store.delete(id, tx);
       await this.audit.record(actor, 'lightd.daemon.delete', { type: TARGET_TYPE, id }, { name: removed.name }, tx);
     });
-    this.directory.forget(id);
-    this.updates.forgetDaemon(id);
-    this.consoles.endDaemon(id, 'the daemon was removed from Pharos');
+    this.bus.publish('daemon.deleted', id, {});
   }
 
   private issued(daemon: LightdDaemon, remoteToken: string): IssuedRemoteToken {

@@ -3,15 +3,17 @@ import type { LogEntryData } from '@pharos/protocol';
 import { PharosConfig } from '../../../platform/config/pharos-config';
 import { type DbTransaction, Transactions } from '../../../platform/database/transactions';
 import { UnauthorizedError } from '../../../platform/errors/domain-errors';
+import { FleetEventBus } from '../../../platform/events/fleet-event-bus';
 import { EventLogService, type NewLogEntry } from '../../../fleet/event-log/event-log.service';
 import { type CallFields, DaemonStore, type SilentDaemon } from '../store/daemon.store';
-import { DaemonTokenDirectory, type ReportingDaemon } from './daemon-token-directory';
-import { daemonOnlineEntry, LightdUpdateBatchWriter } from './lightd-update-batch';
+import type { ReportingDaemon } from './daemon-token-directory';
+import { daemonOnlineEntry } from './lightd-update-batch';
 
 /**
  * Whether each daemon is online: it is online from any authenticated call (Lightd checks
  * `/health` every 30 s) and offline after a configurable silence. Both changes are events in
- * the daemon's log.
+ * the daemon's log; a daemon marked offline is also published (`daemon.offline`), so that what
+ * is remembered of it as online is forgotten.
  */
 @Injectable()
 export class DaemonLiveness implements OnModuleInit, OnModuleDestroy {
@@ -23,9 +25,8 @@ export class DaemonLiveness implements OnModuleInit, OnModuleDestroy {
     private readonly store: DaemonStore,
     private readonly transactions: Transactions,
     private readonly eventLog: EventLogService,
-    private readonly directory: DaemonTokenDirectory,
+    private readonly bus: FleetEventBus,
     private readonly config: PharosConfig,
-    private readonly updates: LightdUpdateBatchWriter,
   ) {}
 
   onModuleInit(): void {
@@ -51,7 +52,7 @@ export class DaemonLiveness implements OnModuleInit, OnModuleDestroy {
     const previous = await this.store.noteCall(daemon.id, at, fields, tx);
     if (previous === null) {
       // Deleted after its token was cached (e.g. on another Pharos instance).
-      this.directory.forget(daemon.id);
+      this.bus.publish('daemon.deleted', daemon.id, {});
       throw new UnauthorizedError('invalid token: no daemon is registered with it');
     }
     if (previous === 'online') return [];
@@ -70,8 +71,7 @@ export class DaemonLiveness implements OnModuleInit, OnModuleDestroy {
       });
       this.eventLog.publishCommitted(daemon.id, entries);
       if (entries.length > 0) {
-        // Its next update comes through the long way, which records it "online again".
-        this.updates.forgetDaemon(daemon.id);
+        this.bus.publish('daemon.offline', daemon.id, {});
         marked.push(daemon.id);
       }
     }

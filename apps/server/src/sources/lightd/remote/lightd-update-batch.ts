@@ -1,11 +1,12 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { type ContainerStatus, isStatementRefusal, type SqlRunner } from '@pharos/database';
 import type { LightdRemoteEvent } from '@pharos/protocol';
 import { UnauthorizedError } from '../../../platform/errors/domain-errors';
+import { FleetEventBus } from '../../../platform/events/fleet-event-bus';
 import { EventLogService, type LogEntryToStore, type NewLogEntry } from '../../../fleet/event-log/event-log.service';
 import { type DaemonsSeen, type LoggedEntries, UpdateBatchStore, type UpdateRow, type WantedContainer } from '../store/update-batch.store';
 import { type ContainerUpdatePlan, planContainerUpdate } from './container-update-plan';
-import { DaemonTokenDirectory, type ReportingDaemon } from './daemon-token-directory';
+import type { ReportingDaemon } from './daemon-token-directory';
 
 /** One `POST /update`, validated, waiting for its batch. */
 export interface ReceivedUpdate {
@@ -45,32 +46,46 @@ interface ComposedBatch {
  *
  * Pharos is the only writer of containers' state (one Pharos per database, as elsewhere), so
  * the writer remembers each container's id and status, and which daemons are online, as its
- * last committed batch left them. A batch of known containers of online daemons, the steady
- * state of a fleet, is then one statement (autocommit): daemons marked seen, containers' new
- * state, raw history and event-log entries. A batch naming anything else, and any batch whose
- * one statement failed (it stored nothing: e.g. a daemon deleted meanwhile), is written as a
- * transaction of two statements that first creates or locks its containers and reads what
- * they were. The statements are `UpdateBatchStore`'s. Log entries are published once committed.
+ * last committed batch left them (and forgets a daemon that is deleted or goes offline). A
+ * batch of known containers of online daemons, the steady state of a fleet, is then one
+ * statement (autocommit): daemons marked seen, containers' new state, raw history and
+ * event-log entries. A batch naming anything else, and any batch whose one statement failed
+ * (it stored nothing: e.g. a daemon deleted meanwhile), is written as a transaction of two
+ * statements that first creates or locks its containers and reads what they were. The
+ * statements are `UpdateBatchStore`'s. Log entries are published once committed.
  */
 @Injectable()
-export class LightdUpdateBatchWriter {
+export class LightdUpdateBatchWriter implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(LightdUpdateBatchWriter.name);
   private readonly onlineDaemons = new Set<string>();
   private readonly knownContainers = new Map<ContainerKey, KnownContainer>();
+  private readonly unsubscribe: (() => void)[] = [];
 
   constructor(
     private readonly store: UpdateBatchStore,
     private readonly eventLog: EventLogService,
-    private readonly directory: DaemonTokenDirectory,
+    private readonly bus: FleetEventBus,
   ) {}
+
+  onModuleInit(): void {
+    const forget = (_: unknown, daemonId: string) => this.forgetDaemon(daemonId);
+    this.unsubscribe.push(this.bus.subscribeAll('daemon.deleted', forget), this.bus.subscribeAll('daemon.offline', forget));
+  }
+
+  onModuleDestroy(): void {
+    for (const off of this.unsubscribe.splice(0)) off();
+  }
 
   async write(updates: ReceivedUpdate[]): Promise<(void | Error)[]> {
     const known = this.knownState(updates);
     return (known && (await this.writeKnown(updates, known))) || this.writeLocking(updates);
   }
 
-  /** Forgets what is remembered of a daemon and its containers (it went offline, or was removed). */
-  forgetDaemon(daemonId: string): void {
+  /**
+   * Forgets what is remembered of a daemon and its containers: it was removed, or it went
+   * offline (its next update comes through the long way, which records it "online again").
+   */
+  private forgetDaemon(daemonId: string): void {
     this.onlineDaemons.delete(daemonId);
     const prefix = keyOf(daemonId, '');
     for (const key of this.knownContainers.keys()) if (key.startsWith(prefix)) this.knownContainers.delete(key);
@@ -227,7 +242,7 @@ export class LightdUpdateBatchWriter {
    * Marks the batch's daemons seen and creates or locks its containers, each in key order (see
    * `UpdateBatchStore.touchAndLock`). Returns each daemon's status before, and each container's
    * state; a daemon missing from the answer was deleted after its token was cached (e.g. on
-   * another Pharos instance), and is forgotten.
+   * another Pharos instance): every cache of it forgets it (`daemon.deleted`).
    */
   private async touchAndLock(updates: ReceivedUpdate[], sql: SqlRunner): Promise<{ previous: Map<string, string>; containers: Map<ContainerKey, ContainerState> }> {
     const daemons = this.latestPerDaemon(updates);
@@ -243,11 +258,7 @@ export class LightdUpdateBatchWriter {
       const key = keyOf(row.daemonId, row.internalId);
       containers.set(key, { id: row.id, status: row.status, isNew: row.inserted, changes: {}, seenAt: wanted.get(key)!.at });
     }
-    for (const id of daemons.ids) {
-      if (locked.previous.has(id)) continue;
-      this.directory.forget(id);
-      this.forgetDaemon(id);
-    }
+    for (const id of daemons.ids) if (!locked.previous.has(id)) this.bus.publish('daemon.deleted', id, {});
     return { previous: locked.previous, containers };
   }
 }
