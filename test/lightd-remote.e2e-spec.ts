@@ -2,6 +2,7 @@ import { PrismaService } from '@pharos/database';
 import type { LogEntryData } from '@pharos/protocol';
 import { FleetEventBus } from '../apps/server/src/platform/events/fleet-event-bus';
 import { hashSecret } from '../apps/server/src/platform/secrets/secret-token';
+import { eventually } from './support/eventually';
 import { LightdEmulator } from './support/lightd-emulator';
 import { startPharos, type RunningPharos } from './support/pharos-test-app';
 
@@ -297,16 +298,21 @@ describe('Lightd remote receiver', () => {
       expect(latest).toMatchObject({ kind: 'daemon.online', message: 'Daemon node-7 is online again' });
       expect(published.map((p) => p.entry.message)).toContain('Daemon node-7 is online again');
 
-      // Deleted behind this process's back while its token is still cached: refused, nothing kept.
+      // Deleted behind this process's back while its token is still cached: refused, nothing
+      // kept, and every cache of it told so.
       const node9 = await registerDaemon(pharos, admin, 'node-9');
       expect((await node9.lightd.sendStatus('c1', 'installing')).status).toBe(200);
       await prisma.lightdDaemon.delete({ where: { id: node9.id } });
       const before = await storedCounts(prisma);
+      const deleted: string[] = [];
+      const unsubscribe = pharos.app.get(FleetEventBus).subscribeAll('daemon.deleted', (_, id) => deleted.push(id));
       oneStatement.mockClear();
       const res = await node9.lightd.sendStatus('c1', 'ready');
+      unsubscribe();
       expect(oneStatement).toHaveBeenCalled();
       expect(res).toMatchObject({ status: 401, body: { message: expect.stringMatching(/^invalid token/) } });
       expect(await storedCounts(prisma)).toEqual(before);
+      expect(deleted).toEqual([node9.id]);
     } finally {
       oneStatement.mockRestore();
       withLocks.mockRestore();
@@ -324,9 +330,13 @@ describe('Lightd daemon liveness', () => {
 
   it('marks a silent daemon offline after the configured time, and online again on its next call, both as events', async () => {
     const prisma = pharos.app.get(PrismaService);
+    const offline: string[] = [];
+    const unsubscribe = pharos.app.get(FleetEventBus).subscribeAll('daemon.offline', (_, id) => offline.push(id));
     const node = await registerDaemon(pharos, await pharos.login(), 'node-quiet');
     expect((await prisma.lightdDaemon.findUniqueOrThrow({ where: { id: node.id } })).status).toBe('unknown');
     expect((await node.lightd.healthCheck()).ok).toBe(true);
+    // Remembered online by the update writer, until the sweep says otherwise (`daemon.offline`).
+    expect((await node.lightd.sendStatus('s1', 'installing')).status).toBe(200);
 
     const deadline = Date.now() + 10_000;
     let status = 'online';
@@ -335,8 +345,17 @@ describe('Lightd daemon liveness', () => {
       status = (await prisma.lightdDaemon.findUniqueOrThrow({ where: { id: node.id } })).status;
     }
     expect(status).toBe('offline');
+    await eventually(() => expect(offline).toContain(node.id));
+    unsubscribe();
 
-    expect((await node.lightd.sendStatus('s1', 'installing')).status).toBe(200);
+    // The writer forgot it: its next update goes the long way, which records it online again.
+    const withLocks = jest.spyOn(prisma, 'directTransaction');
+    try {
+      expect((await node.lightd.sendStatus('s1', 'ready')).status).toBe(200);
+      expect(withLocks).toHaveBeenCalledTimes(1);
+    } finally {
+      withLocks.mockRestore();
+    }
     expect((await prisma.lightdDaemon.findUniqueOrThrow({ where: { id: node.id } })).status).toBe('online');
     const log = await prisma.eventLogEntry.findMany({ where: { subjectId: node.id, kind: { startsWith: 'daemon.' } }, orderBy: { id: 'asc' } });
     // (A slow machine may let the sweep run again afterwards: only the first three matter.)

@@ -13,15 +13,22 @@ import { LightdRemoteTokenGuard } from './remote/lightd-remote-token.guard';
 import { LightdRemoteController } from './remote/lightd-remote.controller';
 import { LightdRemoteService } from './remote/lightd-remote.service';
 import { LightdUpdateBatchWriter } from './remote/lightd-update-batch';
+import { ContainerStore } from './store/container.store';
+import { DaemonStore } from './store/daemon.store';
+import { UpdateBatchStore } from './store/update-batch.store';
 
 /**
  * Lightd: Pharos as the remote daemons report to (`remote/`), the admin API of daemons and
- * their containers (`daemons/`, `containers/`), and the container console proxy (`console/`).
+ * their containers (`daemons/`, `containers/`), and the container console proxy (`console/`);
+ * their SQL is in `store/`.
  */
 @Module({
   imports: [AuthModule],
   controllers: [LightdRemoteController, LightdDaemonsController, LightdContainersController],
   providers: [
+    DaemonStore,
+    ContainerStore,
+    UpdateBatchStore,
     DaemonTokenDirectory,
     LightdRemoteTokenGuard,
     DaemonLiveness,

@@ -1,13 +1,15 @@
-import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { PrismaService } from '@pharos/database';
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { FrontendCloseCode, type LightdContainerCommand } from '@pharos/protocol';
 import type { AuthenticatedUser } from '../../../identity/access/authenticated-user';
 import { PharosConfig } from '../../../platform/config/pharos-config';
+import { Transactions } from '../../../platform/database/transactions';
 import { ForbiddenError, NotFoundError, ServiceUnavailableError } from '../../../platform/errors/domain-errors';
 import { AuditLogService } from '../../../identity/audit/audit-log.service';
 import { EventLogService } from '../../../fleet/event-log/event-log.service';
+import { FleetEventBus } from '../../../platform/events/fleet-event-bus';
 import { UnsealError } from '../../../platform/secrets/secret-sealer';
 import { DaemonApiTokenVault } from '../daemons/daemon-api-token-vault';
+import { ContainerStore } from '../store/container.store';
 import { type ConsoleEndpoint, ConsoleEndpointError, type ConsoleViewer, DaemonConsoleLink } from './daemon-console-link';
 import { lightdContainerSocketUrl } from './lightd-socket-url';
 
@@ -28,27 +30,32 @@ interface ConsoleContainer {
 /**
  * Opens Lightd container consoles for admins: one daemon connection per container, shared by
  * all its viewers, and the record of every command and power action sent through it (audit
- * log and the container's event log: who, what, when).
+ * log and the container's event log: who, what, when). A daemon's consoles close when it is
+ * removed (`daemon.deleted`).
  */
 @Injectable()
-export class ContainerConsoleHub implements OnModuleDestroy {
+export class ContainerConsoleHub implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('LightdConsole');
   private readonly links = new Map<string, { link: DaemonConsoleLink; daemonId: string }>();
+  private stopEnding?: () => void;
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly containers: ContainerStore,
+    private readonly transactions: Transactions,
     private readonly apiTokens: DaemonApiTokenVault,
     private readonly audit: AuditLogService,
     private readonly eventLog: EventLogService,
+    private readonly bus: FleetEventBus,
     private readonly config: PharosConfig,
   ) {}
 
+  onModuleInit(): void {
+    this.stopEnding = this.bus.subscribeAll('daemon.deleted', (_, daemonId) => this.endDaemon(daemonId, 'the daemon was removed from Pharos'));
+  }
+
   /** Adds a viewer to a container's console (404 when the container does not exist). */
   async attach(containerId: string, viewer: ConsoleViewer): Promise<ConsoleSession> {
-    const container = await this.prisma.lightdContainer.findUnique({
-      where: { id: containerId },
-      select: { id: true, internalId: true, status: true, daemon: { select: { id: true, name: true } } },
-    });
+    const container = await this.containers.forConsole(containerId);
     if (!container) throw new NotFoundError(`no Lightd container ${containerId}`);
     viewer.send({
       type: 'attached',
@@ -79,13 +86,14 @@ export class ContainerConsoleHub implements OnModuleDestroy {
   }
 
   /** The daemon is gone: its consoles close with `message`. */
-  endDaemon(daemonId: string, message: string): void {
+  private endDaemon(daemonId: string, message: string): void {
     for (const [containerId, { link, daemonId: owner }] of this.links) {
       if (owner === daemonId) this.dropLink(containerId, link, { code: FrontendCloseCode.Forbidden, message });
     }
   }
 
   onModuleDestroy(): void {
+    this.stopEnding?.();
     for (const [containerId, { link }] of this.links) {
       this.dropLink(containerId, link, { code: FrontendCloseCode.GoingAway, message: 'Pharos is shutting down' });
     }
@@ -116,10 +124,7 @@ export class ContainerConsoleHub implements OnModuleDestroy {
 
   /** The daemon socket of a container, read fresh so a changed address or token is used. */
   private async endpoint(containerId: string): Promise<ConsoleEndpoint> {
-    const row = await this.prisma.lightdContainer.findUnique({
-      where: { id: containerId },
-      select: { internalId: true, daemon: { select: { id: true, name: true, apiUrl: true, apiTokenSealed: true } } },
-    });
+    const row = await this.containers.consoleEndpoint(containerId);
     if (!row) throw new ConsoleEndpointError('the container no longer exists in Pharos', true);
     const { daemon } = row;
     if (!daemon.apiTokenSealed) {
@@ -158,7 +163,7 @@ export class ContainerConsoleHub implements OnModuleDestroy {
   private async recordAction(container: ConsoleContainer, user: AuthenticatedUser, command: LightdContainerCommand): Promise<void> {
     const isPower = command.event === 'power';
     const what = command.event === 'power' ? { action: command.action } : command.event === 'send_command' ? { command: command.command } : {};
-    const entries = await this.prisma.$transaction(async (tx) => {
+    const entries = await this.transactions.run(async (tx) => {
       await this.audit.record(
         user,
         isPower ? 'lightd.console.power' : 'lightd.console.command',

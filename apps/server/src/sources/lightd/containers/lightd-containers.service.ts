@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { type LightdContainer, type LightdUpdate, type Prisma, PrismaService } from '@pharos/database';
+import type { LightdUpdate } from '@pharos/database';
 import type { ContainerHistoryPage, ContainerUpdateView, ContainerView } from '@pharos/protocol';
 import { NotFoundError } from '../../../platform/errors/domain-errors';
+import { ContainerStore, type ContainerWithDaemon } from '../store/container.store';
+import { DaemonStore } from '../store/daemon.store';
 import type { ContainerStatusFilter } from './lightd-containers.dto';
 
 export interface ContainerPage {
@@ -12,43 +14,31 @@ export interface ContainerPage {
 }
 
 const DEFAULT_PAGE_SIZE = 50;
-const WITH_DAEMON = { daemon: { select: { id: true, name: true, status: true } } } as const;
 
 /** The admin views of Lightd containers: current state per daemon, and each one's history. */
 @Injectable()
 export class LightdContainersService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly store: ContainerStore,
+    private readonly daemons: DaemonStore,
+  ) {}
 
   async list(filter: { daemonId?: string; status?: ContainerStatusFilter; limit?: number; offset?: number }): Promise<ContainerPage> {
     const limit = filter.limit ?? DEFAULT_PAGE_SIZE;
     const offset = filter.offset ?? 0;
-    const where: Prisma.LightdContainerWhereInput = {
-      ...(filter.daemonId ? { daemonId: filter.daemonId } : {}),
-      ...(filter.status ? { status: filter.status === 'unknown' ? null : filter.status } : {}),
-    };
-    const [rows, total] = await this.prisma.$transaction([
-      this.prisma.lightdContainer.findMany({
-        where,
-        include: WITH_DAEMON,
-        orderBy: [{ daemon: { name: 'asc' } }, { internalId: 'asc' }],
-        take: limit,
-        skip: offset,
-      }),
-      this.prisma.lightdContainer.count({ where }),
-    ]);
-    return { items: rows.map(toContainerView), total, limit, offset };
+    const status = filter.status === undefined ? undefined : filter.status === 'unknown' ? null : filter.status;
+    const { items, total } = await this.store.list({ daemonId: filter.daemonId, status, limit, offset });
+    return { items: items.map(toContainerView), total, limit, offset };
   }
 
   /** A daemon's containers; 404 when the daemon does not exist (rather than an empty page). */
   async listOfDaemon(daemonId: string, filter: { status?: ContainerStatusFilter; limit?: number; offset?: number }): Promise<ContainerPage> {
-    if (!(await this.prisma.lightdDaemon.findUnique({ where: { id: daemonId }, select: { id: true } }))) {
-      throw new NotFoundError(`no Lightd daemon ${daemonId}`);
-    }
+    if (!(await this.daemons.exists(daemonId))) throw new NotFoundError(`no Lightd daemon ${daemonId}`);
     return this.list({ ...filter, daemonId });
   }
 
   async get(id: string): Promise<ContainerView> {
-    const row = await this.prisma.lightdContainer.findUnique({ where: { id }, include: WITH_DAEMON });
+    const row = await this.store.find(id);
     if (!row) throw notFound(id);
     return toContainerView(row);
   }
@@ -56,12 +46,8 @@ export class LightdContainersService {
   /** Every update received for the container, newest first. */
   async history(id: string, page: { before?: string; limit?: number }): Promise<ContainerHistoryPage> {
     const limit = page.limit ?? DEFAULT_PAGE_SIZE;
-    if (!(await this.prisma.lightdContainer.findUnique({ where: { id }, select: { id: true } }))) throw notFound(id);
-    const rows = await this.prisma.lightdUpdate.findMany({
-      where: { containerId: id, ...(page.before ? { id: { lt: BigInt(page.before) } } : {}) },
-      orderBy: { id: 'desc' },
-      take: limit + 1,
-    });
+    if (!(await this.store.exists(id))) throw notFound(id);
+    const rows = await this.store.history(id, { before: page.before ? BigInt(page.before) : undefined, take: limit + 1 });
     const items = rows.slice(0, limit).map(toUpdateView);
     return { items, nextBefore: rows.length > limit ? items[items.length - 1]!.id : null };
   }
@@ -71,7 +57,7 @@ function notFound(id: string): NotFoundError {
   return new NotFoundError(`no Lightd container ${id}`);
 }
 
-function toContainerView(row: LightdContainer & { daemon: ContainerView['daemon'] }): ContainerView {
+function toContainerView(row: ContainerWithDaemon): ContainerView {
   return {
     id: row.id,
     internalId: row.internalId,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type ContainerStatus, type LightdDaemon, Prisma, PrismaService } from '@pharos/database';
+import { type LightdDaemon, Prisma } from '@pharos/database';
 import {
   type ContainerCounts,
   type DaemonDetailView,
@@ -10,27 +10,32 @@ import {
 } from '@pharos/protocol';
 import { randomUUID } from 'node:crypto';
 import { PharosConfig } from '../../../platform/config/pharos-config';
+import { type DbTransaction, Transactions } from '../../../platform/database/transactions';
 import { ConflictError, NotFoundError } from '../../../platform/errors/domain-errors';
 import { type AuditActor, AuditLogService } from '../../../identity/audit/audit-log.service';
+import { FleetEventBus } from '../../../platform/events/fleet-event-bus';
 import { generateHexSecret, hashSecret, secretPrefix } from '../../../platform/secrets/secret-token';
 import { ContainerConsoleHub } from '../console/container-console-hub';
-import { DaemonTokenDirectory } from '../remote/daemon-token-directory';
-import { LightdUpdateBatchWriter } from '../remote/lightd-update-batch';
+import { DaemonStore, emptyCounts, type RemoteTokenColumns } from '../store/daemon.store';
 import { DaemonApiTokenVault } from './daemon-api-token-vault';
 
 const TARGET_TYPE = 'lightd_daemon';
 
-/** Registers Lightd daemons, issues their remote tokens, and answers the admin views of them. */
+/**
+ * Registers Lightd daemons, issues their remote tokens, and answers the admin views of them.
+ * A rotated or revoked token is published (`daemon.token-changed`), as is a removed daemon
+ * (`daemon.deleted`), once committed: the caches and consoles of it subscribe.
+ */
 @Injectable()
 export class LightdDaemonsService {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly store: DaemonStore,
+    private readonly transactions: Transactions,
     private readonly audit: AuditLogService,
     private readonly apiTokens: DaemonApiTokenVault,
-    private readonly directory: DaemonTokenDirectory,
     private readonly consoles: ContainerConsoleHub,
+    private readonly bus: FleetEventBus,
     private readonly config: PharosConfig,
-    private readonly updates: LightdUpdateBatchWriter,
   ) {}
 
   async register(actor: AuditActor, input: { name: string; apiUrl: string; apiToken?: string }): Promise<IssuedRemoteToken> {
@@ -38,15 +43,16 @@ export class LightdDaemonsService {
     const remoteToken = generateHexSecret(LIGHTD_TOKEN_PREFIX, 16);
     const apiUrl = normalizeApiUrl(input.apiUrl);
     const daemon = await this.write({ name: input.name }, async (tx) => {
-      const created = await tx.lightdDaemon.create({
-        data: {
+      const created = await this.store.create(
+        {
           id,
           name: input.name,
           apiUrl,
           apiTokenSealed: input.apiToken === undefined ? null : this.apiTokens.seal(id, input.apiToken),
-          ...remoteTokenColumns(remoteToken),
+          remoteToken: remoteTokenColumns(remoteToken),
         },
-      });
+        tx,
+      );
       await this.audit.record(actor, 'lightd.daemon.register', { type: TARGET_TYPE, id }, { name: input.name, apiUrl, apiToken: input.apiToken !== undefined }, tx);
       return created;
     });
@@ -54,29 +60,30 @@ export class LightdDaemonsService {
   }
 
   async list(): Promise<DaemonView[]> {
-    const daemons = await this.prisma.lightdDaemon.findMany({ orderBy: { name: 'asc' } });
-    const counts = await this.containerCounts();
+    const daemons = await this.store.list();
+    const counts = await this.store.containerCounts();
     return daemons.map((daemon) => toDaemonView(daemon, counts.get(daemon.id)));
   }
 
   async get(id: string): Promise<DaemonDetailView> {
-    const daemon = await this.prisma.lightdDaemon.findUnique({ where: { id } });
+    const daemon = await this.store.find(id);
     if (!daemon) throw notFound(id);
-    const counts = await this.containerCounts(id);
+    const counts = await this.store.containerCounts(id);
     return { ...toDaemonView(daemon, counts.get(id)), remoteConfig: daemon.remoteConfig, remoteConfigAt: iso(daemon.remoteConfigAt) };
   }
 
   async update(actor: AuditActor, id: string, input: { name?: string; apiUrl?: string; apiToken?: string }): Promise<DaemonDetailView> {
     const apiUrl = input.apiUrl === undefined ? undefined : normalizeApiUrl(input.apiUrl);
     await this.write({ id, name: input.name }, async (tx) => {
-      await tx.lightdDaemon.update({
-        where: { id },
-        data: {
+      await this.store.update(
+        id,
+        {
           name: input.name,
           apiUrl,
           ...(input.apiToken === undefined ? {} : { apiTokenSealed: this.apiTokens.seal(id, input.apiToken) }),
         },
-      });
+        tx,
+      );
       const changed = { ...(input.name !== undefined && { name: input.name }), ...(apiUrl !== undefined && { apiUrl }), ...(input.apiToken !== undefined && { apiToken: 'replaced' }) };
       await this.audit.record(actor, 'lightd.daemon.update', { type: TARGET_TYPE, id }, changed, tx);
     });
@@ -89,32 +96,33 @@ export class LightdDaemonsService {
   async rotateRemoteToken(actor: AuditActor, id: string): Promise<IssuedRemoteToken> {
     const remoteToken = generateHexSecret(LIGHTD_TOKEN_PREFIX, 16);
     const daemon = await this.write({ id }, async (tx) => {
-      const updated = await tx.lightdDaemon.update({ where: { id }, data: remoteTokenColumns(remoteToken) });
+      const updated = await this.store.setRemoteToken(id, remoteTokenColumns(remoteToken), tx);
       await this.audit.record(actor, 'lightd.daemon.rotate_token', { type: TARGET_TYPE, id }, { prefix: secretPrefix(remoteToken) }, tx);
       return updated;
     });
-    this.directory.forget(id);
+    this.bus.publish('daemon.token-changed', id, {});
     return this.issued(daemon, remoteToken);
   }
 
   /** The daemon can no longer report until a new token is issued. */
   async revokeRemoteToken(actor: AuditActor, id: string): Promise<void> {
     await this.write({ id }, async (tx) => {
-      await tx.lightdDaemon.update({ where: { id }, data: { remoteTokenHash: null, remoteTokenPrefix: null, remoteTokenIssuedAt: null } });
+      await this.store.setRemoteToken(id, null, tx);
       await this.audit.record(actor, 'lightd.daemon.revoke_token', { type: TARGET_TYPE, id }, undefined, tx);
     });
-    this.directory.forget(id);
+    this.bus.publish('daemon.token-changed', id, {});
   }
 
-  /** Removes the daemon with its containers and update history (their event logs stay). */
+  /**
+   * Removes the daemon with its containers and update history (their event logs stay); its
+   * token stops working and its consoles close (`daemon.deleted`).
+   */
   async remove(actor: AuditActor, id: string): Promise<void> {
     await this.write({ id }, async (tx) => {
-      const removed = await tx.lightdDaemon.delete({ where: { id } });
+      const removed = await this.store.delete(id, tx);
       await this.audit.record(actor, 'lightd.daemon.delete', { type: TARGET_TYPE, id }, { name: removed.name }, tx);
     });
-    this.directory.forget(id);
-    this.updates.forgetDaemon(id);
-    this.consoles.endDaemon(id, 'the daemon was removed from Pharos');
+    this.bus.publish('daemon.deleted', id, {});
   }
 
   private issued(daemon: LightdDaemon, remoteToken: string): IssuedRemoteToken {
@@ -125,27 +133,10 @@ export class LightdDaemonsService {
     };
   }
 
-  private async containerCounts(daemonId?: string): Promise<Map<string, ContainerCounts>> {
-    const groups = await this.prisma.lightdContainer.groupBy({
-      by: ['daemonId', 'status'],
-      where: daemonId ? { daemonId } : {},
-      _count: { _all: true },
-    });
-    const counts = new Map<string, ContainerCounts>();
-    for (const group of groups) {
-      const entry = counts.get(group.daemonId) ?? emptyCounts();
-      const n = group._count._all;
-      entry[(group.status ?? 'unknown') as ContainerStatus | 'unknown'] += n;
-      entry.total += n;
-      counts.set(group.daemonId, entry);
-    }
-    return counts;
-  }
-
   /** One audited write; a taken name is a 409, a missing daemon a 404. */
-  private async write<T>(daemon: { id?: string; name?: string }, work: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
+  private async write<T>(daemon: { id?: string; name?: string }, work: (tx: DbTransaction) => Promise<T>): Promise<T> {
     try {
-      return await this.prisma.$transaction(work);
+      return await this.transactions.run(work);
     } catch (error) {
       if (error instanceof Prisma.PrismaClientKnownRequestError) {
         if (error.code === 'P2002') throw new ConflictError(`a daemon named "${daemon.name}" already exists`);
@@ -156,12 +147,8 @@ export class LightdDaemonsService {
   }
 }
 
-function remoteTokenColumns(token: string) {
+function remoteTokenColumns(token: string): RemoteTokenColumns {
   return { remoteTokenHash: hashSecret(token), remoteTokenPrefix: secretPrefix(token), remoteTokenIssuedAt: new Date() };
-}
-
-function emptyCounts(): ContainerCounts {
-  return { total: 0, installing: 0, ready: 0, failed: 0, unknown: 0 };
 }
 
 function notFound(id: string): NotFoundError {

@@ -1,16 +1,19 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { Prisma, PrismaService } from '@pharos/database';
 import type { LogEntryData } from '@pharos/protocol';
 import { PharosConfig } from '../../../platform/config/pharos-config';
+import { type DbTransaction, Transactions } from '../../../platform/database/transactions';
 import { UnauthorizedError } from '../../../platform/errors/domain-errors';
-import { EventLogService } from '../../../fleet/event-log/event-log.service';
-import { DaemonTokenDirectory, type ReportingDaemon } from './daemon-token-directory';
-import { daemonOnlineEntry, LightdUpdateBatchWriter } from './lightd-update-batch';
+import { FleetEventBus } from '../../../platform/events/fleet-event-bus';
+import { EventLogService, type NewLogEntry } from '../../../fleet/event-log/event-log.service';
+import { type CallFields, DaemonStore, type SilentDaemon } from '../store/daemon.store';
+import type { ReportingDaemon } from './daemon-token-directory';
+import { daemonOnlineEntry } from './lightd-update-batch';
 
 /**
  * Whether each daemon is online: it is online from any authenticated call (Lightd checks
  * `/health` every 30 s) and offline after a configurable silence. Both changes are events in
- * the daemon's log.
+ * the daemon's log; a daemon marked offline is also published (`daemon.offline`), so that what
+ * is remembered of it as online is forgotten.
  */
 @Injectable()
 export class DaemonLiveness implements OnModuleInit, OnModuleDestroy {
@@ -19,11 +22,11 @@ export class DaemonLiveness implements OnModuleInit, OnModuleDestroy {
   private sweeping: Promise<unknown> | null = null;
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly store: DaemonStore,
+    private readonly transactions: Transactions,
     private readonly eventLog: EventLogService,
-    private readonly directory: DaemonTokenDirectory,
+    private readonly bus: FleetEventBus,
     private readonly config: PharosConfig,
-    private readonly updates: LightdUpdateBatchWriter,
   ) {}
 
   onModuleInit(): void {
@@ -45,65 +48,44 @@ export class DaemonLiveness implements OnModuleInit, OnModuleDestroy {
    * Records a call inside the caller's transaction: "last seen" plus `fields`, and the daemon
    * coming online when it was not. Returns the log entries to publish once it commits.
    */
-  async noteCall(
-    tx: Prisma.TransactionClient,
-    daemon: ReportingDaemon,
-    at: Date,
-    fields: Prisma.LightdDaemonUpdateInput = {},
-  ): Promise<LogEntryData[]> {
-    let previous: { status: string };
-    try {
-      previous = await tx.lightdDaemon.update({ where: { id: daemon.id }, data: { lastSeenAt: at, ...fields }, select: { status: true } });
-    } catch (error) {
-      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2025') {
-        // Deleted after its token was cached (e.g. on another Pharos instance).
-        this.directory.forget(daemon.id);
-        throw new UnauthorizedError('invalid token: no daemon is registered with it');
-      }
-      throw error;
+  async noteCall(daemon: ReportingDaemon, at: Date, fields: CallFields, tx: DbTransaction): Promise<LogEntryData[]> {
+    const previous = await this.store.noteCall(daemon.id, at, fields, tx);
+    if (previous === null) {
+      // Deleted after its token was cached (e.g. on another Pharos instance).
+      this.bus.publish('daemon.deleted', daemon.id, {});
+      throw new UnauthorizedError('invalid token: no daemon is registered with it');
     }
-    if (previous.status === 'online') return [];
-    const { count } = await tx.lightdDaemon.updateMany({
-      where: { id: daemon.id, status: { not: 'online' } },
-      data: { status: 'online', statusChangedAt: at },
-    });
-    if (count === 0) return [];
-    return [await this.eventLog.append('lightd_daemon', daemon.id, daemonOnlineEntry(daemon, previous.status, at), tx)];
+    if (previous === 'online') return [];
+    if (!(await this.store.markOnline(daemon.id, at, tx))) return [];
+    return [await this.eventLog.append('lightd_daemon', daemon.id, daemonOnlineEntry(daemon, previous, at), tx)];
   }
 
   /** Marks offline every online daemon silent for longer than the configured time. */
   async markSilentDaemonsOffline(now = new Date()): Promise<string[]> {
-    const seconds = this.config.lightd.offlineAfterSeconds;
-    const cutoff = new Date(now.getTime() - seconds * 1000);
-    const silentWhere = { status: 'online' as const, OR: [{ lastSeenAt: { lt: cutoff } }, { lastSeenAt: null }] };
-    const silent = await this.prisma.lightdDaemon.findMany({ where: silentWhere, select: { id: true, name: true, lastSeenAt: true } });
+    const cutoff = new Date(now.getTime() - this.config.lightd.offlineAfterSeconds * 1000);
     const marked: string[] = [];
-    for (const daemon of silent) {
-      const entries = await this.prisma.$transaction(async (tx) => {
-        // Conditional, so a call that arrived meanwhile (or another instance's sweep) wins.
-        const { count } = await tx.lightdDaemon.updateMany({ where: { id: daemon.id, ...silentWhere }, data: { status: 'offline', statusChangedAt: now } });
-        if (count === 0) return [];
-        const entry = await this.eventLog.append(
-          'lightd_daemon',
-          daemon.id,
-          {
-            level: 'WARN',
-            kind: 'daemon.offline',
-            message: `Daemon ${daemon.name} is offline: no call for ${seconds} s`,
-            data: { lastSeenAt: daemon.lastSeenAt?.toISOString() ?? null, offlineAfterSeconds: seconds },
-            at: now,
-          },
-          tx,
-        );
-        return [entry];
+    for (const daemon of await this.store.silentOnline(cutoff)) {
+      const entries = await this.transactions.run(async (tx) => {
+        if (!(await this.store.markOfflineIfSilent(daemon.id, cutoff, now, tx))) return [];
+        return [await this.eventLog.append('lightd_daemon', daemon.id, this.offlineEntry(daemon, now), tx)];
       });
       this.eventLog.publishCommitted(daemon.id, entries);
       if (entries.length > 0) {
-        // Its next update comes through the long way, which records it "online again".
-        this.updates.forgetDaemon(daemon.id);
+        this.bus.publish('daemon.offline', daemon.id, {});
         marked.push(daemon.id);
       }
     }
     return marked;
+  }
+
+  private offlineEntry(daemon: SilentDaemon, at: Date): NewLogEntry {
+    const seconds = this.config.lightd.offlineAfterSeconds;
+    return {
+      level: 'WARN',
+      kind: 'daemon.offline',
+      message: `Daemon ${daemon.name} is offline: no call for ${seconds} s`,
+      data: { lastSeenAt: daemon.lastSeenAt?.toISOString() ?? null, offlineAfterSeconds: seconds },
+      at,
+    };
   }
 }

@@ -1,10 +1,11 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { PrismaService } from '@pharos/database';
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { CredentialCache } from '../../../identity/machine-credentials/credential-cache';
 import { CredentialThrottle } from '../../../identity/machine-credentials/credential-throttle';
 import { PharosConfig } from '../../../platform/config/pharos-config';
 import { TooManyRequestsError, UnauthorizedError } from '../../../platform/errors/domain-errors';
+import { FleetEventBus } from '../../../platform/events/fleet-event-bus';
 import { hashSecret } from '../../../platform/secrets/secret-token';
+import { DaemonStore } from '../store/daemon.store';
 
 /** The daemon a Lightd call comes from. */
 export interface ReportingDaemon {
@@ -18,18 +19,15 @@ const CACHE_MAX_ENTRIES = 10_000;
 
 /**
  * Finds the daemon a remote token belongs to. Every daemon calls `/health` every 30 s and
- * `/update` on each container change, so known tokens are cached by hash; rotating, revoking
- * or deleting forgets the daemon's entry.
+ * `/update` on each container change, so known tokens are cached by hash; a daemon's entry is
+ * forgotten when its token changes (`daemon.token-changed`) or it is deleted (`daemon.deleted`).
  */
 @Injectable()
-export class DaemonTokenDirectory {
+export class DaemonTokenDirectory implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(DaemonTokenDirectory.name);
   /** Known tokens only: a daemon's token is set before it calls, so a miss is worth asking again. */
   private readonly byHash = new CredentialCache<ReportingDaemon>({
-    lookupMany: async (hashes) => {
-      const daemons = await this.prisma.lightdDaemon.findMany({ where: { remoteTokenHash: { in: hashes } }, select: { id: true, name: true, remoteTokenHash: true } });
-      return new Map(daemons.map(({ remoteTokenHash, ...daemon }) => [remoteTokenHash!, daemon]));
-    },
+    lookupMany: (hashes) => this.store.byRemoteTokenHash(hashes),
     ttlMs: CACHE_TTL_MS,
     maxEntries: CACHE_MAX_ENTRIES,
     cacheMisses: false,
@@ -37,12 +35,23 @@ export class DaemonTokenDirectory {
   });
   /** Failed tokens per address; see `CredentialThrottle` for why known tokens still pass. */
   private readonly throttle: CredentialThrottle;
+  private readonly unsubscribe: (() => void)[] = [];
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly store: DaemonStore,
+    private readonly bus: FleetEventBus,
     config: PharosConfig,
   ) {
     this.throttle = CredentialThrottle.fromConfig(config);
+  }
+
+  onModuleInit(): void {
+    const forget = (_: unknown, daemonId: string) => this.forget(daemonId);
+    this.unsubscribe.push(this.bus.subscribeAll('daemon.deleted', forget), this.bus.subscribeAll('daemon.token-changed', forget));
+  }
+
+  onModuleDestroy(): void {
+    for (const off of this.unsubscribe.splice(0)) off();
   }
 
   /**
@@ -61,7 +70,7 @@ export class DaemonTokenDirectory {
   }
 
   /** Drops what is cached for a daemon (its token changed, or it is gone). */
-  forget(daemonId: string): void {
+  private forget(daemonId: string): void {
     this.byHash.forget((daemon) => daemon.id === daemonId);
   }
 }

@@ -1,5 +1,4 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { type Prisma, PrismaService } from '@pharos/database';
 import {
   decodeLightdRemoteEvent,
   describeWireError,
@@ -7,8 +6,10 @@ import {
   type LightdRemoteConfig,
   type LogEntryData,
 } from '@pharos/protocol';
+import { type DbTransaction, Transactions } from '../../../platform/database/transactions';
 import { DomainError, InvalidInputError, ServiceUnavailableError } from '../../../platform/errors/domain-errors';
 import { EventLogService } from '../../../fleet/event-log/event-log.service';
+import type { CallFields } from '../store/daemon.store';
 import { redactSecrets } from './config-redaction';
 import { DaemonLiveness } from './daemon-liveness.service';
 import type { ReportingDaemon } from './daemon-token-directory';
@@ -29,7 +30,7 @@ export class LightdRemoteService implements OnModuleDestroy {
   private readonly updates: GroupCommitter<ReceivedUpdate, void>;
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly transactions: Transactions,
     private readonly eventLog: EventLogService,
     private readonly liveness: DaemonLiveness,
     batchWriter: LightdUpdateBatchWriter,
@@ -54,7 +55,7 @@ export class LightdRemoteService implements OnModuleDestroy {
 
   async recordHealthCheck(daemon: ReportingDaemon): Promise<void> {
     const at = new Date();
-    await this.commit('health check', async (tx) => [{ subjectId: daemon.id, entries: await this.liveness.noteCall(tx, daemon, at, { lastHealthAt: at }) }]);
+    await this.commit('health check', async (tx) => [{ subjectId: daemon.id, entries: await this.liveness.noteCall(daemon, at, { lastHealthAt: at }, tx) }]);
   }
 
   /**
@@ -75,9 +76,9 @@ export class LightdRemoteService implements OnModuleDestroy {
     const decoded = lightdConfigReport.validate(body);
     if (!decoded.ok) throw new InvalidInputError('(root): must be a JSON object (the daemon\'s configuration)', '(root)');
     const at = new Date();
-    const remoteConfig = redactSecrets(decoded.value) as Prisma.InputJsonObject;
+    const remoteConfig = redactSecrets(decoded.value) as CallFields['remoteConfig'];
     await this.commit('configuration', async (tx) => {
-      const entries = await this.liveness.noteCall(tx, daemon, at, { remoteConfig, remoteConfigAt: at });
+      const entries = await this.liveness.noteCall(daemon, at, { remoteConfig, remoteConfigAt: at }, tx);
       entries.push(await this.eventLog.append('lightd_daemon', daemon.id, { kind: 'daemon.config', message: `Daemon ${daemon.name} reported its configuration`, at }, tx));
       return [{ subjectId: daemon.id, entries }];
     });
@@ -86,15 +87,15 @@ export class LightdRemoteService implements OnModuleDestroy {
   /** `GET /config`: Pharos pushes no configuration to daemons (yet), so nothing to change. */
   async configFor(daemon: ReportingDaemon): Promise<LightdRemoteConfig> {
     const at = new Date();
-    await this.commit('configuration request', async (tx) => [{ subjectId: daemon.id, entries: await this.liveness.noteCall(tx, daemon, at) }]);
+    await this.commit('configuration request', async (tx) => [{ subjectId: daemon.id, entries: await this.liveness.noteCall(daemon, at, {}, tx) }]);
     return {};
   }
 
   /** Runs one transaction; publishes its log entries after commit; a store failure is a 503. */
-  private async commit(what: string, work: (tx: Prisma.TransactionClient) => Promise<Stored>): Promise<void> {
+  private async commit(what: string, work: (tx: DbTransaction) => Promise<Stored>): Promise<void> {
     let stored: Stored;
     try {
-      stored = await this.prisma.$transaction(work);
+      stored = await this.transactions.run(work);
     } catch (error) {
       if (error instanceof DomainError) throw error;
       this.logger.error({ err: error }, `could not store a Lightd ${what}`);

@@ -1,12 +1,12 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { type ContainerStatus, isStatementRefusal, PrismaService, type SqlRunner } from '@pharos/database';
-import type { LightdRemoteEvent, LogEntryData } from '@pharos/protocol';
-import { type JsonRowColumn, jsonRowsSql } from '../../../platform/database/json-rows';
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { type ContainerStatus, isStatementRefusal, type SqlRunner } from '@pharos/database';
+import type { LightdRemoteEvent } from '@pharos/protocol';
 import { UnauthorizedError } from '../../../platform/errors/domain-errors';
+import { FleetEventBus } from '../../../platform/events/fleet-event-bus';
 import { EventLogService, type LogEntryToStore, type NewLogEntry } from '../../../fleet/event-log/event-log.service';
-import { entriesInsert } from '../../../fleet/event-log/event-log.store';
+import { type DaemonsSeen, type LoggedEntries, UpdateBatchStore, type UpdateRow, type WantedContainer } from '../store/update-batch.store';
 import { type ContainerUpdatePlan, planContainerUpdate } from './container-update-plan';
-import { DaemonTokenDirectory, type ReportingDaemon } from './daemon-token-directory';
+import type { ReportingDaemon } from './daemon-token-directory';
 
 /** One `POST /update`, validated, waiting for its batch. */
 export interface ReceivedUpdate {
@@ -14,15 +14,6 @@ export interface ReceivedUpdate {
   event: LightdRemoteEvent;
   /** When Pharos received it. */
   at: Date;
-}
-
-/** One raw history row: an update as it came. */
-interface UpdateRow {
-  daemonId: string;
-  containerId: string | null;
-  at: Date;
-  event: LightdRemoteEvent;
-  status: ContainerStatus | null;
 }
 
 type ContainerKey = string;
@@ -48,43 +39,6 @@ interface ComposedBatch {
   entries: LogEntryToStore[];
 }
 
-/** A container's state after a batch, as `store` passes it. */
-const CONTAINER_STATE_COLUMNS: JsonRowColumn[] = [
-  ['id', 'uuid'],
-  ['seen', 'timestamptz'],
-  ['set_status', 'boolean'],
-  ['status', 'text'],
-  ['status_at', 'timestamptz'],
-  ['set_error', 'boolean'],
-  ['error', 'text'],
-  ['error_data', 'text'],
-  ['error_at', 'timestamptz'],
-];
-
-/** A raw history row (an update as it came), as `store` passes it. */
-const UPDATE_ROW_COLUMNS: JsonRowColumn[] = [
-  ['d', 'uuid'],
-  ['c', 'uuid'],
-  ['a', 'timestamptz'],
-  ['e', 'text'],
-  ['s', 'text'],
-  ['er', 'text'],
-  ['da', 'text'],
-  ['b', 'json'],
-];
-
-/** Marks the batch's daemons seen and online, returning each one's status before (locked, in key order). */
-const touchDaemonsSql = (ids: string, ats: string) => `
-  v AS (SELECT * FROM unnest(${ids}::uuid[], ${ats}::timestamptz[]) AS v(id, at)),
-  old AS (SELECT d."id", d."status"::text AS status FROM "LightdDaemon" d JOIN v ON d."id" = v.id ORDER BY d."id" FOR UPDATE OF d),
-  touched AS (
-    UPDATE "LightdDaemon" d
-       SET "lastSeenAt" = v.at, "lastUpdateAt" = v.at, "updatedAt" = v.at, "status" = 'online',
-           "statusChangedAt" = CASE WHEN old.status = 'online' THEN d."statusChangedAt" ELSE v.at END
-      FROM v JOIN old ON old."id" = v.id
-     WHERE d."id" = v.id
-    RETURNING d."id", old.status AS previous)`;
-
 /**
  * Writes a batch of Lightd updates, whatever its size, and returns one outcome per update.
  * Within a batch, updates apply in the order they arrived, each seeing the state the previous
@@ -92,37 +46,46 @@ const touchDaemonsSql = (ids: string, ats: string) => `
  *
  * Pharos is the only writer of containers' state (one Pharos per database, as elsewhere), so
  * the writer remembers each container's id and status, and which daemons are online, as its
- * last committed batch left them. A batch of known containers of online daemons, the steady
- * state of a fleet, is then one statement (autocommit): daemons marked seen, containers' new
- * state, raw history and event-log entries. A batch naming anything else, and any batch whose
- * one statement failed (it stored nothing: e.g. a daemon deleted meanwhile), is written as a
- * transaction of two statements that first creates or locks its containers and reads what
- * they were. Both run on the driver itself (`queryDirect`, `directTransaction`): through
- * Prisma, its overhead per statement was a third of what a batch cost. Log entries are
- * published once committed.
+ * last committed batch left them (and forgets a daemon that is deleted or goes offline). A
+ * batch of known containers of online daemons, the steady state of a fleet, is then one
+ * statement (autocommit): daemons marked seen, containers' new state, raw history and
+ * event-log entries. A batch naming anything else, and any batch whose one statement failed
+ * (it stored nothing: e.g. a daemon deleted meanwhile), is written as a transaction of two
+ * statements that first creates or locks its containers and reads what they were. The
+ * statements are `UpdateBatchStore`'s. Log entries are published once committed.
  */
 @Injectable()
-export class LightdUpdateBatchWriter {
+export class LightdUpdateBatchWriter implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(LightdUpdateBatchWriter.name);
   private readonly onlineDaemons = new Set<string>();
   private readonly knownContainers = new Map<ContainerKey, KnownContainer>();
+  private readonly unsubscribe: (() => void)[] = [];
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly store: UpdateBatchStore,
     private readonly eventLog: EventLogService,
-    private readonly directory: DaemonTokenDirectory,
+    private readonly bus: FleetEventBus,
   ) {}
 
-  /** Statements on the driver outside a transaction (each commits on its own). */
-  private readonly direct: SqlRunner = { query: (sql, params) => this.prisma.queryDirect(sql, params) };
+  onModuleInit(): void {
+    const forget = (_: unknown, daemonId: string) => this.forgetDaemon(daemonId);
+    this.unsubscribe.push(this.bus.subscribeAll('daemon.deleted', forget), this.bus.subscribeAll('daemon.offline', forget));
+  }
+
+  onModuleDestroy(): void {
+    for (const off of this.unsubscribe.splice(0)) off();
+  }
 
   async write(updates: ReceivedUpdate[]): Promise<(void | Error)[]> {
     const known = this.knownState(updates);
     return (known && (await this.writeKnown(updates, known))) || this.writeLocking(updates);
   }
 
-  /** Forgets what is remembered of a daemon and its containers (it went offline, or was removed). */
-  forgetDaemon(daemonId: string): void {
+  /**
+   * Forgets what is remembered of a daemon and its containers: it was removed, or it went
+   * offline (its next update comes through the long way, which records it "online again").
+   */
+  private forgetDaemon(daemonId: string): void {
     this.onlineDaemons.delete(daemonId);
     const prefix = keyOf(daemonId, '');
     for (const key of this.knownContainers.keys()) if (key.startsWith(prefix)) this.knownContainers.delete(key);
@@ -151,9 +114,9 @@ export class LightdUpdateBatchWriter {
   private async writeKnown(updates: ReceivedUpdate[], containers: Map<ContainerKey, ContainerState>): Promise<(void | Error)[] | null> {
     const previous = new Map(updates.map((u) => [u.daemon.id, 'online']));
     const batch = this.compose(updates, updates.map((_, i) => i), previous, containers);
-    let written: Awaited<ReturnType<LightdUpdateBatchWriter['store']>>;
+    let written: Awaited<ReturnType<UpdateBatchStore['touchAndStore']>>;
     try {
-      written = await this.store(this.direct, [...containers.values()], batch, this.latestPerDaemon(updates));
+      written = await this.store.touchAndStore(this.latestPerDaemon(updates), { containers: [...containers.values()], ...batch });
     } catch (error) {
       // What was remembered may be wrong now, either way: batches read it afresh until relearnt.
       this.onlineDaemons.clear();
@@ -180,16 +143,16 @@ export class LightdUpdateBatchWriter {
    */
   private async writeLocking(updates: ReceivedUpdate[]): Promise<(void | Error)[]> {
     const outcomes: (void | Error)[] = updates.map(() => undefined);
-    const { stored, containers, kept } = await this.prisma.directTransaction(async (sql) => {
-      const { previous, containers } = await this.touchAndLock(sql, updates);
+    const { stored, containers, kept } = await this.store.transaction(async (sql) => {
+      const { previous, containers } = await this.touchAndLock(updates, sql);
       const kept: number[] = [];
       updates.forEach((u, i) => {
         if (previous.has(u.daemon.id)) kept.push(i);
         else outcomes[i] = new UnauthorizedError('invalid token: no daemon is registered with it');
       });
       const batch = this.compose(updates, kept, previous, containers);
-      const { logged } = await this.store(sql, [...containers.values()], batch);
-      return { stored: logged, containers, kept };
+      const stored = await this.store.store({ containers: [...containers.values()], ...batch }, sql);
+      return { stored, containers, kept };
     });
     this.remember(containers, kept.map((i) => updates[i]!));
     for (const { subjectId, entry } of stored) this.eventLog.publishCommitted(subjectId, [entry]);
@@ -246,7 +209,7 @@ export class LightdUpdateBatchWriter {
   }
 
   /** Each daemon of the batch with the time of its latest update, in key order. */
-  private latestPerDaemon(updates: ReceivedUpdate[]): { ids: string[]; ats: string[] } {
+  private latestPerDaemon(updates: ReceivedUpdate[]): DaemonsSeen {
     const latest = new Map<string, Date>();
     for (const u of updates) latest.set(u.daemon.id, u.at);
     const ids = [...latest.keys()].sort();
@@ -260,13 +223,13 @@ export class LightdUpdateBatchWriter {
   }
 
   /** The "online again" entries of daemons that came back with a batch written in one statement. */
-  private async announceReturns(updates: ReceivedUpdate[], cameBack: { id: string; previous: string }[]): Promise<{ subjectId: string; entry: LogEntryData }[]> {
+  private async announceReturns(updates: ReceivedUpdate[], cameBack: { id: string; previous: string }[]): Promise<LoggedEntries> {
     const logged = cameBack.map(({ id, previous }) => {
       const first = updates.find((u) => u.daemon.id === id)!;
       return { subjectType: 'lightd_daemon' as const, subjectId: id, entry: daemonOnlineEntry(first.daemon, previous, first.at) };
     });
     try {
-      const stored = await this.eventLog.appendMany(logged, this.prisma);
+      const stored = await this.eventLog.appendMany(logged);
       return stored.map((entry, i) => ({ subjectId: logged[i]!.subjectId, entry }));
     } catch (error) {
       // The updates are committed: their answer stays 200; only these entries are missing.
@@ -276,116 +239,27 @@ export class LightdUpdateBatchWriter {
   }
 
   /**
-   * One statement: last seen/update times and "online" for each daemon of the batch (locked, in
-   * key order), then each container the batch names, of the daemons that still exist: created
-   * if new, else locked (an upsert waits for a concurrent insert, where a plain select would
-   * miss it), in key order. Returns each daemon's status before, and each container's.
+   * Marks the batch's daemons seen and creates or locks its containers, each in key order (see
+   * `UpdateBatchStore.touchAndLock`). Returns each daemon's status before, and each container's
+   * state; a daemon missing from the answer was deleted after its token was cached (e.g. on
+   * another Pharos instance): every cache of it forgets it (`daemon.deleted`).
    */
-  private async touchAndLock(sql: SqlRunner, updates: ReceivedUpdate[]): Promise<{ previous: Map<string, string>; containers: Map<ContainerKey, ContainerState> }> {
+  private async touchAndLock(updates: ReceivedUpdate[], sql: SqlRunner): Promise<{ previous: Map<string, string>; containers: Map<ContainerKey, ContainerState> }> {
     const daemons = this.latestPerDaemon(updates);
-    const wanted = new Map<ContainerKey, { daemonId: string; internalId: string; at: Date }>();
+    const wanted = new Map<ContainerKey, WantedContainer>();
     for (const { daemon, event, at } of updates) {
       const internalId = event.body.server;
       if (internalId !== undefined && !wanted.has(keyOf(daemon.id, internalId))) wanted.set(keyOf(daemon.id, internalId), { daemonId: daemon.id, internalId, at });
     }
     const list = [...wanted.values()].sort((a, b) => (a.daemonId < b.daemonId ? -1 : a.daemonId > b.daemonId ? 1 : a.internalId < b.internalId ? -1 : a.internalId > b.internalId ? 1 : 0));
-    const rows = await sql.query<{ kind: 'daemon' | 'container'; id: string; status: string | null; daemon: string | null; internal: string | null; inserted: boolean }>(
-      `WITH ${touchDaemonsSql('$1', '$2')},
-            wanted AS (SELECT * FROM unnest($3::uuid[], $4::text[], $5::timestamptz[]) WITH ORDINALITY AS w(daemon, internal, at, n)),
-            containers AS (
-              INSERT INTO "LightdContainer" AS c ("id", "daemonId", "internalId", "firstSeenAt", "lastSeenAt")
-              SELECT gen_random_uuid(), w.daemon, w.internal, w.at, w.at FROM wanted w JOIN touched t ON t."id" = w.daemon ORDER BY w.n
-              ON CONFLICT ("daemonId", "internalId") DO UPDATE SET "lastSeenAt" = EXCLUDED."lastSeenAt"
-              RETURNING c."id", c."daemonId", c."internalId", c."status"::text AS status, (c.xmax = 0) AS inserted)
-       SELECT 'daemon' AS kind, t."id"::text AS id, t.previous AS status, NULL::text AS daemon, NULL::text AS internal, false AS inserted FROM touched t
-       UNION ALL
-       SELECT 'container', c."id"::text, c.status, c."daemonId"::text, c."internalId", c.inserted FROM containers c`,
-      [daemons.ids, daemons.ats, list.map((c) => c.daemonId), list.map((c) => c.internalId), list.map((c) => c.at.toISOString())],
-    );
-    const previous = new Map<string, string>();
+    const locked = await this.store.touchAndLock(daemons, list, sql);
     const containers = new Map<ContainerKey, ContainerState>();
-    for (const row of rows) {
-      if (row.kind === 'daemon') {
-        previous.set(row.id, row.status!);
-        continue;
-      }
-      const key = keyOf(row.daemon!, row.internal!);
-      containers.set(key, { id: row.id, status: row.status as ContainerStatus | null, isNew: row.inserted, changes: {}, seenAt: wanted.get(key)!.at });
+    for (const row of locked.containers) {
+      const key = keyOf(row.daemonId, row.internalId);
+      containers.set(key, { id: row.id, status: row.status, isNew: row.inserted, changes: {}, seenAt: wanted.get(key)!.at });
     }
-    // A daemon deleted after its token was cached (e.g. on another Pharos instance).
-    for (const id of daemons.ids) {
-      if (previous.has(id)) continue;
-      this.directory.forget(id);
-      this.forgetDaemon(id);
-    }
-    return { previous, containers };
-  }
-
-  /**
-   * One statement: each container's state after the batch, the raw history (every update as it
-   * came, in arrival order) and the event-log entries, returned as stored; with `daemons`, also
-   * marks those daemons seen and returns the status each had before.
-   */
-  private async store(
-    sql: SqlRunner,
-    containers: ContainerState[],
-    { rows, entries }: ComposedBatch,
-    daemons?: { ids: string[]; ats: string[] },
-  ): Promise<{ logged: { subjectId: string; entry: LogEntryData }[]; daemons: { id: string; previous: string }[] }> {
-    const log = entriesInsert(entries, 3);
-    const touch = daemons ? `${touchDaemonsSql('$4', '$5')},` : '';
-    const returned = await sql.query<{ kind: 'entry' | 'daemon'; id: string; previous: string | null }>(
-      `WITH ${touch} saved AS (
-         UPDATE "LightdContainer" c
-            SET "lastSeenAt" = v.seen,
-                "status" = CASE WHEN v.set_status THEN v.status::"ContainerStatus" ELSE c."status" END,
-                "statusChangedAt" = CASE WHEN v.set_status THEN v.status_at ELSE c."statusChangedAt" END,
-                "lastError" = CASE WHEN v.set_error THEN v.error ELSE c."lastError" END,
-                "lastErrorData" = CASE WHEN v.set_error THEN v.error_data ELSE c."lastErrorData" END,
-                "lastErrorAt" = CASE WHEN v.set_error THEN v.error_at ELSE c."lastErrorAt" END
-           FROM ${jsonRowsSql('$1', CONTAINER_STATE_COLUMNS)}
-          WHERE c."id" = v.id
-       ), history AS (
-         INSERT INTO "LightdUpdate" ("daemonId", "containerId", "receivedAt", "event", "status", "error", "data", "body")
-         SELECT d, c, a, e, s::"ContainerStatus", er, da, b FROM ${jsonRowsSql('$2', UPDATE_ROW_COLUMNS)} ORDER BY n
-       ), logged AS (${log.sql})
-       SELECT 'entry' AS kind, id, NULL::text AS previous FROM logged
-       ${daemons ? `UNION ALL SELECT 'daemon', t."id"::text, t.previous FROM touched t` : ''}`,
-      [
-        JSON.stringify(
-          containers.map(({ id, seenAt, changes }) => ({
-            id,
-            seen: seenAt,
-            set_status: changes.status !== undefined,
-            status: changes.status,
-            status_at: changes.statusChangedAt,
-            set_error: changes.lastError !== undefined,
-            error: changes.lastError,
-            error_data: changes.lastErrorData,
-            error_at: changes.lastErrorAt,
-          })),
-        ),
-        JSON.stringify(
-          rows.map(({ daemonId, containerId, at, event, status }) => ({
-            d: daemonId,
-            c: containerId,
-            a: at,
-            e: event.body.event,
-            s: status,
-            er: event.kind === 'update' ? event.body.error : undefined,
-            da: event.kind === 'update' ? event.body.data : undefined,
-            b: event.body,
-          })),
-        ),
-        ...log.params,
-        ...(daemons ? [daemons.ids, daemons.ats] : []),
-      ],
-    );
-    const stored = log.stored(returned.filter((r) => r.kind === 'entry').map((r) => r.id));
-    return {
-      logged: stored.map((entry, i) => ({ subjectId: entries[i]!.subjectId, entry })),
-      daemons: returned.filter((r) => r.kind === 'daemon').map((r) => ({ id: r.id, previous: r.previous! })),
-    };
+    for (const id of daemons.ids) if (!locked.previous.has(id)) this.bus.publish('daemon.deleted', id, {});
+    return { previous: locked.previous, containers };
   }
 }
 

@@ -1,0 +1,89 @@
+import { Injectable } from '@nestjs/common';
+import { type ContainerStatus, type DaemonStatus, type LightdContainer, type LightdUpdate, type Prisma, PrismaService } from '@pharos/database';
+
+/** A container with the daemon it belongs to, as the admin views show it. */
+export type ContainerWithDaemon = LightdContainer & { daemon: { id: string; name: string; status: DaemonStatus } };
+
+export interface ContainerQuery {
+  daemonId?: string;
+  /** null: containers seen only through events that carry no status. */
+  status?: ContainerStatus | null;
+  limit: number;
+  offset: number;
+}
+
+/** What a console needs to show of its container when a viewer attaches. */
+export interface ConsoleContainerRow {
+  id: string;
+  internalId: string;
+  status: ContainerStatus | null;
+  daemon: { id: string; name: string };
+}
+
+/** Where a container's console is: its daemon's API address and sealed token. */
+export interface ConsoleEndpointRow {
+  internalId: string;
+  daemon: { id: string; name: string; apiUrl: string; apiTokenSealed: string | null };
+}
+
+const WITH_DAEMON = { daemon: { select: { id: true, name: true, status: true } } } as const;
+
+/**
+ * Lightd containers' SQL for the admin API and the console: their current state and each
+ * one's update history. The hot path writes them in `update-batch.store.ts`.
+ */
+@Injectable()
+export class ContainerStore {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** A page of containers, by daemon name then internal id, with the total (one snapshot). */
+  async list(query: ContainerQuery): Promise<{ items: ContainerWithDaemon[]; total: number }> {
+    const where: Prisma.LightdContainerWhereInput = {
+      ...(query.daemonId ? { daemonId: query.daemonId } : {}),
+      ...(query.status !== undefined ? { status: query.status } : {}),
+    };
+    const [items, total] = await this.prisma.$transaction([
+      this.prisma.lightdContainer.findMany({
+        where,
+        include: WITH_DAEMON,
+        orderBy: [{ daemon: { name: 'asc' } }, { internalId: 'asc' }],
+        take: query.limit,
+        skip: query.offset,
+      }),
+      this.prisma.lightdContainer.count({ where }),
+    ]);
+    return { items, total };
+  }
+
+  find(id: string): Promise<ContainerWithDaemon | null> {
+    return this.prisma.lightdContainer.findUnique({ where: { id }, include: WITH_DAEMON });
+  }
+
+  async exists(id: string): Promise<boolean> {
+    return (await this.prisma.lightdContainer.findUnique({ where: { id }, select: { id: true } })) !== null;
+  }
+
+  /** Up to `take` updates of the container, newest first, older than `before` if given. */
+  history(id: string, page: { before?: bigint; take: number }): Promise<LightdUpdate[]> {
+    return this.prisma.lightdUpdate.findMany({
+      where: { containerId: id, ...(page.before ? { id: { lt: page.before } } : {}) },
+      orderBy: { id: 'desc' },
+      take: page.take,
+    });
+  }
+
+  forConsole(id: string): Promise<ConsoleContainerRow | null> {
+    return this.prisma.lightdContainer.findUnique({
+      where: { id },
+      select: { id: true, internalId: true, status: true, daemon: { select: { id: true, name: true } } },
+    });
+  }
+
+  /** Read afresh on each connect, so a changed address or token is used. */
+  consoleEndpoint(id: string): Promise<ConsoleEndpointRow | null> {
+    return this.prisma.lightdContainer.findUnique({
+      where: { id },
+      select: { internalId: true, daemon: { select: { id: true, name: true, apiUrl: true, apiTokenSealed: true } } },
+    });
+  }
+}
