@@ -61,6 +61,26 @@ export default tseslint.config(
     },
   },
   {
+    // One store per module owns its SQL: only stores (and the platform's database plumbing)
+    // hold the database client.
+    files: ['apps/server/src/**/*.ts'],
+    ignores: ['apps/server/src/**/*.store.ts', 'apps/server/src/**/store/*.ts', 'apps/server/src/platform/database/**', 'apps/server/src/platform/health/**', 'apps/server/src/**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@pharos/database',
+              importNames: ['PrismaService'],
+              message: 'Only a module\'s store (*.store.ts) touches the database; call the store, or Transactions for a transaction spanning stores.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

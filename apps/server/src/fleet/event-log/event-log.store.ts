@@ -51,8 +51,12 @@ const ENTRY_COLUMNS: JsonRowColumn[] = [
   ['d', 'jsonb'],
 ];
 
-/** Entries of parameter $n (rows of `ENTRY_COLUMNS`), inserted in their order. */
-const insertEntriesSql = (param: string) => `INSERT INTO "EventLogEntry" ("subjectType", "subjectId", "at", "level", "kind", "message", "data")
+/**
+ * Entries of parameter `param` (rows of `ENTRY_COLUMNS`, as `entriesInsert` encodes them),
+ * inserted in their order, returning each id as text: for a caller that writes them inside a
+ * larger statement of its own (the Lightd update batch).
+ */
+export const insertEntriesSql = (param: string) => `INSERT INTO "EventLogEntry" ("subjectType", "subjectId", "at", "level", "kind", "message", "data")
   SELECT t::"EventSubject", s, a, l::"EventLevel", k, m, d
     FROM ${jsonRowsSql(param, ENTRY_COLUMNS)}
    ORDER BY n

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type ContainerStatus, PrismaService, type SqlRunner } from '@pharos/database';
 import type { LightdRemoteEvent, LogEntryData } from '@pharos/protocol';
-import { entriesInsert, type LogEntryToStore } from '../../../fleet/event-log/event-log.store';
+import { entriesInsert, insertEntriesSql, type LogEntryToStore } from '../../../fleet/event-log/event-log.store';
 import type { ContainerUpdatePlan } from '../remote/container-update-plan';
 
 /** Each daemon of a batch with the time of its latest update (ISO), in key order. */
@@ -116,7 +116,7 @@ const INSERT_HISTORY_CTE = `history AS (
  * The batch's event-log entries ($3), by the event log's own INSERT (`entriesInsert`, in
  * fleet/event-log/event-log.store.ts), inside this statement so a batch is one round trip.
  */
-const LOG_ENTRIES_CTE = `logged AS (${entriesInsert([], 3).sql})`;
+const LOG_ENTRIES_CTE = `logged AS (${insertEntriesSql('$3')})`;
 
 /** The second statement of a batch written with locks: containers, history, log entries; returns the entries' ids. */
 const STORE_SQL = `WITH ${SAVE_CONTAINERS_CTE}, ${INSERT_HISTORY_CTE}, ${LOG_ENTRIES_CTE}
