@@ -37,7 +37,7 @@ export class AgentRefused extends Error {
 }
 
 /**
- * An agent as seed 003 describes it, over a real WebSocket: it authenticates with its API key,
+ * An agent as docs/protocols/agent-websocket.md describes it, over a real WebSocket: it authenticates with its API key,
  * sends metrics and log lines, and receives commands (read by the test, or answered by
  * `onCommand`). Every message it sends or reads is typed from `@pharos/protocol`.
  */

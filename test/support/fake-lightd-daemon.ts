@@ -15,7 +15,7 @@ export interface FakeContainerConnection {
 }
 
 /**
- * A Lightd daemon's container WebSocket as seeds 001/002 describe it:
+ * A Lightd daemon's container WebSocket as Lightd's docs describe it (docs/protocols/seeds/001_bb067a05372d920a.txt, 002):
  * `ws://<host>/ws/<internal_id>?token=<token>`, the token checked at connect (HTTP 401 and no
  * upgrade when it is not one of the daemon's tokens), nothing sent until something happens,
  * `logs` in answer to `request_logs`, state events and daemon messages after power actions.

@@ -15,7 +15,7 @@ export interface LightdAnswer<T = any> {
 const FLOAT_FIELDS = ['memory_gb', 'cpu_vcpus', 'storage_gb', 'egress_gb', 'duration_hours', 'estimated_cost'];
 
 /**
- * Lightd's remote client as shared/protocols/lightd-remote.md describes it: paths appended to
+ * Lightd's remote client as docs/protocols/lightd-remote.md describes it: paths appended to
  * `remote.url` by string formatting (a trailing slash gives `//health`), the configured token
  * sent as `Authorization: Bearer <token>`, JSON bodies whose absent fields are omitted (never
  * null), floats written as serde writes them, and a 10 s timeout on every request.

@@ -14,7 +14,7 @@ export interface FleetOptions {
   nodes?: number;
   /** Containers each daemon runs (default 3). */
   containersPerDaemon?: number;
-  /** Agents' metrics interval (default 5 s, as seed 003's agents). */
+  /** Agents' metrics interval (default 5 s, as the agent protocol's agents). */
   agentIntervalSeconds?: number;
   /** Lightd's health-check interval (default 30 s). */
   healthIntervalSeconds?: number;

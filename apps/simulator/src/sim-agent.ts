@@ -13,7 +13,7 @@ export interface SimAgentOptions {
 }
 
 /**
- * One agent (seed 003) on a real WebSocket: authenticates with its key, sends metrics at its
+ * One agent (docs/protocols/agent-websocket.md) on a real WebSocket: authenticates with its key, sends metrics at its
  * interval, answers `command` and `docker_command` after a plausible delay, answers Pharos's
  * pings (the `ws` client does), and reconnects with backoff when the socket drops.
  */

@@ -1,5 +1,5 @@
 /**
- * The agent WebSocket (seed 003): `/api/v1/agents/ws`. An agent authenticates with its API
+ * The agent WebSocket (docs/protocols/agent-websocket.md): `/api/v1/agents/ws`. An agent authenticates with its API
  * key in the first message, then sends `metrics` every few seconds, answers `command` and
  * `docker_command` with `command_response` / `docker_response`, and may send `log` lines.
  *

@@ -1,5 +1,5 @@
 /**
- * The browsers' live WebSockets (seed 003): `/api/v1/ws/metrics/{server_id}` and
+ * The browsers' live WebSockets (docs/protocols/agent-websocket.md): `/api/v1/ws/metrics/{server_id}` and
  * `/api/v1/ws/logs/{server_id}`. The first client message authenticates with the admin's JWT
  * access token; then Pharos pushes `metrics`, `log` and `alert` messages.
  */

@@ -1,5 +1,5 @@
 /**
- * Ithiltir-node → Dash (seed 004, ../shared/protocols/ithiltir-node.md). In push mode the node
+ * Ithiltir-node → Dash (docs/protocols/ithiltir-node.md). In push mode the node
  * POSTs to `/api/node/identity`, `/api/node/metrics` and `/api/node/static` with its key in
  * `X-Node-Secret`; Pharos is the Dash. The shapes below are the node's Go types: a field without
  * `Optional` is always on the wire (Go omits only `omitempty` fields), arrays are `[]`, never

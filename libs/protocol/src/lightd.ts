@@ -1,6 +1,6 @@
 /**
- * Lightd's wire formats, as Lightd's own code sends and serves them (seeds 000, 001, 002 and
- * shared/protocols/lightd-remote.md, which wins where they differ):
+ * Lightd's wire formats, as Lightd's own code sends and serves them (docs/protocols/lightd-remote.md;
+ * the Lightd docs in docs/protocols/seeds/ 000–002 where the contract is silent):
  *
  * - the remote sync Lightd speaks to Pharos over HTTP (`GET /health`, `POST /update`,
  *   `GET|POST /config`, each with `Authorization: Bearer lightd_<hex>`);

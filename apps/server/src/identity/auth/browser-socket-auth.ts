@@ -9,7 +9,7 @@ import { FleetEventBus, type UserAccessChange } from '../../platform/events/flee
 import { closeWithError, parseJsonFrame } from '../../platform/websockets/json-socket';
 
 /**
- * Authenticates an admin's browser WebSocket the way seed 003 says: the first message is
+ * Authenticates an admin's browser WebSocket the way the browser socket protocol says (docs/protocols/agent-websocket.md): the first message is
  * `{"type":"auth","token":"<jwt access token>"}`. Anything else first, a bad or expired
  * token, or silence past the timeout gets `{"type":"error",…}` and a close. Once in, the
  * socket is closed (4401) when the token expires; the browser reconnects with a fresh one.

@@ -58,7 +58,7 @@ export class LiveStream {
 }
 
 /**
- * Opens the browsers' live sockets: authenticates the first message (seed 003), enforces the
+ * Opens the browsers' live sockets: authenticates the first message (docs/protocols/agent-websocket.md), enforces the
  * per-user socket cap, resolves the subject, and refuses with `{"type":"error"}` and a clear
  * close code when any of that fails.
  */

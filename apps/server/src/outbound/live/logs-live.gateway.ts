@@ -11,7 +11,7 @@ import { LIVE_MAX_CLIENT_MESSAGE_BYTES, LiveSocketsService } from './live-socket
 import { LiveSubjectsService } from './live-subjects.service';
 
 /**
- * `/api/v1/ws/logs/{id}` (seed 003): the event stream of a server, a Lightd daemon or a Lightd
+ * `/api/v1/ws/logs/{id}` (docs/protocols/agent-websocket.md): the event stream of a server, a Lightd daemon or a Lightd
  * container as `{"type":"log","data":{"level","message","timestamp",…}}` — the latest entries
  * first, then each new one. Live entries are subscribed to before the history is read and
  * sent after it, skipping any the history already held, so none is lost or repeated.

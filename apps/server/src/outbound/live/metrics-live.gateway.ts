@@ -10,7 +10,7 @@ import { LIVE_MAX_CLIENT_MESSAGE_BYTES, LiveSocketsService } from './live-socket
 import { LiveSubjectsService } from './live-subjects.service';
 
 /**
- * `/api/v1/ws/metrics/{server_id}` (seed 003): after auth, every sample of the server from any
+ * `/api/v1/ws/metrics/{server_id}` (docs/protocols/agent-websocket.md): after auth, every sample of the server from any
  * source as `{"type":"metrics","data":…}`, and its alerts as `{"type":"alert","data":…}`
  * (those firing now first).
  */

@@ -21,7 +21,7 @@ import { AgentsService } from './agents.service';
 import { MessageRateLimit } from './message-rate-limit';
 
 /**
- * The agent WebSocket (seed 003). The first message must be `auth` with the agent's API key;
+ * The agent WebSocket (docs/protocols/agent-websocket.md). The first message must be `auth` with the agent's API key;
  * then each message is validated by its `type` and handed to the service that owns it. A
  * connection's messages are handled one after another, in the order they came.
  */

@@ -13,7 +13,7 @@ import { CallingDaemon, LightdRemoteTokenGuard } from './lightd-remote-token.gua
 import { LightdRemoteService } from './lightd-remote.service';
 
 /**
- * The remote Lightd daemons report to (seed 000): `{url}/health`, `{url}/update`,
+ * The remote Lightd daemons report to (Lightd's remote sync, docs/protocols/lightd-remote.md §2): `{url}/health`, `{url}/update`,
  * `{url}/config`. Served at the root, as Lightd's design card has it, and under
  * `/api/lightd` so the remote URL can sit behind the dashboard's host; same handlers.
  */

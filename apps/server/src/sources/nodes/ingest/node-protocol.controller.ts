@@ -7,7 +7,7 @@ import { NodeReportsService } from './node-reports.service';
 import type { NodeCredential } from './node-secrets.service';
 
 /**
- * What an Ithiltir node calls (seed 004): its reports, and the release binaries it downloads.
+ * What an Ithiltir node calls (Ithiltir-node's push protocol, docs/protocols/ithiltir-node.md): its reports, and the release binaries it downloads.
  * Not behind the admin JWT: every route wants the node's own `X-Node-Secret`. Success is
  * 200 only, as the node counts it; a refused report (401, 400 naming the field) is lost on the
  * node's side, as the contract has it, and nothing of it is stored.
