@@ -1,17 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '@pharos/database';
-import { rebuildRollupSql, ROLLUPS } from './rollup-sql';
+import { MINUTE_ROLLUPS, RAW_SAMPLES, rollupHoursSql, rollupMinutesSql } from './rollup-sql';
 
-const [MINUTE, HOUR] = ROLLUPS;
-
-/** The rebuild statements, built once from the series list (written out in `queries/`). */
+/** The rebuild statements (`rollup-sql.ts`), one per table and scope. */
 export const ROLLUP_STATEMENTS = {
-  minutePairs: rebuildRollupSql(MINUTE, 'raw', 'pairs'),
-  hourPairs: rebuildRollupSql(HOUR, '1m', 'pairs'),
-  minuteRange: rebuildRollupSql(MINUTE, 'raw', 'range'),
-  hourRange: rebuildRollupSql(HOUR, '1m', 'range'),
-  minuteServer: rebuildRollupSql(MINUTE, 'raw', 'server'),
-  hourServer: rebuildRollupSql(HOUR, '1m', 'server'),
+  minutePairs: rollupMinutesSql(RAW_SAMPLES.pairs),
+  hourPairs: rollupHoursSql(MINUTE_ROLLUPS.pairs),
+  minuteRange: rollupMinutesSql(RAW_SAMPLES.range),
+  hourRange: rollupHoursSql(MINUTE_ROLLUPS.range),
+  minuteServer: rollupMinutesSql(RAW_SAMPLES.server),
+  hourServer: rollupHoursSql(MINUTE_ROLLUPS.server),
 } as const;
 
 /** A bucket of one server: its start. */

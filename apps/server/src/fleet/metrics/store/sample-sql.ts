@@ -1,9 +1,8 @@
-import { METRIC_SERIES, type MetricSeriesName, SERIES_WITH_MAX } from '../metric-series';
-import { ROLLUP_SERIES, ROLLUPS, valueCount } from './rollup-sql';
+import { METRIC_SERIES, type MetricSeriesName } from '../metric-series';
 
 /**
- * The statements that store samples and snapshots. The fixed ones are written out whole; the
- * one built from the series list is written out to `queries/` too (`sql-files.spec.ts`).
+ * The statements that store samples and snapshots, written out (`sample-sql.spec.ts` checks
+ * that each names every series column).
  *
  * Sample rows travel as one JSON parameter (`platform/database/json-rows.ts`): an array of
  * objects with the keys below, read by `json_to_recordset` as the relation `v`.
@@ -57,58 +56,60 @@ export const INSERT_SNAPSHOTS_AND_SAMPLES_SQL = `WITH snapshots AS (
   ${INSERT_RAW_SAMPLES}`;
 
 /**
+ * Folds each stored sample of `v` into its bucket of one rollup table: the first sample of a
+ * bucket starts its row; later ones move each average (`pharos_running_avg`, over the samples
+ * that had the value: `pharos_value_count`; both in the migrations), the maxima, the counts and
+ * the per-entity averages (`pharos_series_merge`/`pharos_series_count`).
+ */
+const foldIntoRollupSql = (table: string, seconds: number) => `INSERT INTO "${table}" AS r ("serverId", "bucket", "samples",
+      "cpuPercent", "cpuPercentMax", "memoryPercent", "memoryPercentMax", "swapPercent", "diskPercent", "load1",
+      "netRxBytesPerS", "netTxBytesPerS", "diskReadBytesPerS", "diskWriteBytesPerS",
+      "tcpCount", "udpCount", "processCount", "maxTempC", "valueCounts", "series", "seriesCounts")
+    SELECT v.v_server, date_bin(interval '${seconds} seconds', v.v_at, timestamptz '1970-01-01T00:00:00Z'), 1,
+           v."v_cpuPercent", v."v_cpuPercent", v."v_memoryPercent", v."v_memoryPercent", v."v_swapPercent", v."v_diskPercent", v."v_load1",
+           v."v_netRxBytesPerS", v."v_netTxBytesPerS", v."v_diskReadBytesPerS", v."v_diskWriteBytesPerS",
+           v."v_tcpCount", v."v_udpCount", v."v_processCount", v."v_maxTempC",
+           jsonb_build_object(
+             'cpuPercent', (v."v_cpuPercent" IS NOT NULL)::int, 'memoryPercent', (v."v_memoryPercent" IS NOT NULL)::int,
+             'swapPercent', (v."v_swapPercent" IS NOT NULL)::int, 'diskPercent', (v."v_diskPercent" IS NOT NULL)::int,
+             'load1', (v."v_load1" IS NOT NULL)::int,
+             'netRxBytesPerS', (v."v_netRxBytesPerS" IS NOT NULL)::int, 'netTxBytesPerS', (v."v_netTxBytesPerS" IS NOT NULL)::int,
+             'diskReadBytesPerS', (v."v_diskReadBytesPerS" IS NOT NULL)::int, 'diskWriteBytesPerS', (v."v_diskWriteBytesPerS" IS NOT NULL)::int,
+             'tcpCount', (v."v_tcpCount" IS NOT NULL)::int, 'udpCount', (v."v_udpCount" IS NOT NULL)::int,
+             'processCount', (v."v_processCount" IS NOT NULL)::int, 'maxTempC', (v."v_maxTempC" IS NOT NULL)::int),
+           v.v_series, pharos_series_count(NULL, v.v_series)
+      FROM v JOIN inserted i ON i."serverId" = v.v_server AND i."at" = v.v_at
+    ON CONFLICT ("serverId", "bucket") DO UPDATE SET
+      "samples" = r."samples" + 1,
+      "cpuPercent" = pharos_running_avg(r."cpuPercent", pharos_value_count(r."valueCounts", 'cpuPercent', r."samples"), EXCLUDED."cpuPercent"),
+      "cpuPercentMax" = GREATEST(r."cpuPercentMax", EXCLUDED."cpuPercentMax"),
+      "memoryPercent" = pharos_running_avg(r."memoryPercent", pharos_value_count(r."valueCounts", 'memoryPercent', r."samples"), EXCLUDED."memoryPercent"),
+      "memoryPercentMax" = GREATEST(r."memoryPercentMax", EXCLUDED."memoryPercentMax"),
+      "swapPercent" = pharos_running_avg(r."swapPercent", pharos_value_count(r."valueCounts", 'swapPercent', r."samples"), EXCLUDED."swapPercent"),
+      "diskPercent" = pharos_running_avg(r."diskPercent", pharos_value_count(r."valueCounts", 'diskPercent', r."samples"), EXCLUDED."diskPercent"),
+      "load1" = pharos_running_avg(r."load1", pharos_value_count(r."valueCounts", 'load1', r."samples"), EXCLUDED."load1"),
+      "netRxBytesPerS" = pharos_running_avg(r."netRxBytesPerS", pharos_value_count(r."valueCounts", 'netRxBytesPerS', r."samples"), EXCLUDED."netRxBytesPerS"),
+      "netTxBytesPerS" = pharos_running_avg(r."netTxBytesPerS", pharos_value_count(r."valueCounts", 'netTxBytesPerS', r."samples"), EXCLUDED."netTxBytesPerS"),
+      "diskReadBytesPerS" = pharos_running_avg(r."diskReadBytesPerS", pharos_value_count(r."valueCounts", 'diskReadBytesPerS', r."samples"), EXCLUDED."diskReadBytesPerS"),
+      "diskWriteBytesPerS" = pharos_running_avg(r."diskWriteBytesPerS", pharos_value_count(r."valueCounts", 'diskWriteBytesPerS', r."samples"), EXCLUDED."diskWriteBytesPerS"),
+      "tcpCount" = pharos_running_avg(r."tcpCount", pharos_value_count(r."valueCounts", 'tcpCount', r."samples"), EXCLUDED."tcpCount"),
+      "udpCount" = pharos_running_avg(r."udpCount", pharos_value_count(r."valueCounts", 'udpCount', r."samples"), EXCLUDED."udpCount"),
+      "processCount" = pharos_running_avg(r."processCount", pharos_value_count(r."valueCounts", 'processCount', r."samples"), EXCLUDED."processCount"),
+      "maxTempC" = pharos_running_avg(r."maxTempC", pharos_value_count(r."valueCounts", 'maxTempC', r."samples"), EXCLUDED."maxTempC"),
+      "valueCounts" = (
+        SELECT jsonb_object_agg(k, pharos_value_count(r."valueCounts", k, r."samples")::int + (EXCLUDED."valueCounts" ->> k)::int)
+          FROM jsonb_object_keys(EXCLUDED."valueCounts") AS k),
+      "series" = pharos_series_merge(r."series", r."seriesCounts", EXCLUDED."series"),
+      "seriesCounts" = pharos_series_count(r."seriesCounts", EXCLUDED."series")`;
+
+/**
  * Stores samples and folds each into its minute and hour rollups in the same statement (for
  * samples far from the present, see `DEFERRED_ROLLUP_WINDOW_MS`). $1: the sample rows, each
- * server at most once (a rollup row can take one sample per statement). Built from the series
- * list; written out in `queries/insert-samples-with-rollups.sql`.
+ * server at most once (a rollup row can take one sample per statement). Unreferenced
+ * data-modifying CTEs run after the main statement: the minute rollup is the main statement,
+ * so its row is locked before the hour's, the order a flush locks them in.
  */
-export const INSERT_SAMPLES_WITH_ROLLUPS_SQL = insertSamplesWithRollupsSql();
-
-function insertSamplesWithRollupsSql(): string {
-  const rollup = (table: string, seconds: number) => {
-    const columns: string[] = [];
-    const values: string[] = [];
-    const updates = ['"samples" = r."samples" + 1'];
-    const firstCounts: string[] = [];
-    const nextCounts: string[] = [];
-    for (const name of ROLLUP_SERIES) {
-      const plain = METRIC_SERIES[name];
-      const column = `"${plain}"`;
-      const value = `v."${sampleRowKey(name)}"`;
-      columns.push(column);
-      values.push(value);
-      // Running average over the samples that had the value; one without it changes nothing.
-      updates.push(
-        `${column} = CASE WHEN EXCLUDED.${column} IS NULL THEN r.${column} WHEN r.${column} IS NULL THEN EXCLUDED.${column} ` +
-          `ELSE (r.${column} * ${valueCount('r', plain)} + EXCLUDED.${column}) / (${valueCount('r', plain)} + 1) END`,
-      );
-      firstCounts.push(`'${plain}', (${value} IS NOT NULL)::int`);
-      nextCounts.push(`'${plain}', ${valueCount('r', plain)}::int + (EXCLUDED.${column} IS NOT NULL)::int`);
-      const maxColumn = SERIES_WITH_MAX[name];
-      if (maxColumn) {
-        columns.push(`"${maxColumn}"`);
-        values.push(value);
-        updates.push(`"${maxColumn}" = GREATEST(r."${maxColumn}", EXCLUDED."${maxColumn}")`);
-      }
-    }
-    columns.push('"valueCounts"', '"series"', '"seriesCounts"');
-    values.push(`jsonb_build_object(${firstCounts.join(', ')})`, 'v.v_series', 'pharos_series_count(NULL, v.v_series)');
-    updates.push(`"valueCounts" = jsonb_build_object(${nextCounts.join(', ')})`);
-    // Per-entity averages the same way (the functions are defined in the migrations).
-    updates.push('"series" = pharos_series_merge(r."series", r."seriesCounts", EXCLUDED."series")');
-    updates.push('"seriesCounts" = pharos_series_count(r."seriesCounts", EXCLUDED."series")');
-    const bucket = `date_bin(interval '${seconds} seconds', v.v_at, timestamptz '1970-01-01T00:00:00Z')`;
-    return `INSERT INTO "${table}" AS r ("serverId", "bucket", "samples", ${columns.join(', ')})
-      SELECT v.v_server, ${bucket}, 1,
-        ${values.join(',\n        ')}
-        FROM v JOIN inserted i ON i."serverId" = v.v_server AND i."at" = v.v_at
-      ON CONFLICT ("serverId", "bucket") DO UPDATE SET
-        ${updates.join(',\n        ')}`;
-  };
-  // Unreferenced data-modifying CTEs run after the main statement: the finest rollup is the main
-  // statement, so its row is locked before the coarser ones, the order a flush locks them in.
-  const [last, ...leading] = ROLLUPS.map(({ table, seconds }) => rollup(table, seconds));
-  return `WITH ${sampleRowsSql('$1')},
-    inserted AS (${INSERT_RAW_SAMPLES} RETURNING "serverId", "at")${leading.map((sql, i) => `, rollup${i} AS (${sql})`).join('')}
-    ${last}`;
-}
+export const INSERT_SAMPLES_WITH_ROLLUPS_SQL = `WITH ${sampleRowsSql('$1')},
+    inserted AS (${INSERT_RAW_SAMPLES} RETURNING "serverId", "at"),
+    hour AS (${foldIntoRollupSql('MetricRollup1h', 3600)})
+  ${foldIntoRollupSql('MetricRollup1m', 60)}`;
