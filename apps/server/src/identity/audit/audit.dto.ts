@@ -1,18 +1,11 @@
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { LimitQuery } from '../../platform/http/page-query';
 
-export class AuditPageQuery {
+export class AuditPageQuery extends LimitQuery {
   /** The `nextBefore` of the previous page: entries older than this one. */
   @IsOptional()
   @Matches(/^[1-9]\d{0,18}$/, { message: 'before must be an audit entry id from a previous page' })
   before?: string;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
 
   /** An action (`server.create`) or a prefix ending in a dot (`lightd.`). */
   @IsOptional()
