@@ -7,7 +7,7 @@ import path from 'node:path';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { eventually } from '../../../test/support/eventually';
 import { Agent, AGENT_VERSION } from './agent';
-import type { AgentConfig } from './config/agent-config';
+import { loadAgentConfig, parseCommandLine, type RunFlags } from './config/agent-config';
 import { currentUser } from './config/host-users';
 import { executionContext } from './exec/execution-context';
 import { silentLogger } from './log';
@@ -93,24 +93,18 @@ describe('the agent against a Pharos agent socket', () => {
   let agent: Agent;
   let dir: string;
 
-  function startAgent(over: Partial<AgentConfig> = {}, timings: { heartbeatIntervalMs?: number; heartbeatTimeoutMs?: number } = {}): Agent {
-    const config: AgentConfig = {
-      url: pharos.url,
-      apiKey: 'pak_test',
-      hostname: 'test-host',
-      caFile: null,
-      metricsIntervalMs: 100,
-      reconnect: { minMs: 50, maxMs: 1000 },
-      commands: { enabled: true, shell: '/bin/sh', timeoutMs: 10_000 },
-      outputCapBytes: 64 * 1024,
-      docker: { enabled: true, socketPath: path.join(dir, 'no-docker.sock') },
-      terminal: { enabled: true, shell: '/bin/sh', idleTimeoutMs: 60_000, maxSessions: 2 },
-      runAs: null,
-      workdir: dir,
-      hostRoot: null,
-      logLevel: 'error',
-      ...over,
-    };
+  function startAgent(flags: string[] = [], timings: { heartbeatIntervalMs?: number; heartbeatTimeoutMs?: number } = {}): Agent {
+    const line = parseCommandLine(['--url', pharos.url, '--key', 'pak_test', '--reconnect-min', '0.1', '--reconnect-max', '1', '--workdir', dir, ...flags]);
+    const loaded = loadAgentConfig(line as RunFlags, {
+      env: { PHAROS_DOCKER_SOCKET: path.join(dir, 'no-docker.sock'), PHAROS_TERMINAL_SHELL: '/bin/sh' },
+      readFile: (file) => readFileSync(file, 'utf8'),
+      isDirectory: () => true,
+      lookupUser: () => null,
+      currentUser,
+      hostname: () => 'test-host',
+    });
+    // Faster than an operator may set it (1 s at least), so that the tests wait less.
+    const config = { ...loaded, metricsIntervalMs: 100 };
     agent = new Agent({ config, log: silentLogger, context: executionContext(config, currentUser(), process.env), pty: loadNodePty(), readHost: async () => host, connection: timings });
     agent.start();
     return agent;
@@ -134,7 +128,7 @@ describe('the agent against a Pharos agent socket', () => {
   });
 
   it('announces no extension that is switched off', async () => {
-    startAgent({ terminal: { enabled: false, shell: '/bin/sh', idleTimeoutMs: 1000, maxSessions: 1 }, docker: { enabled: false, socketPath: '/x' } });
+    startAgent(['--no-terminal', '--no-docker']);
     await eventually(() => expect(pharos.of('auth')).toHaveLength(1));
     expect(pharos.of('auth')[0]).toMatchObject({ capabilities: [] });
   });
@@ -167,7 +161,7 @@ describe('the agent against a Pharos agent socket', () => {
   });
 
   it('refuses commands and Docker actions that are switched off, saying why', async () => {
-    startAgent({ commands: { enabled: false, shell: '/bin/sh', timeoutMs: 1000 }, docker: { enabled: false, socketPath: '/x' } });
+    startAgent(['--no-commands', '--no-docker']);
     await eventually(() => expect(pharos.of('metrics').length).toBeGreaterThan(0));
     const [shell, docker] = [randomUUID(), randomUUID()];
     pharos.send({ type: 'command', command_id: shell, command: `touch ${dir}/never` });
@@ -196,7 +190,7 @@ describe('the agent against a Pharos agent socket', () => {
   it('drops a connection on which Pharos went silent, and connects again', async () => {
     await pharos.close();
     pharos = await FakePharos.start(false);
-    startAgent({}, { heartbeatIntervalMs: 100, heartbeatTimeoutMs: 300 });
+    startAgent([], { heartbeatIntervalMs: 100, heartbeatTimeoutMs: 300 });
     await eventually(() => expect(pharos.connections.length).toBeGreaterThanOrEqual(2), 5000);
   });
 

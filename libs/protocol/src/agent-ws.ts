@@ -312,12 +312,7 @@ export const TerminalClose = Type.Object({ type: Type.Literal('terminal_close'),
 export type TerminalClose = Static<typeof TerminalClose>;
 
 /** Agent → Pharos: the PTY runs; `window` is the flow-control window the agent applies. */
-export const TerminalOpened = Type.Object({
-  type: Type.Literal('terminal_opened'),
-  session_id: SessionId,
-  shell: Type.String({ maxLength: 1024 }),
-  window: Type.Integer({ minimum: 1 }),
-});
+export const TerminalOpened = Type.Object({ type: Type.Literal('terminal_opened'), session_id: SessionId, shell: Type.String({ maxLength: 1024 }), window: Type.Integer({ minimum: 1 }) });
 export type TerminalOpened = Static<typeof TerminalOpened>;
 
 /** Agent → Pharos: output of the session, in order, never more than the window unacknowledged. */

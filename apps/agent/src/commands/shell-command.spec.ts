@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { currentUser } from '../config/host-users';
+import { currentUser, lookupUser } from '../config/host-users';
 import { executionContext } from '../exec/execution-context';
 import { runShellCommand, type ShellOptions, TIMED_OUT_EXIT_CODE } from './shell-command';
 
@@ -57,5 +57,13 @@ describe('shell commands', () => {
   it('answers a signal as 128 + its number, and a shell that cannot start with no exit code', async () => {
     expect(await runShellCommand('kill -TERM $$', options)).toMatchObject({ exit_code: 143 });
     expect(await runShellCommand('true', { ...options, shell: '/nonexistent/sh' })).toMatchObject({ exit_code: null, error: expect.stringMatching(/^could not start \/nonexistent\/sh: /) });
+  });
+
+  const asRoot = process.getuid?.() === 0 ? it : it.skip;
+  asRoot('runs as the --run-as user, with its home and without the agent\'s groups', async () => {
+    const nobody = lookupUser('nobody')!;
+    const context = executionContext({ runAs: nobody, workdir: '/' }, currentUser(), { PATH: process.env.PATH });
+    const result = await runShellCommand('id -u; id -g; id -G; echo "$HOME $USER"', { ...options, context });
+    expect(result).toMatchObject({ exit_code: 0, output: `${nobody.uid}\n${nobody.gid}\n${nobody.gid}\n${nobody.home} nobody\n` });
   });
 });

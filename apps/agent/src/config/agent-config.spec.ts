@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { agentSocketUrl, type ConfigSources, type HostUser, loadAgentConfig, parseCommandLine } from './agent-config';
+import { AGENT_OPTIONS, fileKey } from './agent-options';
 import { parsePasswdLine } from './host-users';
 
 const root: HostUser = { name: 'root', uid: 0, gid: 0, home: '/root', shell: '/bin/bash' };
@@ -116,5 +119,13 @@ describe('agent configuration', () => {
   it('answers --help and --version before reading anything', () => {
     expect(parseCommandLine(['--help'])).toEqual({ help: true });
     expect(parseCommandLine(['--version', '--url', 'x'])).toEqual({ version: true });
+  });
+
+  it('is documented: the README lists every option with its variable and file key', () => {
+    const readme = readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+    for (const option of AGENT_OPTIONS) {
+      const flag = option.kind === 'switch' ? `--no-${option.name}` : `--${option.name}`;
+      expect(readme).toContain(`| \`${flag}\` | \`${option.env}\` | \`${fileKey(option.name)}\` |`);
+    }
   });
 });

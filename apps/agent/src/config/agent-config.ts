@@ -54,7 +54,13 @@ export interface ConfigSources {
   hostname(): string;
 }
 
-export type CommandLine = { help: true } | { version: true } | { values: Record<string, string | boolean | undefined>; configFile?: string };
+/** The flags of a run (not `--help` or `--version`). */
+export interface RunFlags {
+  values: Record<string, string | boolean | undefined>;
+  configFile?: string;
+}
+
+export type CommandLine = { help: true } | { version: true } | RunFlags;
 
 /** Reads the flags; an unknown flag is an error, as is a stray argument. */
 export function parseCommandLine(argv: string[]): CommandLine {
@@ -168,7 +174,7 @@ export function agentSocketUrl(raw: string, source = '--url'): string {
 }
 
 /** Builds the configuration from the command line, the environment and the config file. */
-export function loadAgentConfig(line: Extract<CommandLine, { values: unknown }>, sources: ConfigSources): AgentConfig {
+export function loadAgentConfig(line: RunFlags, sources: ConfigSources): AgentConfig {
   const configFile = line.configFile ?? sources.env.PHAROS_AGENT_CONFIG?.trim() ?? undefined;
   const file = readConfigFile(configFile || undefined, sources);
   const options = new Map<string, { value: string | number | boolean; source: string }>();

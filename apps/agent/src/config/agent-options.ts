@@ -23,7 +23,7 @@ export const AGENT_OPTIONS: readonly OptionSpec[] = [
   { name: 'key-file', env: 'PHAROS_AGENT_KEY_FILE', kind: 'string', help: 'a file holding the API key' },
   { name: 'hostname', env: 'PHAROS_HOSTNAME', kind: 'string', help: 'the name shown on the server (default: this host\'s name)' },
   { name: 'metrics-interval', env: 'PHAROS_METRICS_INTERVAL', kind: 'seconds', default: 5, min: 1, max: 3600, help: 'seconds between metric samples' },
-  { name: 'reconnect-min', env: 'PHAROS_RECONNECT_MIN', kind: 'seconds', default: 1, min: 0.1, max: 3600, help: 'first reconnection delay, doubled on each failure' },
+  { name: 'reconnect-min', env: 'PHAROS_RECONNECT_MIN', kind: 'seconds', default: 1, min: 0.1, max: 3600, help: 'first reconnection delay, doubled on each failure (each drawn between half and all of it)' },
   { name: 'reconnect-max', env: 'PHAROS_RECONNECT_MAX', kind: 'seconds', default: 60, min: 0.1, max: 86_400, help: 'longest reconnection delay' },
   { name: 'ca-file', env: 'PHAROS_CA_FILE', kind: 'string', help: 'PEM certificate(s) to trust for wss:// besides the system\'s' },
   { name: 'commands', env: 'PHAROS_COMMANDS', kind: 'switch', default: true, help: 'run shell commands sent by Pharos (--no-commands refuses them)' },

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { eventually } from '../../../../test/support/eventually';
-import { currentUser } from '../config/host-users';
+import { currentUser, lookupUser } from '../config/host-users';
 import { executionContext } from '../exec/execution-context';
 import { silentLogger } from '../log';
 import { FramePacer } from './frame-pacer';
@@ -173,6 +173,15 @@ describe('terminal sessions (node-pty)', () => {
     expect(relay.sessions.available).toBe(false);
     const id = relay.open();
     expect(relay.exitOf(id)).toMatchObject({ reason: 'refused', message: 'the terminal is disabled on this agent (--no-terminal)' });
+  });
+
+  const asRoot = process.getuid?.() === 0 ? it : it.skip;
+  asRoot('runs the shell as the --run-as user', async () => {
+    const nobody = lookupUser('nobody')!;
+    relay = new Relay({ context: executionContext({ runAs: nobody, workdir: '/' }, currentUser(), { PATH: process.env.PATH }) });
+    const id = relay.open();
+    relay.type(id, 'echo "user=$(id -u) home=$HOME dir=$(pwd)"\r');
+    await eventually(() => expect(relay.output(id)).toContain(`user=${nobody.uid} home=${nobody.home} dir=/\r\n`));
   });
 
   it('refuses a shell that cannot start', () => {
