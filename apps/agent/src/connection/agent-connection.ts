@@ -156,7 +156,12 @@ export class AgentConnection {
       if (value.type === 'error') this.options.log.error('Pharos refused the connection', { message: value.message });
       return;
     }
-    this.options.handlers.message(value);
+    try {
+      this.options.handlers.message(value);
+    } catch (error) {
+      // One message the agent could not handle must not take the connection (or the agent) down.
+      this.options.log.error('message from Pharos could not be handled', { type: value.type, error: (error as Error).message });
+    }
   }
 
   private authenticated(ws: WebSocket, serverId: string): void {
