@@ -3,6 +3,9 @@ FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY apps/web/package.json apps/web/package-lock.json ./apps/web/
+# The install step also installs the agent's dependencies (its node-pty is optional: a slim
+# image that cannot build it skips it); the server image does not ship them.
+COPY apps/agent/package.json apps/agent/package-lock.json ./apps/agent/
 COPY scripts ./scripts
 COPY prisma ./prisma
 RUN npm ci --no-audit --no-fund || npm install --no-audit --no-fund

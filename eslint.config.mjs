@@ -35,7 +35,7 @@ function rankZones() {
 }
 
 export default tseslint.config(
-  { ignores: ['dist/', '.dist-*/', '.exp/', 'node_modules/', 'coverage/', 'libs/database/src/generated/', 'apps/web/dist/', 'bench/results/', 'test-output/'] },
+  { ignores: ['dist/', '.dist-*/', '.exp/', 'node_modules/', 'coverage/', 'libs/database/src/generated/', 'apps/web/dist/', 'apps/agent/dist/', 'bench/results/', 'test-output/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -47,7 +47,7 @@ export default tseslint.config(
   },
   {
     // The architecture, kept by the linter: no import cycles, no import from a higher rank.
-    files: ['apps/server/**/*.ts', 'apps/simulator/**/*.ts', 'libs/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    files: ['apps/server/**/*.ts', 'apps/simulator/**/*.ts', 'apps/agent/**/*.ts', 'libs/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     plugins: { 'import-x': importX },
     settings: {
       // The TypeScript parser for the files imported too: without it no-cycle sees no imports.

@@ -7,7 +7,8 @@ export const ROOT = path.resolve(__dirname, '..', '..');
 export const MAIN_JS = path.join(ROOT, 'dist', 'apps', 'server', 'src', 'main.js');
 export const CLI_JS = path.join(ROOT, 'dist', 'apps', 'server', 'src', 'cli.js');
 
-function newestSource(dir: string): number {
+/** The modification time of the newest .ts file below `dir`. */
+export function newestSource(dir: string): number {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
