@@ -149,10 +149,12 @@ describe('the agent WebSocket', () => {
     expect(rows).toEqual([expect.objectContaining({ cpuPercent: 12.5, memoryPercent: 34.5, diskPercent: 40, load1: 0.7 })]);
 
     const history = await pharos.request(
-      `/api/v1/servers/${serverId}/metrics?series=cpu_percent&from=${new Date(Date.parse(sent.timestamp!) - 60_000).toISOString()}&to=${new Date(Date.parse(sent.timestamp!) + 60_000).toISOString()}`,
+      `/api/v1/servers/${serverId}/metrics?series=cpu_percent,fs_used_percent&from=${new Date(Date.parse(sent.timestamp!) - 60_000).toISOString()}&to=${new Date(Date.parse(sent.timestamp!) + 60_000).toISOString()}`,
       { token },
     );
     expect(history.body.series.cpu_percent.filter((v: number | null) => v !== null)).toEqual([12.5]);
+    // Per filesystem too, under the series name the history API answers for.
+    expect(history.body.entities.fs_used_percent['/'].filter((v: number | null) => v !== null)).toEqual([40]);
     for (const browser of browsers) browser.close();
     agent.close();
   });

@@ -7,10 +7,11 @@ import { type EntitySeriesName, finiteOrNull, isFiniteNumber, METRIC_SERIES, MET
 import { INSERT_SAMPLES_SQL, INSERT_SAMPLES_WITH_ROLLUPS_SQL, INSERT_SNAPSHOTS_AND_SAMPLES_SQL, sampleRowKey } from './sample-sql';
 
 /**
- * Per-entity series of a sample, by series name then entity name, e.g.
+ * Per-entity series of a sample, by series name (one of `ENTITY_SERIES`, which the history API
+ * answers for) then entity name, e.g.
  * `{ "iface_rx_bytes_per_sec": { "eth0": 1200 } }` (names: `ENTITY_SERIES`), kept as JSON.
  */
-export type EntitySeries = Record<string, Record<string, number>>;
+export type EntitySeries = Partial<Record<EntitySeriesName, Record<string, number>>>;
 
 /** One sample to store, with its time parsed once. */
 export interface SampleToStore {
@@ -199,13 +200,13 @@ function snapshotRows(snapshots: SnapshotToStore[]): { rows: string; blob: Buffe
  */
 function finiteEntitySeries(input: EntitySeries): EntitySeries | null {
   if (isCleanEntitySeries(input)) return input;
-  const clean: EntitySeries = {};
+  const clean: Record<string, Record<string, number>> = {};
   for (const [name, entities] of Object.entries(input)) {
     if (typeof entities !== 'object' || entities === null) continue;
     const values = Object.entries(entities).filter(([, v]) => isFiniteNumber(v));
     if (values.length > 0) clean[name] = Object.fromEntries(values);
   }
-  return Object.keys(clean).length > 0 ? clean : null;
+  return Object.keys(clean).length > 0 ? (clean as EntitySeries) : null;
 }
 
 /** True when every series is an object of one or more finite numbers, and there is one. */
@@ -213,7 +214,7 @@ function isCleanEntitySeries(input: EntitySeries): boolean {
   let series = 0;
   for (const name in input) {
     if (!Object.hasOwn(input, name)) return false;
-    const entities = input[name];
+    const entities = (input as Record<string, Record<string, number> | null>)[name];
     if (typeof entities !== 'object' || entities === null) return false;
     let values = 0;
     for (const entity in entities) {

@@ -40,7 +40,7 @@ describe('agent metrics → shared sample', () => {
       { mountpoint: '/data', total_bytes: 300, used_bytes: 240, percent: 80 },
     ]);
     expect(result.sample.disk_percent).toBe(70);
-    expect(result.series.disk_percent).toEqual({ '/': 40, '/data': 80 });
+    expect(result.series.fs_used_percent).toEqual({ '/': 40, '/data': 80 });
   });
 
   it('takes given interface rates, and derives them from counters between samples', () => {
@@ -65,7 +65,7 @@ describe('agent metrics → shared sample', () => {
     // rx grew by 5000 in 5 s; tx went down (counter reset): no tx rate.
     expect(second.sample.network[0]).toEqual({ interface: 'eth0', rx_bytes_per_sec: 1000, rx_bytes: 6000, tx_bytes: 400 });
     expect(second.sample.net_rx_bytes_per_sec).toBe(1000);
-    expect(second.series).toEqual({ net_rx: { eth0: 1000 } });
+    expect(second.series).toEqual({ iface_rx_bytes_per_sec: { eth0: 1000 } });
   });
 
   it('leaves loopback out of the totals', () => {

@@ -64,11 +64,11 @@ export function toAgentSample(
   if (tx !== undefined) sample.net_tx_bytes_per_sec = tx;
 
   const series: EntitySeries = {};
-  if (disks.length) series.disk_percent = Object.fromEntries(disks.map((d) => [d.mountpoint, d.percent]));
+  if (disks.length) series.fs_used_percent = Object.fromEntries(disks.map((d) => [d.mountpoint, d.percent]));
   const rxSeries = external.filter((n) => n.rx_bytes_per_sec !== undefined);
   const txSeries = external.filter((n) => n.tx_bytes_per_sec !== undefined);
-  if (rxSeries.length) series.net_rx = Object.fromEntries(rxSeries.map((n) => [n.interface, n.rx_bytes_per_sec!]));
-  if (txSeries.length) series.net_tx = Object.fromEntries(txSeries.map((n) => [n.interface, n.tx_bytes_per_sec!]));
+  if (rxSeries.length) series.iface_rx_bytes_per_sec = Object.fromEntries(rxSeries.map((n) => [n.interface, n.rx_bytes_per_sec!]));
+  if (txSeries.length) series.iface_tx_bytes_per_sec = Object.fromEntries(txSeries.map((n) => [n.interface, n.tx_bytes_per_sec!]));
   return { ok: true, sample, series };
 }
 

@@ -49,9 +49,9 @@ describe('nodeReportToSample', () => {
   });
 
   it('keeps one series per interface, filesystem, disk and sensor', () => {
-    expect(Object.keys(entities.iface_rx_bytes_per_sec)).toEqual(['eth0', 'eth1', 'docker0']);
-    expect(entities.fs_used_percent['/']).toBe(40);
-    expect(Object.keys(entities.disk_io_read_bytes_per_sec)).toEqual(['nvme0n1', 'nvme1n1', 'sda']);
+    expect(Object.keys(entities.iface_rx_bytes_per_sec!)).toEqual(['eth0', 'eth1', 'docker0']);
+    expect(entities.fs_used_percent!['/']).toBe(40);
+    expect(Object.keys(entities.disk_io_read_bytes_per_sec!)).toEqual(['nvme0n1', 'nvme1n1', 'sda']);
     expect(entities.temp_c).toMatchObject({ 'acpitz-acpi-0/temp1': 27.8, 'smart:sda': 36, 'smart:nvme0n1': 41 });
   });
 
@@ -59,7 +59,7 @@ describe('nodeReportToSample', () => {
     const odd = realisticNodeReport({ at });
     odd.metrics.network.push({ ...odd.metrics.network[0], name: '__proto__', recv_rate_bytes_per_sec: 7 });
     const mapped = nodeReportToSample('srv-1', odd, at);
-    expect(Object.hasOwn(mapped.entities.iface_rx_bytes_per_sec, '__proto__')).toBe(true);
+    expect(Object.hasOwn(mapped.entities.iface_rx_bytes_per_sec!, '__proto__')).toBe(true);
     expect(JSON.parse(JSON.stringify(mapped.entities)).iface_rx_bytes_per_sec.__proto__).toBe(7);
   });
 
