@@ -185,7 +185,7 @@ describe('the agent WebSocket', () => {
     agent.close();
   });
 
-  it('answers a message holding a NUL character with the protocol error, stores none of it, and keeps the connection', async () => {
+  it('answers a message holding a NUL character or a lone surrogate with the protocol error, stores none of it, and keeps the connection', async () => {
     const { serverId, apiKey } = await enrolAgentServer(pharos, token, 'agent-nul-1');
     const neighbour = await enrolAgentServer(pharos, token, 'agent-nul-2');
     const invalid = { type: 'error', message: 'Invalid message format' };
@@ -195,6 +195,10 @@ describe('the agent WebSocket', () => {
     hello.send({ type: 'auth', api_key: apiKey, hostname: 'web\u0000' });
     expect(await hello.next()).toEqual({ type: 'error', message: 'Invalid or inactive API key' });
     expect((await hello.closed).code).toBe(AgentCloseCode.Unauthorized);
+    const surrogateHello = await FakeAgent.open(pharos.wsUrl);
+    surrogateHello.send({ type: 'auth', api_key: apiKey, hostname: 'web\udc80' });
+    expect(await surrogateHello.next()).toEqual({ type: 'error', message: 'Invalid or inactive API key' });
+    expect((await surrogateHello.closed).code).toBe(AgentCloseCode.Unauthorized);
     expect((await prisma.server.findUniqueOrThrow({ where: { id: serverId } })).hostname).toBeNull();
 
     const agent = await FakeAgent.connect(pharos.wsUrl, apiKey);
@@ -207,10 +211,17 @@ describe('the agent WebSocket', () => {
     expect(await agent.next()).toEqual(invalid);
     agent.sendLog('bad\u0000line');
     expect(await agent.next()).toEqual(invalid);
+    // Python agents decode undecodable bytes of a mount point or log as lone surrogates (surrogateescape).
+    agent.sendMetrics({ disk_usage: [{ mountpoint: '/mnt/caf\udce9', percent: 10 }] });
+    expect(await agent.next()).toEqual(invalid);
+    agent.sendLog('bad \ud800 line');
+    expect(await agent.next()).toEqual(invalid);
 
     const created = await pharos.request(`/api/v1/servers/${serverId}/commands`, { token, body: { command: 'head -c 4 /bin/true' } });
     const command = await agent.nextCommand();
     agent.answer(command, { output: '\u007fELF\u0000', exit_code: 0, duration_ms: 3 });
+    expect(await agent.next()).toEqual(invalid);
+    agent.answer(command, { output: '\u007fELF\udbff', exit_code: 0, duration_ms: 3 });
     expect(await agent.next()).toEqual(invalid);
     // The agent may answer again, without the NUL.
     agent.answer(command, { output: '\u007fELF', exit_code: 0, duration_ms: 3 });

@@ -48,6 +48,24 @@ describe('HTTP basics', () => {
     expect((await pharos.request('/api/v1/servers', { token })).body.items).toEqual([]);
   });
 
+  it('refuses a lone UTF-16 surrogate in a body value or key with 400 naming it (jsonb and JSON parameters cannot hold one)', async () => {
+    const token = await pharos.login();
+    const message = (field: string) => `${field}: text must not contain unpaired UTF-16 surrogates (\\ud800-\\udfff)`;
+    expect(await pharos.request('/api/v1/servers', { token, body: { name: 'web', tags: ['ok', 'b\ud800d'] } })).toMatchObject({
+      status: 400,
+      body: { statusCode: 400, error: 'Bad Request', field: 'tags[1]', message: message('tags[1]') },
+    });
+    expect(await pharos.request('/api/v1/servers', { token, rawBody: '{"name":"web","\\uDC00":1}' })).toMatchObject({ status: 400, body: { field: '["\\udc00"]' } });
+    // A pair, escaped or not, is a character like any other.
+    const pair = await pharos.request('/api/v1/servers', { token, rawBody: '{"name":"web \\ud83d\\ude80","tags":["🚀"]}' });
+    expect(pair).toMatchObject({ status: 201, body: { name: 'web 🚀', tags: ['🚀'] } });
+    // A surrogate encoded in UTF-8 is no UTF-8: Fastify refuses it in a path, and leaves it
+    // percent-encoded (plain text) in a query; neither reaches a handler as a surrogate.
+    expect((await pharos.request('/api/v1/servers/%ED%A0%80', { token })).status).toBe(400);
+    expect(await pharos.request('/api/v1/servers?search=%ED%A0%80', { token })).toMatchObject({ status: 200, body: { items: [] } });
+    expect((await pharos.request(`/api/v1/servers/${pair.body.id}`, { token, method: 'DELETE' })).status).toBe(204);
+  });
+
   it('answers a form-encoded body (no route takes forms) with 415 JSON, and stores nothing', async () => {
     const token = await pharos.login();
     const res = await pharos.request('/api/v1/servers', { token, rawBody: 'name=web', contentType: 'application/x-www-form-urlencoded' });

@@ -209,23 +209,28 @@ describe('Ithiltir nodes: Pharos as the Dash they push to', () => {
     expect((await prisma.server.findUniqueOrThrow({ where: { id } })).status).toBe('unknown');
   });
 
-  it('refuses a report, Static or identity holding a NUL character with 400 naming the field, and stores nothing', async () => {
+  it('refuses a report, Static or identity holding a NUL character or a lone surrogate with 400 naming the field, and stores nothing', async () => {
     const { id, secret } = await createNode('edge-nul');
     const node = emulator(secret);
-    const refusals: [string, (r: any) => void, string][] = [
-      ['in the hostname', (r) => (r.hostname = 'edge\u0000'), 'hostname'],
-      ['in a disk name', (r) => (r.metrics.disk.physical[1].name = 'sd\u0000b'), 'metrics.disk.physical[1].name'],
-      ['in a field a newer node added', (r) => (r.metrics.gpu = [{ model: 'L4\u0000' }]), 'metrics.gpu[0].model'],
-      ['in a field name', (r) => (r.metrics.thermal['bad\u0000key'] = 1), 'metrics.thermal["bad\\u0000key"]'],
+    const nul = 'text must not contain NUL characters (\\u0000)';
+    const surrogate = 'text must not contain unpaired UTF-16 surrogates (\\ud800-\\udfff)';
+    const refusals: [string, (r: any) => void, string, string][] = [
+      ['NUL in the hostname', (r) => (r.hostname = 'edge\u0000'), 'hostname', nul],
+      ['NUL in a disk name', (r) => (r.metrics.disk.physical[1].name = 'sd\u0000b'), 'metrics.disk.physical[1].name', nul],
+      ['NUL in a field a newer node added', (r) => (r.metrics.gpu = [{ model: 'L4\u0000' }]), 'metrics.gpu[0].model', nul],
+      ['NUL in a field name', (r) => (r.metrics.thermal['bad\u0000key'] = 1), 'metrics.thermal["bad\\u0000key"]', nul],
+      ['a lone surrogate in the hostname', (r) => (r.hostname = '\ud800edge'), 'hostname', surrogate],
+      ['a lone surrogate in a disk name', (r) => (r.metrics.disk.physical[1].name = 'sd\udc00'), 'metrics.disk.physical[1].name', surrogate],
+      ['a lone surrogate in a field name', (r) => (r.metrics.thermal['bad\udbffkey'] = 1), 'metrics.thermal["bad\\udbffkey"]', surrogate],
     ];
-    for (const [what, spoil, field] of refusals) {
+    for (const [what, spoil, field, reason] of refusals) {
       const report = node.nextReport();
       spoil(report);
       const result = await node.report(report);
       expect([what, result.status, JSON.parse(result.text)]).toEqual([
         what,
         400,
-        expect.objectContaining({ statusCode: 400, error: 'Bad Request', field, message: `${field}: text must not contain NUL characters (\\u0000)` }),
+        expect.objectContaining({ statusCode: 400, error: 'Bad Request', field, message: `${field}: ${reason}` }),
       ]);
     }
     const badStatic = await node.postStatic({ ...node.staticInfo(), system: { ...node.staticInfo().system, kernel_version: '6.1\u0000' } });

@@ -118,9 +118,11 @@ describe('Lightd container console proxy', () => {
     expect((await browser.nextMatching((m) => m.type === 'error')).message).toMatch(/^command: /);
     browser.send('not json');
     expect((await browser.nextMatching((m) => m.type === 'error')).message).toBe('(root): must be a JSON object');
-    // It could not be recorded (PostgreSQL text cannot hold NUL), so it is not sent either.
+    // It could not be recorded (PostgreSQL cannot store NUL nor a lone surrogate), so it is not sent either.
     browser.send({ event: 'send_command', command: 'say \u0000\n' });
     expect((await browser.nextMatching((m) => m.type === 'error')).message).toBe('command: text must not contain NUL characters (\\u0000)');
+    browser.send({ event: 'send_command', command: 'say \ud800\n' });
+    expect((await browser.nextMatching((m) => m.type === 'error')).message).toBe('command: text must not contain unpaired UTF-16 surrogates (\\ud800-\\udfff)');
 
     // Only the documented fields reached the daemon.
     expect(await daemon.receivedBy(upstream!, 3)).toEqual([{ event: 'send_command', command: 'say hello\n' }, { event: 'power', action: 'restart' }, { event: 'request_logs' }]);

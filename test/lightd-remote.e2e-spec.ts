@@ -181,9 +181,11 @@ describe('Lightd remote receiver', () => {
     expect(daemon.remoteConfig).toEqual({ ...config, remote: { ...config.remote, token: '[redacted]' } });
     expect(JSON.stringify(daemon)).not.toContain(node7.token);
     expect((await node7.lightd.postConfig(['not', 'an', 'object'])).status).toBe(400);
-    // jsonb cannot hold NUL: 400 naming the field, and the kept config is unchanged.
+    // jsonb cannot hold NUL nor a lone surrogate: 400 naming the field, and the kept config is unchanged.
     const withNul = await node7.lightd.postConfig({ ...config, server: { ...config.server, host: '0.0.0.0\u0000' } });
     expect(withNul).toMatchObject({ status: 400, body: { field: 'server.host', message: expect.stringContaining('NUL') } });
+    const withSurrogate = await node7.lightd.postConfig({ ...config, server: { ...config.server, host: '0.0.0.0\udfff' } });
+    expect(withSurrogate).toMatchObject({ status: 400, body: { field: 'server.host', message: expect.stringContaining('surrogates') } });
     expect((await prisma.lightdDaemon.findUniqueOrThrow({ where: { id: node7.id } })).remoteConfigAt).toEqual(daemon.remoteConfigAt);
   });
 
@@ -252,6 +254,9 @@ describe('Lightd remote receiver', () => {
       ['billing without its figures', '{"event":"billing","server":"s1","memory_gb":2.0}', undefined],
       ['text holding a NUL character (PostgreSQL cannot store it)', '{"event":"update","server":"s1","error":"failed","data":"bad\\u0000byte"}', 'data'],
       ['a NUL character in a field name of an unknown event', '{"event":"telemetry","server":"s1","labels":{"x\\u0000y":"1"}}', 'labels["x\\u0000y"]'],
+      ['a lone surrogate in error data (jsonb cannot hold it)', '{"event":"update","server":"s1","error":"failed","data":"bad \\ud800"}', 'data'],
+      ['a lone low surrogate in the container name', '{"event":"update","server":"\\uDC00s1","status":"ready"}', 'server'],
+      ['a lone surrogate in a field name of an unknown event', '{"event":"telemetry","server":"s1","labels":{"x\\udbffy":"1"}}', 'labels["x\\udbffy"]'],
       ['billing with a negative timestamp', '{"event":"billing","server":"s1","memory_gb":2.0,"cpu_vcpus":1.0,"storage_gb":1.0,"egress_gb":0.0,"duration_hours":1.0,"estimated_cost":0.0,"timestamp":-1}', 'timestamp'],
     ])('%s', async (_case, body, field) => {
       const before = await storedCounts(prisma);

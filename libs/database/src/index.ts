@@ -1,4 +1,5 @@
 export * from './database-target';
+export * from './data-refusal';
 export { pgliteTemplateFile } from './pglite-template';
 export * from './database.module';
 export * from './prisma.service';

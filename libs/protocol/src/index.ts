@@ -1,5 +1,5 @@
 export * from './validation';
-export * from './nul-text';
+export * from './unstorable-text';
 export * from './frontend-ws';
 export * from './lightd';
 export * from './agent-ws';

@@ -5,6 +5,10 @@
  * committed" holds per item while the database sees one commit per batch instead of one per
  * item. Under light load a batch holds one item and costs what a single write did; under heavy
  * load batches grow, up to `maxBatch`, and so does throughput.
+ *
+ * One item must not cost the others their write: a batch the database refused for what an
+ * item carried (`splitWhen`) is written again in halves, down to the item at fault, which
+ * alone fails.
  */
 export interface GroupCommitOptions<T, R> {
   /**
@@ -17,10 +21,22 @@ export interface GroupCommitOptions<T, R> {
   maxBatch?: number;
   /** Batches being written at once (default 1: the next batch waits and grows meanwhile). */
   concurrency?: number;
-  /** Told about every batch written (for debug logs and diagnostics). */
+  /**
+   * True when a failed write stored nothing and failed for what one of its items carried, not
+   * for the state of the store (a data error: `isDataRefusal` in `@pharos/database`). The batch
+   * is then split in halves, written one after the other (arrival order holds), and so on down
+   * to the items at fault, which alone fail; every other item is stored. Never true for an
+   * error after which the write may have committed (a lost connection): that batch fails whole.
+   * Splitting costs only batches that failed. Default: never split.
+   */
+  splitWhen?: (error: unknown) => boolean;
+  /** Told about every write of a batch, or of a part of one (for debug logs and diagnostics). */
   onWritten?: (batch: { size: number; ms: number; failed: boolean }) => void;
-  /** Maps a failed batch's error to what each of its callers gets (default: the error itself). */
-  failure?: (error: unknown, batchSize: number) => Error;
+  /**
+   * Maps a failed write's error to what each of its callers gets (default: the error itself):
+   * `items` are those the write held — one alone when it was split down to it.
+   */
+  failure?: (error: unknown, items: T[]) => Error;
 }
 
 interface Pending<T, R> {
@@ -36,8 +52,8 @@ export class GroupCommitter<T, R> {
   private idle: (() => void)[] = [];
   private readonly maxBatch: number;
   private readonly concurrency: number;
-  /** Batches written and items in them, for diagnostics and tests. */
-  readonly counters = { batches: 0, items: 0, failedBatches: 0, largestBatch: 0 };
+  /** Batches and items taken, writes that failed, and batches (or parts) split, for diagnostics and tests. */
+  readonly counters = { batches: 0, items: 0, failedBatches: 0, largestBatch: 0, splits: 0 };
 
   constructor(private readonly options: GroupCommitOptions<T, R>) {
     this.maxBatch = options.maxBatch ?? 500;
@@ -84,23 +100,36 @@ export class GroupCommitter<T, R> {
     this.counters.batches++;
     this.counters.items += batch.length;
     this.counters.largestBatch = Math.max(this.counters.largestBatch, batch.length);
-    let outcomes: (R | Error)[];
-    const started = performance.now();
-    try {
-      outcomes = await this.options.write(batch.map((p) => p.item));
-      if (outcomes.length !== batch.length) throw new Error(`group commit: ${outcomes.length} outcomes for ${batch.length} items`);
-      this.options.onWritten?.({ size: batch.length, ms: performance.now() - started, failed: false });
-    } catch (error) {
-      this.counters.failedBatches++;
-      this.options.onWritten?.({ size: batch.length, ms: performance.now() - started, failed: true });
-      const failure = this.options.failure ? this.options.failure(error, batch.length) : error instanceof Error ? error : new Error(String(error));
-      for (const p of batch) p.reject(failure);
-      return;
-    }
+    const outcomes = await this.outcomesOf(batch.map((p) => p.item));
     batch.forEach((p, i) => {
       const outcome = outcomes[i];
       if (outcome instanceof Error) p.reject(outcome);
       else p.resolve(outcome as R);
     });
+  }
+
+  /**
+   * One outcome per item: written together, or, when the database refused them for what an
+   * item carried, in halves one after the other (each split again while it is refused).
+   */
+  private async outcomesOf(items: T[]): Promise<(R | Error)[]> {
+    const started = performance.now();
+    try {
+      const outcomes = await this.options.write(items);
+      if (outcomes.length !== items.length) throw new Error(`group commit: ${outcomes.length} outcomes for ${items.length} items`);
+      this.options.onWritten?.({ size: items.length, ms: performance.now() - started, failed: false });
+      return outcomes;
+    } catch (error) {
+      this.counters.failedBatches++;
+      this.options.onWritten?.({ size: items.length, ms: performance.now() - started, failed: true });
+      if (items.length > 1 && this.options.splitWhen?.(error)) {
+        this.counters.splits++;
+        const half = Math.ceil(items.length / 2);
+        const first = await this.outcomesOf(items.slice(0, half));
+        return [...first, ...(await this.outcomesOf(items.slice(half)))];
+      }
+      const failure = this.options.failure ? this.options.failure(error, items) : error instanceof Error ? error : new Error(String(error));
+      return items.map(() => failure);
+    }
   }
 }

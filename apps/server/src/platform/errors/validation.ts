@@ -1,6 +1,6 @@
 import { type ArgumentMetadata, BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
-import { describeWireError, nulTextError } from '@pharos/protocol';
-import { mayHoldNulText } from '../http/json-bodies';
+import { describeWireError, unstorableTextError } from '@pharos/protocol';
+import { mayHoldUnstorableText } from '../http/json-bodies';
 import { InvalidInputError } from './domain-errors';
 
 /** Flattens class-validator's tree into `path: reason` pairs, e.g. `tags.2: must be a string`. */
@@ -16,15 +16,16 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
 }
 
 /**
- * Refuses (400, naming the field) a body, query or route parameter holding a NUL character,
- * which PostgreSQL text cannot store: it would otherwise fail its insert as a 500, or fail
- * every write of the batch it was group committed with. Runs on every route's parameters —
- * wire protocols' `unknown` bodies too, after their guards have authenticated the caller.
+ * Refuses (400, naming the field) a body, query or route parameter holding text PostgreSQL
+ * cannot store (a NUL character, a lone UTF-16 surrogate: `unstorableTextError`): it would
+ * otherwise fail its insert as a 500, or fail every write of the batch it was group committed
+ * with. Runs on every route's parameters — wire protocols' `unknown` bodies too, after their
+ * guards have authenticated the caller.
  */
-export function refuseNulText(value: unknown, metadata: Pick<ArgumentMetadata, 'type' | 'data'>): void {
+export function refuseUnstorableText(value: unknown, metadata: Pick<ArgumentMetadata, 'type' | 'data'>): void {
   if (metadata.type === 'custom') return; // our own values (the current user, the calling daemon)
-  if (metadata.type === 'body' && !mayHoldNulText(value)) return; // its text has no \u0000
-  const error = nulTextError(value);
+  if (metadata.type === 'body' && !mayHoldUnstorableText(value)) return; // its text has no such escape
+  const error = unstorableTextError(value);
   if (!error) return;
   const name = metadata.data;
   const path = !name ? error.path : error.path === '(root)' ? name : `${name}${error.path.startsWith('[') ? '' : '.'}${error.path}`;
@@ -34,7 +35,7 @@ export function refuseNulText(value: unknown, metadata: Pick<ArgumentMetadata, '
 /** The validation every REST body and query goes through: unknown fields are refused. */
 class PharosValidationPipe extends ValidationPipe {
   override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    refuseNulText(value, metadata);
+    refuseUnstorableText(value, metadata);
     return super.transform(value, metadata);
   }
 }

@@ -1,3 +1,4 @@
+import { jsonMayHoldUnstorableText } from '@pharos/protocol';
 import type { FastifyInstance } from 'fastify';
 
 /** The text each parsed JSON body (object or array) came from, while the body is alive. */
@@ -7,8 +8,8 @@ const textOf = new WeakMap<object, string>();
  * Parses `application/json` bodies as Fastify does by default (prototype poisoning refused),
  * remembering the text each object or array body was parsed from. Receivers of large
  * reports store the text as it came rather than serializing the parsed value again, and
- * the check for NUL text (`mayHoldNulText`) reads the text once rather than walking the
- * value. Registered instead of Nest's JSON parser (`bodyParser: false`).
+ * the check for text PostgreSQL cannot store (`mayHoldUnstorableText`) reads the text once
+ * rather than walking the value. Registered instead of Nest's JSON parser (`bodyParser: false`).
  */
 export function parseJsonBodies(fastify: FastifyInstance): void {
   const parse = fastify.getDefaultJsonParser('error', 'error');
@@ -29,10 +30,11 @@ export function jsonTextOf(body: unknown): string | undefined {
 }
 
 /**
- * False when a request body certainly holds no NUL character: JSON can only carry one as the
- * escape `\u0000` (a raw one is malformed), and its text has none. True when it may.
+ * False when a request body certainly holds no text PostgreSQL cannot store: JSON carries NUL
+ * and lone surrogates only as escapes, and its text has none (`jsonMayHoldUnstorableText`).
+ * True when it may.
  */
-export function mayHoldNulText(body: unknown): boolean {
+export function mayHoldUnstorableText(body: unknown): boolean {
   const text = jsonTextOf(body);
-  return text === undefined || text.includes('\\u0000');
+  return text === undefined || jsonMayHoldUnstorableText(text);
 }

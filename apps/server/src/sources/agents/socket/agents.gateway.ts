@@ -8,8 +8,7 @@ import {
   agentAuthMessage,
   type AgentMessageType,
   agentMessageValidators,
-  findNulText,
-  nulTextError,
+  unstorableTextError,
 } from '@pharos/protocol';
 import type { IncomingMessage } from 'node:http';
 import type { RawData, WebSocket, WebSocketServer } from 'ws';
@@ -72,8 +71,8 @@ export class AgentsGateway implements OnGatewayInit, OnGatewayConnection {
       if (state === 'awaiting_auth') {
         clearTimeout(authTimer);
         const auth = agentAuthMessage.validate(message);
-        // A hostname or version holding NUL could not be stored: as malformed as a missing key.
-        if (!auth.ok || findNulText(message) !== null) {
+        // A hostname or version PostgreSQL cannot store (NUL, a lone surrogate): as malformed as a missing key.
+        if (!auth.ok || unstorableTextError(message) !== null) {
           state = 'refused';
           const saidAuth = (message as { type?: unknown } | undefined)?.type === 'auth';
           closeWithError(socket, AgentCloseCode.Unauthorized, saidAuth ? AgentErrorText.InvalidApiKey : AgentErrorText.AuthRequired);
@@ -133,9 +132,9 @@ export class AgentsGateway implements OnGatewayInit, OnGatewayConnection {
     const type = (message as { type?: unknown } | undefined)?.type;
     const validator = typeof type === 'string' && Object.hasOwn(agentMessageValidators, type) ? agentMessageValidators[type as AgentMessageType] : undefined;
     const parsed = validator?.validate(message);
-    // PostgreSQL text cannot hold NUL: a sample, log line or command output holding one would
-    // fail its insert, or the whole batch of samples it was group committed with.
-    const invalid = !parsed ? 'unknown type' : !parsed.ok ? parsed.error : nulTextError(message);
+    // A sample, log line or command output holding text PostgreSQL cannot store (NUL, a lone
+    // surrogate, in a value or a key) would fail its insert, or the batch it was written with.
+    const invalid = !parsed ? 'unknown type' : !parsed.ok ? parsed.error : unstorableTextError(message);
     if (!parsed?.ok || invalid) {
       this.logger.debug({ serverId: session.serverId, type, error: invalid }, 'invalid agent message');
       session.send({ type: 'error', message: AgentErrorText.InvalidMessage });

@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { isDataRefusal } from '@pharos/database';
 import type { AgentAuthMessage, AgentLogMessage, AgentMetricsMessage } from '@pharos/protocol';
 import type { WebSocket } from 'ws';
 import { CredentialThrottle } from '../../../identity/machine-credentials/credential-throttle';
@@ -31,7 +32,8 @@ export class AgentsService implements OnModuleInit, OnModuleDestroy {
   /**
    * Samples from all agents are group committed: those that arrive while a batch is being
    * written go in the next, stored by one statement; each agent's message is handled (and the
-   * sample published to browsers) once its batch committed.
+   * sample published to browsers) once its batch committed. A batch the database refused for
+   * what a sample carried is written again in halves, so only that sample is lost.
    */
   private readonly sampleWrites = new GroupCommitter<SampleToRecord, void>({
     maxBatch: 2000,
@@ -40,6 +42,7 @@ export class AgentsService implements OnModuleInit, OnModuleDestroy {
       await this.metrics.recordMany(samples);
       return samples.map(() => undefined);
     },
+    splitWhen: isDataRefusal,
     onWritten: ({ size, ms, failed }) => this.logger.debug({ samples: size, ms: Math.round(ms * 10) / 10, failed }, 'batch of agent samples written'),
   });
 
@@ -118,14 +121,20 @@ export class AgentsService implements OnModuleInit, OnModuleDestroy {
     await this.presence.seen(session.serverId);
   }
 
-  /** Stores and publishes a sample; false when the message cannot be read as one. */
+  /** Stores and publishes a sample; false when the message cannot be read as one, or stored. */
   async metricsReceived(session: AgentSession, message: AgentMetricsMessage): Promise<boolean> {
     const result = toAgentSample(session.serverId, message, new Date(), session.networkCounters);
     if (!result.ok) {
       this.logger.debug({ serverId: session.serverId, reason: result.reason }, 'agent metrics refused');
       return false;
     }
-    await this.sampleWrites.submit({ serverId: session.serverId, sample: result.sample, entitySeries: result.series });
+    try {
+      await this.sampleWrites.submit({ serverId: session.serverId, sample: result.sample, entitySeries: result.series });
+    } catch (error) {
+      if (!isDataRefusal(error)) throw error;
+      this.logger.debug({ serverId: session.serverId, err: error }, 'agent metrics refused by the database');
+      return false;
+    }
     await this.presence.seen(session.serverId);
     return true;
   }

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { type OnGatewayConnection, WebSocketGateway } from '@nestjs/websockets';
-import { CONTAINER_CONSOLE_WS_PATH, decodeLightdContainerCommand, describeWireError, FrontendCloseCode, nulTextError } from '@pharos/protocol';
+import { CONTAINER_CONSOLE_WS_PATH, decodeLightdContainerCommand, describeWireError, FrontendCloseCode, unstorableTextError } from '@pharos/protocol';
 import type { IncomingMessage } from 'node:http';
 import type { RawData, WebSocket } from 'ws';
 import { DomainError, NotFoundError } from '../../../platform/errors/domain-errors';
@@ -82,8 +82,9 @@ export class ContainerConsoleGateway implements OnGatewayConnection {
   private async handleFrame(socket: WebSocket, session: ConsoleSession, data: RawData, isBinary: boolean): Promise<void> {
     const message = parseJsonFrame(data, isBinary);
     const decoded = decodeLightdContainerCommand(message);
-    // A command holding NUL could not be recorded (audit, event log), so it is not sent either.
-    const error = decoded.ok ? nulTextError(message) : decoded.error;
+    // A command holding text PostgreSQL cannot store could not be recorded (audit, event log),
+    // so it is not sent either.
+    const error = decoded.ok ? unstorableTextError(message) : decoded.error;
     if (error) {
       sendJson(socket, { type: 'error', message: describeWireError(error) });
       return;

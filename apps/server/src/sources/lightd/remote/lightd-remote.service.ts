@@ -6,6 +6,7 @@ import {
   type LightdRemoteConfig,
   type LogEntryData,
 } from '@pharos/protocol';
+import { isDataRefusal } from '@pharos/database';
 import { type DbTransaction, Transactions } from '../../../platform/database/transactions';
 import { DomainError, InvalidInputError, ServiceUnavailableError } from '../../../platform/errors/domain-errors';
 import { EventLogService } from '../../../fleet/event-log/event-log.service';
@@ -39,10 +40,14 @@ export class LightdRemoteService implements OnModuleDestroy {
       // One batch at a time, so each starts from the state the previous committed (what the
       // writer remembers); the next collects what arrives meanwhile.
       write: (items) => batchWriter.write(items),
+      // An update the database refused for what it carried fails alone (400); the rest of its
+      // batch is written in halves, in arrival order. Lightd never sends an update again.
+      splitWhen: isDataRefusal,
       onWritten: ({ size, ms, failed }) => this.logger.debug({ updates: size, ms: Math.round(ms * 10) / 10, failed }, 'batch of Lightd updates written'),
-      failure: (error, size) => {
+      failure: (error, items) => {
         if (error instanceof DomainError) return error;
-        this.logger.error({ err: error, updates: size }, 'could not store a batch of Lightd updates');
+        if (isDataRefusal(error)) return new InvalidInputError('the update holds a value the database cannot store');
+        this.logger.error({ err: error, updates: items.length }, 'could not store a batch of Lightd updates');
         return new ServiceUnavailableError('the update could not be stored');
       },
     });
@@ -62,8 +67,9 @@ export class LightdRemoteService implements OnModuleDestroy {
    * Stores one `POST /update` body: the raw history row, the container's new state, and the
    * events it causes (in the container's log and its daemon's). Concurrent updates are group
    * committed (`LightdUpdateBatchWriter`): this resolves once the transaction holding this
-   * update has committed, and fails (503) when it did not. A body holding NUL text, which would
-   * fail its whole batch, never gets here (`refuseNulText`, in the validation pipe).
+   * update has committed, and fails (503) when it did not. A body holding text PostgreSQL
+   * cannot store never gets here (`refuseUnstorableText`, in the validation pipe); one the
+   * database refuses all the same fails alone (400), not its batch.
    */
   async receiveUpdate(daemon: ReportingDaemon, body: unknown): Promise<void> {
     const decoded = decodeLightdRemoteEvent(body);

@@ -53,6 +53,11 @@ interface ComposedBatch {
  * (it stored nothing: e.g. a daemon deleted meanwhile), is written as a transaction of two
  * statements that first creates or locks its containers and reads what they were. The
  * statements are `UpdateBatchStore`'s. Log entries are published once committed.
+ *
+ * A batch that transaction cannot store either, for what an update carried (a value
+ * PostgreSQL refuses), throws: the group commit (`LightdRemoteService`) then calls `write`
+ * again with each half, one after the other. Nothing of a failed write was committed or
+ * remembered, so each half starts from the state the last committed one left.
  */
 @Injectable()
 export class LightdUpdateBatchWriter implements OnModuleInit, OnModuleDestroy {
@@ -255,8 +260,8 @@ export class LightdUpdateBatchWriter implements OnModuleInit, OnModuleDestroy {
     const locked = await this.store.touchAndLock(daemons, list, sql);
     const containers = new Map<ContainerKey, ContainerState>();
     for (const row of locked.containers) {
-      const key = keyOf(row.daemonId, row.internalId);
-      containers.set(key, { id: row.id, status: row.status, isNew: row.inserted, changes: {}, seenAt: wanted.get(key)!.at });
+      const { daemonId, internalId, at } = list[row.wanted]!;
+      containers.set(keyOf(daemonId, internalId), { id: row.id, status: row.status, isNew: row.inserted, changes: {}, seenAt: at });
     }
     for (const id of daemons.ids) if (!locked.previous.has(id)) this.bus.publish('daemon.deleted', id, {});
     return { previous: locked.previous, containers };

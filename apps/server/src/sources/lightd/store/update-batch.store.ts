@@ -21,8 +21,12 @@ export interface WantedContainer {
 /** A container as `touchAndLock` found or created it. */
 export interface LockedContainer {
   id: string;
-  daemonId: string;
-  internalId: string;
+  /**
+   * Which of the `WantedContainer`s it is (its index): matched by position, not by comparing
+   * the internal id read back, which is the text as stored (the driver encodes what it sends
+   * as UTF-8, so a lone surrogate in a JS string comes back U+FFFD).
+   */
+  wanted: number;
   status: ContainerStatus | null;
   inserted: boolean;
 }
@@ -80,7 +84,7 @@ const touchDaemonsSql = (ids: string, ats: string) => `
  * each container it names ($3 daemon ids, $4 internal ids, $5 first times; in key order) of
  * the daemons that still exist: created if new, else locked (an upsert waits for a concurrent
  * insert, where a plain select would miss it). Returns each daemon's status before, and each
- * container's.
+ * container's, with its position in $3–$5 (`wanted`, from 1).
  */
 const TOUCH_AND_LOCK_SQL = `WITH ${touchDaemonsSql('$1', '$2')},
             wanted AS (SELECT * FROM unnest($3::uuid[], $4::text[], $5::timestamptz[]) WITH ORDINALITY AS w(daemon, internal, at, n)),
@@ -89,9 +93,9 @@ const TOUCH_AND_LOCK_SQL = `WITH ${touchDaemonsSql('$1', '$2')},
               SELECT gen_random_uuid(), w.daemon, w.internal, w.at, w.at FROM wanted w JOIN touched t ON t."id" = w.daemon ORDER BY w.n
               ON CONFLICT ("daemonId", "internalId") DO UPDATE SET "lastSeenAt" = EXCLUDED."lastSeenAt"
               RETURNING c."id", c."daemonId", c."internalId", c."status"::text AS status, (c.xmax = 0) AS inserted)
-       SELECT 'daemon' AS kind, t."id"::text AS id, t.previous AS status, NULL::text AS daemon, NULL::text AS internal, false AS inserted FROM touched t
+       SELECT 'daemon' AS kind, t."id"::text AS id, t.previous AS status, NULL::int AS wanted, false AS inserted FROM touched t
        UNION ALL
-       SELECT 'container', c."id"::text, c.status, c."daemonId"::text, c."internalId", c.inserted FROM containers c`;
+       SELECT 'container', c."id"::text, c.status, w.n::int, c.inserted FROM containers c JOIN wanted w ON w.daemon = c."daemonId" AND w.internal = c."internalId"`;
 
 /** Each container's state after the batch ($1: rows of `ContainerStateRow`, as `store` encodes them). */
 const SAVE_CONTAINERS_CTE = `saved AS (
@@ -130,7 +134,7 @@ const TOUCH_AND_STORE_SQL = `WITH ${touchDaemonsSql('$4', '$5')}, ${SAVE_CONTAIN
        SELECT 'entry' AS kind, id, NULL::text AS previous FROM logged
        UNION ALL SELECT 'daemon', t."id"::text, t.previous FROM touched t`;
 
-type TouchAndLockRow = { kind: 'daemon' | 'container'; id: string; status: string | null; daemon: string | null; internal: string | null; inserted: boolean };
+type TouchAndLockRow = { kind: 'daemon' | 'container'; id: string; status: string | null; wanted: number | null; inserted: boolean };
 type StoreRow = { kind: 'entry' | 'daemon'; id: string; previous: string | null };
 
 /**
@@ -165,7 +169,7 @@ export class UpdateBatchStore {
     const locked: LockedContainer[] = [];
     for (const row of rows) {
       if (row.kind === 'daemon') previous.set(row.id, row.status!);
-      else locked.push({ id: row.id, daemonId: row.daemon!, internalId: row.internal!, status: row.status as ContainerStatus | null, inserted: row.inserted });
+      else locked.push({ id: row.id, wanted: row.wanted! - 1, status: row.status as ContainerStatus | null, inserted: row.inserted });
     }
     return { previous, containers: locked };
   }

@@ -1,5 +1,5 @@
-import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { Prisma } from '@pharos/database';
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { isDataRefusal, Prisma, refusalCode } from '@pharos/database';
 import {
   describeWireError,
   type LogEntryData,
@@ -17,7 +17,7 @@ import { ServerPresenceService } from '../../../fleet/servers/server-presence.se
 import { ServersService } from '../../../fleet/servers/servers.service';
 import { GroupCommitter } from '../../../platform/database/group-commit';
 import { type DbTransaction, Transactions } from '../../../platform/database/transactions';
-import { InvalidInputError, UnauthorizedError } from '../../../platform/errors/domain-errors';
+import { DomainError, InvalidInputError, ServiceUnavailableError, UnauthorizedError } from '../../../platform/errors/domain-errors';
 import { FleetEventBus } from '../../../platform/events/fleet-event-bus';
 import { jsonTextOf } from '../../../platform/http/json-bodies';
 import { type NodeFacts, NodeStore } from '../node.store';
@@ -46,10 +46,9 @@ function timeOf(value: string): Date {
 
 /** True when a write failed because the node's server no longer exists (deleted meanwhile). */
 function isServerGone(error: unknown): boolean {
-  if (error instanceof Prisma.PrismaClientKnownRequestError) return error.code === 'P2003' || error.code === 'P2025';
-  // A foreign-key violation (SQLSTATE 23503) from a raw or direct statement.
-  const failure = error as { code?: unknown; meta?: { code?: unknown } } | undefined;
-  return failure?.code === '23503' || failure?.meta?.code === '23503';
+  if (error instanceof Prisma.PrismaClientKnownRequestError && (error.code === 'P2003' || error.code === 'P2025')) return true;
+  // A foreign-key violation from a raw or direct statement.
+  return refusalCode(error) === '23503';
 }
 
 /**
@@ -61,25 +60,23 @@ function isServerGone(error: unknown): boolean {
 export class NodeReportsService implements OnModuleInit, OnModuleDestroy {
   /** What the ingest needs to know of a node between reports: kept in memory, written on change. */
   private readonly facts = new Map<string, NodeFacts>();
+  private readonly logger = new Logger(NodeReportsService.name);
   /**
    * Routine reports (no version or hostname change, no update to offer) arriving while a batch
    * is being written go in the next: one statement (snapshots and samples; atomic, one round
-   * trip) for the whole batch, each report answered once it committed. When a batch fails, its
-   * reports are written again one by one, so a report's own failure (its node was just
-   * deleted) stays its own.
+   * trip) for the whole batch, each report answered once it committed. A batch the database
+   * refused for what a report carried (its node was just deleted, a value it cannot store) is
+   * written again in halves, so that report's failure stays its own.
    */
   private readonly routineWrites = new GroupCommitter<RoutineReport, void>({
     maxBatch: 1000,
     concurrency: 2,
     write: async (reports) => {
-      try {
-        await this.writeRoutine(reports);
-        return reports.map(() => undefined);
-      } catch (error) {
-        if (reports.length === 1) return [this.asNodeError(reports[0]!.sample.serverId, error)];
-        return Promise.all(reports.map((r) => this.writeRoutine([r]).then(() => undefined, (e: unknown) => this.asNodeError(r.sample.serverId, e))));
-      }
+      await this.writeRoutine(reports);
+      return reports.map(() => undefined);
     },
+    splitWhen: isDataRefusal,
+    failure: (error, reports) => this.asNodeError(reports.length === 1 ? reports[0]!.sample.serverId : undefined, error),
   });
   private installId?: string;
   private stopForgetting?: () => void;
@@ -201,19 +198,25 @@ export class NodeReportsService implements OnModuleInit, OnModuleDestroy {
     return this.metrics.write({ samples: reports.map((r) => r.sample), snapshots: reports.map((r) => r.snapshot) });
   }
 
-  /** A failed write as the node is told: a deleted node is refused like a bad secret. */
-  private asNodeError(serverId: string, error: unknown): Error {
-    if (isServerGone(error)) return this.gone(serverId);
-    return error instanceof Error ? error : new Error(String(error));
+  /**
+   * A failed write of one node's report (`serverId`; undefined for a batch of several) as the
+   * node is told: its node deleted meanwhile, refused like a bad secret (401); a value the
+   * database refused, 400; the store failing, 503.
+   */
+  private asNodeError(serverId: string | undefined, error: unknown): Error {
+    if (error instanceof DomainError) return error;
+    if (serverId !== undefined && isServerGone(error)) return this.gone(serverId);
+    if (isDataRefusal(error)) return new InvalidInputError('the report holds a value the database cannot store');
+    this.logger.error({ err: error, serverId }, 'could not store node reports');
+    return new ServiceUnavailableError('the report could not be stored');
   }
 
-  /** Runs the writes in one transaction; a node deleted meanwhile is refused like a bad secret. */
+  /** Runs the writes in one transaction; a failure is told the node as `asNodeError` says. */
   private async commit<T>(serverId: string, work: (tx: DbTransaction) => Promise<T>): Promise<T> {
     try {
       return await this.transactions.run(work);
     } catch (error) {
-      if (isServerGone(error)) throw this.gone(serverId);
-      throw error;
+      throw this.asNodeError(serverId, error);
     }
   }
 
