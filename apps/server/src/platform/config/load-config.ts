@@ -166,6 +166,7 @@ export function loadConfig(env: Env): PharosConfig {
       consoleReconnectMaxMs,
       consoleConnectTimeoutMs: read.integer('LIGHTD_CONSOLE_CONNECT_TIMEOUT_MS', 10_000, 100, 120_000),
       consolePingSeconds: read.integer('LIGHTD_CONSOLE_PING_SECONDS', 30, 1, 3600),
+      consoleTokenTtlSeconds: read.integer('LIGHTD_CONSOLE_TOKEN_TTL_SECONDS', 86_400, 10, 30 * 86_400),
     },
     ...readAgentSettings(read),
     metricsRawRetentionDays: read.integer('METRICS_RAW_RETENTION_DAYS', 7, 1, 3650),

@@ -13,6 +13,11 @@ export interface LightdSettings {
   readonly consoleConnectTimeoutMs: number;
   /** Console proxy: a daemon socket that answers no ping within this long is dropped and reopened. */
   readonly consolePingSeconds: number;
+  /**
+   * Console proxy: the life of each socket token Pharos mints on the daemon (`POST /auth/tokens`)
+   * before it connects; when it expires Lightd closes the socket and Pharos mints another.
+   */
+  readonly consoleTokenTtlSeconds: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;

@@ -5,6 +5,7 @@ import { ContainerConsoleGateway } from './console/container-console.gateway';
 import { LightdContainersController } from './containers/lightd-containers.controller';
 import { LightdContainersService } from './containers/lightd-containers.service';
 import { DaemonApiTokenVault } from './daemons/daemon-api-token-vault';
+import { LightdApiClient } from './daemons/lightd-api-client';
 import { LightdDaemonsController } from './daemons/lightd-daemons.controller';
 import { LightdDaemonsService } from './daemons/lightd-daemons.service';
 import { DaemonLiveness } from './remote/daemon-liveness.service';
@@ -35,6 +36,7 @@ import { UpdateBatchStore } from './store/update-batch.store';
     LightdRemoteService,
     LightdUpdateBatchWriter,
     DaemonApiTokenVault,
+    LightdApiClient,
     LightdDaemonsService,
     LightdContainersService,
     ContainerConsoleHub,

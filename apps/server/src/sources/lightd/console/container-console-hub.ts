@@ -9,6 +9,7 @@ import { EventLogService } from '../../../fleet/event-log/event-log.service';
 import { FleetEventBus } from '../../../platform/events/fleet-event-bus';
 import { UnsealError } from '../../../platform/secrets/secret-sealer';
 import { DaemonApiTokenVault } from '../daemons/daemon-api-token-vault';
+import { type DaemonApi, LightdApiClient, LightdApiError } from '../daemons/lightd-api-client';
 import { ContainerStore } from '../store/container.store';
 import { type ConsoleEndpoint, ConsoleEndpointError, type ConsoleViewer, DaemonConsoleLink } from './daemon-console-link';
 import { lightdContainerSocketUrl } from './lightd-socket-url';
@@ -47,6 +48,7 @@ export class ContainerConsoleHub implements OnModuleInit, OnModuleDestroy {
     private readonly eventLog: EventLogService,
     private readonly bus: FleetEventBus,
     private readonly config: PharosConfig,
+    private readonly lightdApi: LightdApiClient,
   ) {}
 
   onModuleInit(): void {
@@ -122,24 +124,42 @@ export class ContainerConsoleHub implements OnModuleInit, OnModuleDestroy {
     if (this.links.get(containerId)?.link === link) this.links.delete(containerId);
   }
 
-  /** The daemon socket of a container, read fresh so a changed address or token is used. */
+  /**
+   * The daemon socket of a container, read fresh so a changed address or token is used, with a
+   * socket token minted for this attempt: Lightd v2 refuses its master token on the socket
+   * (docs/protocols/lightd-remote.md §4). A daemon that does not serve the mint route (the seed
+   * documents' Lightd) is given the API token itself, as those documents had it.
+   */
   private async endpoint(containerId: string): Promise<ConsoleEndpoint> {
     const row = await this.containers.consoleEndpoint(containerId);
     if (!row) throw new ConsoleEndpointError('the container no longer exists in Pharos', true);
     const { daemon } = row;
+    const api: DaemonApi = { label: `Lightd daemon "${daemon.name}"`, apiUrl: daemon.apiUrl, apiToken: this.openApiToken(daemon) };
+    const { consoleTokenTtlSeconds, consoleConnectTimeoutMs } = this.config.lightd;
+    let token: string;
+    try {
+      token = await this.lightdApi.mintSocketToken(api, consoleTokenTtlSeconds, consoleConnectTimeoutMs);
+    } catch (error) {
+      if (!(error instanceof LightdApiError)) throw error;
+      if (!error.notServed) throw new ConsoleEndpointError(`could not get a console token: ${error.message}`);
+      return { socketUrl: lightdContainerSocketUrl(daemon.apiUrl, row.internalId, api.apiToken), secrets: [api.apiToken], minted: false };
+    }
+    return { socketUrl: lightdContainerSocketUrl(daemon.apiUrl, row.internalId, token), secrets: [token, api.apiToken], minted: true };
+  }
+
+  /** The daemon's API token, opened; an error viewers can act on when there is none or it cannot be. */
+  private openApiToken(daemon: { id: string; name: string; apiTokenSealed: string | null }): string {
     if (!daemon.apiTokenSealed) {
       throw new ConsoleEndpointError(`no API token is set for Lightd daemon "${daemon.name}": an admin must set one to open its consoles`);
     }
-    let token: string;
     try {
-      token = this.apiTokens.open(daemon.id, daemon.apiTokenSealed);
+      return this.apiTokens.open(daemon.id, daemon.apiTokenSealed);
     } catch (error) {
       if (!(error instanceof UnsealError)) throw error;
       throw new ConsoleEndpointError(
         `the API token of Lightd daemon "${daemon.name}" cannot be decrypted with this server's secret key (PHAROS_SECRET_KEY changed?): set it again`,
       );
     }
-    return { socketUrl: lightdContainerSocketUrl(daemon.apiUrl, row.internalId, token), token };
   }
 
   private async relay(container: ConsoleContainer, link: DaemonConsoleLink, viewer: ConsoleViewer, command: LightdContainerCommand): Promise<void> {
