@@ -31,7 +31,8 @@ export interface Page<T> extends List<T> {
 // ------------------------------------------------------------------ servers
 
 export type ServerStatus = 'unknown' | 'online' | 'offline';
-export type ServerSource = 'agent' | 'ithiltir';
+/** What reports for a server: an agent, an Ithiltir node, or a Lightd daemon (its containers' usage). */
+export type ServerSource = 'agent' | 'ithiltir' | 'lightd';
 
 export interface ServerView {
   id: string;
@@ -254,6 +255,8 @@ export interface ContainerCounts {
 export interface DaemonView {
   id: string;
   name: string;
+  /** The fleet server that stands for the daemon: its containers' usage history (`/api/v1/servers/{id}/metrics`). */
+  serverId: string;
   apiUrl: string;
   /** Whether Pharos has a token to open this daemon's consoles (never shown). */
   hasApiToken: boolean;

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../../identity/auth/auth.module';
+import { ServersModule } from '../../fleet/servers/servers.module';
 import { ContainerConsoleHub } from './console/container-console-hub';
 import { ContainerConsoleGateway } from './console/container-console.gateway';
 import { LightdContainersController } from './containers/lightd-containers.controller';
@@ -24,7 +25,7 @@ import { UpdateBatchStore } from './store/update-batch.store';
  * their SQL is in `store/`.
  */
 @Module({
-  imports: [AuthModule],
+  imports: [AuthModule, ServersModule],
   controllers: [LightdRemoteController, LightdDaemonsController, LightdContainersController],
   providers: [
     DaemonStore,

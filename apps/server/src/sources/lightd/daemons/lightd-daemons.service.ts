@@ -14,6 +14,7 @@ import { type DbTransaction, Transactions } from '../../../platform/database/tra
 import { ConflictError, NotFoundError } from '../../../platform/errors/domain-errors';
 import { type AuditActor, AuditLogService } from '../../../identity/audit/audit-log.service';
 import { FleetEventBus } from '../../../platform/events/fleet-event-bus';
+import { ServersService } from '../../../fleet/servers/servers.service';
 import { generateHexSecret, hashSecret, secretPrefix } from '../../../platform/secrets/secret-token';
 import { ContainerConsoleHub } from '../console/container-console-hub';
 import { DaemonStore, emptyCounts, type RemoteTokenColumns } from '../store/daemon.store';
@@ -23,8 +24,10 @@ const TARGET_TYPE = 'lightd_daemon';
 
 /**
  * Registers Lightd daemons, issues their remote tokens, and answers the admin views of them.
- * A rotated or revoked token is published (`daemon.token-changed`), as is a removed daemon
- * (`daemon.deleted`), once committed: the caches and consoles of it subscribe.
+ * Each daemon has a fleet server (source `lightd`) where its containers' usage history is
+ * kept: created, renamed and deleted with it, in the same transaction. A rotated or revoked
+ * token is published (`daemon.token-changed`), as is a removed daemon (`daemon.deleted`, and
+ * its server's `server.deleted`), once committed: the caches and consoles of it subscribe.
  */
 @Injectable()
 export class LightdDaemonsService {
@@ -36,6 +39,7 @@ export class LightdDaemonsService {
     private readonly consoles: ContainerConsoleHub,
     private readonly bus: FleetEventBus,
     private readonly config: PharosConfig,
+    private readonly servers: ServersService,
   ) {}
 
   async register(actor: AuditActor, input: { name: string; apiUrl: string; apiToken?: string }): Promise<IssuedRemoteToken> {
@@ -43,9 +47,11 @@ export class LightdDaemonsService {
     const remoteToken = generateHexSecret(LIGHTD_TOKEN_PREFIX, 16);
     const apiUrl = normalizeApiUrl(input.apiUrl);
     const daemon = await this.write({ name: input.name }, async (tx) => {
+      const server = await this.servers.create({ name: input.name, source: 'lightd' }, tx);
       const created = await this.store.create(
         {
           id,
+          serverId: server.id,
           name: input.name,
           apiUrl,
           apiTokenSealed: input.apiToken === undefined ? null : this.apiTokens.seal(id, input.apiToken),
@@ -84,6 +90,7 @@ export class LightdDaemonsService {
         },
         tx,
       );
+      if (input.name !== undefined) await this.servers.renameWithin(await this.store.serverOf(id, tx), input.name, tx);
       const changed = { ...(input.name !== undefined && { name: input.name }), ...(apiUrl !== undefined && { apiUrl }), ...(input.apiToken !== undefined && { apiToken: 'replaced' }) };
       await this.audit.record(actor, 'lightd.daemon.update', { type: TARGET_TYPE, id }, changed, tx);
     });
@@ -114,15 +121,19 @@ export class LightdDaemonsService {
   }
 
   /**
-   * Removes the daemon with its containers and update history (their event logs stay); its
-   * token stops working and its consoles close (`daemon.deleted`).
+   * Removes the daemon with its containers and update history, and its server with the usage
+   * history (their event logs stay); its token stops working and its consoles close
+   * (`daemon.deleted`, `server.deleted`).
    */
   async remove(actor: AuditActor, id: string): Promise<void> {
-    await this.write({ id }, async (tx) => {
-      const removed = await this.store.delete(id, tx);
-      await this.audit.record(actor, 'lightd.daemon.delete', { type: TARGET_TYPE, id }, { name: removed.name }, tx);
+    const removed = await this.write({ id }, async (tx) => {
+      const daemon = await this.store.delete(id, tx);
+      await this.servers.deleteWithin(daemon.serverId, tx);
+      await this.audit.record(actor, 'lightd.daemon.delete', { type: TARGET_TYPE, id }, { name: daemon.name }, tx);
+      return daemon;
     });
     this.bus.publish('daemon.deleted', id, {});
+    this.bus.publish('server.deleted', removed.serverId, {});
   }
 
   private issued(daemon: LightdDaemon, remoteToken: string): IssuedRemoteToken {
@@ -164,6 +175,7 @@ export function toDaemonView(daemon: LightdDaemon, counts: ContainerCounts | und
   return {
     id: daemon.id,
     name: daemon.name,
+    serverId: daemon.serverId,
     apiUrl: daemon.apiUrl,
     hasApiToken: daemon.apiTokenSealed !== null,
     remoteToken: daemon.remoteTokenPrefix ? { prefix: daemon.remoteTokenPrefix, issuedAt: iso(daemon.remoteTokenIssuedAt) } : null,

@@ -5,6 +5,8 @@ import type { DbTransaction } from '../../../platform/database/transactions';
 
 export interface NewDaemon {
   id: string;
+  /** The fleet server that stands for it, created in the same transaction. */
+  serverId: string;
   name: string;
   apiUrl: string;
   apiTokenSealed: string | null;
@@ -66,6 +68,12 @@ export class DaemonStore {
 
   async exists(id: string): Promise<boolean> {
     return (await this.prisma.lightdDaemon.findUnique({ where: { id }, select: { id: true } })) !== null;
+  }
+
+  /** The daemon's fleet server; throws Prisma's P2025 when there is no such daemon. */
+  async serverOf(id: string, tx: DbTransaction): Promise<string> {
+    const row = await tx.lightdDaemon.findUniqueOrThrow({ where: { id }, select: { serverId: true } });
+    return row.serverId;
   }
 
   /** Throws Prisma's P2025 when there is no such daemon, P2002 when the name is taken. */
