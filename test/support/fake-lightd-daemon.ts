@@ -229,12 +229,13 @@ export class FakeLightdDaemon {
    * `POST /containers` and its install job (lifecycle.rs): `Started` and `CreatingContainer`
    * (installing, fired together), `Ready` once installed (ready), and `Started` again after the
    * post-start check (installing). Resolves with each answer once all four were sent.
+   * `installed`: how long the install takes, or a promise that ends it.
    */
-  async install(internalId: string, installMs = 50): Promise<LightdAnswer[]> {
+  async install(internalId: string, installed: number | Promise<void> = 50): Promise<LightdAnswer[]> {
     const container = this.containers.get(internalId) ?? this.addContainer(internalId, { installState: 'installing', running: false });
     container.installState = 'installing';
     const sent = [this.notify(internalId, 'installing'), this.notify(internalId, 'installing')];
-    await this.sleep(installMs);
+    await (typeof installed === 'number' ? this.sleep(installed) : installed);
     container.installState = 'ready';
     container.containerId ??= randomUUID().replace(/-/g, '');
     sent.push(this.notify(internalId, 'ready'));
@@ -245,10 +246,10 @@ export class FakeLightdDaemon {
   }
 
   /** `POST /containers/{id}/reinstall`: marked installing, `ReinstallStarted`, then the install job. */
-  async reinstall(internalId: string, installMs = 50): Promise<LightdAnswer[]> {
+  async reinstall(internalId: string, installed: number | Promise<void> = 50): Promise<LightdAnswer[]> {
     this.container(internalId).installState = 'installing';
     const first = this.notify(internalId, 'installing');
-    return [await first, ...(await this.install(internalId, installMs))];
+    return [await first, ...(await this.install(internalId, installed))];
   }
 
   /** The install job failed (an image pull, say): `error: failed` with the message. */
@@ -296,7 +297,8 @@ export class FakeLightdDaemon {
     return container;
   }
 
-  private notify(internalId: string, status: 'installing' | 'ready'): Promise<LightdAnswer> {
+  /** One status update on its own (e.g. one fired earlier that arrives late). */
+  notify(internalId: string, status: 'installing' | 'ready'): Promise<LightdAnswer> {
     return this.track(this.requireRemote().sendStatus(internalId, status));
   }
 

@@ -18,6 +18,15 @@ export interface LightdSettings {
    * before it connects; when it expires Lightd closes the socket and Pharos mints another.
    */
   readonly consoleTokenTtlSeconds: number;
+  /**
+   * An `installing` that arrives this soon after a container failed is taken as fired before
+   * the failure (Lightd sends each update as its own request: they may arrive out of order).
+   */
+  readonly statusSettleSeconds: number;
+  /** How often each daemon's containers' latest billing gauges are written to its usage history. */
+  readonly usageSampleSeconds: number;
+  /** A container counts as running (in the usage history) while its last billing gauge is this recent. */
+  readonly usageRecentSeconds: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;

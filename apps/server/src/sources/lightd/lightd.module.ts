@@ -9,6 +9,7 @@ import { DaemonApiTokenVault } from './daemons/daemon-api-token-vault';
 import { LightdApiClient } from './daemons/lightd-api-client';
 import { LightdDaemonsController } from './daemons/lightd-daemons.controller';
 import { LightdDaemonsService } from './daemons/lightd-daemons.service';
+import { ContainerStatusChecker } from './remote/container-status-checker';
 import { DaemonLiveness } from './remote/daemon-liveness.service';
 import { DaemonTokenDirectory } from './remote/daemon-token-directory';
 import { LightdRemoteTokenGuard } from './remote/lightd-remote-token.guard';
@@ -36,6 +37,7 @@ import { UpdateBatchStore } from './store/update-batch.store';
     DaemonLiveness,
     LightdRemoteService,
     LightdUpdateBatchWriter,
+    ContainerStatusChecker,
     DaemonApiTokenVault,
     LightdApiClient,
     LightdDaemonsService,

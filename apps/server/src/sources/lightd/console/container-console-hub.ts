@@ -7,8 +7,7 @@ import { ForbiddenError, NotFoundError, ServiceUnavailableError } from '../../..
 import { AuditLogService } from '../../../identity/audit/audit-log.service';
 import { EventLogService } from '../../../fleet/event-log/event-log.service';
 import { FleetEventBus } from '../../../platform/events/fleet-event-bus';
-import { UnsealError } from '../../../platform/secrets/secret-sealer';
-import { DaemonApiTokenVault } from '../daemons/daemon-api-token-vault';
+import { DaemonApiTokenVault, DaemonApiUnavailable } from '../daemons/daemon-api-token-vault';
 import { type DaemonApi, LightdApiClient, LightdApiError } from '../daemons/lightd-api-client';
 import { ContainerStore } from '../store/container.store';
 import { type ConsoleEndpoint, ConsoleEndpointError, type ConsoleViewer, DaemonConsoleLink } from './daemon-console-link';
@@ -134,7 +133,13 @@ export class ContainerConsoleHub implements OnModuleInit, OnModuleDestroy {
     const row = await this.containers.consoleEndpoint(containerId);
     if (!row) throw new ConsoleEndpointError('the container no longer exists in Pharos', true);
     const { daemon } = row;
-    const api: DaemonApi = { label: `Lightd daemon "${daemon.name}"`, apiUrl: daemon.apiUrl, apiToken: this.openApiToken(daemon) };
+    let api: DaemonApi;
+    try {
+      api = this.apiTokens.daemonApi(daemon);
+    } catch (error) {
+      if (error instanceof DaemonApiUnavailable) throw new ConsoleEndpointError(error.message);
+      throw error;
+    }
     const { consoleTokenTtlSeconds, consoleConnectTimeoutMs } = this.config.lightd;
     let token: string;
     try {
@@ -145,21 +150,6 @@ export class ContainerConsoleHub implements OnModuleInit, OnModuleDestroy {
       return { socketUrl: lightdContainerSocketUrl(daemon.apiUrl, row.internalId, api.apiToken), secrets: [api.apiToken], minted: false };
     }
     return { socketUrl: lightdContainerSocketUrl(daemon.apiUrl, row.internalId, token), secrets: [token, api.apiToken], minted: true };
-  }
-
-  /** The daemon's API token, opened; an error viewers can act on when there is none or it cannot be. */
-  private openApiToken(daemon: { id: string; name: string; apiTokenSealed: string | null }): string {
-    if (!daemon.apiTokenSealed) {
-      throw new ConsoleEndpointError(`no API token is set for Lightd daemon "${daemon.name}": an admin must set one to open its consoles`);
-    }
-    try {
-      return this.apiTokens.open(daemon.id, daemon.apiTokenSealed);
-    } catch (error) {
-      if (!(error instanceof UnsealError)) throw error;
-      throw new ConsoleEndpointError(
-        `the API token of Lightd daemon "${daemon.name}" cannot be decrypted with this server's secret key (PHAROS_SECRET_KEY changed?): set it again`,
-      );
-    }
   }
 
   private async relay(container: ConsoleContainer, link: DaemonConsoleLink, viewer: ConsoleViewer, command: LightdContainerCommand): Promise<void> {
