@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../../identity/auth/auth.module';
+import { MetricsModule } from '../../fleet/metrics/metrics.module';
 import { ServersModule } from '../../fleet/servers/servers.module';
 import { ContainerConsoleHub } from './console/container-console-hub';
 import { ContainerConsoleGateway } from './console/container-console.gateway';
@@ -19,14 +20,15 @@ import { LightdUpdateBatchWriter } from './remote/lightd-update-batch';
 import { ContainerStore } from './store/container.store';
 import { DaemonStore } from './store/daemon.store';
 import { UpdateBatchStore } from './store/update-batch.store';
+import { ContainerUsageSampler } from './usage/container-usage-sampler';
 
 /**
  * Lightd: Pharos as the remote daemons report to (`remote/`), the admin API of daemons and
- * their containers (`daemons/`, `containers/`), and the container console proxy (`console/`);
- * their SQL is in `store/`.
+ * their containers (`daemons/`, `containers/`), the container console proxy (`console/`), and
+ * the containers' usage history (`usage/`); their SQL is in `store/`.
  */
 @Module({
-  imports: [AuthModule, ServersModule],
+  imports: [AuthModule, ServersModule, MetricsModule],
   controllers: [LightdRemoteController, LightdDaemonsController, LightdContainersController],
   providers: [
     DaemonStore,
@@ -44,6 +46,7 @@ import { UpdateBatchStore } from './store/update-batch.store';
     LightdContainersService,
     ContainerConsoleHub,
     ContainerConsoleGateway,
+    ContainerUsageSampler,
   ],
 })
 export class LightdModule {}

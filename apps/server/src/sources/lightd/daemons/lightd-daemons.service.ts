@@ -3,6 +3,7 @@ import { type LightdDaemon, Prisma } from '@pharos/database';
 import {
   type ContainerCounts,
   type DaemonDetailView,
+  type DaemonUsageView,
   type DaemonView,
   type IssuedRemoteToken,
   LIGHTD_REMOTE_PREFIX,
@@ -10,6 +11,7 @@ import {
 } from '@pharos/protocol';
 import { randomUUID } from 'node:crypto';
 import { PharosConfig } from '../../../platform/config/pharos-config';
+import { recentUsageSince } from '../usage/usage-sample';
 import { type DbTransaction, Transactions } from '../../../platform/database/transactions';
 import { ConflictError, NotFoundError } from '../../../platform/errors/domain-errors';
 import { type AuditActor, AuditLogService } from '../../../identity/audit/audit-log.service';
@@ -17,7 +19,7 @@ import { FleetEventBus } from '../../../platform/events/fleet-event-bus';
 import { ServersService } from '../../../fleet/servers/servers.service';
 import { generateHexSecret, hashSecret, secretPrefix } from '../../../platform/secrets/secret-token';
 import { ContainerConsoleHub } from '../console/container-console-hub';
-import { DaemonStore, emptyCounts, type RemoteTokenColumns } from '../store/daemon.store';
+import { DaemonStore, emptyCounts, emptyUsage, type RemoteTokenColumns } from '../store/daemon.store';
 import { DaemonApiTokenVault } from './daemon-api-token-vault';
 
 const TARGET_TYPE = 'lightd_daemon';
@@ -68,14 +70,20 @@ export class LightdDaemonsService {
   async list(): Promise<DaemonView[]> {
     const daemons = await this.store.list();
     const counts = await this.store.containerCounts();
-    return daemons.map((daemon) => toDaemonView(daemon, counts.get(daemon.id)));
+    const usage = await this.store.usageTotals(this.recentSince());
+    return daemons.map((daemon) => toDaemonView(daemon, counts.get(daemon.id), usage.get(daemon.id)));
   }
 
   async get(id: string): Promise<DaemonDetailView> {
     const daemon = await this.store.find(id);
     if (!daemon) throw notFound(id);
     const counts = await this.store.containerCounts(id);
-    return { ...toDaemonView(daemon, counts.get(id)), remoteConfig: daemon.remoteConfig, remoteConfigAt: iso(daemon.remoteConfigAt) };
+    const usage = await this.store.usageTotals(this.recentSince(), id);
+    return { ...toDaemonView(daemon, counts.get(id), usage.get(id)), remoteConfig: daemon.remoteConfig, remoteConfigAt: iso(daemon.remoteConfigAt) };
+  }
+
+  private recentSince(): Date {
+    return recentUsageSince(this.config);
   }
 
   async update(actor: AuditActor, id: string, input: { name?: string; apiUrl?: string; apiToken?: string }): Promise<DaemonDetailView> {
@@ -138,7 +146,7 @@ export class LightdDaemonsService {
 
   private issued(daemon: LightdDaemon, remoteToken: string): IssuedRemoteToken {
     return {
-      daemon: toDaemonView(daemon, undefined),
+      daemon: toDaemonView(daemon, undefined, undefined),
       remoteToken,
       lightdConfig: { remote: { enabled: true, url: `${this.config.publicUrl}${LIGHTD_REMOTE_PREFIX}`, token: remoteToken } },
     };
@@ -171,7 +179,7 @@ function normalizeApiUrl(url: string): string {
   return url.replace(/\/+$/, '');
 }
 
-export function toDaemonView(daemon: LightdDaemon, counts: ContainerCounts | undefined): DaemonView {
+export function toDaemonView(daemon: LightdDaemon, counts: ContainerCounts | undefined, usage: DaemonUsageView | undefined): DaemonView {
   return {
     id: daemon.id,
     name: daemon.name,
@@ -187,6 +195,7 @@ export function toDaemonView(daemon: LightdDaemon, counts: ContainerCounts | und
     createdAt: daemon.createdAt.toISOString(),
     updatedAt: daemon.updatedAt.toISOString(),
     containers: counts ?? emptyCounts(),
+    usage: usage ?? emptyUsage(),
   };
 }
 

@@ -2,7 +2,18 @@ import { Injectable } from '@nestjs/common';
 import { type ContainerStatus, type DaemonStatus, type LightdContainer, type LightdUpdate, type Prisma, PrismaService } from '@pharos/database';
 
 /** A container with the daemon it belongs to, as the admin views show it. */
-export type ContainerWithDaemon = LightdContainer & { daemon: { id: string; name: string; status: DaemonStatus } };
+export type ContainerWithDaemon = LightdContainer & { daemon: { id: string; name: string; status: DaemonStatus; serverId: string } };
+
+/** A container's latest billing gauge, with its daemon's server (where its usage history goes). */
+export interface RecentUsageRow {
+  internalId: string;
+  usageMemoryGb: number | null;
+  usageCpuVcpus: number | null;
+  usageStorageGb: number | null;
+  usageEgressGb: number | null;
+  usageCost: number | null;
+  daemon: { serverId: string };
+}
 
 export interface ContainerQuery {
   daemonId?: string;
@@ -26,7 +37,7 @@ export interface ConsoleEndpointRow {
   daemon: { id: string; name: string; apiUrl: string; apiTokenSealed: string | null };
 }
 
-const WITH_DAEMON = { daemon: { select: { id: true, name: true, status: true } } } as const;
+const WITH_DAEMON = { daemon: { select: { id: true, name: true, status: true, serverId: true } } } as const;
 
 /**
  * Lightd containers' SQL for the admin API and the console: their current state and each
@@ -76,6 +87,23 @@ export class ContainerStore {
     return this.prisma.lightdContainer.findUnique({
       where: { id },
       select: { id: true, internalId: true, status: true, daemon: { select: { id: true, name: true } } },
+    });
+  }
+
+  /** The latest gauge of every container whose gauge arrived since `since` (those running), by daemon. */
+  recentUsage(since: Date): Promise<RecentUsageRow[]> {
+    return this.prisma.lightdContainer.findMany({
+      where: { usageReceivedAt: { gte: since } },
+      select: {
+        internalId: true,
+        usageMemoryGb: true,
+        usageCpuVcpus: true,
+        usageStorageGb: true,
+        usageEgressGb: true,
+        usageCost: true,
+        daemon: { select: { serverId: true } },
+      },
+      orderBy: [{ daemonId: 'asc' }, { internalId: 'asc' }],
     });
   }
 

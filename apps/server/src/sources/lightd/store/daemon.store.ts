@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type ContainerStatus, type DaemonStatus, type LightdDaemon, Prisma, PrismaService } from '@pharos/database';
-import type { ContainerCounts } from '@pharos/protocol';
+import type { ContainerCounts, DaemonUsageView } from '@pharos/protocol';
 import type { DbTransaction } from '../../../platform/database/transactions';
 
 export interface NewDaemon {
@@ -116,6 +116,31 @@ export class DaemonStore {
     return counts;
   }
 
+  /** The latest gauges of the containers whose gauge arrived since `since`, summed per daemon (of one, or all). */
+  async usageTotals(since: Date, daemonId?: string): Promise<Map<string, DaemonUsageView>> {
+    const groups = await this.prisma.lightdContainer.groupBy({
+      by: ['daemonId'],
+      where: { usageReceivedAt: { gte: since }, ...(daemonId ? { daemonId } : {}) },
+      _count: { _all: true },
+      _sum: { usageMemoryGb: true, usageCpuVcpus: true, usageStorageGb: true, usageEgressGb: true, usageCost: true },
+      _max: { usageAt: true },
+    });
+    return new Map(
+      groups.map((g) => [
+        g.daemonId,
+        {
+          containers: g._count._all,
+          memoryGb: g._sum.usageMemoryGb ?? 0,
+          cpuVcpus: g._sum.usageCpuVcpus ?? 0,
+          storageGb: g._sum.usageStorageGb ?? 0,
+          egressGb: g._sum.usageEgressGb ?? 0,
+          estimatedCost: g._sum.usageCost ?? 0,
+          at: g._max.usageAt?.toISOString() ?? null,
+        },
+      ]),
+    );
+  }
+
   /**
    * A call from the daemon: "last seen" at `at`, plus `fields`. Returns its status (which this
    * does not change), or null when the daemon is gone.
@@ -154,4 +179,8 @@ export class DaemonStore {
 
 export function emptyCounts(): ContainerCounts {
   return { total: 0, installing: 0, ready: 0, failed: 0, unknown: 0 };
+}
+
+export function emptyUsage(): DaemonUsageView {
+  return { containers: 0, memoryGb: 0, cpuVcpus: 0, storageGb: 0, egressGb: 0, estimatedCost: 0, at: null };
 }
