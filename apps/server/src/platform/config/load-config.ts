@@ -176,6 +176,18 @@ export function loadConfig(env: Env): PharosConfig {
     metricsRollupFlushSeconds: read.integer('METRICS_ROLLUP_FLUSH_SECONDS', 10, 1, 3600),
     metricsMinuteRetentionDays: read.integer('METRICS_MINUTE_RETENTION_DAYS', 90, 1, 3650),
     metricsHourRetentionDays: read.integer('METRICS_HOUR_RETENTION_DAYS', 730, 1, 36500),
+    retention: {
+      intervalSeconds: read.seconds('RETENTION_INTERVAL_SECONDS', 3600, 1, 7 * 86_400),
+      batchRows: read.integer('RETENTION_BATCH_ROWS', 5000, 1, 1_000_000),
+      batchPauseMs: read.integer('RETENTION_BATCH_PAUSE_MS', 50, 0, 60_000),
+      eventLogDays: read.integer('EVENT_LOG_RETENTION_DAYS', 90, 1, 36500),
+      auditDays: read.integer('AUDIT_LOG_RETENTION_DAYS', 365, 1, 36500),
+      commandDays: read.integer('COMMAND_RETENTION_DAYS', 90, 1, 36500),
+      alertIncidentDays: read.integer('ALERT_INCIDENT_RETENTION_DAYS', 180, 1, 36500),
+      lightdUpdateDays: read.integer('LIGHTD_UPDATE_RETENTION_DAYS', 30, 1, 36500),
+      refreshTokenDays: read.integer('REFRESH_TOKEN_RETENTION_DAYS', 7, 1, 36500),
+      upgradeTokenDays: read.integer('UPGRADE_TOKEN_RETENTION_DAYS', 7, 1, 36500),
+    },
     nodeOfflineMissedReports: read.integer('NODE_OFFLINE_MISSED_REPORTS', 5, 1, 1000),
     // Stored sizes are 32-bit integers.
     nodeReleaseMaxBytes: read.integer('NODE_RELEASE_MAX_BYTES', 256 * 1024 * 1024, 1024, 2 ** 31 - 1),

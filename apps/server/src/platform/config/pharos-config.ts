@@ -29,6 +29,30 @@ export interface LightdSettings {
   readonly usageRecentSeconds: number;
 }
 
+/**
+ * How long append-only rows are kept, and how the one retention job deletes what outlived that
+ * (`platform/retention/retention-job.ts`). The metric history has its own settings.
+ */
+export interface RetentionSettings {
+  readonly intervalSeconds: number;
+  /** Rows one statement deletes at most. */
+  readonly batchRows: number;
+  /** Pause between two batches of a table, so ingest is never held up for long. */
+  readonly batchPauseMs: number;
+  readonly eventLogDays: number;
+  readonly auditDays: number;
+  /** Finished commands (completed, failed, timed out), by when they finished. */
+  readonly commandDays: number;
+  /** Resolved alert incidents, by when they resolved. */
+  readonly alertIncidentDays: number;
+  /** Lightd status and error updates (and status checks) as they came. */
+  readonly lightdUpdateDays: number;
+  /** Refresh tokens that expired or were revoked (used ones are revoked), by when. */
+  readonly refreshTokenDays: number;
+  /** Node upgrade tokens that expired. */
+  readonly upgradeTokenDays: number;
+}
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -109,6 +133,7 @@ export class PharosConfig {
   readonly metricsMinuteRetentionDays!: number;
   /** Days of per-hour rollups kept. */
   readonly metricsHourRetentionDays!: number;
+  readonly retention!: RetentionSettings;
   /** An Ithiltir node is offline after this many of its report intervals pass without a report. */
   readonly nodeOfflineMissedReports!: number;
   /** Largest node release binary an admin may upload, in bytes. */

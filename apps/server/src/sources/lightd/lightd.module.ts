@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../../identity/auth/auth.module';
+import { retentionOf } from '../../platform/retention/retention-job';
 import { MetricsModule } from '../../fleet/metrics/metrics.module';
 import { ServersModule } from '../../fleet/servers/servers.module';
 import { ContainerConsoleHub } from './console/container-console-hub';
@@ -47,6 +48,7 @@ import { ContainerUsageSampler } from './usage/container-usage-sampler';
     ContainerConsoleHub,
     ContainerConsoleGateway,
     ContainerUsageSampler,
+    retentionOf(ContainerStore, { name: 'Lightd updates', days: (r) => r.lightdUpdateDays, deleteBatch: (store, cutoff, limit) => store.deleteUpdatesBefore(cutoff, limit) }),
   ],
 })
 export class LightdModule {}

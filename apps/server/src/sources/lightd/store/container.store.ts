@@ -39,13 +39,22 @@ export interface ConsoleEndpointRow {
 
 const WITH_DAEMON = { daemon: { select: { id: true, name: true, status: true, serverId: true } } } as const;
 
+/** Retention: a batch of the oldest history rows received before $1, at most $2 (by the index on "receivedAt"). */
+const DELETE_UPDATES_BEFORE_SQL = `DELETE FROM "LightdUpdate" WHERE "id" IN (
+    SELECT "id" FROM "LightdUpdate" WHERE "receivedAt" < $1::timestamptz ORDER BY "receivedAt" LIMIT $2)`;
+
 /**
- * Lightd containers' SQL for the admin API and the console: their current state and each
- * one's update history. The hot path writes them in `update-batch.store.ts`.
+ * Lightd containers' SQL for the admin API, the console and the usage sampler: their current
+ * state and latest gauge, and each one's update history (trimmed by age). The hot path writes them in `update-batch.store.ts`.
  */
 @Injectable()
 export class ContainerStore {
   constructor(private readonly prisma: PrismaService) {}
+
+  /** At most `limit` history rows received before `cutoff`; returns how many went. */
+  deleteUpdatesBefore(cutoff: Date, limit: number): Promise<number> {
+    return this.prisma.$executeRawUnsafe(DELETE_UPDATES_BEFORE_SQL, cutoff.toISOString(), limit);
+  }
 
   /** A page of containers, by daemon name then internal id, with the total (one snapshot). */
   async list(query: ContainerQuery): Promise<{ items: ContainerWithDaemon[]; total: number }> {
