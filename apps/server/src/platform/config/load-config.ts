@@ -177,7 +177,7 @@ export function loadConfig(env: Env): PharosConfig {
     metricsMinuteRetentionDays: read.integer('METRICS_MINUTE_RETENTION_DAYS', 90, 1, 3650),
     metricsHourRetentionDays: read.integer('METRICS_HOUR_RETENTION_DAYS', 730, 1, 36500),
     retention: {
-      intervalSeconds: read.seconds('RETENTION_INTERVAL_SECONDS', 3600, 1, 7 * 86_400),
+      intervalSeconds: read.seconds('RETENTION_INTERVAL_SECONDS', 3600, 0, 7 * 86_400),
       batchRows: read.integer('RETENTION_BATCH_ROWS', 5000, 1, 1_000_000),
       batchPauseMs: read.integer('RETENTION_BATCH_PAUSE_MS', 50, 0, 60_000),
       eventLogDays: read.integer('EVENT_LOG_RETENTION_DAYS', 90, 1, 36500),

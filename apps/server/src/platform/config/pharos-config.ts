@@ -34,6 +34,7 @@ export interface LightdSettings {
  * (`platform/retention/retention-job.ts`). The metric history has its own settings.
  */
 export interface RetentionSettings {
+  /** Between two passes; 0 for none of its own (something else calls `RetentionJob.run`). */
   readonly intervalSeconds: number;
   /** Rows one statement deletes at most. */
   readonly batchRows: number;
