@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Client } from 'pg';
 import { createBenchDatabase, ROOT } from './support/pharos-process';
 import { type BenchResult, machine, percentile } from './support/report';
@@ -9,8 +10,8 @@ const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 const MB = 1024 * 1024;
 
-/** The built server (decorator metadata needs tsc's output, not tsx's). */
-const dist = (file: string) => require(path.join(ROOT, 'dist', 'apps', 'server', 'src', file));
+/** A module of the built server (decorator metadata needs tsc's output, not tsx's). */
+const dist = (file: string): Promise<any> => import(pathToFileURL(path.join(ROOT, 'dist', 'apps', 'server', 'src', file)).href);
 
 interface Fleet {
   nodes: string[];
@@ -30,11 +31,11 @@ export async function retention(quick: boolean): Promise<BenchResult> {
   const db = await createBenchDatabase();
   if (!db) throw new Error('the retention benchmark needs PostgreSQL (TEST_DATABASE_URL)');
   const size = { nodes: quick ? 8 : 40, agents: quick ? 8 : 40, daemons: quick ? 3 : 10, containers: quick ? 10 : 20 };
-  const { loadConfig } = dist('platform/config/load-config.js');
-  const { PharosConfig } = dist('platform/config/pharos-config.js');
-  const { createPharosApp } = dist('create-app.js');
-  const { RetentionJob } = dist('platform/retention/retention-job.js');
-  const { MetricRetentionService } = dist('fleet/metrics/metric-retention.service.js');
+  const { loadConfig } = await dist('platform/config/load-config.js');
+  const { PharosConfig } = await dist('platform/config/pharos-config.js');
+  const { createPharosApp } = await dist('create-app.js');
+  const { RetentionJob } = await dist('platform/retention/retention-job.js');
+  const { MetricRetentionService } = await dist('fleet/metrics/metric-retention.service.js');
   const oneDay = ['METRICS_RAW_RETENTION_DAYS', 'METRICS_MINUTE_RETENTION_DAYS', 'METRICS_HOUR_RETENTION_DAYS', 'EVENT_LOG_RETENTION_DAYS', 'AUDIT_LOG_RETENTION_DAYS', 'COMMAND_RETENTION_DAYS', 'ALERT_INCIDENT_RETENTION_DAYS', 'LIGHTD_UPDATE_RETENTION_DAYS', 'REFRESH_TOKEN_RETENTION_DAYS'];
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pharos-bench-retention-'));
   const config = new PharosConfig({

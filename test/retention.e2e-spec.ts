@@ -73,6 +73,7 @@ describe('retention of append-only tables', () => {
       'resolved alert incidents': 1,
       'Lightd updates': 3,
       'dead refresh tokens': 2,
+      'minute rollups': 1,
     });
     expect((await prisma.eventLogEntry.findMany({ where: { kind: 'test.entry' } })).map((e) => e.message)).toEqual(['entry 7', 'entry 8']);
     expect((await prisma.auditEntry.findMany({ where: { action: { startsWith: 'test.' } } })).map((a) => a.action)).toEqual(['test.kept']);

@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { PharosConfig } from '../../platform/config/pharos-config';
-import { RetentionJob } from '../../platform/retention/retention-job';
+import { RetentionJob, type RetentionResult } from '../../platform/retention/retention-job';
 import { PartitionStore, partitionName } from './store/partition-store';
 
 const DAY_MS = 86_400_000;
@@ -43,11 +43,12 @@ export class MetricRetentionService implements OnModuleInit, OnApplicationBootst
     await this.ensureDayPartitions(now, new Date(now.getTime() + 1)).catch((error: unknown) => this.logger.error({ err: error }, "could not make today's metric partition"));
   }
 
-  private async maintainLogged(now: Date): Promise<void> {
+  private async maintainLogged(now: Date): Promise<RetentionResult> {
     const result = await this.maintain(now);
     if (result.created.length || result.dropped.length) {
       this.logger.log(`metric partitions: made ${result.created.length}, dropped ${result.dropped.length}`);
     }
+    return { 'raw samples outside day partitions': result.deleted.raw, 'minute rollups': result.deleted.minute, 'hour rollups': result.deleted.hour };
   }
 
   /** One maintenance pass as of `now`; passes never overlap. */

@@ -19,14 +19,14 @@ export interface RetentionPurge {
   deleteBatch(cutoff: Date, limit: number): Promise<number>;
 }
 
-/** A pass of its own (the metric history drops whole day partitions and keeps them made ahead). */
-export interface RetentionTask {
-  name: string;
-  run(now: Date): Promise<unknown>;
-}
-
 /** What one pass removed, by purge name. */
 export type RetentionResult = Record<string, number>;
+
+/** A pass of its own (the metric history drops whole day partitions and keeps them made ahead); says what it removed. */
+export interface RetentionTask {
+  name: string;
+  run(now: Date): Promise<RetentionResult>;
+}
 
 /**
  * The one retention job: every table that grows with time contributes a purge (or a task)
@@ -95,7 +95,7 @@ export class RetentionJob implements OnApplicationBootstrap, OnModuleDestroy {
     const result: RetentionResult = {};
     for (const task of this.tasks) {
       try {
-        await task.run(now);
+        Object.assign(result, await task.run(now));
       } catch (error) {
         this.logger.error({ err: error }, `retention of ${task.name} failed`);
       }
