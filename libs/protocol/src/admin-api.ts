@@ -397,5 +397,10 @@ export interface RolloutProgress {
     firstOfferedAt?: string;
     timesOffered?: number;
     adoptedAt?: string | null;
+    /**
+     * A node before 0.2.3 downloads without its secret: the URL it was offered carries an
+     * upgrade token (one path, short-lived). The latest one issued to it for this version.
+     */
+    upgradeToken?: { issuedAt: string; expiresAt: string; usedAt: string | null };
   }[];
 }
