@@ -36,8 +36,8 @@ const money = (v: number | null | undefined) => (v === null || v === undefined ?
  * from the daemon server's history over 24 hours or 30 days.
  */
 export function UsagePanel({ source, usage, running }: { source: UsageSource; usage: ContainerUsageView | DaemonUsageView | null; running?: number }) {
-  const [range, setRange] = useState<Range>('24h');
-  const [anchor, setAnchor] = useState(() => Date.now());
+  // The range and the moment it was chosen: choosing again asks the history afresh.
+  const [{ range, anchor }, setView] = useState<{ range: Range; anchor: number }>(() => ({ range: '24h', anchor: Date.now() }));
   const path = useMemo(() => {
     const to = new Date(Math.ceil(anchor / 60_000) * 60_000);
     const from = new Date(to.getTime() - RANGE_MS[range]);
@@ -57,15 +57,7 @@ export function UsagePanel({ source, usage, running }: { source: UsageSource; us
       <div className="section-title">
         <h3>Usage</h3>
         <span className="muted small">{[history.data ? `${RESOLUTION_WORDS[history.data.resolution]} of Lightd's billing gauges` : '', gaugeWords(usage)].filter(Boolean).join(' · ')}</span>
-        <Segmented
-          ariaLabel="Usage range"
-          options={RANGES}
-          value={range}
-          onChange={(r) => {
-            setRange(r);
-            setAnchor(Date.now());
-          }}
-        />
+        <Segmented ariaLabel="Usage range" options={RANGES} value={range} onChange={(chosen) => setView({ range: chosen, anchor: Date.now() })} />
       </div>
       <UsageFigures usage={usage} running={running} />
       {history.error && !history.data ? (

@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { PharosConfig } from '../../../platform/config/pharos-config';
 import { FleetEventBus } from '../../../platform/events/fleet-event-bus';
+import { type PeriodicTask, startPeriodic } from '../../../platform/runtime/periodic-task';
 import { MetricsService } from '../../../fleet/metrics/metrics.service';
 import { ServerPresenceService } from '../../../fleet/servers/server-presence.service';
 import { ContainerStore } from '../store/container.store';
@@ -21,8 +22,7 @@ import { recentUsageSince, usageSamples } from './usage-sample';
 @Injectable()
 export class ContainerUsageSampler implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(ContainerUsageSampler.name);
-  private timer?: NodeJS.Timeout;
-  private running: Promise<unknown> | null = null;
+  private task?: PeriodicTask;
   private stopOffline?: () => void;
 
   constructor(
@@ -35,20 +35,13 @@ export class ContainerUsageSampler implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.sample()
-        .catch((error: unknown) => this.logger.error({ err: error }, 'could not sample Lightd usage'))
-        .finally(() => (this.running = null));
-    }, this.config.lightd.usageSampleSeconds * 1000);
-    this.timer.unref();
+    this.task = startPeriodic(this.config.lightd.usageSampleSeconds * 1000, () => this.sample(), (error) => this.logger.error({ err: error }, 'could not sample Lightd usage'));
     this.stopOffline = this.bus.subscribeAll('daemon.offline', (_, daemonId) => void this.daemonOffline(daemonId));
   }
 
   async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
     this.stopOffline?.();
-    await this.running;
+    await this.task?.stop();
   }
 
   /** One pass as of `now`: the usage samples, and the daemons' servers marked as their daemons are. */
