@@ -9,6 +9,7 @@ import { coldStart } from './cold-start';
 import { historyQuery } from './history-query';
 import { lightdUpdates } from './lightd-updates';
 import { nodeIngest } from './node-ingest';
+import { retention } from './retention';
 import { MAIN_JS } from './support/pharos-process';
 import { type BenchResult, report } from './support/report';
 import { disableAllocationSitePretenuring } from '../apps/server/src/platform/runtime/v8-tuning';
@@ -19,6 +20,7 @@ const BENCHMARKS: Record<string, (quick: boolean) => Promise<BenchResult>> = {
   agents,
   'history-query': historyQuery,
   'cold-start': coldStart,
+  retention,
 };
 
 async function main(): Promise<void> {

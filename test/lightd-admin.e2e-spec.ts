@@ -156,12 +156,15 @@ describe('Lightd admin API', () => {
     const one = await pharos.request(`/api/v1/lightd/containers/${id}`, { token: viewer });
     expect(one.body).toMatchObject({ id, internalId: 'g-1', status: 'ready', lastError: 'failed', lastErrorData: 'out of disk', daemon: { id: gamma.daemon.id, name: 'gamma' } });
 
+    // Newest first: the reinstall (ReinstallStarted, then the install job's four), the failure, the install's four.
     const first = await pharos.request(`/api/v1/lightd/containers/${id}/history?limit=4`, { token: admin });
-    expect(first.body.items.map((u: any) => u.status ?? u.error)).toEqual(['ready', 'installing', 'failed', 'ready']);
-    expect(first.body.items[2]).toMatchObject({ event: 'update', error: 'failed', data: 'out of disk', body: { event: 'update', server: 'g-1', error: 'failed', data: 'out of disk' } });
+    expect(first.body.items.map((u: any) => u.status ?? u.error)).toEqual(['installing', 'ready', 'installing', 'installing']);
     const second = await pharos.request(`/api/v1/lightd/containers/${id}/history?limit=4&before=${first.body.nextBefore}`, { token: admin });
-    expect(second.body.items.map((u: any) => u.status)).toEqual(['installing', 'installing']);
-    expect(second.body.nextBefore).toBeNull();
+    expect(second.body.items.map((u: any) => u.status ?? u.error)).toEqual(['installing', 'failed', 'installing', 'ready']);
+    expect(second.body.items[1]).toMatchObject({ event: 'update', error: 'failed', data: 'out of disk', body: { event: 'update', server: 'g-1', error: 'failed', data: 'out of disk' } });
+    const third = await pharos.request(`/api/v1/lightd/containers/${id}/history?limit=4&before=${second.body.nextBefore}`, { token: admin });
+    expect(third.body.items.map((u: any) => u.status)).toEqual(['installing', 'installing']);
+    expect(third.body.nextBefore).toBeNull();
     expect((await pharos.request(`/api/v1/lightd/containers/${id}/history?before=abc`, { token: admin })).body.field).toBe('before');
   });
 

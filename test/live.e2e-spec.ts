@@ -106,7 +106,7 @@ describe("the browsers' live sockets", () => {
   });
 
   it('streams the event log of a Lightd container and of a Lightd daemon by their ids', async () => {
-    const daemon = await prisma.lightdDaemon.create({ data: { name: 'lightd-live-1', apiUrl: 'http://node-1:8070' } });
+    const daemon = await prisma.lightdDaemon.create({ data: { name: 'lightd-live-1', apiUrl: 'http://node-1:8070', server: { create: { name: 'lightd-live-1', source: 'lightd' } } } });
     const container = await prisma.lightdContainer.create({ data: { daemonId: daemon.id, internalId: 'mc-1' } });
     const eventLog = pharos.app.get(EventLogService);
     await eventLog.record('lightd_container', container.id, { kind: 'container.status', message: 'Container is installing' });

@@ -162,15 +162,16 @@ describe('Ithiltir node self-update', () => {
     const result = await web.emulator.report();
     expect(result.status).toBe(200);
     const manifest = result.update as any;
+    // 0.2.1 downloads without X-Node-Secret: its URL carries a short-lived token for that one file.
     expect(manifest).toEqual({
       id: expect.any(String),
       version: '0.3.0',
-      url: `${pharos.config.publicUrl}/deploy/linux/ithiltir-node_0.3.0_linux_amd64`,
+      url: expect.stringMatching(new RegExp(`^${pharos.config.publicUrl}/deploy/linux/ithiltir-node_0\\.3\\.0_linux_amd64\\?upgrade_token=[0-9a-f]{32}$`)),
       sha256: createHash('sha256').update(binaries.linuxAmd64).digest('hex'),
       size: binaries.linuxAmd64.length,
     });
     expect(checkUpdateManifest(manifest, '0.2.1')).toEqual({ ok: true, manifest });
-    // The node took it: downloaded with its secret, checked size and digest, switched, restarted.
+    // The node took it: downloaded with the token (no secret), checked size and digest, switched, restarted.
     expect(result.downloadError).toBeUndefined();
     expect(result.applied).toMatchObject({ bytes: binaries.linuxAmd64.length });
     expect(web.emulator.version).toBe('0.3.0');
@@ -194,18 +195,52 @@ describe('Ithiltir node self-update', () => {
 
     // The Windows node gets the Windows build.
     const windows = await win.emulator.report();
-    expect((windows.update as any).url).toBe(`${pharos.config.publicUrl}/deploy/windows/ithiltir-node_0.3.0_windows_amd64.exe`);
+    expect((windows.update as any).url).toMatch(new RegExp(`^${pharos.config.publicUrl}/deploy/windows/ithiltir-node_0\\.3\\.0_windows_amd64\\.exe\\?upgrade_token=[0-9a-f]{32}$`));
     expect(windows.applied?.sha256).toBe(createHash('sha256').update(binaries.windowsAmd64).digest('hex'));
 
     const rollout = await pharos.request('/api/v1/releases/rollouts/0.3.0', { token });
     expect(rollout.status).toBe(200);
     expect(rollout.body.counts).toEqual({ targeted: 5, updated: 2, offered: 0, pending: 0, ineligible: 3 });
     const byName = Object.fromEntries(rollout.body.nodes.map((n: any) => [n.name, n]));
-    expect(byName['web-1']).toMatchObject({ state: 'updated', version: '0.3.0', timesOffered: 1, adoptedAt: expect.any(String) });
+    expect(byName['web-1']).toMatchObject({
+      state: 'updated',
+      version: '0.3.0',
+      timesOffered: 1,
+      adoptedAt: expect.any(String),
+      upgradeToken: { issuedAt: expect.any(String), expiresAt: expect.any(String), usedAt: expect.any(String) },
+    });
     expect(byName['web-old']).toMatchObject({ state: 'ineligible', reason: expect.stringContaining('0.2.1 or later') });
     expect(byName['web-arm']).toMatchObject({ state: 'ineligible', reason: 'no build for linux/aarch64' });
     expect(byName['web-fresh']).toMatchObject({ state: 'ineligible', reason: 'no static facts reported yet' });
     expect(byName['db-1']).toBeUndefined();
+  });
+
+  it('offers nodes before 0.2.3 one token per file for 30 minutes, stored as a hash, refused for any other file or once expired', async () => {
+    const older = await node('tok-1', { group: 'tokens', version: '0.2.2' });
+    const newer = await node('tok-2', { group: 'tokens', version: '0.2.3' });
+    const watcher = (emulator: IthiltirNodeEmulator) => new IthiltirNodeEmulator({ ...emulator.options, managedLayout: false });
+    await pharos.request('/api/v1/releases/targets', { token, body: { version: '0.3.0', scope: 'group', group: 'tokens' } });
+    const first = (await watcher(older.emulator).report()).update as any;
+    // The same URL round after round while the token has time left (the node retries a failed one).
+    expect(((await watcher(older.emulator).report()).update as any).url).toBe(first.url);
+    const issued = new URL(first.url).searchParams.get('upgrade_token')!;
+    const stored = await prisma.nodeUpgradeToken.findMany({ where: { serverId: older.id } });
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.tokenHash).toBe(createHash('sha256').update(issued).digest('hex'));
+    expect(stored[0]!.expiresAt.getTime() - stored[0]!.createdAt.getTime()).toBe(30 * 60_000);
+    expect(JSON.stringify(stored)).not.toContain(issued);
+    // 0.2.3 sends its secret: a plain URL.
+    expect(((await watcher(newer.emulator).report()).update as any).url).toBe(`${pharos.config.publicUrl}/deploy/linux/ithiltir-node_0.3.0_linux_amd64`);
+
+    const file = `${pharos.config.publicUrl}/deploy/linux/ithiltir-node_0.3.0_linux_amd64`;
+    expect((await goRequest('GET', `${file}?upgrade_token=${issued}`, {})).status).toBe(200);
+    expect((await goRequest('GET', `${pharos.config.publicUrl}/deploy/windows/ithiltir-node_0.3.0_windows_amd64.exe?upgrade_token=${issued}`, {})).status).toBe(401);
+    expect((await goRequest('GET', `${file}?upgrade_token=${'0'.repeat(32)}`, {})).status).toBe(401);
+    expect((await goRequest('GET', `${file}?upgrade_token=short`, {})).status).toBe(401);
+    await prisma.nodeUpgradeToken.updateMany({ where: { serverId: older.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    const expired = await goRequest('GET', `${file}?upgrade_token=${issued}`, {});
+    expect(expired.status).toBe(401);
+    expect(JSON.parse(expired.body.toString()).message).toBe('upgrade_token is unknown, expired or for another file');
   });
 
   it('shows a node offered a release that it has not taken yet', async () => {

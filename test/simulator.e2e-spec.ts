@@ -35,21 +35,31 @@ describe('the fleet simulator against a real Pharos', () => {
     expect(fleet.nodes).toHaveLength(2);
     const prisma = pharos.app.get(PrismaService);
 
-    // Servers: the agents and the nodes, under the fleet's names.
+    // Servers: the agents, the nodes and the Lightd daemons, under the fleet's names.
     const servers = await prisma.server.findMany({ where: { name: { startsWith: 'e2e-sim-' } }, select: { id: true, name: true } });
-    expect(servers.map((s) => s.name).sort()).toEqual(['e2e-sim-agent-1', 'e2e-sim-agent-2', 'e2e-sim-agent-3', 'e2e-sim-node-1', 'e2e-sim-node-2']);
+    expect(servers.map((s) => s.name).sort()).toEqual([
+      'e2e-sim-agent-1',
+      'e2e-sim-agent-2',
+      'e2e-sim-agent-3',
+      'e2e-sim-lightd-1',
+      'e2e-sim-lightd-2',
+      'e2e-sim-node-1',
+      'e2e-sim-node-2',
+    ]);
 
     // Every agent and node has samples stored; every daemon's containers have appeared.
     const members = [...fleet.agents.map((a) => a.serverId), ...fleet.nodes.map((n) => n.serverId)];
     await eventually(async () => {
       for (const serverId of members) expect(await prisma.metricSample.count({ where: { serverId } })).toBeGreaterThanOrEqual(2);
     }, 10_000);
+    // Every daemon's containers have appeared, installed (Lightd v2's four steps end ready), and bill.
     await eventually(async () => {
       for (const daemon of fleet!.daemons) {
-        const containers = await prisma.lightdContainer.findMany({ where: { daemonId: daemon.daemonId }, select: { internalId: true } });
+        const containers = await prisma.lightdContainer.findMany({ where: { daemonId: daemon.daemonId }, select: { internalId: true, status: true, usageReceivedAt: true } });
         expect(containers.map((c) => c.internalId).sort()).toEqual([...daemon.internalIds].sort());
+        expect(containers.every((c) => c.status === 'ready' && c.usageReceivedAt !== null)).toBe(true);
       }
-    }, 10_000);
+    }, 15_000);
     expect(fleet.stats.errors).toEqual([]);
     expect(await prisma.nodeStatic.count({ where: { serverId: { in: fleet.nodes.map((n) => n.serverId) } } })).toBe(2);
 

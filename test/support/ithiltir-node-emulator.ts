@@ -2,6 +2,7 @@ import {
   type ManifestCheck,
   type NodeReport,
   nodeEndpointUrl,
+  nodeSendsSecretOnDownload,
   type NodeStaticReport,
   selectUpdateManifest,
   type UpdateManifest,
@@ -91,8 +92,9 @@ export interface EmulatorOptions {
  * An Ithiltir-node in push mode against one Dash target, behaving as the node's push client
  * does: `report install` (identity), Static after start-up and after an update, a report every
  * round; only 200 counts as success; the metrics reply is read for `update` only when it is
- * JSON; a manifest is checked by the node's own rules, downloaded with the key in
- * `X-Node-Secret`, checked for size and SHA-256, and applied (the node restarts on it).
+ * JSON; a manifest is checked by the node's own rules, downloaded (with the key in
+ * `X-Node-Secret` from 0.2.3 on, with nothing before), checked for size and SHA-256, and
+ * applied (the node restarts on it).
  */
 export class IthiltirNodeEmulator {
   version: string;
@@ -156,7 +158,8 @@ export class IthiltirNodeEmulator {
   }
 
   private async applyUpdate(manifest: UpdateManifest, result: PushResult): Promise<void> {
-    const reply = await goRequest('GET', manifest.url, { 'X-Node-Secret': this.options.key });
+    // 0.2.3 and later send their key; 0.2.1 and 0.2.2 download with no header at all (§5).
+    const reply = await goRequest('GET', manifest.url, nodeSendsSecretOnDownload(this.version) ? { 'X-Node-Secret': this.options.key } : {});
     this.downloads.push({ url: manifest.url, status: reply.status, bytes: reply.body.length });
     if (reply.status !== 200) {
       result.downloadError = `download answered ${reply.status}`;

@@ -60,9 +60,15 @@ export class LightdEmulator {
     return this.call('POST', '/config', JSON.stringify(config));
   }
 
-  /** Create: install Started and CreatingContainer (both `installing`), then Ready. */
+  /**
+   * Create, as Lightd v2's install job reports it (lifecycle.rs): Started and CreatingContainer
+   * (both `installing`), Ready, then Started again from the post-start check (`installing`).
+   * One at a time, each answered before the next (FakeLightdDaemon sends them as Lightd does).
+   */
   async install(server: string): Promise<LightdAnswer[]> {
-    return [await this.sendStatus(server, 'installing'), await this.sendStatus(server, 'installing'), await this.sendStatus(server, 'ready')];
+    const answers: LightdAnswer[] = [];
+    for (const status of ['installing', 'installing', 'ready', 'installing'] as const) answers.push(await this.sendStatus(server, status));
+    return answers;
   }
 
   /** Error lifecycle event: an error update with `"error":"failed"`. */
@@ -70,9 +76,9 @@ export class LightdEmulator {
     return this.sendError(server, 'failed', details);
   }
 
-  /** ReinstallStarted (`installing`), then Ready. */
+  /** ReinstallStarted (`installing`), then the install job's four updates. */
   async reinstall(server: string): Promise<LightdAnswer[]> {
-    return [await this.sendStatus(server, 'installing'), await this.sendStatus(server, 'ready')];
+    return [await this.sendStatus(server, 'installing'), ...(await this.install(server))];
   }
 
   private async call(method: 'GET' | 'POST', path: string, body?: string): Promise<LightdAnswer> {

@@ -20,7 +20,7 @@ describeWithBrowser('admin dashboard in a browser', () => {
 
   beforeAll(async () => {
     ensureWebBuilt();
-    daemon = await FakeLightdDaemon.start([API_TOKEN]);
+    daemon = await FakeLightdDaemon.start({ masterToken: API_TOKEN });
     pharos = await startPharos({ env: { PHAROS_WEB_DIR: WEB_DIST, LIGHTD_CONSOLE_RECONNECT_MIN_MS: '20', LIGHTD_CONSOLE_RECONNECT_MAX_MS: '200' } });
     const admin = await pharos.login();
 
@@ -33,6 +33,7 @@ describeWithBrowser('admin dashboard in a browser', () => {
 
     const registered = await pharos.request('/api/v1/lightd/daemons', { token: admin, body: { name: 'node-7', apiUrl: daemon.apiUrl, apiToken: API_TOKEN } });
     const lightd = new LightdEmulator({ url: `${pharos.baseUrl}/api/lightd`, token: registered.body.remoteToken });
+    daemon.addContainer('mc-1');
     await lightd.sendStatus('mc-1', 'ready');
     const containers = await pharos.request(`/api/v1/lightd/daemons/${registered.body.daemon.id}/containers`, { token: admin });
     containerId = containers.body.items[0].id;
@@ -83,7 +84,7 @@ describeWithBrowser('admin dashboard in a browser', () => {
     await page.getByText('Server started on port 25565').waitFor();
     await page.getByLabel('Console command').fill('say hi');
     await page.getByRole('button', { name: 'Send' }).click();
-    expect(await daemon.receivedBy(connection!, 1)).toContainEqual({ event: 'send_command', command: 'say hi\n' });
+    expect(await daemon.receivedBy(connection!, 1)).toContainEqual({ send_command: ['say hi'] });
     await shot('console');
   });
 

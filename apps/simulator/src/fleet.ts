@@ -22,9 +22,9 @@ export interface FleetOptions {
   lifecycleIntervalSeconds?: number;
   /** Chance an install fails (default 0.1). */
   failureRate?: number;
-  /** Serve a fake Lightd container WebSocket per daemon, for the console proxy (default true). */
+  /** Containers print console lines and stats on their daemon's sockets (default true). */
   console?: boolean;
-  /** First port of the daemons' fake consoles (daemon i listens on port + i); default: any free port. */
+  /** First port of the daemons' APIs (daemon i listens on port + i); default: any free port. */
   consolePort?: number;
   /** Prefix of every name the fleet creates in Pharos (default `sim-<random>`), so runs do not mix. */
   namePrefix?: string;
@@ -94,26 +94,26 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       const withConsole = options.console ?? true;
       const names = Array.from({ length: daemonCount }, (_, i) => `${prefix}-lightd-${pad(i, daemonCount)}`);
       const enrolled = await eachLimited(names, concurrency, async (name, i): Promise<[PreparedDaemon, EnrolledDaemon]> => {
-        const prepared = await prepareDaemon(name, containers, withConsole, options.consolePort ? options.consolePort + i : 0);
-        if (prepared.console) stoppers.push(() => prepared.console!.close());
+        const prepared = await prepareDaemon(name, containers, options.consolePort ? options.consolePort + i : 0);
+        stoppers.push(() => prepared.daemon.close());
         return [prepared, await admin.enrolDaemon(name, prepared.apiUrl, prepared.apiToken)];
       });
       stats.daemons.total = daemonCount;
       for (const [prepared, daemon] of enrolled) {
         const sim = new SimDaemon(prepared, { url: daemon.remoteUrl, token: daemon.remoteToken }, {
           name: prepared.name,
-          containers,
           healthIntervalMs: (options.healthIntervalSeconds ?? 30) * 1000,
           lifecycleIntervalMs: (options.lifecycleIntervalSeconds ?? 45) * 1000,
           failureRate: options.failureRate ?? 0.1,
+          console: withConsole,
           stats,
         });
         fleet.daemons.push({ daemonId: daemon.daemonId, name: prepared.name, apiUrl: prepared.apiUrl, internalIds: prepared.internalIds });
         stoppers.push(() => sim.stop());
         sim.start();
       }
-      const consoles = enrolled.map(([p]) => p.console).filter((c) => c !== undefined);
-      Object.defineProperty(stats.daemons, 'consoleClients', { enumerable: true, get: () => consoles.reduce((n, c) => n + c.clients, 0) });
+      const daemons = enrolled.map(([p]) => p.daemon);
+      Object.defineProperty(stats.daemons, 'consoleClients', { enumerable: true, get: () => daemons.reduce((n, d) => n + d.clients, 0) });
     }
 
     const nodeCount = options.nodes ?? 0;

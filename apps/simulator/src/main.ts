@@ -16,8 +16,8 @@ const HELP = `Usage: npm run simulate -- [options]
   --daemons N             Lightd daemons (health, container lifecycles)  default 0
   --containers N          containers per daemon                           default 3
   --duration S            stop after S seconds (default: run until Ctrl-C)
-  --console-port P        first port of the daemons' fake consoles (default: any free port)
-  --no-console            do not serve fake Lightd consoles
+  --console-port P        first port of the daemons' Lightd v2 APIs (default: any free port)
+  --no-console            containers print no console lines or stats
   --agent-interval S      agents' metrics interval                         default 5
   --node-interval S       nodes' report interval                           default 3
   --lifecycle S           mean seconds between container lifecycle events default 45
@@ -79,7 +79,7 @@ async function main(): Promise<void> {
     namePrefix: values['name-prefix'],
     onProgress: (message) => console.log(`simulator: ${message}`),
   });
-  for (const d of fleet.daemons) console.log(`simulator: daemon ${d.name} console at ${d.apiUrl}`);
+  for (const d of fleet.daemons) console.log(`simulator: daemon ${d.name} (Lightd v2 API and container sockets) at ${d.apiUrl}`);
 
   const print = (final = false) => {
     const line = statusLine(fleet.stats, (Date.now() - started) / 1000);

@@ -31,7 +31,8 @@ export interface Page<T> extends List<T> {
 // ------------------------------------------------------------------ servers
 
 export type ServerStatus = 'unknown' | 'online' | 'offline';
-export type ServerSource = 'agent' | 'ithiltir';
+/** What reports for a server: an agent, an Ithiltir node, or a Lightd daemon (its containers' usage). */
+export type ServerSource = 'agent' | 'ithiltir' | 'lightd';
 
 export interface ServerView {
   id: string;
@@ -254,6 +255,8 @@ export interface ContainerCounts {
 export interface DaemonView {
   id: string;
   name: string;
+  /** The fleet server that stands for the daemon: its containers' usage history (`/api/v1/servers/{id}/metrics`). */
+  serverId: string;
   apiUrl: string;
   /** Whether Pharos has a token to open this daemon's consoles (never shown). */
   hasApiToken: boolean;
@@ -267,6 +270,41 @@ export interface DaemonView {
   createdAt: string;
   updatedAt: string;
   containers: ContainerCounts;
+  /** Its running containers' latest gauges summed at this instant (never over time). */
+  usage: DaemonUsageView;
+}
+
+/**
+ * A container's latest billing gauge as Lightd sent it: means over the last hour, replaced by
+ * every new one (about one a second), never added up.
+ */
+export interface ContainerUsageView {
+  memoryGb: number | null;
+  cpuVcpus: number | null;
+  /** Lightd's `storage_gb`: the mean of cumulative block I/O, not disk space. */
+  storageGb: number | null;
+  /** Bytes sent since the container started, in GiB. */
+  egressGb: number | null;
+  /** What the last hour cost at the daemon's configured rates. */
+  estimatedCost: number | null;
+  /** The daemon's timestamp of the gauge. */
+  at: string | null;
+  receivedAt: string;
+  /** Its gauge is recent (`LIGHTD_USAGE_RECENT_SECONDS`): it counts as running. */
+  running: boolean;
+}
+
+/** A daemon's running containers' latest gauges, summed at one instant. */
+export interface DaemonUsageView {
+  /** Containers whose gauge is recent. */
+  containers: number;
+  memoryGb: number;
+  cpuVcpus: number;
+  storageGb: number;
+  egressGb: number;
+  estimatedCost: number;
+  /** The newest of those gauges, on the daemon's clock. */
+  at: string | null;
 }
 
 export interface DaemonDetailView extends DaemonView {
@@ -286,7 +324,8 @@ export interface ContainerView {
   id: string;
   /** The container's id on its daemon (Lightd's `server`). */
   internalId: string;
-  daemon: { id: string; name: string; status: DaemonStatus };
+  /** `serverId`: the daemon's fleet server, which holds the container's usage history (entity = `internalId`). */
+  daemon: { id: string; name: string; status: DaemonStatus; serverId: string };
   status: ContainerStatus | null;
   statusChangedAt: string | null;
   lastError: string | null;
@@ -294,9 +333,11 @@ export interface ContainerView {
   lastErrorAt: string | null;
   firstSeenAt: string;
   lastSeenAt: string;
+  /** Null until the daemon sent a billing event for it. */
+  usage: ContainerUsageView | null;
 }
 
-/** One update as Lightd sent it. */
+/** One update as Lightd sent it, or (`status_check`) what its API answered Pharos. */
 export interface ContainerUpdateView {
   id: string;
   receivedAt: string;
@@ -356,5 +397,10 @@ export interface RolloutProgress {
     firstOfferedAt?: string;
     timesOffered?: number;
     adoptedAt?: string | null;
+    /**
+     * A node before 0.2.3 downloads without its secret: the URL it was offered carries an
+     * upgrade token (one path, short-lived). The latest one issued to it for this version.
+     */
+    upgradeToken?: { issuedAt: string; expiresAt: string; usedAt: string | null };
   }[];
 }

@@ -80,7 +80,7 @@ export type LiveNetworkInterface = Static<typeof LiveNetworkInterface>;
  */
 export const LiveMetricsData = Type.Object({
   server_id: Type.String(),
-  source: Type.Union([Type.Literal('agent'), Type.Literal('ithiltir')]),
+  source: Type.Union([Type.Literal('agent'), Type.Literal('ithiltir'), Type.Literal('lightd')]),
   timestamp: Type.String(),
   cpu_percent: Type.Number(),
   memory_percent: Type.Number(),

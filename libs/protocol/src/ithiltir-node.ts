@@ -27,6 +27,15 @@ export const NODE_DEFAULT_REPORT_INTERVAL_SECONDS = 3;
 /** The oldest node version that can take an update manifest (older ones are updated by hand). */
 export const NODE_AUTO_UPDATE_MIN_VERSION = '0.2.1';
 
+/**
+ * The first node version that sends `X-Node-Secret` when it downloads an update (§5). Older
+ * ones (0.2.1, 0.2.2) are offered a URL carrying `?upgrade_token=` instead.
+ */
+export const NODE_DOWNLOAD_SECRET_MIN_VERSION = '0.2.3';
+
+/** The query parameter of a download URL that carries an upgrade token (as the reference Dash names it). */
+export const NODE_UPGRADE_TOKEN_PARAM = 'upgrade_token';
+
 /** Go's `time.Time` as JSON: RFC 3339, optional fractional seconds (up to nanoseconds). */
 const RFC3339 = '^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$';
 
@@ -388,6 +397,12 @@ export function compareNodeVersions(a: string, b: string): -1 | 0 | 1 | null {
 /** Whether a node reporting this version takes update manifests (0.2.1 or later). */
 export function nodeTakesUpdates(version: string): boolean {
   const order = compareNodeVersions(version, NODE_AUTO_UPDATE_MIN_VERSION);
+  return order !== null && order >= 0;
+}
+
+/** Whether a node reporting this version sends its secret when it downloads an update (0.2.3 or later). */
+export function nodeSendsSecretOnDownload(version: string): boolean {
+  const order = compareNodeVersions(version, NODE_DOWNLOAD_SECRET_MIN_VERSION);
   return order !== null && order >= 0;
 }
 

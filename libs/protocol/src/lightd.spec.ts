@@ -1,4 +1,4 @@
-import { decodeLightdContainerCommand, decodeLightdContainerEvent, decodeLightdRemoteEvent, describeWireError } from './index';
+import { decodeLightdContainerCommand, decodeLightdRemoteEvent, decodeLightdSocketCommand, decodeLightdSocketFrame, describeWireError, lightdSocketCommand } from './index';
 
 function reason(body: unknown): string {
   const result = decodeLightdRemoteEvent(body);
@@ -78,10 +78,44 @@ describe('Lightd container socket messages', () => {
     expect(!result.ok && describeWireError(result.error)).toBe(expected);
   });
 
-  it('tells known, unknown and malformed daemon events apart', () => {
-    expect(decodeLightdContainerEvent({ event: 'console', data: 'hi\n' }).kind).toBe('known');
-    expect(decodeLightdContainerEvent({ event: 'stats', cpu_usage: 1 }).kind).toBe('invalid');
-    expect(decodeLightdContainerEvent({ event: 'metrics_v2', x: 1 }).kind).toBe('unknown');
-    expect(decodeLightdContainerEvent('console').kind).toBe('invalid');
+  it('reads Lightd v2 args frames, the stats JSON text decoded into a typed object', () => {
+    expect(decodeLightdSocketFrame({ event: 'console output', args: ['Done (3.2s)!'] })).toEqual({ kind: 'line', text: 'Done (3.2s)!' });
+    expect(decodeLightdSocketFrame({ event: 'console duplicate', args: ['3'] })).toEqual({ kind: 'repeat', count: 3 });
+    expect(decodeLightdSocketFrame({ event: 'event', args: ['running'] })).toEqual({ kind: 'state', state: 'running' });
+    expect(decodeLightdSocketFrame({ event: 'daemon_message', args: ['Server started'] })).toEqual({ kind: 'daemon_message', text: 'Server started' });
+    expect(decodeLightdSocketFrame({ event: 'logs', args: ['a', 'b'] })).toEqual({ kind: 'logs', lines: ['a', 'b'] });
+    const stats = { memory_bytes: 134217728, memory_limit_bytes: 536870912, cpu_absolute: 25.5, network: { rx_bytes: 1024, tx_bytes: 2048 }, uptime: 12, state: 'running', disk_bytes: 0 };
+    expect(decodeLightdSocketFrame({ event: 'stats', args: [JSON.stringify(stats)] })).toEqual({
+      kind: 'stats',
+      event: { event: 'stats', cpu_usage: 25.5, memory_usage: 134217728, memory_limit: 536870912, network_rx: 1024, network_tx: 2048, block_read: 0, block_write: 0, stats },
+    });
+  });
+
+  it('still reads the seed documents\' data form, frame by frame', () => {
+    expect(decodeLightdSocketFrame({ event: 'console', data: 'hi\n' })).toEqual({ kind: 'line', text: 'hi\n' });
+    expect(decodeLightdSocketFrame({ event: 'console duplicate', data: 'hi\n' })).toEqual({ kind: 'twin' });
+    expect(decodeLightdSocketFrame({ event: 'logs', data: 'a\nb\n' })).toEqual({ kind: 'logs', lines: ['a', 'b'] });
+    expect(decodeLightdSocketFrame({ event: 'stats', cpu_usage: 1, memory_usage: 2, memory_limit: 3, network_rx: 4, network_tx: 5, block_read: 6, block_write: 7 }).kind).toBe('stats');
+  });
+
+  it('passes unknown kinds on and refuses malformed frames', () => {
+    expect(decodeLightdSocketFrame({ event: 'metrics_v2', x: 1 }).kind).toBe('unknown');
+    expect(decodeLightdSocketFrame({ event: 'players', args: ['3'] })).toEqual({ kind: 'unknown', event: { event: 'players', args: ['3'] } });
+    expect(decodeLightdSocketFrame({ event: 'stats', cpu_usage: 'lots' }).kind).toBe('invalid');
+    expect(decodeLightdSocketFrame({ event: 'stats', args: ['{not json'] }).kind).toBe('invalid');
+    expect(decodeLightdSocketFrame({ event: 'stats', args: ['{"memory_bytes":1}'] }).kind).toBe('invalid');
+    expect(decodeLightdSocketFrame({ event: 'console duplicate', args: ['once'] }).kind).toBe('invalid');
+    expect(decodeLightdSocketFrame({ event: 'console output', args: [1] }).kind).toBe('invalid');
+    expect(decodeLightdSocketFrame('console').kind).toBe('invalid');
+  });
+
+  it('sends v2\'s untagged forms: the command without its newline (Lightd adds one)', () => {
+    expect(lightdSocketCommand({ event: 'send_command', command: 'say hi\n' }, 100)).toEqual({ send_command: ['say hi'] });
+    expect(lightdSocketCommand({ event: 'send_command', command: 'list' }, 100)).toEqual({ send_command: ['list'] });
+    expect(lightdSocketCommand({ event: 'power', action: 'kill' }, 100)).toEqual({ power: ['kill'] });
+    expect(lightdSocketCommand({ event: 'request_logs' }, 5000)).toEqual({ logs: ['1000'] });
+    expect(decodeLightdSocketCommand({ send_command: ['x'] })).toEqual({ send_command: ['x'] });
+    expect(decodeLightdSocketCommand({ event: 'send_command', command: 'x\n' })).toBeNull();
+    expect(decodeLightdSocketCommand({ power: 'start' })).toBeNull();
   });
 });

@@ -4,11 +4,12 @@ import { ConfigModule } from './config/config.module';
 import { PharosConfig } from './config/pharos-config';
 import { Transactions } from './database/transactions';
 import { EventsModule } from './events/events.module';
+import { RetentionJob } from './retention/retention-job';
 
 /**
  * The ground floor every Pharos process stands on (the server and the command line): the
  * configuration, the database (opened and migrated as configured, and the `Transactions` that
- * span stores) and the event bus.
+ * span stores), the event bus, and the retention job every growing table contributes to.
  */
 @Module({})
 export class PlatformModule {
@@ -16,8 +17,8 @@ export class PlatformModule {
     return {
       module: PlatformModule,
       global: true,
-      providers: [Transactions],
-      exports: [Transactions],
+      providers: [Transactions, RetentionJob],
+      exports: [Transactions, RetentionJob],
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule.forRootAsync({

@@ -19,9 +19,18 @@ export interface IncidentQuery {
 }
 
 /** Alerting's SQL: the rules, and the incidents they opened (open until resolved). */
+/** Retention: a batch of incidents resolved before $1, at most $2 (by the index on "resolvedAt"). */
+const DELETE_RESOLVED_BEFORE_SQL = `DELETE FROM "AlertIncident" WHERE "id" IN (
+    SELECT "id" FROM "AlertIncident" WHERE "resolvedAt" < $1::timestamptz ORDER BY "resolvedAt" LIMIT $2)`;
+
 @Injectable()
 export class AlertStore {
   constructor(private readonly prisma: PrismaService) {}
+
+  /** At most `limit` incidents resolved before `cutoff` (open ones stay); returns how many went. */
+  deleteResolvedBefore(cutoff: Date, limit: number): Promise<number> {
+    return this.prisma.$executeRawUnsafe(DELETE_RESOLVED_BEFORE_SQL, cutoff.toISOString(), limit);
+  }
 
   // ---------------------------------------------------------------- rules
 

@@ -1,3 +1,4 @@
+import { retentionOf } from '../../platform/retention/retention-job';
 import { Module } from '@nestjs/common';
 import { ServersModule } from '../servers/servers.module';
 import { AlertRulesService } from './alert-rules.service';
@@ -9,7 +10,12 @@ import { AlertsService } from './alerts.service';
 @Module({
   imports: [ServersModule],
   controllers: [AlertsController],
-  providers: [AlertStore, AlertRulesService, AlertsService],
+  providers: [
+    AlertStore,
+    AlertRulesService,
+    AlertsService,
+    retentionOf(AlertStore, { name: 'resolved alert incidents', days: (r) => r.alertIncidentDays, deleteBatch: (store, cutoff, limit) => store.deleteResolvedBefore(cutoff, limit) }),
+  ],
   exports: [AlertsService],
 })
 export class AlertsModule {}

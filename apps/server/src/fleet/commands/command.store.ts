@@ -28,9 +28,23 @@ export type CommandEnding = Omit<CommandResult, 'state'>;
  * The commands' SQL. Every change of state is conditional on the state it leaves, so it happens
  * once, whoever gets there first (an answer, a duplicate, the expiry sweep, a second delivery).
  */
+/**
+ * Retention: a batch of finished commands (completed, failed, timed out) that finished before
+ * $1 (or, never sent, were requested before it), at most $2.
+ */
+const DELETE_FINISHED_BEFORE_SQL = `DELETE FROM "Command" WHERE "id" IN (
+    SELECT "id" FROM "Command"
+     WHERE "state" IN ('completed', 'failed', 'timed_out') AND COALESCE("completedAt", "requestedAt") < $1::timestamptz
+     LIMIT $2)`;
+
 @Injectable()
 export class CommandStore {
   constructor(private readonly prisma: PrismaService) {}
+
+  /** At most `limit` finished commands that finished before `cutoff` (waiting ones stay); returns how many went. */
+  deleteFinishedBefore(cutoff: Date, limit: number): Promise<number> {
+    return this.prisma.$executeRawUnsafe(DELETE_FINISHED_BEFORE_SQL, cutoff.toISOString(), limit);
+  }
 
   create(command: CommandToStore, tx: DbTransaction): Promise<Command> {
     return tx.command.create({ data: command });

@@ -1,3 +1,4 @@
+import { retentionOf } from '../../platform/retention/retention-job';
 import { Module } from '@nestjs/common';
 import { ServersModule } from '../servers/servers.module';
 import { CommandStore } from './command.store';
@@ -11,7 +12,11 @@ import { CommandsService } from './commands.service';
 @Module({
   imports: [ServersModule],
   controllers: [CommandsController],
-  providers: [CommandStore, CommandsService],
+  providers: [
+    CommandStore,
+    CommandsService,
+    retentionOf(CommandStore, { name: 'finished commands', days: (r) => r.commandDays, deleteBatch: (store, cutoff, limit) => store.deleteFinishedBefore(cutoff, limit) }),
+  ],
   exports: [CommandsService],
 })
 export class CommandsModule {}

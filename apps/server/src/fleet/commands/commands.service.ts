@@ -7,7 +7,7 @@ import { ConflictError, NotFoundError } from '../../platform/errors/domain-error
 import { type AuditActor, AuditLogService } from '../../identity/audit/audit-log.service';
 import { EventLogService } from '../event-log/event-log.service';
 import { isUuid } from '../../platform/http/uuid';
-import { ServersService } from '../servers/servers.service';
+import { reporterOf, ServersService } from '../servers/servers.service';
 import type { AgentLink } from './agent-link';
 import { type CommandResult, describeCommand, describeResult, dockerResult, shellResult } from './command-outcome';
 import { type CommandEnding, type CommandQuery, CommandStore } from './command.store';
@@ -76,7 +76,7 @@ export class CommandsService implements OnModuleInit, OnModuleDestroy {
   /** Stores, audits and (when its agent is connected) sends a command. Answered ⇒ committed. */
   async create(serverId: string, input: NewCommand, actor: AuditActor, expiresInSeconds?: number): Promise<CommandView> {
     const server = await this.servers.get(serverId);
-    if (server.source !== 'agent') throw new ConflictError(`server ${serverId} is reported by an Ithiltir node, which takes no commands`);
+    if (server.source !== 'agent') throw new ConflictError(`server ${serverId} is reported by ${reporterOf(server.source)}, which takes no commands`);
     if (!server.commandsEnabled) throw new ConflictError(`command execution is disabled for server ${serverId}`);
     const expiresAt = new Date(Date.now() + (expiresInSeconds ?? this.config.commandExpirySeconds) * 1000);
     const online = this.agents?.holds(serverId) ?? false;

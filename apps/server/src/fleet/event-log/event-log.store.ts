@@ -40,6 +40,10 @@ export function toLogEntryData(entry: EventLogEntry): LogEntryData {
   };
 }
 
+/** Retention: a batch of the oldest entries before $1, at most $2 (walking the primary key, as ids grow with time). */
+const DELETE_ENTRIES_BEFORE_SQL = `DELETE FROM "EventLogEntry" WHERE "id" IN (
+    SELECT "id" FROM "EventLogEntry" WHERE "at" < $1::timestamptz ORDER BY "id" LIMIT $2)`;
+
 /** The columns of an entry row as `entriesInsert` passes them. */
 const ENTRY_COLUMNS: JsonRowColumn[] = [
   ['t', 'text'],
@@ -69,6 +73,11 @@ export const insertEntriesSql = (param: string) => `INSERT INTO "EventLogEntry" 
 @Injectable()
 export class EventLogStore {
   constructor(private readonly prisma: PrismaService) {}
+
+  /** At most `limit` entries older than `cutoff`, oldest first (ids grow with time); returns how many went. */
+  deleteBefore(cutoff: Date, limit: number): Promise<number> {
+    return this.prisma.$executeRawUnsafe(DELETE_ENTRIES_BEFORE_SQL, cutoff.toISOString(), limit);
+  }
 
   async insert(subjectType: EventSubject, subjectId: string, entry: NewLogEntry, db: DbTransaction = this.prisma): Promise<LogEntryData> {
     const stored = await db.eventLogEntry.create({

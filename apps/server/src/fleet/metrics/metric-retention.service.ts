@@ -1,12 +1,11 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { PharosConfig } from '../../platform/config/pharos-config';
+import { RetentionJob, type RetentionResult } from '../../platform/retention/retention-job';
 import { PartitionStore, partitionName } from './store/partition-store';
 
 const DAY_MS = 86_400_000;
 /** Day partitions are made this many days ahead, so reports never wait for one. */
 const DAYS_AHEAD = 3;
-const MAINTENANCE_INTERVAL_MS = 3600_000;
-const FIRST_PASS_DELAY_MS = 3000;
 
 export interface MaintenanceResult {
   created: string[];
@@ -18,50 +17,38 @@ export interface MaintenanceResult {
 /**
  * Keeps the metric history within its retention: raw samples live in one partition per UTC
  * day (made ahead of time, dropped whole when older than METRICS_RAW_RETENTION_DAYS), the
- * minute and hour rollups are trimmed by age. Runs after start-up and every hour.
+ * minute and hour rollups are trimmed by age in batches. A task of the retention job
+ * (`platform/retention`), which runs it after start-up and every RETENTION_INTERVAL_SECONDS.
  */
 @Injectable()
-export class MetricRetentionService implements OnApplicationBootstrap, OnModuleDestroy {
+export class MetricRetentionService implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger(MetricRetentionService.name);
-  private timer?: NodeJS.Timeout;
-  private firstPass?: NodeJS.Timeout;
   private running: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly store: PartitionStore,
     private readonly config: PharosConfig,
+    private readonly job: RetentionJob,
   ) {}
+
+  onModuleInit(): void {
+    this.job.addTask({ name: 'metric history', run: (now) => this.maintainLogged(now) });
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     // Today's partition before the first report; the other days (a fresh database makes a
-    // dozen, ~0.5 s) after start-up. Samples of a day without its partition wait in the
-    // default partition and move into it when it is made.
+    // dozen, ~0.5 s) with the retention job's first pass. Samples of a day without its
+    // partition wait in the default partition and move into it when it is made.
     const now = new Date();
     await this.ensureDayPartitions(now, new Date(now.getTime() + 1)).catch((error: unknown) => this.logger.error({ err: error }, "could not make today's metric partition"));
-    // Later, not now: on the embedded database every query runs on this thread, and would hold
-    // up listening.
-    this.firstPass = setTimeout(() => void this.maintainLogged(), FIRST_PASS_DELAY_MS);
-    this.firstPass.unref();
-    this.timer = setInterval(() => void this.maintainLogged(), MAINTENANCE_INTERVAL_MS);
-    this.timer.unref();
   }
 
-  async onModuleDestroy(): Promise<void> {
-    clearTimeout(this.firstPass);
-    clearInterval(this.timer);
-    await this.running;
-  }
-
-  private async maintainLogged(): Promise<void> {
-    try {
-      const result = await this.maintain();
-      if (result.created.length || result.dropped.length) {
-        this.logger.log(`metric partitions: made ${result.created.length}, dropped ${result.dropped.length}`);
-      }
-    } catch (error) {
-      // Samples still land in the default partition; the next run tries again.
-      this.logger.error({ err: error }, 'metric history maintenance failed');
+  private async maintainLogged(now: Date): Promise<RetentionResult> {
+    const result = await this.maintain(now);
+    if (result.created.length || result.dropped.length) {
+      this.logger.log(`metric partitions: made ${result.created.length}, dropped ${result.dropped.length}`);
     }
+    return { 'raw samples outside day partitions': result.deleted.raw, 'minute rollups': result.deleted.minute, 'hour rollups': result.deleted.hour };
   }
 
   /** One maintenance pass as of `now`; passes never overlap. */
@@ -81,9 +68,11 @@ export class MetricRetentionService implements OnApplicationBootstrap, OnModuleD
         dropped.push(name);
       }
     }
-    const raw = await this.store.deleteDefaultPartitionBefore(rawCutoff);
-    const minute = await this.store.deleteRollupsBefore('MetricRollup1m', new Date(now.getTime() - this.config.metricsMinuteRetentionDays * DAY_MS));
-    const hour = await this.store.deleteRollupsBefore('MetricRollup1h', new Date(now.getTime() - this.config.metricsHourRetentionDays * DAY_MS));
+    const raw = await this.job.purge({ deleteBatch: (cutoff, limit) => this.store.deleteDefaultPartitionBefore(cutoff, limit) }, rawCutoff);
+    const minuteCutoff = new Date(now.getTime() - this.config.metricsMinuteRetentionDays * DAY_MS);
+    const minute = await this.job.purge({ deleteBatch: (cutoff, limit) => this.store.deleteRollupsBefore('MetricRollup1m', cutoff, limit) }, minuteCutoff);
+    const hourCutoff = new Date(now.getTime() - this.config.metricsHourRetentionDays * DAY_MS);
+    const hour = await this.job.purge({ deleteBatch: (cutoff, limit) => this.store.deleteRollupsBefore('MetricRollup1h', cutoff, limit) }, hourCutoff);
     return { created, dropped, deleted: { raw, minute, hour } };
   }
 

@@ -51,6 +51,19 @@ export const ENTITY_SERIES = {
   disk_io_read_bytes_per_sec: 'disk',
   disk_io_write_bytes_per_sec: 'disk',
   temp_c: 'sensor',
+  // A Lightd daemon's server: each container's latest billing gauge (a rolling one-hour mean,
+  // sampled, never summed over time), by internal id; and the sums over its running
+  // containers at each instant, as the one entity `all`.
+  container_memory_gb: 'Lightd container',
+  container_cpu_vcpus: 'Lightd container',
+  container_storage_gb: 'Lightd container',
+  container_egress_gb: 'Lightd container',
+  container_cost: 'Lightd container',
+  daemon_memory_gb: 'Lightd daemon (all)',
+  daemon_cpu_vcpus: 'Lightd daemon (all)',
+  daemon_storage_gb: 'Lightd daemon (all)',
+  daemon_egress_gb: 'Lightd daemon (all)',
+  daemon_cost: 'Lightd daemon (all)',
 } as const;
 
 export type EntitySeriesName = keyof typeof ENTITY_SERIES;

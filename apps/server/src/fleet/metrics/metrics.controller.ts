@@ -15,8 +15,8 @@ export class MetricsController {
   @Get()
   async history(@Param('id') id: string, @Query() query: MetricHistoryQuery): Promise<MetricHistoryReply> {
     await this.servers.get(id);
-    const { series, from, to, points, resolution } = toHistoryRequest(query);
-    const history = await this.metrics.history(id, series, from, to, points, resolution);
+    const { series, from, to, points, resolution, entity } = toHistoryRequest(query);
+    const history = await this.metrics.history(id, series, from, to, points, resolution, entity);
     return { ...history, available: HISTORY_SERIES_NAMES };
   }
 }

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsISO8601, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsIn, IsISO8601, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { InvalidInputError } from '../../platform/errors/domain-errors';
 import { ENTITY_SERIES_NAMES, type EntitySeriesName, isEntitySeries, isMetricSeries, METRIC_SERIES_NAMES, type MetricSeriesName } from './metric-series';
 import type { HistoryResolution } from './metrics.service';
@@ -34,6 +34,13 @@ export class MetricHistoryQuery {
   @IsOptional()
   @IsIn(['auto', 'raw', '1m', '1h'])
   resolution?: HistoryResolution | 'auto';
+
+  /** Only this entity of the per-entity series (e.g. one Lightd container of its daemon's server). */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(255)
+  entity?: string;
 }
 
 export interface HistoryRequest {
@@ -42,6 +49,7 @@ export interface HistoryRequest {
   to: Date;
   points: number;
   resolution: HistoryResolution | 'auto';
+  entity?: string;
 }
 
 /** Every series name the history accepts. */
@@ -60,5 +68,6 @@ export function toHistoryRequest(query: MetricHistoryQuery): HistoryRequest {
     to,
     points: query.points ?? 500,
     resolution: query.resolution ?? 'auto',
+    entity: query.entity,
   };
 }

@@ -5,9 +5,9 @@ import { InvalidInputError } from '../../platform/errors/domain-errors';
 import { FleetEventBus } from '../../platform/events/fleet-event-bus';
 import { MetricRollupsService } from './metric-rollups.service';
 import { type EntitySeriesName, finiteOrNull, isEntitySeries, type MetricSeriesName, RAW_ONLY_SERIES } from './metric-series';
-import { type EntitySeries, type HistoryTable, MetricStore, type SampleToStore, type SnapshotToStore, type StoredSnapshot } from './store/metric-store';
+import { type EntitySeries, type HistorySample, type HistoryTable, MetricStore, type SampleToStore, type SnapshotToStore, type StoredSnapshot } from './store/metric-store';
 
-export type { EntitySeries, HistoryResolution, MetricHistory, SnapshotToStore, StoredSnapshot };
+export type { EntitySeries, HistoryResolution, HistorySample, MetricHistory, SnapshotToStore, StoredSnapshot };
 
 /** One sample to store, as `record` takes it. */
 export interface SampleToRecord {
@@ -16,15 +16,22 @@ export interface SampleToRecord {
   entitySeries?: EntitySeries;
 }
 
+/** A sample for the history only (not a live one: it is not published). */
+export interface HistorySampleToRecord {
+  serverId: string;
+  sample: HistorySample;
+  entitySeries?: EntitySeries;
+}
+
 /** What `write` stores in one go: samples, and the latest report of each node among them. */
 export interface MetricWrite {
-  samples: SampleToRecord[];
+  samples: HistorySampleToRecord[];
   snapshots?: SnapshotToStore[];
 }
 
 const TABLE_OF: Record<HistoryResolution, HistoryTable> = { raw: 'MetricSample', '1m': 'MetricRollup1m', '1h': 'MetricRollup1h' };
 
-function timeOf(sample: LiveMetricsData): Date {
+function timeOf(sample: HistorySample): Date {
   const at = new Date(sample.timestamp);
   if (Number.isNaN(at.getTime())) throw new InvalidInputError('timestamp must be an RFC 3339 time', 'timestamp');
   return at;
@@ -53,6 +60,15 @@ export class MetricsService {
   async recordMany(samples: SampleToRecord[]): Promise<void> {
     await this.write({ samples });
     for (const { serverId, sample } of samples) this.committed(serverId, sample);
+  }
+
+  /**
+   * Stores samples that are history only (answered ⇒ committed) and rolls them up; nothing is
+   * published: they are not live samples of a host (a Lightd daemon's containers' usage).
+   */
+  async recordHistory(samples: HistorySampleToRecord[]): Promise<void> {
+    await this.write({ samples });
+    for (const { serverId, sample } of samples) this.rollups.committed(serverId, timeOf(sample).getTime());
   }
 
   /**
@@ -95,7 +111,8 @@ export class MetricsService {
    * About `points` points of each series over [from, to), averaged into equal steps. The
    * source is the raw samples for ranges up to 6 h, the minute rollups up to 7 days, the hour
    * rollups beyond, unless `resolution` names one. `series` may hold headline series
-   * (`METRIC_SERIES`) and per-entity ones (`ENTITY_SERIES`), which come back under `entities`.
+   * (`METRIC_SERIES`) and per-entity ones (`ENTITY_SERIES`), which come back under `entities`
+   * (only `entity`'s, when given).
    */
   async history(
     serverId: string,
@@ -104,6 +121,7 @@ export class MetricsService {
     to: Date,
     points: number,
     resolution: HistoryResolution | 'auto' = 'auto',
+    entity?: string,
   ): Promise<MetricHistory> {
     if (!(from < to)) throw new InvalidInputError('from must be before to', 'from');
     const spanSeconds = (to.getTime() - from.getTime()) / 1000;
@@ -119,7 +137,7 @@ export class MetricsService {
     if (chosen !== 'raw') await this.rollups.flush({ serverId });
     const range = { serverId, from, to, stepSeconds };
     const headlineRows = await this.store.headlineHistory(table, range, wanted);
-    const entityRows = await Promise.all(perEntity.map((name) => this.store.entityHistory(table, range, name)));
+    const entityRows = await Promise.all(perEntity.map((name) => this.store.entityHistory(table, range, name, entity)));
 
     // One time axis for all: the buckets any of the series has a value in.
     const times = new Set<number>(headlineRows.map((r) => new Date(r.t).getTime()));

@@ -40,7 +40,12 @@ export function releaseFileName(version: string, os: NodeReleaseOs, arch: string
 
 /** Where nodes download a release: under Pharos's public URL, never with the secret in it. */
 export function releaseDownloadUrl(publicUrl: string, os: string, fileName: string): string {
-  return `${publicUrl}${NODE_DEPLOY_PATH}/${os}/${encodeURIComponent(fileName)}`;
+  return `${publicUrl}${releaseDownloadPath(os, fileName)}`;
+}
+
+/** The path of a release file under /deploy, as nodes request it. */
+export function releaseDownloadPath(os: string, fileName: string): string {
+  return `${NODE_DEPLOY_PATH}/${os}/${encodeURIComponent(fileName)}`;
 }
 
 export interface TargetRule {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type NodeRelease, PrismaService, type ReleaseOffer, type ReleaseTarget, type ReleaseTargetScope, type ServerStatus } from '@pharos/database';
+import { type NodeRelease, type NodeUpgradeToken, PrismaService, type ReleaseOffer, type ReleaseTarget, type ReleaseTargetScope, type ServerStatus } from '@pharos/database';
 import type { DbTransaction } from '../../platform/database/transactions';
 
 /** A release as it is recorded once its file is stored. */
@@ -22,6 +22,13 @@ export interface RolloutNode {
   nodeStatic: { os: string; arch: string } | null;
 }
 
+/** An upgrade token as kept: its hash, whom and which file it is for, until when. */
+export type UpgradeTokenToStore = Pick<NodeUpgradeToken, 'tokenHash' | 'serverId' | 'releaseId' | 'path' | 'createdAt' | 'expiresAt'>;
+
+/** Retention: a batch of upgrade tokens that expired before $1, at most $2 (by the index on "expiresAt"). */
+const DELETE_EXPIRED_TOKENS_BEFORE_SQL = `DELETE FROM "NodeUpgradeToken" WHERE "id" IN (
+    SELECT "id" FROM "NodeUpgradeToken" WHERE "expiresAt" < $1::timestamptz ORDER BY "expiresAt" LIMIT $2)`;
+
 /** $1 a node's server id, $2 the version it reports: its offers of that version are adopted. */
 const MARK_ADOPTED_SQL = `UPDATE "ReleaseOffer" AS o SET "adoptedAt" = now()
     FROM "NodeRelease" AS r
@@ -35,6 +42,29 @@ const MARK_ADOPTED_SQL = `UPDATE "ReleaseOffer" AS o SET "adoptedAt" = now()
 @Injectable()
 export class ReleaseStore {
   constructor(private readonly prisma: PrismaService) {}
+
+  // ---------------------------------------------------------------- upgrade tokens
+
+  async createUpgradeToken(token: UpgradeTokenToStore): Promise<void> {
+    await this.prisma.nodeUpgradeToken.create({ data: token });
+  }
+
+  /** The token of this hash, marked used now when it is still valid for `path`; null otherwise. */
+  async useUpgradeToken(tokenHash: string, path: string, now: Date): Promise<NodeUpgradeToken | null> {
+    const { count } = await this.prisma.nodeUpgradeToken.updateMany({ where: { tokenHash, path, expiresAt: { gt: now } }, data: { usedAt: now } });
+    return count === 0 ? null : this.prisma.nodeUpgradeToken.findUnique({ where: { tokenHash } });
+  }
+
+  /** The newest token issued to each node for a build of `version`. */
+  async latestUpgradeTokens(version: string): Promise<Map<string, NodeUpgradeToken>> {
+    const rows = await this.prisma.nodeUpgradeToken.findMany({ where: { release: { version } }, orderBy: { createdAt: 'asc' } });
+    return new Map(rows.map((row) => [row.serverId, row]));
+  }
+
+  /** At most `limit` tokens that expired before `cutoff`; returns how many went. */
+  deleteExpiredTokensBefore(cutoff: Date, limit: number): Promise<number> {
+    return this.prisma.$executeRawUnsafe(DELETE_EXPIRED_TOKENS_BEFORE_SQL, cutoff.toISOString(), limit);
+  }
 
   // ---------------------------------------------------------------- releases
 

@@ -2,16 +2,20 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { NodeRelease, ReleaseTarget } from '@pharos/database';
 import {
   checkUpdateManifest,
+  NODE_UPGRADE_TOKEN_PARAM,
+  nodeSendsSecretOnDownload,
   nodeTakesUpdates,
   NODE_AUTO_UPDATE_MIN_VERSION,
   type NodeRolloutState,
   type RolloutProgress,
   type UpdateManifest,
 } from '@pharos/protocol';
+import { randomBytes } from 'node:crypto';
 import { PharosConfig } from '../../platform/config/pharos-config';
+import { hashSecret } from '../../platform/secrets/secret-token';
 import type { DbTransaction } from '../../platform/database/transactions';
 import { ReleaseFiles } from './release-files';
-import { normalizeNodeArch, normalizeNodeOs, pickReleaseTarget, releaseDownloadUrl } from './release-targeting';
+import { normalizeNodeArch, normalizeNodeOs, pickReleaseTarget, releaseDownloadPath, releaseDownloadUrl } from './release-targeting';
 import { ReleaseStore } from './release.store';
 
 /** What Pharos knows of a node when it decides whether to offer it an update. */
@@ -38,6 +42,11 @@ interface Catalog {
 
 const buildKey = (version: string, os: string, arch: string) => `${version}/${os}/${arch}`;
 
+/** How long an upgrade token opens its file (the reference Dash's 30 minutes). */
+const UPGRADE_TOKEN_TTL_MS = 30 * 60_000;
+/** A token with less left than this is not offered again: a node's download may take 10 min. */
+const UPGRADE_TOKEN_MIN_LEFT_MS = 12 * 60_000;
+
 /**
  * Decides, on each metrics report, whether the reply carries an update manifest, and keeps
  * the record of what was offered to whom. Targets and releases are few and change only by an
@@ -49,6 +58,11 @@ export class UpdateOffersService {
   private catalog?: Promise<Catalog>;
   /** Releases whose stored file was checked against their recorded size, and the outcome. */
   private readonly servable = new Map<string, boolean>();
+  /**
+   * The upgrade tokens offered lately, by node and release, in clear: only their hashes are
+   * stored, and a node is offered the same URL every round while its token has time left.
+   */
+  private readonly upgradeTokens = new Map<string, { token: string; expiresAt: number }>();
 
   constructor(
     private readonly store: ReleaseStore,
@@ -90,7 +104,31 @@ export class UpdateOffersService {
       return null;
     }
     if (!(await this.isServable(release))) return null;
+    // 0.2.1 and 0.2.2 download without X-Node-Secret: /deploy would refuse them every round.
+    if (!nodeSendsSecretOnDownload(node.version)) {
+      manifest.url += `?${NODE_UPGRADE_TOKEN_PARAM}=${await this.upgradeToken(node.serverId, release, new URL(manifest.url).pathname)}`;
+    }
     return { releaseId: release.id, manifest };
+  }
+
+  /** The node's token for the release's file: the one offered lately while it has time left, else a new one (its hash stored). */
+  private async upgradeToken(serverId: string, release: NodeRelease, path: string): Promise<string> {
+    const key = `${serverId}/${release.id}`;
+    const now = Date.now();
+    const offered = this.upgradeTokens.get(key);
+    if (offered && offered.expiresAt - now > UPGRADE_TOKEN_MIN_LEFT_MS) return offered.token;
+    const token = randomBytes(16).toString('hex');
+    const expiresAt = now + UPGRADE_TOKEN_TTL_MS;
+    await this.store.createUpgradeToken({ tokenHash: hashSecret(token), serverId, releaseId: release.id, path: relativeDeployPath(path, release), createdAt: new Date(now), expiresAt: new Date(expiresAt) });
+    for (const [k, t] of this.upgradeTokens) if (t.expiresAt <= now) this.upgradeTokens.delete(k);
+    this.upgradeTokens.set(key, { token, expiresAt });
+    return token;
+  }
+
+  /** Whether an upgrade token opens this file now; it is marked used when it does. */
+  async acceptUpgradeToken(token: string, os: string, fileName: string): Promise<boolean> {
+    const path = releaseDownloadPath(os, fileName);
+    return (await this.store.useUpgradeToken(hashSecret(token), path, new Date())) !== null;
   }
 
   /** Records that the node was offered the release (first time, or once more). */
@@ -107,7 +145,7 @@ export class UpdateOffersService {
   async rollout(version: string): Promise<RolloutProgress> {
     const { targets, releases } = await this.load();
     const builds = [...releases.values()].filter((r) => r.version === version);
-    const [nodes, offers] = await Promise.all([this.store.rolloutNodes(), this.store.offersOf(version)]);
+    const [nodes, offers, tokens] = await Promise.all([this.store.rolloutNodes(), this.store.offersOf(version), this.store.latestUpgradeTokens(version)]);
     const offerOf = new Map(offers.map((o) => [o.serverId, o]));
     const progress: RolloutProgress = {
       version,
@@ -118,6 +156,7 @@ export class UpdateOffersService {
     for (const node of nodes) {
       if (pickReleaseTarget(targets, { serverId: node.id, group: node.group })?.version !== version) continue;
       const offer = offerOf.get(node.id);
+      const token = tokens.get(node.id);
       const os = normalizeNodeOs(node.nodeStatic?.os);
       const arch = normalizeNodeArch(node.nodeStatic?.arch);
       let state: NodeRolloutState;
@@ -143,6 +182,7 @@ export class UpdateOffersService {
         ...(offer
           ? { firstOfferedAt: offer.firstOfferedAt.toISOString(), timesOffered: offer.timesOffered, adoptedAt: offer.adoptedAt?.toISOString() ?? null }
           : {}),
+        ...(token ? { upgradeToken: { issuedAt: token.createdAt.toISOString(), expiresAt: token.expiresAt.toISOString(), usedAt: token.usedAt?.toISOString() ?? null } } : {}),
       });
     }
     return progress;
@@ -172,4 +212,10 @@ export class UpdateOffersService {
     }
     return ok;
   }
+}
+
+/** A download URL's path as the /deploy route sees it (a PHAROS_PUBLIC_URL path prefix is the proxy's). */
+function relativeDeployPath(path: string, release: NodeRelease): string {
+  const own = releaseDownloadPath(release.os, release.fileName);
+  return path.endsWith(own) ? own : path;
 }

@@ -102,6 +102,10 @@ export class ServerStore {
     await db.server.updateMany({ where: { id }, data: identity });
   }
 
+  async rename(id: string, name: string, tx: DbTransaction): Promise<void> {
+    await tx.server.update({ where: { id }, data: { name } });
+  }
+
   async delete(id: string, db: DbTransaction = this.prisma): Promise<void> {
     await db.server.delete({ where: { id } });
   }

@@ -8,8 +8,8 @@ export class ServerListQuery {
   status?: 'unknown' | 'online' | 'offline';
 
   @IsOptional()
-  @IsIn(['agent', 'ithiltir'])
-  source?: 'agent' | 'ithiltir';
+  @IsIn(['agent', 'ithiltir', 'lightd'])
+  source?: 'agent' | 'ithiltir' | 'lightd';
 
   @IsOptional()
   @IsString()

@@ -3,7 +3,7 @@ import type { Server } from '@pharos/database';
 import type { ServerFacets, ServerView } from '@pharos/protocol';
 import { type AuditActor, AuditLogService } from '../../identity/audit/audit-log.service';
 import { type DbTransaction, Transactions } from '../../platform/database/transactions';
-import { NotFoundError } from '../../platform/errors/domain-errors';
+import { ConflictError, NotFoundError } from '../../platform/errors/domain-errors';
 import { FleetEventBus } from '../../platform/events/fleet-event-bus';
 import { isUuid } from '../../platform/http/uuid';
 import { type NewServer, type ServerChanges, type ServerQuery, ServerStore } from './server.store';
@@ -28,8 +28,9 @@ export function toServerView(server: Server): ServerView {
 }
 
 /**
- * The fleet's servers, whatever reports for them (agent or Ithiltir node). Capabilities that
- * add a reporting source create servers here and hang their credentials off them.
+ * The fleet's servers, whatever reports for them (agent, Ithiltir node, Lightd daemon).
+ * Capabilities that add a reporting source create servers here and hang their credentials off
+ * them; a Lightd daemon's server is renamed and removed with the daemon, not here.
  */
 @Injectable()
 export class ServersService {
@@ -60,7 +61,10 @@ export class ServersService {
   }
 
   async update(id: string, changes: ServerChanges): Promise<Server> {
-    await this.get(id);
+    const server = await this.get(id);
+    if (server.source === 'lightd' && changes.name !== undefined && changes.name !== server.name) {
+      throw new ConflictError(`server ${id} stands for a Lightd daemon: rename the daemon (PATCH /api/v1/lightd/daemons/{id})`);
+    }
     return this.store.update(id, { ...changes, ...(changes.tags ? { tags: normalizeTags(changes.tags) } : {}) });
   }
 
@@ -70,11 +74,26 @@ export class ServersService {
    */
   async delete(id: string, actor: AuditActor, action = 'server.delete'): Promise<void> {
     const server = await this.get(id);
+    if (server.source === 'lightd') throw new ConflictError(`server ${id} stands for a Lightd daemon: remove the daemon (DELETE /api/v1/lightd/daemons/{id})`);
     await this.transactions.run(async (tx) => {
       await this.store.delete(id, tx);
       await this.audit.record(actor, action, { type: 'server', id }, { name: server.name }, tx);
     });
     this.bus.publish('server.deleted', id, {});
+  }
+
+  /**
+   * Deletes a server inside the caller's transaction (the capability that owns it removes it
+   * with its own entity, e.g. a Lightd daemon); the caller publishes `server.deleted` once
+   * committed.
+   */
+  deleteWithin(id: string, tx: DbTransaction): Promise<void> {
+    return this.store.delete(id, tx);
+  }
+
+  /** Renames a server inside the caller's transaction (its owning entity was renamed). */
+  renameWithin(id: string, name: string, tx: DbTransaction): Promise<void> {
+    return this.store.rename(id, name, tx);
   }
 
   /** Distinct groups and tags in use, for filters. */
@@ -91,6 +110,11 @@ export class ServersService {
   group(id: string): Promise<string | null> {
     return this.store.group(id);
   }
+}
+
+/** Who reports for a server, as refusals name it ("server … is reported by an Ithiltir node"). */
+export function reporterOf(source: Server['source']): string {
+  return source === 'lightd' ? "a Lightd daemon (its containers' usage)" : source === 'ithiltir' ? 'an Ithiltir node' : 'an agent';
 }
 
 export function normalizeTags(tags: string[] | undefined): string[] {

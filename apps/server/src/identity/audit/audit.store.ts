@@ -19,10 +19,19 @@ export interface AuditFilter {
   actor?: string;
 }
 
-/** The audit log's SQL: one append-only table of entries, read newest first. */
+/** Retention: a batch of the oldest entries before $1, at most $2 (by the index on "at"). */
+const DELETE_ENTRIES_BEFORE_SQL = `DELETE FROM "AuditEntry" WHERE "id" IN (
+    SELECT "id" FROM "AuditEntry" WHERE "at" < $1::timestamptz ORDER BY "at" LIMIT $2)`;
+
+/** The audit log's SQL: one append-only table of entries, read newest first, trimmed by age. */
 @Injectable()
 export class AuditStore {
   constructor(private readonly prisma: PrismaService) {}
+
+  /** At most `limit` entries older than `cutoff`; returns how many went. */
+  deleteBefore(cutoff: Date, limit: number): Promise<number> {
+    return this.prisma.$executeRawUnsafe(DELETE_ENTRIES_BEFORE_SQL, cutoff.toISOString(), limit);
+  }
 
   async insert(entry: NewAuditEntry, db: DbTransaction = this.prisma): Promise<void> {
     await db.auditEntry.create({ data: entry });

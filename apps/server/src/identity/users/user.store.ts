@@ -26,9 +26,21 @@ const LOCK_ENABLED_ADMINS_SQL = Prisma.sql`SELECT id FROM "User" WHERE role = 'a
  * sessions when it disables a user or resets a password, also from the command line, where
  * the auth module is not loaded; the auth module rotates them through `UsersService`.
  */
+/**
+ * Retention: a batch of refresh tokens that expired, or were revoked (a used one is), before
+ * $1, at most $2. Until then a reused token is still recognised (its family revoked).
+ */
+const DELETE_DEAD_TOKENS_BEFORE_SQL = `DELETE FROM "RefreshToken" WHERE "id" IN (
+    SELECT "id" FROM "RefreshToken" WHERE "expiresAt" < $1::timestamptz OR "revokedAt" < $1::timestamptz LIMIT $2)`;
+
 @Injectable()
 export class UserStore {
   constructor(private readonly prisma: PrismaService) {}
+
+  /** At most `limit` refresh tokens that expired or were revoked before `cutoff`; returns how many went. */
+  deleteDeadTokensBefore(cutoff: Date, limit: number): Promise<number> {
+    return this.prisma.$executeRawUnsafe(DELETE_DEAD_TOKENS_BEFORE_SQL, cutoff.toISOString(), limit);
+  }
 
   create(account: { username: string; passwordHash: string; role: UserRole }, tx: DbTransaction): Promise<User> {
     return tx.user.create({ data: account });

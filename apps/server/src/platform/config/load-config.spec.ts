@@ -49,7 +49,7 @@ describe('loadConfig', () => {
     expect(loadConfig({ PHAROS_DATA_DIR: dataDir, PHAROS_SECRET_KEY: 's'.repeat(32) }).secretKey).toBe('s'.repeat(32));
   });
 
-  it('has Lightd defaults: offline after 90 s of silence, console reconnects from 1 s to 30 s', () => {
+  it('has Lightd defaults: offline after 90 s of silence, console reconnects from 1 s to 30 s with day-long tokens, usage every 10 s', () => {
     expect(loadConfig({ PHAROS_DATA_DIR: dataDir }).lightd).toEqual({
       offlineAfterSeconds: 90,
       offlineSweepSeconds: 15,
@@ -57,6 +57,10 @@ describe('loadConfig', () => {
       consoleReconnectMaxMs: 30_000,
       consoleConnectTimeoutMs: 10_000,
       consolePingSeconds: 30,
+      consoleTokenTtlSeconds: 86_400,
+      statusSettleSeconds: 5,
+      usageSampleSeconds: 10,
+      usageRecentSeconds: 30,
     });
   });
 

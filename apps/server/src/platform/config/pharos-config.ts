@@ -13,6 +13,45 @@ export interface LightdSettings {
   readonly consoleConnectTimeoutMs: number;
   /** Console proxy: a daemon socket that answers no ping within this long is dropped and reopened. */
   readonly consolePingSeconds: number;
+  /**
+   * Console proxy: the life of each socket token Pharos mints on the daemon (`POST /auth/tokens`)
+   * before it connects; when it expires Lightd closes the socket and Pharos mints another.
+   */
+  readonly consoleTokenTtlSeconds: number;
+  /**
+   * An `installing` that arrives this soon after a container failed is taken as fired before
+   * the failure (Lightd sends each update as its own request: they may arrive out of order).
+   */
+  readonly statusSettleSeconds: number;
+  /** How often each daemon's containers' latest billing gauges are written to its usage history. */
+  readonly usageSampleSeconds: number;
+  /** A container counts as running (in the usage history) while its last billing gauge is this recent. */
+  readonly usageRecentSeconds: number;
+}
+
+/**
+ * How long append-only rows are kept, and how the one retention job deletes what outlived that
+ * (`platform/retention/retention-job.ts`). The metric history has its own settings.
+ */
+export interface RetentionSettings {
+  /** Between two passes; 0 for none of its own (something else calls `RetentionJob.run`). */
+  readonly intervalSeconds: number;
+  /** Rows one statement deletes at most. */
+  readonly batchRows: number;
+  /** Pause between two batches of a table, so ingest is never held up for long. */
+  readonly batchPauseMs: number;
+  readonly eventLogDays: number;
+  readonly auditDays: number;
+  /** Finished commands (completed, failed, timed out), by when they finished. */
+  readonly commandDays: number;
+  /** Resolved alert incidents, by when they resolved. */
+  readonly alertIncidentDays: number;
+  /** Lightd status and error updates (and status checks) as they came. */
+  readonly lightdUpdateDays: number;
+  /** Refresh tokens that expired or were revoked (used ones are revoked), by when. */
+  readonly refreshTokenDays: number;
+  /** Node upgrade tokens that expired. */
+  readonly upgradeTokenDays: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -95,6 +134,7 @@ export class PharosConfig {
   readonly metricsMinuteRetentionDays!: number;
   /** Days of per-hour rollups kept. */
   readonly metricsHourRetentionDays!: number;
+  readonly retention!: RetentionSettings;
   /** An Ithiltir node is offline after this many of its report intervals pass without a report. */
   readonly nodeOfflineMissedReports!: number;
   /** Largest node release binary an admin may upload, in bytes. */

@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { MetricsModule } from '../../fleet/metrics/metrics.module';
 import { ReleasesModule } from '../../fleet/releases/releases.module';
 import { ServersModule } from '../../fleet/servers/servers.module';
+import { NodeDownloadController } from './ingest/node-download.controller';
+import { NodeDownloadGuard } from './ingest/node-download.guard';
 import { NodeLivenessService } from './ingest/node-liveness.service';
 import { NodeProtocolController } from './ingest/node-protocol.controller';
 import { NodeReportsService } from './ingest/node-reports.service';
@@ -17,7 +19,7 @@ import { NodeStore } from './node.store';
  */
 @Module({
   imports: [ServersModule, MetricsModule, ReleasesModule],
-  controllers: [NodeProtocolController, NodesController],
-  providers: [NodeStore, NodeSecretsService, NodeSecretGuard, NodeReportsService, NodeLivenessService, NodesService],
+  controllers: [NodeProtocolController, NodeDownloadController, NodesController],
+  providers: [NodeStore, NodeSecretsService, NodeSecretGuard, NodeDownloadGuard, NodeReportsService, NodeLivenessService, NodesService],
 })
 export class NodesModule {}

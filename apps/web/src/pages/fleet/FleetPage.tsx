@@ -115,9 +115,10 @@ export function FleetPage() {
           <option value="unknown">Never seen</option>
         </select>
         <select aria-label="Source" value={source} onChange={(e) => setSource(e.target.value)}>
-          <option value="">Agents and nodes</option>
+          <option value="">Any source</option>
           <option value="agent">Agents</option>
           <option value="ithiltir">Ithiltir nodes</option>
+          <option value="lightd">Lightd daemons</option>
         </select>
         <select aria-label="Group" value={group} onChange={(e) => setGroup(e.target.value)}>
           <option value="">Any group</option>

@@ -6,7 +6,7 @@ import { StatusBadge } from '../../components/Status';
 import { ago } from '../../format/time';
 import { bytesPerSecond, percent } from '../../format/units';
 
-export const SOURCE_WORDS = { agent: 'Agent', ithiltir: 'Ithiltir node' } as const;
+export const SOURCE_WORDS = { agent: 'Agent', ithiltir: 'Ithiltir node', lightd: 'Lightd daemon' } as const;
 
 interface ServerRowProps {
   server: ServerView | undefined;

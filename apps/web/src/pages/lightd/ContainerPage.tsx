@@ -8,8 +8,9 @@ import { StatusBadge } from '../../components/Status';
 import { Empty, Loaded } from '../../components/States';
 import { ago, dateTime } from '../../format/time';
 import { ConsolePanel } from './ConsolePanel';
+import { UsagePanel } from './UsagePanel';
 
-/** One Lightd container: status, last error, live console and status history. */
+/** One Lightd container: status, last error, live console, usage (latest and charted) and status history. */
 export function ContainerPage({ id }: { id: string }) {
   const container = useApi<ContainerView>(`/api/v1/lightd/containers/${id}`, { refreshMs: 10_000 });
   const now = useNow(5000);
@@ -39,6 +40,7 @@ export function ContainerPage({ id }: { id: string }) {
             <ConsolePanel containerId={c.id} />
             <StatusHistory id={c.id} />
           </div>
+          <UsagePanel source={{ serverId: c.daemon.serverId, of: 'container', entity: c.internalId }} usage={c.usage} />
         </section>
       )}
     </Loaded>
@@ -47,7 +49,7 @@ export function ContainerPage({ id }: { id: string }) {
 
 const HISTORY_COLUMNS: Column<ContainerUpdateView>[] = [
   { header: 'When', kind: 'title', className: 'small', cell: (u) => dateTime(u.receivedAt) },
-  { header: 'Event', className: 'small', cell: (u) => u.event },
+  { header: 'Event', className: 'small', cell: (u) => (u.event === 'status_check' ? "daemon's API said" : u.event) },
   { header: 'Status', cell: (u) => <StatusBadge status={u.status} /> },
   { header: 'Error', className: 'wrap small', cell: (u) => u.error ?? '—' },
 ];

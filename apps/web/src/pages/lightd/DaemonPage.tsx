@@ -7,8 +7,9 @@ import { Loaded } from '../../components/States';
 import { ago } from '../../format/time';
 import { ContainerTable } from './ContainerTable';
 import { RemoteTokenPanel } from './RemoteTokenPanel';
+import { UsagePanel } from './UsagePanel';
 
-/** One Lightd daemon: its state, remote token and containers. */
+/** One Lightd daemon: its state, remote token, containers, and their usage summed (latest and charted). */
 export function DaemonPage({ id, isAdmin }: { id: string; isAdmin: boolean }) {
   const daemon = useApi<DaemonDetailView>(`/api/v1/lightd/daemons/${id}`, { refreshMs: 10_000 });
   const containers = useApi<Page<ContainerView>>(`/api/v1/lightd/daemons/${id}/containers?limit=200`, { refreshMs: 10_000 });
@@ -28,6 +29,7 @@ export function DaemonPage({ id, isAdmin }: { id: string; isAdmin: boolean }) {
             <dd>{ago(d.lastSeenAt, now)}</dd>
           </dl>
           <RemoteTokenPanel daemon={d} isAdmin={isAdmin} now={now} onChanged={daemon.reload} />
+          <UsagePanel source={{ serverId: d.serverId, of: 'daemon', entity: 'all' }} usage={d.usage.containers > 0 ? d.usage : null} running={d.usage.containers} />
           <h3>Containers</h3>
           <Loaded resource={containers}>{({ items }) => <ContainerTable containers={items} now={now} showDaemon={false} />}</Loaded>
         </section>

@@ -1,7 +1,7 @@
-import type { LogEntryData, ServerView } from '@pharos/protocol';
+import type { DaemonView, List, LogEntryData, ServerView } from '@pharos/protocol';
 import { useState } from 'react';
 import { useNow } from '../../app/hooks';
-import { useQueryParam } from '../../app/router';
+import { Link, useQueryParam } from '../../app/router';
 import { useApi } from '../../app/useApi';
 import { LogStream } from '../../components/logs/LogStream';
 import { Tabs } from '../../components/Segmented';
@@ -32,6 +32,7 @@ export function ServerPage({ id, isAdmin }: { id: string; isAdmin: boolean }) {
   const now = useNow(5000);
 
   const isAgent = server.data?.source === 'agent';
+  const isDaemon = server.data?.source === 'lightd';
   // Command results also arrive as log entries: refresh the command lists when one does.
   const onEntry = (entry: LogEntryData) => {
     if (entry.kind?.startsWith('command.') || entry.kind?.startsWith('docker.')) setCommandEvents((n) => n + 1);
@@ -81,11 +82,12 @@ export function ServerPage({ id, isAdmin }: { id: string; isAdmin: boolean }) {
               { value: 'logs', label: 'Logs' },
               { value: 'commands', label: 'Commands', hidden: !isAgent },
               { value: 'docker', label: 'Docker', hidden: !isAgent },
-              { value: 'access', label: isAgent ? 'API keys' : 'Secret', hidden: !isAdmin },
+              { value: 'access', label: isAgent ? 'API keys' : 'Secret', hidden: !isAdmin || isDaemon },
             ]}
           />
 
-          {tab === 'overview' && (
+          {tab === 'overview' && isDaemon && <DaemonServer serverId={id} />}
+          {tab === 'overview' && !isDaemon && (
             <>
               <LiveGauges sample={live.latest} memoryTotal={node.data?.node.facts?.memoryTotal} />
               <MetricsPanel serverId={id} live={live} />
@@ -98,7 +100,7 @@ export function ServerPage({ id, isAdmin }: { id: string; isAdmin: boolean }) {
           {tab === 'logs' && <LogStream subjectId={id} onEntry={onEntry} />}
           {tab === 'commands' && isAgent && <CommandPanel server={s} isAdmin={isAdmin} version={commandEvents} />}
           {tab === 'docker' && isAgent && <DockerPanel server={s} isAdmin={isAdmin} version={commandEvents} />}
-          {tab === 'access' && isAdmin && <AccessPanel server={s} node={node.data} now={now} />}
+          {tab === 'access' && isAdmin && !isDaemon && <AccessPanel server={s} node={node.data} now={now} />}
 
           {editing && (
             <ServerEditDialog
@@ -114,5 +116,17 @@ export function ServerPage({ id, isAdmin }: { id: string; isAdmin: boolean }) {
         </section>
       )}
     </Loaded>
+  );
+}
+
+/** A Lightd daemon's server holds its containers' usage: the daemon's page shows it. */
+function DaemonServer({ serverId }: { serverId: string }) {
+  const daemons = useApi<List<DaemonView>>('/api/v1/lightd/daemons');
+  const daemon = daemons.data?.items.find((d) => d.serverId === serverId);
+  return (
+    <p className="card card-pad">
+      This server stands for a Lightd daemon: its history is its containers' usage.{' '}
+      {daemon && <Link href={`/lightd/daemons/${daemon.id}`}>Open {daemon.name}</Link>}
+    </p>
   );
 }

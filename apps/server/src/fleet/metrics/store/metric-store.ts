@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '@pharos/database';
-import type { LiveMetricsData } from '@pharos/protocol';
 import type { DbTransaction } from '../../../platform/database/transactions';
 import { TextBlob } from '../../../platform/database/json-rows';
 import { type EntitySeriesName, finiteOrNull, isFiniteNumber, METRIC_SERIES, METRIC_SERIES_NAMES, type MetricSeriesName } from '../metric-series';
@@ -13,11 +12,17 @@ import { INSERT_SAMPLES_SQL, INSERT_SAMPLES_WITH_ROLLUPS_SQL, INSERT_SNAPSHOTS_A
  */
 export type EntitySeries = Partial<Record<EntitySeriesName, Record<string, number>>>;
 
+/**
+ * The headline values of a sample as the history keeps them: any of `METRIC_SERIES` (a live
+ * sample, `LiveMetricsData`, is one; a source with fewer series leaves the others out).
+ */
+export type HistorySample = { timestamp: string } & Partial<Record<MetricSeriesName, number>>;
+
 /** One sample to store, with its time parsed once. */
 export interface SampleToStore {
   serverId: string;
   at: Date;
-  sample: LiveMetricsData;
+  sample: HistorySample;
   entitySeries?: EntitySeries;
 }
 
@@ -103,16 +108,18 @@ export class MetricStore {
     );
   }
 
-  /** A history query's per-entity buckets of one entity series: (bucket, entity, average). */
-  entityHistory(table: HistoryTable, range: HistoryRange, series: EntitySeriesName): Promise<{ t: Date | string; entity: string; value: unknown }[]> {
+  /** A history query's per-entity buckets of one entity series (of one entity, if given): (bucket, entity, average). */
+  entityHistory(table: HistoryTable, range: HistoryRange, series: EntitySeriesName, entity?: string): Promise<{ t: Date | string; entity: string; value: unknown }[]> {
     const time = table === 'MetricSample' ? 'at' : 'bucket';
     return this.prisma.$queryRawUnsafe(
       `SELECT date_bin(make_interval(secs => $4), t."${time}", $2::timestamptz) AS t, e.key AS entity, avg(e.value::double precision) AS value
          FROM "${table}" t CROSS JOIN LATERAL jsonb_each(t."series" -> $5::text) e
         WHERE t."serverId" = $1::uuid AND t."${time}" >= $2::timestamptz AND t."${time}" < $3::timestamptz
+          AND ($6::text IS NULL OR e.key = $6::text)
         GROUP BY 1, 2`,
       ...rangeParams(range),
       series,
+      entity ?? null,
     );
   }
 

@@ -56,13 +56,23 @@ export class PartitionStore {
     await this.prisma.$executeRawUnsafe(`DROP TABLE "${name}"`);
   }
 
-  /** Raw samples older than `before` that sit in the default partition; returns how many went. */
-  deleteDefaultPartitionBefore(before: Date): Promise<number> {
-    return this.prisma.$executeRawUnsafe(`DELETE FROM "MetricSample_default" WHERE "at" < $1::timestamptz`, before.toISOString());
+  /** At most `limit` raw samples older than `before` that sit in the default partition; returns how many went. */
+  deleteDefaultPartitionBefore(before: Date, limit: number): Promise<number> {
+    return this.prisma.$executeRawUnsafe(
+      `DELETE FROM "MetricSample_default" WHERE ("serverId", "at") IN (
+         SELECT "serverId", "at" FROM "MetricSample_default" WHERE "at" < $1::timestamptz LIMIT $2)`,
+      before.toISOString(),
+      limit,
+    );
   }
 
-  /** Rollup rows of a table older than `before`; returns how many went. */
-  deleteRollupsBefore(table: 'MetricRollup1m' | 'MetricRollup1h', before: Date): Promise<number> {
-    return this.prisma.$executeRawUnsafe(`DELETE FROM "${table}" WHERE "bucket" < $1::timestamptz`, before.toISOString());
+  /** At most `limit` rollup rows of a table older than `before`, oldest first (by its index on "bucket"); returns how many went. */
+  deleteRollupsBefore(table: 'MetricRollup1m' | 'MetricRollup1h', before: Date, limit: number): Promise<number> {
+    return this.prisma.$executeRawUnsafe(
+      `DELETE FROM "${table}" WHERE ("serverId", "bucket") IN (
+         SELECT "serverId", "bucket" FROM "${table}" WHERE "bucket" < $1::timestamptz ORDER BY "bucket" LIMIT $2)`,
+      before.toISOString(),
+      limit,
+    );
   }
 }

@@ -9,7 +9,7 @@ import { ConflictError, NotFoundError } from '../../../platform/errors/domain-er
 import { FleetEventBus } from '../../../platform/events/fleet-event-bus';
 import { generateSecret, hashSecret, secretPrefix } from '../../../platform/secrets/secret-token';
 import { isUuid } from '../../../platform/http/uuid';
-import { ServersService } from '../../../fleet/servers/servers.service';
+import { reporterOf, ServersService } from '../../../fleet/servers/servers.service';
 import { AgentKeyStore } from '../agent-key.store';
 
 /** Agent API keys start with this, so a leaked one is recognisable (and greppable). */
@@ -70,7 +70,7 @@ export class AgentKeysService implements OnModuleInit, OnModuleDestroy {
   /** Issues a key for an agent server; the returned `apiKey` is never shown again. */
   async issue(serverId: string, actor: AuditActor): Promise<IssuedAgentKey> {
     const server = await this.servers.get(serverId);
-    if (server.source !== 'agent') throw new ConflictError(`server ${serverId} is reported by an Ithiltir node, not an agent`);
+    if (server.source !== 'agent') throw new ConflictError(`server ${serverId} is reported by ${reporterOf(server.source)}, not an agent`);
     const apiKey = generateSecret(AGENT_KEY_PREFIX);
     const key = await this.transactions.run(async (tx) => {
       const created = await this.store.create({ serverId, keyHash: hashSecret(apiKey), prefix: secretPrefix(apiKey), createdById: actor.id }, tx);

@@ -7,8 +7,8 @@ import { ForbiddenError, NotFoundError, ServiceUnavailableError } from '../../..
 import { AuditLogService } from '../../../identity/audit/audit-log.service';
 import { EventLogService } from '../../../fleet/event-log/event-log.service';
 import { FleetEventBus } from '../../../platform/events/fleet-event-bus';
-import { UnsealError } from '../../../platform/secrets/secret-sealer';
-import { DaemonApiTokenVault } from '../daemons/daemon-api-token-vault';
+import { DaemonApiTokenVault, DaemonApiUnavailable } from '../daemons/daemon-api-token-vault';
+import { type DaemonApi, LightdApiClient, LightdApiError } from '../daemons/lightd-api-client';
 import { ContainerStore } from '../store/container.store';
 import { type ConsoleEndpoint, ConsoleEndpointError, type ConsoleViewer, DaemonConsoleLink } from './daemon-console-link';
 import { lightdContainerSocketUrl } from './lightd-socket-url';
@@ -47,6 +47,7 @@ export class ContainerConsoleHub implements OnModuleInit, OnModuleDestroy {
     private readonly eventLog: EventLogService,
     private readonly bus: FleetEventBus,
     private readonly config: PharosConfig,
+    private readonly lightdApi: LightdApiClient,
   ) {}
 
   onModuleInit(): void {
@@ -122,24 +123,33 @@ export class ContainerConsoleHub implements OnModuleInit, OnModuleDestroy {
     if (this.links.get(containerId)?.link === link) this.links.delete(containerId);
   }
 
-  /** The daemon socket of a container, read fresh so a changed address or token is used. */
+  /**
+   * The daemon socket of a container, read fresh so a changed address or token is used, with a
+   * socket token minted for this attempt: Lightd v2 refuses its master token on the socket
+   * (docs/protocols/lightd-remote.md §4). A daemon that does not serve the mint route (the seed
+   * documents' Lightd) is given the API token itself, as those documents had it.
+   */
   private async endpoint(containerId: string): Promise<ConsoleEndpoint> {
     const row = await this.containers.consoleEndpoint(containerId);
     if (!row) throw new ConsoleEndpointError('the container no longer exists in Pharos', true);
     const { daemon } = row;
-    if (!daemon.apiTokenSealed) {
-      throw new ConsoleEndpointError(`no API token is set for Lightd daemon "${daemon.name}": an admin must set one to open its consoles`);
+    let api: DaemonApi;
+    try {
+      api = this.apiTokens.daemonApi(daemon);
+    } catch (error) {
+      if (error instanceof DaemonApiUnavailable) throw new ConsoleEndpointError(error.message);
+      throw error;
     }
+    const { consoleTokenTtlSeconds, consoleConnectTimeoutMs } = this.config.lightd;
     let token: string;
     try {
-      token = this.apiTokens.open(daemon.id, daemon.apiTokenSealed);
+      token = await this.lightdApi.mintSocketToken(api, consoleTokenTtlSeconds, consoleConnectTimeoutMs);
     } catch (error) {
-      if (!(error instanceof UnsealError)) throw error;
-      throw new ConsoleEndpointError(
-        `the API token of Lightd daemon "${daemon.name}" cannot be decrypted with this server's secret key (PHAROS_SECRET_KEY changed?): set it again`,
-      );
+      if (!(error instanceof LightdApiError)) throw error;
+      if (!error.notServed) throw new ConsoleEndpointError(`could not get a console token: ${error.message}`);
+      return { socketUrl: lightdContainerSocketUrl(daemon.apiUrl, row.internalId, api.apiToken), secrets: [api.apiToken], minted: false };
     }
-    return { socketUrl: lightdContainerSocketUrl(daemon.apiUrl, row.internalId, token), token };
+    return { socketUrl: lightdContainerSocketUrl(daemon.apiUrl, row.internalId, token), secrets: [token, api.apiToken], minted: true };
   }
 
   private async relay(container: ConsoleContainer, link: DaemonConsoleLink, viewer: ConsoleViewer, command: LightdContainerCommand): Promise<void> {

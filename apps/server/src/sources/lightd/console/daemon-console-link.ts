@@ -3,15 +3,17 @@ import {
   type ConsoleLinkState,
   type ConsoleProxyServerMessage,
   type ConsoleUpstreamMessage,
-  decodeLightdContainerEvent,
+  decodeLightdSocketFrame,
   type LightdContainerCommand,
+  lightdSocketCommand,
+  type LightdSocketFrame,
   type LightdStateEvent,
   type LightdStatsEvent,
 } from '@pharos/protocol';
 import WebSocket, { type RawData } from 'ws';
 import type { AuthenticatedUser } from '../../../identity/access/authenticated-user';
 import { parseJsonFrame } from '../../../platform/websockets/json-socket';
-import { ConsoleDeduplicator } from './console-deduplicator';
+import { ConsoleLineFolder } from './console-line-folder';
 import { withoutToken } from './lightd-socket-url';
 import { reconnectDelayMs } from './reconnect-backoff';
 
@@ -22,11 +24,14 @@ export interface ConsoleViewer {
   close(code: number, message: string): void;
 }
 
-/** Where to open the daemon's container socket; looked up again before every attempt. */
+/** Where to open the daemon's container socket; looked up (and a token minted) before every attempt. */
 export interface ConsoleEndpoint {
-  /** Holds the daemon token: never shown, never logged. */
+  /** Holds a token: never shown, never logged. */
   socketUrl: string;
-  token: string;
+  /** Every secret the attempt uses (the socket token, the API token), scrubbed from messages. */
+  secrets: string[];
+  /** The socket token was minted by the daemon for this attempt (v2), not its API token itself. */
+  minted: boolean;
 }
 
 /** Why an attempt cannot start; `final` when retrying cannot help (the container is gone). */
@@ -49,17 +54,24 @@ export interface ConsoleLinkTiming {
 
 /** Largest frame accepted from a daemon (a `logs` answer carries the container's history). */
 const MAX_DAEMON_FRAME_BYTES = 16 * 1024 * 1024;
+/** Lines a log request asks for, per copy Lightd keeps of each (its buffer holds 1,000). */
+const LOG_REQUEST_LINES = 100;
 
 /**
  * Pharos's one connection to a container's socket on its Lightd daemon, shared by every
- * admin watching that container. It reconnects with exponential backoff while anyone
- * watches, tells the viewers how the link stands in words they can act on, passes each
- * console chunk on once, answers `request_logs` to the viewer who asked, and replays the
- * latest stats and state to a viewer who joins late (Lightd sends them only on change).
+ * admin watching that container: Lightd v2 leaves a log streamer running for every connection
+ * ever made (docs/protocols/lightd-remote.md §4), so one long-lived connection is the least
+ * harm. It reconnects with exponential backoff while anyone watches (a fresh token each time:
+ * an expired one closes the socket), tells the viewers how the link stands in words they can
+ * act on, passes each console line on once (`ConsoleLineFolder`), a repeated line as often as
+ * it was printed, answers `request_logs` to the viewer who asked, and replays the latest stats
+ * and state to a viewer who joins late (Lightd sends them only on change).
  */
 export class DaemonConsoleLink {
   private readonly viewers = new Set<ConsoleViewer>();
-  private readonly dedup = new ConsoleDeduplicator();
+  private readonly folder = new ConsoleLineFolder();
+  /** The last console line that came (copies too): what a `console duplicate` repeats. */
+  private lastLine?: string;
   private readonly logRequesters: ConsoleViewer[] = [];
   private socket: WebSocket | null = null;
   private upstream: ConsoleUpstreamMessage = { type: 'upstream', state: 'connecting', message: '' };
@@ -110,7 +122,7 @@ export class DaemonConsoleLink {
   send(command: LightdContainerCommand, from: ConsoleViewer): boolean {
     if (!this.socket || !this.connected) return false;
     if (command.event === 'request_logs') this.logRequesters.push(from);
-    this.socket.send(JSON.stringify(command));
+    this.socket.send(JSON.stringify(lightdSocketCommand(command, LOG_REQUEST_LINES * this.folder.estimatedFanOut)));
     return true;
   }
 
@@ -150,7 +162,7 @@ export class DaemonConsoleLink {
       return this.retryLater(error instanceof ConsoleEndpointError ? error.message : 'Pharos could not read the daemon\'s settings');
     }
     if (this.closed) return;
-    const scrub = (text: string) => text.split(endpoint.token).join('[redacted]');
+    const scrub = (text: string) => endpoint.secrets.reduce((clean, secret) => clean.split(secret).join('[redacted]'), text);
     const socket = new WebSocket(endpoint.socketUrl, {
       handshakeTimeout: this.timing.connectTimeoutMs,
       perMessageDeflate: false,
@@ -163,16 +175,19 @@ export class DaemonConsoleLink {
 
     socket.on('unexpected-response', (_request, response) => {
       const status = response.statusCode ?? 0;
-      failure =
-        status === 401 || status === 403
-          ? `${this.daemonLabel} refused Pharos's API token (HTTP ${status}): check the daemon's API token in Pharos`
-          : `${this.daemonLabel} refused the console connection (HTTP ${status})`;
+      failure = !(status === 401 || status === 403)
+        ? `${this.daemonLabel} refused the console connection (HTTP ${status})`
+        : endpoint.minted
+          ? `${this.daemonLabel} refused the console token it had just issued (HTTP ${status}): is its clock or token store sane?`
+          : `${this.daemonLabel} refused Pharos's API token (HTTP ${status}): check the daemon's API token in Pharos`;
       response.resume();
       socket.terminate();
     });
     socket.on('open', () => {
       this.attempt = 0;
-      this.dedup.reset();
+      // One streamer more on the daemon (or a restarted one): what was learnt no longer holds.
+      this.folder.reset();
+      this.lastLine = undefined;
       this.publish('connected', `Connected to ${this.daemonLabel}`);
       pingTimer = setInterval(() => {
         // A daemon that vanished without closing TCP would otherwise leave a silent console.
@@ -218,34 +233,50 @@ export class DaemonConsoleLink {
   }
 
   private relay(data: RawData, isBinary: boolean): void {
-    const decoded = decodeLightdContainerEvent(parseJsonFrame(data, isBinary));
-    if (decoded.kind === 'invalid') {
-      this.logger.debug({ daemon: this.daemonLabel }, 'dropped a malformed frame from a daemon');
+    const frame = decodeLightdSocketFrame(parseJsonFrame(data, isBinary));
+    if (frame.kind === 'invalid') {
+      this.logger.debug({ daemon: this.daemonLabel, reason: frame.reason }, 'dropped a malformed frame from a daemon');
       return;
     }
-    if (decoded.kind === 'unknown') return this.broadcast(decoded.event);
-    const event = decoded.event;
-    switch (event.event) {
-      case 'console':
-      case 'console duplicate':
-        if (this.dedup.accept(event.event, event.data)) this.broadcast({ event: 'console', data: event.data });
+    this.pass(frame);
+  }
+
+  private pass(frame: Exclude<LightdSocketFrame, { kind: 'invalid' }>): void {
+    switch (frame.kind) {
+      case 'line':
+        this.lastLine = frame.text;
+        if (this.folder.accept(`line:${frame.text}`)) this.broadcast({ event: 'console', data: asChunk(frame.text) });
+        return;
+      case 'repeat':
+        // "The previous line, n times": each count that is not a copy shows the line once more.
+        if (this.lastLine !== undefined && this.folder.accept(`repeat:${frame.count}:${this.lastLine}`)) this.broadcast({ event: 'console', data: asChunk(this.lastLine) });
+        return;
+      case 'twin':
         return;
       case 'stats':
-        this.lastStats = event;
-        return this.broadcast(event);
-      case 'event':
-        this.lastState = event;
-        return this.broadcast(event);
+        this.lastStats = frame.event;
+        return this.broadcast(frame.event);
+      case 'state':
+        this.lastState = { event: 'event', data: frame.state };
+        return this.broadcast(this.lastState);
+      case 'daemon_message':
+        return this.broadcast({ event: 'daemon_message', data: frame.text });
       case 'logs': {
+        const logs = { event: 'logs' as const, data: this.folder.foldLogs(frame.lines).join('\n') };
         const requester = this.logRequesters.shift();
-        return requester ? requester.send(event) : this.broadcast(event);
+        return requester ? requester.send(logs) : this.broadcast(logs);
       }
-      default:
-        return this.broadcast(event);
+      case 'unknown':
+        return this.broadcast(frame.event);
     }
   }
 
   private broadcast(message: ConsoleProxyServerMessage): void {
     for (const viewer of this.viewers) viewer.send(message);
   }
+}
+
+/** A v2 line (no newline) as console text; a seed chunk (with its own) as it came. */
+function asChunk(text: string): string {
+  return text.endsWith('\n') ? text : `${text}\n`;
 }

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { LightdUpdate } from '@pharos/database';
-import type { ContainerHistoryPage, ContainerUpdateView, ContainerView } from '@pharos/protocol';
+import type { ContainerHistoryPage, ContainerUpdateView, ContainerUsageView, ContainerView } from '@pharos/protocol';
+import { PharosConfig } from '../../../platform/config/pharos-config';
+import { recentUsageSince } from '../usage/usage-sample';
 import { NotFoundError } from '../../../platform/errors/domain-errors';
 import { ContainerStore, type ContainerWithDaemon } from '../store/container.store';
 import { DaemonStore } from '../store/daemon.store';
@@ -15,12 +17,13 @@ export interface ContainerPage {
 
 const DEFAULT_PAGE_SIZE = 50;
 
-/** The admin views of Lightd containers: current state per daemon, and each one's history. */
+/** The admin views of Lightd containers: current state and latest usage per daemon, and each one's history. */
 @Injectable()
 export class LightdContainersService {
   constructor(
     private readonly store: ContainerStore,
     private readonly daemons: DaemonStore,
+    private readonly config: PharosConfig,
   ) {}
 
   async list(filter: { daemonId?: string; status?: ContainerStatusFilter; limit?: number; offset?: number }): Promise<ContainerPage> {
@@ -28,7 +31,8 @@ export class LightdContainersService {
     const offset = filter.offset ?? 0;
     const status = filter.status === undefined ? undefined : filter.status === 'unknown' ? null : filter.status;
     const { items, total } = await this.store.list({ daemonId: filter.daemonId, status, limit, offset });
-    return { items: items.map(toContainerView), total, limit, offset };
+    const recentSince = this.recentSince();
+    return { items: items.map((row) => toContainerView(row, recentSince)), total, limit, offset };
   }
 
   /** A daemon's containers; 404 when the daemon does not exist (rather than an empty page). */
@@ -40,7 +44,11 @@ export class LightdContainersService {
   async get(id: string): Promise<ContainerView> {
     const row = await this.store.find(id);
     if (!row) throw notFound(id);
-    return toContainerView(row);
+    return toContainerView(row, this.recentSince());
+  }
+
+  private recentSince(): Date {
+    return recentUsageSince(this.config);
   }
 
   /** Every update received for the container, newest first. */
@@ -57,7 +65,7 @@ function notFound(id: string): NotFoundError {
   return new NotFoundError(`no Lightd container ${id}`);
 }
 
-function toContainerView(row: ContainerWithDaemon): ContainerView {
+function toContainerView(row: ContainerWithDaemon, recentSince: Date): ContainerView {
   return {
     id: row.id,
     internalId: row.internalId,
@@ -69,6 +77,21 @@ function toContainerView(row: ContainerWithDaemon): ContainerView {
     lastErrorAt: iso(row.lastErrorAt),
     firstSeenAt: row.firstSeenAt.toISOString(),
     lastSeenAt: row.lastSeenAt.toISOString(),
+    usage: usageView(row, recentSince),
+  };
+}
+
+function usageView(row: ContainerWithDaemon, recentSince: Date): ContainerUsageView | null {
+  if (!row.usageReceivedAt) return null;
+  return {
+    memoryGb: row.usageMemoryGb,
+    cpuVcpus: row.usageCpuVcpus,
+    storageGb: row.usageStorageGb,
+    egressGb: row.usageEgressGb,
+    estimatedCost: row.usageCost,
+    at: iso(row.usageAt),
+    receivedAt: row.usageReceivedAt.toISOString(),
+    running: row.usageReceivedAt >= recentSince,
   };
 }
 

@@ -16,7 +16,7 @@ export class RegisterDaemonDto {
   @MaxLength(2048)
   apiUrl!: string;
 
-  /** The token Pharos presents to the daemon (one of Lightd's configured API tokens). */
+  /** Lightd's master token (`authorization.token`): Pharos mints console tokens and asks statuses with it. */
   @IsOptional()
   @IsString()
   @MinLength(1)

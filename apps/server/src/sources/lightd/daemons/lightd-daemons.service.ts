@@ -3,6 +3,7 @@ import { type LightdDaemon, Prisma } from '@pharos/database';
 import {
   type ContainerCounts,
   type DaemonDetailView,
+  type DaemonUsageView,
   type DaemonView,
   type IssuedRemoteToken,
   LIGHTD_REMOTE_PREFIX,
@@ -10,21 +11,25 @@ import {
 } from '@pharos/protocol';
 import { randomUUID } from 'node:crypto';
 import { PharosConfig } from '../../../platform/config/pharos-config';
+import { recentUsageSince } from '../usage/usage-sample';
 import { type DbTransaction, Transactions } from '../../../platform/database/transactions';
 import { ConflictError, NotFoundError } from '../../../platform/errors/domain-errors';
 import { type AuditActor, AuditLogService } from '../../../identity/audit/audit-log.service';
 import { FleetEventBus } from '../../../platform/events/fleet-event-bus';
+import { ServersService } from '../../../fleet/servers/servers.service';
 import { generateHexSecret, hashSecret, secretPrefix } from '../../../platform/secrets/secret-token';
 import { ContainerConsoleHub } from '../console/container-console-hub';
-import { DaemonStore, emptyCounts, type RemoteTokenColumns } from '../store/daemon.store';
+import { DaemonStore, emptyCounts, emptyUsage, type RemoteTokenColumns } from '../store/daemon.store';
 import { DaemonApiTokenVault } from './daemon-api-token-vault';
 
 const TARGET_TYPE = 'lightd_daemon';
 
 /**
  * Registers Lightd daemons, issues their remote tokens, and answers the admin views of them.
- * A rotated or revoked token is published (`daemon.token-changed`), as is a removed daemon
- * (`daemon.deleted`), once committed: the caches and consoles of it subscribe.
+ * Each daemon has a fleet server (source `lightd`) where its containers' usage history is
+ * kept: created, renamed and deleted with it, in the same transaction. A rotated or revoked
+ * token is published (`daemon.token-changed`), as is a removed daemon (`daemon.deleted`, and
+ * its server's `server.deleted`), once committed: the caches and consoles of it subscribe.
  */
 @Injectable()
 export class LightdDaemonsService {
@@ -36,6 +41,7 @@ export class LightdDaemonsService {
     private readonly consoles: ContainerConsoleHub,
     private readonly bus: FleetEventBus,
     private readonly config: PharosConfig,
+    private readonly servers: ServersService,
   ) {}
 
   async register(actor: AuditActor, input: { name: string; apiUrl: string; apiToken?: string }): Promise<IssuedRemoteToken> {
@@ -43,9 +49,11 @@ export class LightdDaemonsService {
     const remoteToken = generateHexSecret(LIGHTD_TOKEN_PREFIX, 16);
     const apiUrl = normalizeApiUrl(input.apiUrl);
     const daemon = await this.write({ name: input.name }, async (tx) => {
+      const server = await this.servers.create({ name: input.name, source: 'lightd' }, tx);
       const created = await this.store.create(
         {
           id,
+          serverId: server.id,
           name: input.name,
           apiUrl,
           apiTokenSealed: input.apiToken === undefined ? null : this.apiTokens.seal(id, input.apiToken),
@@ -62,14 +70,20 @@ export class LightdDaemonsService {
   async list(): Promise<DaemonView[]> {
     const daemons = await this.store.list();
     const counts = await this.store.containerCounts();
-    return daemons.map((daemon) => toDaemonView(daemon, counts.get(daemon.id)));
+    const usage = await this.store.usageTotals(this.recentSince());
+    return daemons.map((daemon) => toDaemonView(daemon, counts.get(daemon.id), usage.get(daemon.id)));
   }
 
   async get(id: string): Promise<DaemonDetailView> {
     const daemon = await this.store.find(id);
     if (!daemon) throw notFound(id);
     const counts = await this.store.containerCounts(id);
-    return { ...toDaemonView(daemon, counts.get(id)), remoteConfig: daemon.remoteConfig, remoteConfigAt: iso(daemon.remoteConfigAt) };
+    const usage = await this.store.usageTotals(this.recentSince(), id);
+    return { ...toDaemonView(daemon, counts.get(id), usage.get(id)), remoteConfig: daemon.remoteConfig, remoteConfigAt: iso(daemon.remoteConfigAt) };
+  }
+
+  private recentSince(): Date {
+    return recentUsageSince(this.config);
   }
 
   async update(actor: AuditActor, id: string, input: { name?: string; apiUrl?: string; apiToken?: string }): Promise<DaemonDetailView> {
@@ -84,6 +98,7 @@ export class LightdDaemonsService {
         },
         tx,
       );
+      if (input.name !== undefined) await this.servers.renameWithin(await this.store.serverOf(id, tx), input.name, tx);
       const changed = { ...(input.name !== undefined && { name: input.name }), ...(apiUrl !== undefined && { apiUrl }), ...(input.apiToken !== undefined && { apiToken: 'replaced' }) };
       await this.audit.record(actor, 'lightd.daemon.update', { type: TARGET_TYPE, id }, changed, tx);
     });
@@ -114,20 +129,24 @@ export class LightdDaemonsService {
   }
 
   /**
-   * Removes the daemon with its containers and update history (their event logs stay); its
-   * token stops working and its consoles close (`daemon.deleted`).
+   * Removes the daemon with its containers and update history, and its server with the usage
+   * history (their event logs stay); its token stops working and its consoles close
+   * (`daemon.deleted`, `server.deleted`).
    */
   async remove(actor: AuditActor, id: string): Promise<void> {
-    await this.write({ id }, async (tx) => {
-      const removed = await this.store.delete(id, tx);
-      await this.audit.record(actor, 'lightd.daemon.delete', { type: TARGET_TYPE, id }, { name: removed.name }, tx);
+    const removed = await this.write({ id }, async (tx) => {
+      const daemon = await this.store.delete(id, tx);
+      await this.servers.deleteWithin(daemon.serverId, tx);
+      await this.audit.record(actor, 'lightd.daemon.delete', { type: TARGET_TYPE, id }, { name: daemon.name }, tx);
+      return daemon;
     });
     this.bus.publish('daemon.deleted', id, {});
+    this.bus.publish('server.deleted', removed.serverId, {});
   }
 
   private issued(daemon: LightdDaemon, remoteToken: string): IssuedRemoteToken {
     return {
-      daemon: toDaemonView(daemon, undefined),
+      daemon: toDaemonView(daemon, undefined, undefined),
       remoteToken,
       lightdConfig: { remote: { enabled: true, url: `${this.config.publicUrl}${LIGHTD_REMOTE_PREFIX}`, token: remoteToken } },
     };
@@ -160,10 +179,11 @@ function normalizeApiUrl(url: string): string {
   return url.replace(/\/+$/, '');
 }
 
-export function toDaemonView(daemon: LightdDaemon, counts: ContainerCounts | undefined): DaemonView {
+export function toDaemonView(daemon: LightdDaemon, counts: ContainerCounts | undefined, usage: DaemonUsageView | undefined): DaemonView {
   return {
     id: daemon.id,
     name: daemon.name,
+    serverId: daemon.serverId,
     apiUrl: daemon.apiUrl,
     hasApiToken: daemon.apiTokenSealed !== null,
     remoteToken: daemon.remoteTokenPrefix ? { prefix: daemon.remoteTokenPrefix, issuedAt: iso(daemon.remoteTokenIssuedAt) } : null,
@@ -175,6 +195,7 @@ export function toDaemonView(daemon: LightdDaemon, counts: ContainerCounts | und
     createdAt: daemon.createdAt.toISOString(),
     updatedAt: daemon.updatedAt.toISOString(),
     containers: counts ?? emptyCounts(),
+    usage: usage ?? emptyUsage(),
   };
 }
 

@@ -4,6 +4,7 @@ import { PharosConfig } from '../../../platform/config/pharos-config';
 import { type DbTransaction, Transactions } from '../../../platform/database/transactions';
 import { UnauthorizedError } from '../../../platform/errors/domain-errors';
 import { FleetEventBus } from '../../../platform/events/fleet-event-bus';
+import { type PeriodicTask, startPeriodic } from '../../../platform/runtime/periodic-task';
 import { EventLogService, type NewLogEntry } from '../../../fleet/event-log/event-log.service';
 import { type CallFields, DaemonStore, type SilentDaemon } from '../store/daemon.store';
 import type { ReportingDaemon } from './daemon-token-directory';
@@ -18,8 +19,7 @@ import { daemonOnlineEntry } from './lightd-update-batch';
 @Injectable()
 export class DaemonLiveness implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(DaemonLiveness.name);
-  private timer?: NodeJS.Timeout;
-  private sweeping: Promise<unknown> | null = null;
+  private sweep?: PeriodicTask;
 
   constructor(
     private readonly store: DaemonStore,
@@ -30,18 +30,11 @@ export class DaemonLiveness implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
-    this.timer = setInterval(() => {
-      if (this.sweeping) return;
-      this.sweeping = this.markSilentDaemonsOffline()
-        .catch((error: unknown) => this.logger.error({ err: error }, 'offline sweep failed'))
-        .finally(() => (this.sweeping = null));
-    }, this.config.lightd.offlineSweepSeconds * 1000);
-    this.timer.unref();
+    this.sweep = startPeriodic(this.config.lightd.offlineSweepSeconds * 1000, () => this.markSilentDaemonsOffline(), (error) => this.logger.error({ err: error }, 'offline sweep failed'));
   }
 
   async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
-    await this.sweeping;
+    await this.sweep?.stop();
   }
 
   /**

@@ -14,6 +14,7 @@ import type { CallFields } from '../store/daemon.store';
 import { redactSecrets } from './config-redaction';
 import { DaemonLiveness } from './daemon-liveness.service';
 import type { ReportingDaemon } from './daemon-token-directory';
+import { ContainerStatusChecker } from './container-status-checker';
 import { LightdUpdateBatchWriter, type ReceivedUpdate } from './lightd-update-batch';
 import { GroupCommitter } from '../../../platform/database/group-commit';
 
@@ -35,6 +36,7 @@ export class LightdRemoteService implements OnModuleDestroy {
     private readonly eventLog: EventLogService,
     private readonly liveness: DaemonLiveness,
     batchWriter: LightdUpdateBatchWriter,
+    checker: ContainerStatusChecker,
   ) {
     this.updates = new GroupCommitter({
       // One batch at a time, so each starts from the state the previous committed (what the
@@ -51,6 +53,8 @@ export class LightdRemoteService implements OnModuleDestroy {
         return new ServiceUnavailableError('the update could not be stored');
       },
     });
+    // What Lightd's API answers about a doubtful status joins the same queue as updates.
+    checker.answerTo((answer) => this.updates.submit(answer));
   }
 
   /** Waits for the updates already received to be written (before shutting down). */

@@ -1,17 +1,19 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { type ContainerStatus, isStatementRefusal, type SqlRunner } from '@pharos/database';
-import type { LightdRemoteEvent } from '@pharos/protocol';
+import { PharosConfig } from '../../../platform/config/pharos-config';
 import { UnauthorizedError } from '../../../platform/errors/domain-errors';
 import { FleetEventBus } from '../../../platform/events/fleet-event-bus';
 import { EventLogService, type LogEntryToStore, type NewLogEntry } from '../../../fleet/event-log/event-log.service';
 import { type DaemonsSeen, type LoggedEntries, UpdateBatchStore, type UpdateRow, type WantedContainer } from '../store/update-batch.store';
-import { type ContainerUpdatePlan, planContainerUpdate } from './container-update-plan';
+import { type ContainerEvent, type ContainerUpdatePlan, planContainerUpdate, type PlanRules, type UsageGauge } from './container-update-plan';
+import { ContainerStatusChecker, type StatusDoubt } from './container-status-checker';
 import type { ReportingDaemon } from './daemon-token-directory';
 
 /** One `POST /update`, validated, waiting for its batch. */
 export interface ReceivedUpdate {
   daemon: ReportingDaemon;
-  event: LightdRemoteEvent;
+  /** What Lightd posted, or (`status_check`) what its API answered Pharos. */
+  event: ContainerEvent;
   /** When Pharos received it. */
   at: Date;
 }
@@ -22,8 +24,11 @@ const keyOf = (daemonId: string, internalId: string): ContainerKey => `${daemonI
 interface ContainerState {
   id: string;
   status: ContainerStatus | null;
+  statusChangedAt: Date | null;
   isNew: boolean;
   changes: ContainerUpdatePlan['changes'];
+  /** The newest billing gauge of the batch, on the daemon's clock. */
+  usage?: UsageGauge;
   seenAt: Date;
 }
 
@@ -31,12 +36,17 @@ interface ContainerState {
 interface KnownContainer {
   id: string;
   status: ContainerStatus | null;
+  statusChangedAt: Date | null;
 }
 
-/** What one batch writes: the raw history rows and the event-log entries, in arrival order. */
+/**
+ * What one batch writes: the history rows and the event-log entries, in arrival order, and the
+ * updates that were not applied as they came (Lightd's API is asked about them once committed).
+ */
 interface ComposedBatch {
   rows: UpdateRow[];
   entries: LogEntryToStore[];
+  doubts: StatusDoubt[];
 }
 
 /**
@@ -66,11 +76,17 @@ export class LightdUpdateBatchWriter implements OnModuleInit, OnModuleDestroy {
   private readonly knownContainers = new Map<ContainerKey, KnownContainer>();
   private readonly unsubscribe: (() => void)[] = [];
 
+  private readonly rules: PlanRules;
+
   constructor(
     private readonly store: UpdateBatchStore,
     private readonly eventLog: EventLogService,
     private readonly bus: FleetEventBus,
-  ) {}
+    private readonly checker: ContainerStatusChecker,
+    config: PharosConfig,
+  ) {
+    this.rules = { settleMs: config.lightd.statusSettleSeconds * 1000 };
+  }
 
   onModuleInit(): void {
     const forget = (_: unknown, daemonId: string) => this.forgetDaemon(daemonId);
@@ -107,7 +123,7 @@ export class LightdUpdateBatchWriter implements OnModuleInit, OnModuleDestroy {
       if (containers.has(key)) continue;
       const known = this.knownContainers.get(key);
       if (!known) return null;
-      containers.set(key, { id: known.id, status: known.status, isNew: false, changes: {}, seenAt: at });
+      containers.set(key, { id: known.id, status: known.status, statusChangedAt: known.statusChangedAt, isNew: false, changes: {}, seenAt: at });
     }
     return containers;
   }
@@ -118,7 +134,7 @@ export class LightdUpdateBatchWriter implements OnModuleInit, OnModuleDestroy {
    */
   private async writeKnown(updates: ReceivedUpdate[], containers: Map<ContainerKey, ContainerState>): Promise<(void | Error)[] | null> {
     const previous = new Map(updates.map((u) => [u.daemon.id, 'online']));
-    const batch = this.compose(updates, updates.map((_, i) => i), previous, containers);
+    const { doubts, ...batch } = this.compose(updates, updates.map((_, i) => i), previous, containers);
     let written: Awaited<ReturnType<UpdateBatchStore['touchAndStore']>>;
     try {
       written = await this.store.touchAndStore(this.latestPerDaemon(updates), { containers: [...containers.values()], ...batch });
@@ -139,6 +155,7 @@ export class LightdUpdateBatchWriter implements OnModuleInit, OnModuleDestroy {
     if (cameBack.length > 0) logged.push(...(await this.announceReturns(updates, cameBack)));
     this.remember(containers, updates);
     for (const { subjectId, entry } of logged) this.eventLog.publishCommitted(subjectId, [entry]);
+    this.checker.ask(doubts);
     return updates.map(() => undefined);
   }
 
@@ -148,30 +165,32 @@ export class LightdUpdateBatchWriter implements OnModuleInit, OnModuleDestroy {
    */
   private async writeLocking(updates: ReceivedUpdate[]): Promise<(void | Error)[]> {
     const outcomes: (void | Error)[] = updates.map(() => undefined);
-    const { stored, containers, kept } = await this.store.transaction(async (sql) => {
+    const { stored, containers, kept, doubts } = await this.store.transaction(async (sql) => {
       const { previous, containers } = await this.touchAndLock(updates, sql);
       const kept: number[] = [];
       updates.forEach((u, i) => {
         if (previous.has(u.daemon.id)) kept.push(i);
         else outcomes[i] = new UnauthorizedError('invalid token: no daemon is registered with it');
       });
-      const batch = this.compose(updates, kept, previous, containers);
+      const { doubts, ...batch } = this.compose(updates, kept, previous, containers);
       const stored = await this.store.store({ containers: [...containers.values()], ...batch }, sql);
-      return { stored, containers, kept };
+      return { stored, containers, kept, doubts };
     });
     this.remember(containers, kept.map((i) => updates[i]!));
     for (const { subjectId, entry } of stored) this.eventLog.publishCommitted(subjectId, [entry]);
+    this.checker.ask(doubts);
     return outcomes;
   }
 
   /**
-   * The raw history rows and event-log entries of the kept updates, in arrival order, and each
-   * container's state after them (in `containers`).
+   * The history rows and event-log entries of the kept updates, in arrival order, each
+   * container's state after them (in `containers`), and the doubts to put to Lightd's API.
    */
   private compose(updates: ReceivedUpdate[], kept: number[], previous: Map<string, string>, containers: Map<ContainerKey, ContainerState>): ComposedBatch {
     const entries: LogEntryToStore[] = [];
     const daemonEntry = (daemon: ReportingDaemon, entry: NewLogEntry) => entries.push({ subjectType: 'lightd_daemon', subjectId: daemon.id, entry });
     const rows: UpdateRow[] = [];
+    const doubts: StatusDoubt[] = [];
     const announced = new Set<string>();
     for (const i of kept) {
       const { daemon, event, at } = updates[i]!;
@@ -186,10 +205,12 @@ export class LightdUpdateBatchWriter implements OnModuleInit, OnModuleDestroy {
       if (internalId !== undefined) {
         const state = containers.get(keyOf(daemon.id, internalId))!;
         containerId = state.id;
-        const plan = planContainerUpdate({ internalId, previousStatus: state.status, event, at });
+        const plan = planContainerUpdate({ internalId, previous: state, event, at, rules: this.rules });
         reported = plan.reportedStatus;
         Object.assign(state.changes, plan.changes);
-        if (plan.changes.status) state.status = plan.changes.status;
+        if (plan.changes.status) [state.status, state.statusChangedAt] = [plan.changes.status, at];
+        if (plan.usage && !(state.usage && state.usage.at > plan.usage.at)) state.usage = plan.usage;
+        if (plan.confirm) doubts.push({ daemon, containerId: state.id, internalId, askedAt: at });
         state.seenAt = at;
         if (state.isNew) {
           state.isNew = false;
@@ -199,6 +220,8 @@ export class LightdUpdateBatchWriter implements OnModuleInit, OnModuleDestroy {
           entries.push({ subjectType: 'lightd_container', subjectId: state.id, entry });
           daemonEntry(daemon, { ...entry, data: { ...(entry.data as object), containerId: state.id } });
         }
+        // A billing gauge is kept on the container (latest wins), not as a row of its own.
+        if (!plan.keepRow) continue;
       }
       if (event.kind === 'other') {
         daemonEntry(daemon, {
@@ -210,7 +233,7 @@ export class LightdUpdateBatchWriter implements OnModuleInit, OnModuleDestroy {
       }
       rows.push({ daemonId: daemon.id, containerId, at, event, status: reported });
     }
-    return { rows, entries };
+    return { rows, entries, doubts };
   }
 
   /** Each daemon of the batch with the time of its latest update, in key order. */
@@ -223,7 +246,7 @@ export class LightdUpdateBatchWriter implements OnModuleInit, OnModuleDestroy {
 
   /** Remembers the committed state of a batch's containers, and its daemons as online. */
   private remember(containers: Map<ContainerKey, ContainerState>, written: ReceivedUpdate[]): void {
-    for (const [key, state] of containers) this.knownContainers.set(key, { id: state.id, status: state.status });
+    for (const [key, state] of containers) this.knownContainers.set(key, { id: state.id, status: state.status, statusChangedAt: state.statusChangedAt });
     for (const { daemon } of written) this.onlineDaemons.add(daemon.id);
   }
 
@@ -261,7 +284,7 @@ export class LightdUpdateBatchWriter implements OnModuleInit, OnModuleDestroy {
     const containers = new Map<ContainerKey, ContainerState>();
     for (const row of locked.containers) {
       const { daemonId, internalId, at } = list[row.wanted]!;
-      containers.set(keyOf(daemonId, internalId), { id: row.id, status: row.status, isNew: row.inserted, changes: {}, seenAt: at });
+      containers.set(keyOf(daemonId, internalId), { id: row.id, status: row.status, statusChangedAt: row.statusChangedAt, isNew: row.inserted, changes: {}, seenAt: at });
     }
     for (const id of daemons.ids) if (!locked.previous.has(id)) this.bus.publish('daemon.deleted', id, {});
     return { previous: locked.previous, containers };

@@ -2,7 +2,18 @@ import { Injectable } from '@nestjs/common';
 import { type ContainerStatus, type DaemonStatus, type LightdContainer, type LightdUpdate, type Prisma, PrismaService } from '@pharos/database';
 
 /** A container with the daemon it belongs to, as the admin views show it. */
-export type ContainerWithDaemon = LightdContainer & { daemon: { id: string; name: string; status: DaemonStatus } };
+export type ContainerWithDaemon = LightdContainer & { daemon: { id: string; name: string; status: DaemonStatus; serverId: string } };
+
+/** A container's latest billing gauge, with its daemon's server (where its usage history goes). */
+export interface RecentUsageRow {
+  internalId: string;
+  usageMemoryGb: number | null;
+  usageCpuVcpus: number | null;
+  usageStorageGb: number | null;
+  usageEgressGb: number | null;
+  usageCost: number | null;
+  daemon: { serverId: string };
+}
 
 export interface ContainerQuery {
   daemonId?: string;
@@ -26,15 +37,24 @@ export interface ConsoleEndpointRow {
   daemon: { id: string; name: string; apiUrl: string; apiTokenSealed: string | null };
 }
 
-const WITH_DAEMON = { daemon: { select: { id: true, name: true, status: true } } } as const;
+const WITH_DAEMON = { daemon: { select: { id: true, name: true, status: true, serverId: true } } } as const;
+
+/** Retention: a batch of the oldest history rows received before $1, at most $2 (by the index on "receivedAt"). */
+const DELETE_UPDATES_BEFORE_SQL = `DELETE FROM "LightdUpdate" WHERE "id" IN (
+    SELECT "id" FROM "LightdUpdate" WHERE "receivedAt" < $1::timestamptz ORDER BY "receivedAt" LIMIT $2)`;
 
 /**
- * Lightd containers' SQL for the admin API and the console: their current state and each
- * one's update history. The hot path writes them in `update-batch.store.ts`.
+ * Lightd containers' SQL for the admin API, the console and the usage sampler: their current
+ * state and latest gauge, and each one's update history (trimmed by age). The hot path writes them in `update-batch.store.ts`.
  */
 @Injectable()
 export class ContainerStore {
   constructor(private readonly prisma: PrismaService) {}
+
+  /** At most `limit` history rows received before `cutoff`; returns how many went. */
+  deleteUpdatesBefore(cutoff: Date, limit: number): Promise<number> {
+    return this.prisma.$executeRawUnsafe(DELETE_UPDATES_BEFORE_SQL, cutoff.toISOString(), limit);
+  }
 
   /** A page of containers, by daemon name then internal id, with the total (one snapshot). */
   async list(query: ContainerQuery): Promise<{ items: ContainerWithDaemon[]; total: number }> {
@@ -76,6 +96,23 @@ export class ContainerStore {
     return this.prisma.lightdContainer.findUnique({
       where: { id },
       select: { id: true, internalId: true, status: true, daemon: { select: { id: true, name: true } } },
+    });
+  }
+
+  /** The latest gauge of every container whose gauge arrived since `since` (those running), by daemon. */
+  recentUsage(since: Date): Promise<RecentUsageRow[]> {
+    return this.prisma.lightdContainer.findMany({
+      where: { usageReceivedAt: { gte: since } },
+      select: {
+        internalId: true,
+        usageMemoryGb: true,
+        usageCpuVcpus: true,
+        usageStorageGb: true,
+        usageEgressGb: true,
+        usageCost: true,
+        daemon: { select: { serverId: true } },
+      },
+      orderBy: [{ daemonId: 'asc' }, { internalId: 'asc' }],
     });
   }
 

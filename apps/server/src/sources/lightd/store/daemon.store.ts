@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { type ContainerStatus, type DaemonStatus, type LightdDaemon, Prisma, PrismaService } from '@pharos/database';
-import type { ContainerCounts } from '@pharos/protocol';
+import type { ContainerCounts, DaemonUsageView } from '@pharos/protocol';
 import type { DbTransaction } from '../../../platform/database/transactions';
 
 export interface NewDaemon {
   id: string;
+  /** The fleet server that stands for it, created in the same transaction. */
+  serverId: string;
   name: string;
   apiUrl: string;
   apiTokenSealed: string | null;
@@ -68,6 +70,12 @@ export class DaemonStore {
     return (await this.prisma.lightdDaemon.findUnique({ where: { id }, select: { id: true } })) !== null;
   }
 
+  /** The daemon's fleet server; throws Prisma's P2025 when there is no such daemon. */
+  async serverOf(id: string, tx: DbTransaction): Promise<string> {
+    const row = await tx.lightdDaemon.findUniqueOrThrow({ where: { id }, select: { serverId: true } });
+    return row.serverId;
+  }
+
   /** Throws Prisma's P2025 when there is no such daemon, P2002 when the name is taken. */
   async update(id: string, changes: DaemonChanges, tx: DbTransaction): Promise<void> {
     await tx.lightdDaemon.update({ where: { id }, data: changes });
@@ -108,6 +116,31 @@ export class DaemonStore {
     return counts;
   }
 
+  /** The latest gauges of the containers whose gauge arrived since `since`, summed per daemon (of one, or all). */
+  async usageTotals(since: Date, daemonId?: string): Promise<Map<string, DaemonUsageView>> {
+    const groups = await this.prisma.lightdContainer.groupBy({
+      by: ['daemonId'],
+      where: { usageReceivedAt: { gte: since }, ...(daemonId ? { daemonId } : {}) },
+      _count: { _all: true },
+      _sum: { usageMemoryGb: true, usageCpuVcpus: true, usageStorageGb: true, usageEgressGb: true, usageCost: true },
+      _max: { usageAt: true },
+    });
+    return new Map(
+      groups.map((g) => [
+        g.daemonId,
+        {
+          containers: g._count._all,
+          memoryGb: g._sum.usageMemoryGb ?? 0,
+          cpuVcpus: g._sum.usageCpuVcpus ?? 0,
+          storageGb: g._sum.usageStorageGb ?? 0,
+          egressGb: g._sum.usageEgressGb ?? 0,
+          estimatedCost: g._sum.usageCost ?? 0,
+          at: g._max.usageAt?.toISOString() ?? null,
+        },
+      ]),
+    );
+  }
+
   /**
    * A call from the daemon: "last seen" at `at`, plus `fields`. Returns its status (which this
    * does not change), or null when the daemon is gone.
@@ -146,4 +179,8 @@ export class DaemonStore {
 
 export function emptyCounts(): ContainerCounts {
   return { total: 0, installing: 0, ready: 0, failed: 0, unknown: 0 };
+}
+
+export function emptyUsage(): DaemonUsageView {
+  return { containers: 0, memoryGb: 0, cpuVcpus: 0, storageGb: 0, egressGb: 0, estimatedCost: 0, at: null };
 }

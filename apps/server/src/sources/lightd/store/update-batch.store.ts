@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { type ContainerStatus, PrismaService, type SqlRunner } from '@pharos/database';
-import type { LightdRemoteEvent, LogEntryData } from '@pharos/protocol';
+import type { LogEntryData } from '@pharos/protocol';
 import { entriesInsert, insertEntriesSql, type LogEntryToStore } from '../../../fleet/event-log/event-log.store';
-import type { ContainerUpdatePlan } from '../remote/container-update-plan';
+import type { ContainerEvent, ContainerUpdatePlan, UsageGauge } from '../remote/container-update-plan';
 
 /** Each daemon of a batch with the time of its latest update (ISO), in key order. */
 export interface DaemonsSeen {
@@ -28,14 +28,16 @@ export interface LockedContainer {
    */
   wanted: number;
   status: ContainerStatus | null;
+  statusChangedAt: Date | null;
   inserted: boolean;
 }
 
-/** A container's state after a batch: what its updates changed, and when it was last seen. */
+/** A container's state after a batch: what its updates changed, its latest gauge, when it was last seen. */
 export interface ContainerStateRow {
   id: string;
   seenAt: Date;
   changes: ContainerUpdatePlan['changes'];
+  usage?: UsageGauge;
 }
 
 /** One raw history row: an update as it came. */
@@ -43,7 +45,7 @@ export interface UpdateRow {
   daemonId: string;
   containerId: string | null;
   at: Date;
-  event: LightdRemoteEvent;
+  event: ContainerEvent;
   /** The status it reported. */
   status: ContainerStatus | null;
 }
@@ -92,12 +94,18 @@ const TOUCH_AND_LOCK_SQL = `WITH ${touchDaemonsSql('$1', '$2')},
               INSERT INTO "LightdContainer" AS c ("id", "daemonId", "internalId", "firstSeenAt", "lastSeenAt")
               SELECT gen_random_uuid(), w.daemon, w.internal, w.at, w.at FROM wanted w JOIN touched t ON t."id" = w.daemon ORDER BY w.n
               ON CONFLICT ("daemonId", "internalId") DO UPDATE SET "lastSeenAt" = EXCLUDED."lastSeenAt"
-              RETURNING c."id", c."daemonId", c."internalId", c."status"::text AS status, (c.xmax = 0) AS inserted)
-       SELECT 'daemon' AS kind, t."id"::text AS id, t.previous AS status, NULL::int AS wanted, false AS inserted FROM touched t
+              RETURNING c."id", c."daemonId", c."internalId", c."status"::text AS status, c."statusChangedAt", (c.xmax = 0) AS inserted)
+       SELECT 'daemon' AS kind, t."id"::text AS id, t.previous AS status, NULL::timestamptz AS changed_at, NULL::int AS wanted, false AS inserted FROM touched t
        UNION ALL
-       SELECT 'container', c."id"::text, c.status, w.n::int, c.inserted FROM containers c JOIN wanted w ON w.daemon = c."daemonId" AND w.internal = c."internalId"`;
+       SELECT 'container', c."id"::text, c.status, c."statusChangedAt", w.n::int, c.inserted FROM containers c JOIN wanted w ON w.daemon = c."daemonId" AND w.internal = c."internalId"`;
 
-/** Each container's state after the batch ($1: rows of `ContainerStateRow`, as `store` encodes them). */
+/** A row's billing gauge is not older, on the daemon's clock, than the one kept (updates may arrive out of order). */
+const NEWER_GAUGE = `(v.u_at IS NOT NULL AND (c."usageAt" IS NULL OR v.u_at >= c."usageAt"))`;
+
+/**
+ * Each container's state after the batch ($1: rows of `ContainerStateRow`, as `store` encodes
+ * them), its billing gauge replacing the kept one when it is not older (`NEWER_GAUGE`).
+ */
 const SAVE_CONTAINERS_CTE = `saved AS (
          UPDATE "LightdContainer" c
             SET "lastSeenAt" = v.seen,
@@ -105,8 +113,16 @@ const SAVE_CONTAINERS_CTE = `saved AS (
                 "statusChangedAt" = CASE WHEN v.set_status THEN v.status_at ELSE c."statusChangedAt" END,
                 "lastError" = CASE WHEN v.set_error THEN v.error ELSE c."lastError" END,
                 "lastErrorData" = CASE WHEN v.set_error THEN v.error_data ELSE c."lastErrorData" END,
-                "lastErrorAt" = CASE WHEN v.set_error THEN v.error_at ELSE c."lastErrorAt" END
-           FROM ROWS FROM (json_to_recordset($1::json) AS (id uuid, seen timestamptz, set_status boolean, status text, status_at timestamptz, set_error boolean, error text, error_data text, error_at timestamptz)) WITH ORDINALITY AS v(id, seen, set_status, status, status_at, set_error, error, error_data, error_at, n)
+                "lastErrorAt" = CASE WHEN v.set_error THEN v.error_at ELSE c."lastErrorAt" END,
+                "usageMemoryGb" = CASE WHEN ${NEWER_GAUGE} THEN v.u_memory ELSE c."usageMemoryGb" END,
+                "usageCpuVcpus" = CASE WHEN ${NEWER_GAUGE} THEN v.u_cpu ELSE c."usageCpuVcpus" END,
+                "usageStorageGb" = CASE WHEN ${NEWER_GAUGE} THEN v.u_storage ELSE c."usageStorageGb" END,
+                "usageEgressGb" = CASE WHEN ${NEWER_GAUGE} THEN v.u_egress ELSE c."usageEgressGb" END,
+                "usageCost" = CASE WHEN ${NEWER_GAUGE} THEN v.u_cost ELSE c."usageCost" END,
+                "usageAt" = CASE WHEN ${NEWER_GAUGE} THEN v.u_at ELSE c."usageAt" END,
+                "usageReceivedAt" = CASE WHEN ${NEWER_GAUGE} THEN v.u_received ELSE c."usageReceivedAt" END
+           FROM ROWS FROM (json_to_recordset($1::json) AS (id uuid, seen timestamptz, set_status boolean, status text, status_at timestamptz, set_error boolean, error text, error_data text, error_at timestamptz,
+                  u_memory double precision, u_cpu double precision, u_storage double precision, u_egress double precision, u_cost double precision, u_at timestamptz, u_received timestamptz)) AS v
           WHERE c."id" = v.id
        )`;
 
@@ -134,7 +150,14 @@ const TOUCH_AND_STORE_SQL = `WITH ${touchDaemonsSql('$4', '$5')}, ${SAVE_CONTAIN
        SELECT 'entry' AS kind, id, NULL::text AS previous FROM logged
        UNION ALL SELECT 'daemon', t."id"::text, t.previous FROM touched t`;
 
-type TouchAndLockRow = { kind: 'daemon' | 'container'; id: string; status: string | null; wanted: number | null; inserted: boolean };
+type TouchAndLockRow = {
+  kind: 'daemon' | 'container';
+  id: string;
+  status: string | null;
+  changed_at: Date | string | null;
+  wanted: number | null;
+  inserted: boolean;
+};
 type StoreRow = { kind: 'entry' | 'daemon'; id: string; previous: string | null };
 
 /**
@@ -169,7 +192,10 @@ export class UpdateBatchStore {
     const locked: LockedContainer[] = [];
     for (const row of rows) {
       if (row.kind === 'daemon') previous.set(row.id, row.status!);
-      else locked.push({ id: row.id, wanted: row.wanted! - 1, status: row.status as ContainerStatus | null, inserted: row.inserted });
+      else {
+        const statusChangedAt = row.changed_at === null ? null : new Date(row.changed_at);
+        locked.push({ id: row.id, wanted: row.wanted! - 1, status: row.status as ContainerStatus | null, statusChangedAt, inserted: row.inserted });
+      }
     }
     return { previous, containers: locked };
   }
@@ -199,7 +225,7 @@ export class UpdateBatchStore {
 function batchParams({ containers, rows }: BatchToStore): [string, string] {
   return [
     JSON.stringify(
-      containers.map(({ id, seenAt, changes }) => ({
+      containers.map(({ id, seenAt, changes, usage }) => ({
         id,
         seen: seenAt,
         set_status: changes.status !== undefined,
@@ -209,6 +235,9 @@ function batchParams({ containers, rows }: BatchToStore): [string, string] {
         error: changes.lastError,
         error_data: changes.lastErrorData,
         error_at: changes.lastErrorAt,
+        ...(usage
+          ? { u_memory: usage.memoryGb, u_cpu: usage.cpuVcpus, u_storage: usage.storageGb, u_egress: usage.egressGb, u_cost: usage.cost, u_at: usage.at, u_received: usage.receivedAt }
+          : {}),
       })),
     ),
     JSON.stringify(

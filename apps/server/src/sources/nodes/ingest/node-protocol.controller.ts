@@ -1,13 +1,13 @@
-import { Body, Controller, Get, HttpCode, Param, Post, StreamableFile, UseGuards } from '@nestjs/common';
-import { NODE_DEPLOY_PATH, NODE_IDENTITY_PATH, NODE_METRICS_PATH, NODE_STATIC_PATH, type NodeIdentityReply, type NodeMetricsReply } from '@pharos/protocol';
+import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { NODE_IDENTITY_PATH, NODE_METRICS_PATH, NODE_STATIC_PATH, type NodeIdentityReply, type NodeMetricsReply } from '@pharos/protocol';
 import { Public } from '../../../platform/http/public-route';
-import { ReleasesService } from '../../../fleet/releases/releases.service';
 import { CallingNode, NodeSecretGuard } from './node-secret.guard';
 import { NodeReportsService } from './node-reports.service';
 import type { NodeCredential } from './node-secrets.service';
 
 /**
- * What an Ithiltir node calls (Ithiltir-node's push protocol, docs/protocols/ithiltir-node.md): its reports, and the release binaries it downloads.
+ * What an Ithiltir node calls (Ithiltir-node's push protocol, docs/protocols/ithiltir-node.md): its reports (the
+ * release binaries it downloads: `NodeDownloadController`).
  * Not behind the admin JWT: every route wants the node's own `X-Node-Secret`. Success is
  * 200 only, as the node counts it; a refused report (401, 400 naming the field) is lost on the
  * node's side, as the contract has it, and nothing of it is stored.
@@ -16,10 +16,7 @@ import type { NodeCredential } from './node-secrets.service';
 @UseGuards(NodeSecretGuard)
 @Controller()
 export class NodeProtocolController {
-  constructor(
-    private readonly reports: NodeReportsService,
-    private readonly releases: ReleasesService,
-  ) {}
+  constructor(private readonly reports: NodeReportsService) {}
 
   /** The body (`{}`) means nothing; it is declared so that it is validated like the others. */
   @Post(NODE_IDENTITY_PATH)
@@ -40,16 +37,5 @@ export class NodeProtocolController {
   async static(@CallingNode() node: NodeCredential, @Body() body: unknown): Promise<{ ok: true }> {
     await this.reports.storeStatic(node, body);
     return { ok: true };
-  }
-
-  /** A release binary, to nodes only (the node sends its secret when it downloads). */
-  @Get(`${NODE_DEPLOY_PATH}/:os/:file`)
-  async deploy(@Param('os') os: string, @Param('file') file: string): Promise<StreamableFile> {
-    const binary = await this.releases.download(os, file);
-    return new StreamableFile(binary.stream, {
-      type: 'application/octet-stream',
-      length: binary.size,
-      disposition: `attachment; filename="${binary.fileName}"`,
-    });
   }
 }
