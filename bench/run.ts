@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { agents } from './agents';
 import { coldStart } from './cold-start';
+import { fleetList } from './fleet-list';
 import { historyQuery } from './history-query';
 import { lightdUpdates } from './lightd-updates';
 import { nodeIngest } from './node-ingest';
@@ -19,6 +20,7 @@ const BENCHMARKS: Record<string, (quick: boolean) => Promise<BenchResult>> = {
   'node-ingest': nodeIngest,
   agents,
   'history-query': historyQuery,
+  'fleet-list': fleetList,
   'cold-start': coldStart,
   retention,
 };

@@ -68,6 +68,46 @@ describe('admin authentication', () => {
     expect((await pharos.request('/api/v1/auth/refresh', { body: { refreshToken: login.body.refreshToken } })).status).toBe(401);
   });
 
+  it('keeps a browser\'s refresh token in an httpOnly, SameSite=Strict cookie sent only to the refresh route', async () => {
+    const login = await pharos.request('/api/v1/auth/login', { body: { username: 'admin', password: TEST_ADMIN_PASSWORD, refreshCookie: true } });
+    expect(login.status).toBe(200);
+    expect(login.body).not.toHaveProperty('refreshToken');
+    expect(login.body).toMatchObject({ tokenType: 'Bearer', user: { username: 'admin' } });
+    const cookie = login.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/^pharos_refresh=prt_\S+; Path=\/api\/v1\/auth\/refresh; Max-Age=\d+; HttpOnly; SameSite=Strict$/);
+    const first = cookie.split(';')[0]!;
+
+    // The cookie alone refreshes, and is rotated like a body token.
+    const refreshed = await pharos.request('/api/v1/auth/refresh', { body: {}, headers: { cookie: `theme=dark; ${first}` } });
+    expect(refreshed.status).toBe(200);
+    expect(refreshed.body).not.toHaveProperty('refreshToken');
+    expect((await pharos.request('/api/v1/auth/me', { token: refreshed.body.accessToken })).status).toBe(200);
+    const second = refreshed.headers.get('set-cookie')!.split(';')[0]!;
+    expect(second).not.toBe(first);
+
+    // A used cookie comes back: refused, the browser told to drop it, and the family ended.
+    const replay = await pharos.request('/api/v1/auth/refresh', { body: {}, headers: { cookie: first } });
+    expect(replay.status).toBe(401);
+    expect(replay.headers.get('set-cookie')).toMatch(/^pharos_refresh=; Path=\/api\/v1\/auth\/refresh; Max-Age=0;/);
+    expect((await pharos.request('/api/v1/auth/refresh', { body: {}, headers: { cookie: second } })).status).toBe(401);
+
+    // Neither a body token nor a cookie: 400 naming the field.
+    const none = await pharos.request('/api/v1/auth/refresh', { body: {} });
+    expect(none.status).toBe(400);
+    expect(none.body.field).toBe('refreshToken');
+  });
+
+  it('signs a browser out by ending the cookie\'s session and dropping the cookie', async () => {
+    const login = await pharos.request('/api/v1/auth/login', { body: { username: 'admin', password: TEST_ADMIN_PASSWORD, refreshCookie: true } });
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    const out = await pharos.request('/api/v1/auth/refresh', { method: 'DELETE', headers: { cookie } });
+    expect(out.status).toBe(204);
+    expect(out.headers.get('set-cookie')).toMatch(/^pharos_refresh=; .*Max-Age=0; HttpOnly; SameSite=Strict$/);
+    expect((await pharos.request('/api/v1/auth/refresh', { body: {}, headers: { cookie } })).status).toBe(401);
+    // Without a cookie there is nothing to end; the answer is the same.
+    expect((await pharos.request('/api/v1/auth/refresh', { method: 'DELETE' })).status).toBe(204);
+  });
+
   it('stores only a hash of refresh tokens and a scrypt hash of passwords', async () => {
     const login = await pharos.request('/api/v1/auth/login', { body: { username: 'admin', password: TEST_ADMIN_PASSWORD } });
     const prisma = pharos.app.get(PrismaService);
@@ -97,13 +137,20 @@ describe('admin authentication', () => {
   });
 });
 
-describe('access token lifetime and roles', () => {
+describe('access token lifetime, roles, and the refresh cookie behind a proxy', () => {
   let pharos: RunningPharos;
 
   beforeAll(async () => {
-    pharos = await startPharos({ env: { ACCESS_TOKEN_TTL_SECONDS: '10' } });
+    pharos = await startPharos({ env: { ACCESS_TOKEN_TTL_SECONDS: '10', TRUST_PROXY: 'true' } });
   });
   afterAll(() => pharos.close());
+
+  it('marks the cookie Secure when the browser came over HTTPS (as the trusted proxy says)', async () => {
+    const login = (proto: string) =>
+      pharos.request('/api/v1/auth/login', { body: { username: 'admin', password: TEST_ADMIN_PASSWORD, refreshCookie: true }, headers: { 'x-forwarded-proto': proto } });
+    expect((await login('https')).headers.get('set-cookie')).toMatch(/; HttpOnly; SameSite=Strict; Secure$/);
+    expect((await login('http')).headers.get('set-cookie')).toMatch(/; HttpOnly; SameSite=Strict$/);
+  });
 
   it('stops accepting a token after a password change', async () => {
     const admin = await pharos.login();

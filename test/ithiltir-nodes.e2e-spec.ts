@@ -129,7 +129,10 @@ describe('Ithiltir nodes: Pharos as the Dash they push to', () => {
     expect(live[0]).toMatchObject({ server_id: id, source: 'ithiltir', memory_percent: 31.25 });
 
     const server = await pharos.request(`/api/v1/servers/${id}`, { token });
-    expect(server.body).toMatchObject({ status: 'online', agentVersion: '0.2.1', hostname: 'edge-full-01' });
+    // Its charts leave gaps by the interval its Static names.
+    expect(server.body).toMatchObject({ status: 'online', agentVersion: '0.2.1', hostname: 'edge-full-01', reportIntervalSeconds: 3 });
+    expect((await node.postStatic(node.staticInfo({ intervalSeconds: 10 }))).status).toBe(200);
+    expect((await pharos.request(`/api/v1/servers/${id}`, { token })).body.reportIntervalSeconds).toBe(10);
     const events = await pharos.request(`/api/v1/servers/${id}/events`, { token });
     expect(events.body.items.map((e: any) => e.kind).sort()).toEqual(['node.online', 'node.version']);
   });

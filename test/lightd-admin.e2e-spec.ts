@@ -85,7 +85,7 @@ describe('Lightd admin API', () => {
     const before = await prisma.lightdDaemon.count();
     const again = await pharos.request('/api/v1/lightd/daemons', { token: admin, body: { name: 'node-dup', apiUrl: 'http://n:8070' } });
     expect(again.status).toBe(409);
-    expect(again.body.message).toBe('a daemon named "node-dup" already exists');
+    expect(again.body.message).toBe('a server named "node-dup" already exists');
     const byViewer = await pharos.request('/api/v1/lightd/daemons', { token: viewer, body: { name: 'node-v', apiUrl: 'http://n:8070' } });
     expect(byViewer.status).toBe(403);
     expect(await prisma.lightdDaemon.count()).toBe(before);

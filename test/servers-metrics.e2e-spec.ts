@@ -3,6 +3,7 @@ import { PrismaService } from '@pharos/database';
 import type { LiveMetricsData } from '@pharos/protocol';
 import { MetricsService } from '../apps/server/src/fleet/metrics/metrics.service';
 import { ServerPresenceService } from '../apps/server/src/fleet/servers/server-presence.service';
+import { eventually } from './support/eventually';
 import { startPharos, type RunningPharos } from './support/pharos-test-app';
 
 function sample(serverId: string, at: Date, cpu: number): LiveMetricsData {
@@ -106,6 +107,22 @@ describe('servers and their metric history', () => {
     expect(raw.body.timestamps).toHaveLength(60);
     expect(raw.body.series.cpu_percent[0]).toBe(0.5);
     expect(raw.body.series.load1[0]).toBe(0.5);
+    // CPU keeps a band: the lowest and highest sample of each step; load keeps none.
+    expect(raw.body.bands.cpu_percent).toMatchObject({ min: expect.arrayContaining([0, 2]), max: expect.arrayContaining([1, 3]) });
+    expect(raw.body.bands.cpu_percent.min[1]).toBe(2);
+    expect(raw.body.bands.cpu_percent.max[1]).toBe(3);
+    expect(raw.body.bands).not.toHaveProperty('load1');
+
+    // From the rollups: the band of the minutes, and of the hours, spans the samples under them.
+    const minutes = await pharos.request(
+      `/api/v1/servers/${id}/metrics?series=cpu_percent,memory_percent&from=${start.toISOString()}&to=${new Date(start.getTime() + 2 * 3600_000).toISOString()}&points=12&resolution=1m`,
+      { token },
+    );
+    expect(minutes.body).toMatchObject({ resolution: '1m', stepSeconds: 600 });
+    expect(minutes.body.bands.cpu_percent.min[0]).toBe(0);
+    expect(minutes.body.bands.cpu_percent.max[0]).toBe(19);
+    expect(minutes.body.series.cpu_percent[0]).toBeCloseTo(9.5, 6);
+    expect(minutes.body.bands.memory_percent).toEqual({ min: new Array(12).fill(50), max: new Array(12).fill(50) });
 
     const month = await pharos.request(
       `/api/v1/servers/${id}/metrics?from=${new Date(start.getTime() - 14 * 86_400_000).toISOString()}&to=${new Date(start.getTime() + 14 * 86_400_000).toISOString()}&points=1000`,
@@ -113,10 +130,78 @@ describe('servers and their metric history', () => {
     );
     expect(month.body).toMatchObject({ resolution: '1h', stepSeconds: 3600 });
     expect(month.body.series.cpu_percent).toHaveLength(2);
+    expect(month.body.bands.cpu_percent).toEqual({ min: [0, 120], max: [119, 239] });
 
     const unknown = await pharos.request(`/api/v1/servers/${id}/metrics?series=cpu,bogus`, { token });
     expect(unknown.status).toBe(400);
     expect(unknown.body.field).toBe('series');
+  });
+
+  it('lists trouble first: offline, then alerts firing (critical first), then never seen, then the rest; with each one\'s alerts', async () => {
+    const presence = pharos.app.get(ServerPresenceService);
+    const metrics = pharos.app.get(MetricsService);
+    const ids: Record<string, string> = {};
+    for (const name of ['t-fine', 't-offline', 't-warning', 't-critical', 't-never']) ids[name] = await createServer(name, { tags: ['trouble'] });
+    for (const name of ['t-fine', 't-offline', 't-warning', 't-critical']) await presence.seen(ids[name]!);
+    await presence.offline(ids['t-offline']!, 'Agent disconnected');
+    for (const [name, severity] of [['t-warning', 'warning'], ['t-critical', 'critical']] as const) {
+      const rule = await pharos.request('/api/v1/alert-rules', { token, body: { name: `hot ${name}`, metric: 'cpu_percent', op: 'gt', threshold: 90, severity, serverId: ids[name] } });
+      expect(rule.status).toBe(201);
+      await metrics.record(ids[name]!, sample(ids[name]!, new Date(), 95));
+    }
+    await eventually(async () => expect((await pharos.request('/api/v1/alerts?state=firing', { token })).body.total).toBe(2));
+
+    const trouble = await pharos.request('/api/v1/servers?tag=trouble&sort=trouble', { token });
+    expect(trouble.status).toBe(200);
+    expect(trouble.body.items.map((s: any) => s.name)).toEqual(['t-offline', 't-critical', 't-warning', 't-never', 't-fine']);
+    expect(trouble.body.byStatus).toEqual({ online: 3, offline: 1, unknown: 1 });
+    expect(trouble.body.items.map((s: any) => s.alerts)).toEqual([
+      { critical: 0, warning: 0 },
+      { critical: 1, warning: 0 },
+      { critical: 0, warning: 1 },
+      { critical: 0, warning: 0 },
+      { critical: 0, warning: 0 },
+    ]);
+    // Agents report every 5 s by their protocol: their charts' gaps are measured by it.
+    expect(trouble.body.items[0].reportIntervalSeconds).toBe(5);
+
+    const byStatus = await pharos.request('/api/v1/servers?tag=trouble&sort=status', { token });
+    expect(byStatus.body.items.map((s: any) => s.status)).toEqual(['offline', 'unknown', 'online', 'online', 'online']);
+    // Descending, the healthy come first and the worst last.
+    const calmFirst = await pharos.request('/api/v1/servers?tag=trouble&sort=trouble&order=desc', { token });
+    expect(calmFirst.body.items.map((s: any) => s.name)).toEqual(['t-fine', 't-never', 't-warning', 't-critical', 't-offline']);
+    const statusDesc = await pharos.request('/api/v1/servers?tag=trouble&sort=status&order=desc', { token });
+    expect(statusDesc.body.items.map((s: any) => s.name)).toEqual(['t-critical', 't-fine', 't-warning', 't-never', 't-offline']);
+    const onlineOnly = await pharos.request('/api/v1/servers?tag=trouble&status=online&sort=trouble', { token });
+    expect([onlineOnly.body.total, ...onlineOnly.body.items.map((s: any) => s.name)]).toEqual([3, 't-critical', 't-warning', 't-fine']);
+    // Pages of the trouble order neither overlap nor skip.
+    const first = await pharos.request('/api/v1/servers?tag=trouble&sort=trouble&limit=2', { token });
+    const rest = await pharos.request('/api/v1/servers?tag=trouble&sort=trouble&limit=2&offset=2', { token });
+    const past = await pharos.request('/api/v1/servers?tag=trouble&sort=trouble&limit=2&offset=10', { token });
+    expect([...first.body.items, ...rest.body.items].map((s: any) => s.name)).toEqual(['t-offline', 't-critical', 't-warning', 't-never']);
+    expect([first.body.total, rest.body.total, past.body.total, past.body.items.length]).toEqual([5, 5, 5, 0]);
+    expect((await pharos.request('/api/v1/servers?sort=worst', { token })).body.field).toBe('sort');
+    // A search takes its wildcards literally.
+    expect((await pharos.request(`/api/v1/servers?search=${encodeURIComponent('t_%')}`, { token })).body.total).toBe(0);
+  });
+
+  it('refuses a second server of the same name (whatever its case) with 409 naming the field, and changes nothing', async () => {
+    const first = await createServer('unique-1');
+    const again = await pharos.request('/api/v1/servers', { token, body: { name: 'Unique-1' } });
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ field: 'name', message: 'a server named "Unique-1" already exists' });
+    expect((await pharos.request('/api/v1/nodes', { token, body: { name: 'UNIQUE-1' } })).status).toBe(409);
+
+    const other = await createServer('unique-2');
+    const rename = await pharos.request(`/api/v1/servers/${other}`, { method: 'PATCH', token, body: { name: 'unique-1', group: 'moved' } });
+    expect(rename.status).toBe(409);
+    expect((await pharos.request(`/api/v1/servers/${other}`, { token })).body).toMatchObject({ name: 'unique-2', group: null });
+    // A server may change the case of its own name.
+    expect((await pharos.request(`/api/v1/servers/${first}`, { method: 'PATCH', token, body: { name: 'Unique-1' } })).status).toBe(200);
+    // Two at once: one wins.
+    const racing = await Promise.all([1, 2, 3].map(() => pharos.request('/api/v1/servers', { token, body: { name: 'unique-race' } })));
+    expect(racing.map((r) => r.status).sort()).toEqual([201, 409, 409]);
+    expect((await pharos.request('/api/v1/servers?search=unique', { token })).body.items.map((s: any) => s.name)).toEqual(['Unique-1', 'unique-2', 'unique-race']);
   });
 
   it('ignores a second sample with the same timestamp', async () => {

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { ROOT } from './built-server';
 
 /** Debian's Chromium (`apt-get install chromium`), driven by playwright-core. */
@@ -59,10 +59,83 @@ export async function signIn(page: Page, baseUrl: string, username: string, pass
   await page.getByRole('link', { name: 'Fleet' }).waitFor();
 }
 
-/** Switches the dashboard's theme with its own button, if it is not the one wanted. */
+/** Switches the dashboard's theme with its own button (whatever the language), if it is not the one wanted. */
 export async function useTheme(page: Page, theme: 'dark' | 'light'): Promise<void> {
   if ((await page.evaluate('document.documentElement.dataset.theme')) !== theme) {
-    await page.getByRole('button', { name: `Switch to ${theme} mode` }).click();
+    const english = page.getByRole('button', { name: `Switch to ${theme} mode` });
+    await ((await english.count()) > 0 ? english : page.locator('[data-theme-switch]')).click();
   }
   expect(await page.evaluate('document.documentElement.dataset.theme')).toBe(theme);
+}
+
+/**
+ * What went wrong in a page while a test drove it: uncaught errors and console errors (a
+ * violated Content-Security-Policy shows as one). Tests end with `expectNone()`; an error a
+ * test provokes on purpose (a 404 it asked for) is allowed by its text first.
+ */
+export class PageProblems {
+  private readonly seen: string[] = [];
+  private readonly allowed: RegExp[] = [];
+
+  constructor(page: Page) {
+    page.on('pageerror', (error) => this.note(`page error: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error') this.note(`console error: ${message.text()} (${message.location().url})`);
+    });
+  }
+
+  allow(pattern: RegExp): void {
+    this.allowed.push(pattern);
+  }
+
+  expectNone(): void {
+    expect(this.seen.splice(0)).toEqual([]);
+    this.allowed.length = 0;
+  }
+
+  private note(text: string): void {
+    if (!this.allowed.some((pattern) => pattern.test(text))) this.seen.push(text);
+  }
+}
+
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * axe-core's critical and serious findings on the page as it is now, one line each (rule,
+ * what it checks, where). Evaluated through the browser's debugging channel, so the page's
+ * Content-Security-Policy (no inline scripts) stays on while it runs.
+ */
+export async function seriousAccessibilityViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.evaluate(AXE_SOURCE);
+  return page.evaluate<string[]>(`axe.run(document, { resultTypes: ['violations'] }).then((result) => result.violations
+    .filter((v) => v.impact === 'critical' || v.impact === 'serious')
+    .map((v) => v.id + ' (' + v.impact + '): ' + v.help + ' — ' + v.nodes.slice(0, 3).map((n) => n.target.join(' ') + ' ' + (n.failureSummary || '').replace(/\\s+/g, ' ')).join(' | ')))`);
+}
+
+export const DESKTOP = { width: 1440, height: 900 };
+export const PHONE = { width: 390, height: 844 };
+
+/**
+ * Screenshots of the page as it is, in both themes, at 1440×900 and 390×844:
+ * `<name>-desktop-light.png` and so on. Leaves the page at 1440×900 in the dark theme.
+ */
+export async function screenshotEverywhere(page: Page, name: string, ready?: () => Promise<unknown>): Promise<void> {
+  for (const [size, viewport] of [['phone', PHONE], ['desktop', DESKTOP]] as const) {
+    await page.setViewportSize(viewport);
+    for (const theme of ['light', 'dark'] as const) {
+      await useTheme(page, theme);
+      await ready?.();
+      await screenshot(page, `${name}-${size}-${theme}`);
+    }
+  }
+}
+
+/** A browser with the dashboard open and signed in as the test admin, its page's problems watched. */
+export async function openSignedIn(baseUrl: string, password: string, viewport: { width: number; height: number }): Promise<{ browser: Browser; context: BrowserContext; page: Page; problems: PageProblems }> {
+  const browser = await launchBrowser();
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const problems = new PageProblems(page);
+  await signIn(page, baseUrl, 'admin', password);
+  return { browser, context, page, problems };
 }

@@ -1,6 +1,6 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { type Fleet, startFleet } from '../../apps/simulator/src';
-import { describeWithBrowser, ensureWebBuilt, launchBrowser, screenshot, signIn, useTheme, WEB_DIST } from '../support/dashboard-browser';
+import { describeWithBrowser, ensureWebBuilt, openSignedIn, PageProblems, screenshot, signIn, useTheme, WEB_DIST } from '../support/dashboard-browser';
 import { eventually } from '../support/eventually';
 import { LightdEmulator } from '../support/lightd-emulator';
 import { startPharos, TEST_ADMIN_PASSWORD, type RunningPharos } from '../support/pharos-test-app';
@@ -37,9 +37,9 @@ describeWithBrowser('admin screens in a browser: fleet layout, Lightd remote tok
   let pharos: RunningPharos;
   let fleet: Fleet;
   let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   let admin: string;
+  let problems: PageProblems;
 
   beforeAll(async () => {
     ensureWebBuilt();
@@ -60,11 +60,10 @@ describeWithBrowser('admin screens in a browser: fleet layout, Lightd remote tok
       failureRate: 0,
       console: false,
     });
-    browser = await launchBrowser();
-    context = await browser.newContext({ viewport: DESKTOP });
-    page = await context.newPage();
-    await signIn(page, pharos.baseUrl, 'admin', TEST_ADMIN_PASSWORD);
+    ({ browser, page, problems } = await openSignedIn(pharos.baseUrl, TEST_ADMIN_PASSWORD, DESKTOP));
   }, 120_000);
+
+  afterEach(() => problems.expectNone());
 
   afterAll(async () => {
     await browser?.close();
@@ -188,6 +187,7 @@ describeWithBrowser('admin screens in a browser: fleet layout, Lightd remote tok
     await pharos.request('/api/v1/users', { token: admin, body: { username: 'carol', password: 'carol-password', role: 'viewer' } });
     const carolContext = await browser.newContext({ viewport: DESKTOP });
     const carol = await carolContext.newPage();
+    const carolProblems = new PageProblems(carol);
     await signIn(carol, pharos.baseUrl, 'carol', 'carol-password');
 
     await page.setViewportSize(DESKTOP);
@@ -205,13 +205,16 @@ describeWithBrowser('admin screens in a browser: fleet layout, Lightd remote tok
     await screenshot(page, 'users-light');
 
     // Carol's open dashboard (it polls the fleet every few seconds) loses its session at its
-    // next request: her access token is refused, and so is her refresh token.
+    // next request: her access token is refused, and so is her refresh token (the browser
+    // reports each refusal in its console; nothing else may go wrong).
+    carolProblems.allow(/status of 401/);
     await carol.getByText('Your session has ended').waitFor({ timeout: 20_000 });
     await carol.getByLabel('Username').fill('carol');
     await carol.getByLabel('Password').fill('carol-password');
     await carol.getByRole('button', { name: /sign in/i }).click();
     await carol.getByText('invalid username or password').waitFor();
     await screenshot(carol, 'users-disabled-login');
+    carolProblems.expectNone();
     await carolContext.close();
   });
 

@@ -1,5 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
-import { describeWithBrowser, ensureWebBuilt, launchBrowser, screenshot, useTheme, WEB_DIST } from '../support/dashboard-browser';
+import { describeWithBrowser, ensureWebBuilt, launchBrowser, PageProblems, screenshot, useTheme, WEB_DIST } from '../support/dashboard-browser';
 import { enrolAgentServer, FakeAgent } from '../support/fake-agent';
 import { FakeLightdDaemon } from '../support/fake-lightd-daemon';
 import { LightdEmulator } from '../support/lightd-emulator';
@@ -15,6 +15,7 @@ describeWithBrowser('admin dashboard in a browser', () => {
   let serverId: string;
   let daemon: FakeLightdDaemon;
   let containerId: string;
+  let problems: PageProblems;
 
   const shot = (name: string) => screenshot(page, name);
 
@@ -40,7 +41,10 @@ describeWithBrowser('admin dashboard in a browser', () => {
 
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    problems = new PageProblems(page);
   }, 120_000);
+
+  afterEach(() => problems.expectNone());
 
   afterAll(async () => {
     await browser?.close();

@@ -47,6 +47,30 @@ export interface ServerView {
   agentVersion: string | null;
   commandsEnabled: boolean;
   createdAt: string;
+  /**
+   * How often its source reports, in seconds: an agent every 5 s (its protocol), an Ithiltir
+   * node as its Static says (3 s until it has sent one). A chart leaves a gap where reports
+   * are missing, not between every two points.
+   */
+  reportIntervalSeconds: number;
+}
+
+/** The orders `GET /api/v1/servers?sort=` takes. */
+export const SERVER_SORTS = ['trouble', 'name', 'status', 'lastSeenAt', 'createdAt'] as const;
+/**
+ * `trouble`: offline servers first, then those with alerts firing (most critical first), then
+ * those never seen, then the rest, each by name. `status`: offline, never seen, online.
+ */
+export type ServerSort = (typeof SERVER_SORTS)[number];
+
+/** A server in `GET /api/v1/servers`: its alerts firing now, by severity, beside it. */
+export interface ServerListItem extends ServerView {
+  alerts: { critical: number; warning: number };
+}
+
+/** `GET /api/v1/servers`: a page of the servers matching, and how many of them are in each status. */
+export interface ServerPage extends Page<ServerListItem> {
+  byStatus: Record<ServerStatus, number>;
 }
 
 /** `GET /api/v1/servers/facets`: the groups and tags in use, for filters. */
@@ -70,6 +94,11 @@ export interface MetricHistory {
   timestamps: number[];
   /** …and per series one value (or null) per point. */
   series: Record<string, (number | null)[]>;
+  /**
+   * For the series asked for that keep one (CPU and memory), the lowest and highest value
+   * within each point's step: a band around the average, which hides short spikes.
+   */
+  bands: Record<string, { min: (number | null)[]; max: (number | null)[] }>;
   /** Per-entity series asked for: series name → entity name → one value (or null) per point. */
   entities: Record<string, Record<string, (number | null)[]>>;
 }
@@ -188,6 +217,23 @@ export interface IssuedNodeSecret {
 /** `POST /api/v1/nodes`: the new node, and its secret shown once. */
 export interface IssuedNode extends IssuedNodeSecret {
   node: NodeView;
+}
+
+// ------------------------------------------------------------------ sign-in
+
+/**
+ * `POST /api/v1/auth/login` and `POST /api/v1/auth/refresh`: an access token for
+ * `Authorization: Bearer`, and the refresh token that gets the next one — in the body, or,
+ * when the login asked for `refreshCookie`, only as an httpOnly cookie for the refresh route.
+ */
+export interface SessionTokens {
+  accessToken: string;
+  tokenType: 'Bearer';
+  /** Seconds the access token lasts. */
+  expiresIn: number;
+  refreshToken?: string;
+  refreshExpiresIn: number;
+  user: UserView;
 }
 
 // ------------------------------------------------------------------ users

@@ -12,6 +12,9 @@ import { compileValidator } from './validation';
 
 export const AGENT_WS_PATH = '/api/v1/agents/ws';
 
+/** How often an agent sends `metrics` (docs/protocols/agent-websocket.md: "every 5 s"). */
+export const AGENT_METRICS_INTERVAL_SECONDS = 5;
+
 /** The `message` texts of the seed's `error` replies, and the others Pharos sends. */
 export const AgentErrorText = {
   InvalidApiKey: 'Invalid or inactive API key',

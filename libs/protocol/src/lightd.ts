@@ -507,6 +507,9 @@ export interface ConsoleErrorMessage {
 /** The container's events as the browser gets them (no `console duplicate`; newer kinds as they came). */
 export type ConsoleRelayedEvent = Exclude<LightdContainerEvent, LightdConsoleDuplicateEvent> | ({ event: string } & Record<string, unknown>);
 
+/** What the browser sends after authenticating: Lightd's own client messages, relayed as they are. */
+export type ConsoleProxyClientMessage = LightdContainerCommand;
+
 export type ConsoleProxyServerMessage =
   | ConsoleRelayedEvent
   | ConsoleAttachedMessage

@@ -1,19 +1,13 @@
-/**
- * The dashboard's one way to reach Pharos: JSON over /api/v1 with the admin's access token,
- * refreshed transparently with the refresh token (rotated on every use) when it expires.
- */
-export interface SessionUser {
-  id: string;
-  username: string;
-  role: 'admin' | 'viewer';
-}
+import type { SessionTokens, UserView } from '@pharos/protocol';
+import { words } from '../i18n/i18n';
 
-interface TokenPair {
-  accessToken: string;
-  refreshToken: string;
-  expiresIn: number;
-  user: SessionUser;
-}
+/**
+ * The dashboard's one way to reach Pharos: JSON over /api/v1 with the admin's access token
+ * (kept in memory only), renewed when it expires with the refresh token — an httpOnly cookie
+ * that no script here can read, sent by the browser to the refresh route alone, and rotated
+ * on every use.
+ */
+export type SessionUser = Pick<UserView, 'id' | 'username' | 'role'>;
 
 export class ApiError extends Error {
   constructor(
@@ -25,8 +19,9 @@ export class ApiError extends Error {
   }
 }
 
-const REFRESH_KEY = 'pharos.refreshToken';
 const USER_KEY = 'pharos.user';
+/** Where an older dashboard kept the refresh token: removed, it is a cookie now. */
+const OLD_REFRESH_KEY = 'pharos.refreshToken';
 
 /** Why the session changed: signed in, signed out here, or ended by Pharos (refresh refused). */
 export type SessionChange = 'signed-in' | 'signed-out' | 'expired';
@@ -49,15 +44,15 @@ export class ApiClient {
   }
 
   async login(username: string, password: string): Promise<SessionUser> {
-    const pair = await this.send<TokenPair>('POST', '/api/v1/auth/login', { username, password }, false);
-    this.keep(pair);
-    return pair.user;
+    const tokens = await this.send<SessionTokens>('POST', '/api/v1/auth/login', { username, password, refreshCookie: true }, false);
+    this.keep(tokens);
+    return tokens.user;
   }
 
+  /** Ends the session on Pharos (the cookie's whole family) and here. */
   async logout(): Promise<void> {
-    const refreshToken = localStorage.getItem(REFRESH_KEY);
     this.clear('signed-out');
-    if (refreshToken) await this.send('POST', '/api/v1/auth/logout', { refreshToken }, false).catch(() => undefined);
+    await this.send('DELETE', '/api/v1/auth/refresh', undefined, false).catch(() => undefined);
   }
 
   /**
@@ -66,7 +61,7 @@ export class ApiClient {
    */
   async token(fresh = false): Promise<string> {
     if (!fresh && this.accessToken && Date.now() < this.accessExpiresAt - 15_000) return this.accessToken;
-    if (!(await this.refresh())) throw new ApiError(401, 'Your session has ended. Please sign in again.');
+    if (!(await this.refresh())) throw new ApiError(401, words().sessionEnded);
     return this.accessToken!;
   }
 
@@ -104,26 +99,23 @@ export class ApiClient {
   }
 
   /**
-   * Trades the refresh token for a new pair. False when Pharos refused it (the session is
-   * over); a network failure is thrown instead, so a restarting Pharos does not sign anyone out.
+   * Trades the refresh cookie for a new access token (and cookie). False when Pharos refused it
+   * (the session is over); a network failure is thrown instead, so a restarting Pharos does
+   * not sign anyone out. Tabs take turns (a Web Lock): the browser sends the cookie as it is
+   * when the request leaves, so a tab never sends one another tab has just used up, which
+   * would end the session of every tab.
    */
   private refresh(): Promise<boolean> {
-    this.refreshing ??= (async () => {
-      for (let attempt = 0; attempt < 2; attempt++) {
-        const refreshToken = localStorage.getItem(REFRESH_KEY);
-        if (!refreshToken) break;
-        try {
-          this.keep(await this.send<TokenPair>('POST', '/api/v1/auth/refresh', { refreshToken }, false));
-          return true;
-        } catch (error) {
-          if (!(error instanceof ApiError) || error.status >= 500 || error.status === 429) throw error;
-          // Another tab may have rotated the token meanwhile: then try once more with its one.
-          if (localStorage.getItem(REFRESH_KEY) === refreshToken) break;
-        }
+    this.refreshing ??= oneTabAtATime(async () => {
+      try {
+        this.keep(await this.send<SessionTokens>('POST', '/api/v1/auth/refresh', {}, false));
+        return true;
+      } catch (error) {
+        if (!(error instanceof ApiError) || error.status >= 500 || error.status === 429) throw error;
       }
       this.clear('expired');
       return false;
-    })().finally(() => (this.refreshing = null));
+    }).finally(() => (this.refreshing = null));
     return this.refreshing;
   }
 
@@ -145,23 +137,29 @@ export class ApiClient {
     return json as T;
   }
 
-  private keep(pair: TokenPair): void {
-    this.accessToken = pair.accessToken;
-    this.accessExpiresAt = Date.now() + pair.expiresIn * 1000;
-    localStorage.setItem(REFRESH_KEY, pair.refreshToken);
-    const changed = JSON.stringify(pair.user) !== localStorage.getItem(USER_KEY);
-    localStorage.setItem(USER_KEY, JSON.stringify(pair.user));
-    if (changed) this.listeners.forEach((l) => l(pair.user, 'signed-in'));
+  private keep(tokens: SessionTokens): void {
+    this.accessToken = tokens.accessToken;
+    this.accessExpiresAt = Date.now() + tokens.expiresIn * 1000;
+    localStorage.removeItem(OLD_REFRESH_KEY);
+    const user: SessionUser = { id: tokens.user.id, username: tokens.user.username, role: tokens.user.role };
+    const changed = JSON.stringify(user) !== localStorage.getItem(USER_KEY);
+    localStorage.setItem(USER_KEY, JSON.stringify(user));
+    if (changed) this.listeners.forEach((l) => l(user, 'signed-in'));
   }
 
   private clear(change: SessionChange): void {
     const hadSession = localStorage.getItem(USER_KEY) !== null || this.accessToken !== null;
     this.accessToken = null;
     this.accessExpiresAt = 0;
-    localStorage.removeItem(REFRESH_KEY);
+    localStorage.removeItem(OLD_REFRESH_KEY);
     localStorage.removeItem(USER_KEY);
     if (hadSession) this.listeners.forEach((l) => l(null, change));
   }
+}
+
+/** Runs `work` while no other tab of this dashboard runs its own (where Web Locks exist). */
+function oneTabAtATime<T>(work: () => Promise<T>): Promise<T> {
+  return navigator.locks ? navigator.locks.request('pharos.refresh', work) : work();
 }
 
 function safeJson(text: string): unknown {

@@ -1,3 +1,4 @@
+import { words } from '../i18n/i18n';
 import { api, ApiError } from './client';
 
 /** How a live socket stands, for the little indicator beside live views. */
@@ -67,8 +68,8 @@ export class LiveSocket<M = unknown, C = unknown> {
     try {
       token = await api.token(freshToken);
     } catch (error) {
-      if (error instanceof ApiError && error.status === 401) return this.end('Your session has ended.');
-      return this.retry(freshToken, 'Pharos cannot be reached');
+      if (error instanceof ApiError && error.status === 401) return this.end(words().sessionEnded);
+      return this.retry(freshToken, words().errorUnreachableShort);
     }
     if (this.stopped) return;
     const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${this.path}`);
@@ -100,8 +101,8 @@ export class LiveSocket<M = unknown, C = unknown> {
       if (this.ws !== ws || this.stopped) return;
       this.ws = null;
       clearInterval(this.pinger);
-      if (event.code === FORBIDDEN) return this.end(event.reason || 'Not allowed, or it no longer exists.');
-      if (event.code === TOO_MANY) return this.end('Too many live views are open: close some tabs.');
+      if (event.code === FORBIDDEN) return this.end(event.reason || words().liveForbidden);
+      if (event.code === TOO_MANY) return this.end(words().liveTooMany);
       // An expired or refused token: reconnect with a fresh one (at once the first time).
       const tokenRefused = event.code === TOKEN_EXPIRED || event.code === UNAUTHORIZED;
       this.retry(tokenRefused, event.reason || undefined, tokenRefused && this.attempt === 0 ? 0 : undefined);

@@ -1,4 +1,7 @@
 import type { SessionUser } from '../api/client';
+import { useT } from '../i18n/i18n';
+import { Link } from './router';
+import { PageHeader } from '../components/PageHeader';
 import { Empty } from '../components/States';
 import { AuditPage } from '../pages/audit/AuditPage';
 import { CredentialsPage } from '../pages/credentials/CredentialsPage';
@@ -15,7 +18,7 @@ import { matchRoute } from './router';
 export function Routes({ path, user }: { path: string; user: SessionUser }) {
   const isAdmin = user.role === 'admin';
   let params: Record<string, string> | null;
-  if (path === '/' || path === '/servers') return <FleetPage />;
+  if (path === '/' || path === '/servers') return <FleetPage isAdmin={isAdmin} />;
   if ((params = matchRoute('/servers/:id', path))) return <ServerPage key={params.id} id={params.id!} isAdmin={isAdmin} />;
   if (path === '/lightd') return <LightdPage />;
   if ((params = matchRoute('/lightd/daemons/:id', path))) return <DaemonPage key={params.id} id={params.id!} isAdmin={isAdmin} />;
@@ -24,5 +27,17 @@ export function Routes({ path, user }: { path: string; user: SessionUser }) {
   if (path === '/releases') return <ReleasesPage isAdmin={isAdmin} />;
   if (path === '/users' && isAdmin) return <UsersPage currentUser={user} />;
   if (path === '/audit' && isAdmin) return <AuditPage />;
-  return <Empty title="Not found">There is no page at {path}.</Empty>;
+  return <NotFound path={path} />;
+}
+
+function NotFound({ path }: { path: string }) {
+  const t = useT();
+  return (
+    <section className="page">
+      <PageHeader title={t.notFound} />
+      <Empty title={t.noPageAt(path)}>
+        <Link href="/">{t.backToFleet}</Link>
+      </Empty>
+    </section>
+  );
 }

@@ -1,7 +1,9 @@
 import { type ReactNode, useState } from 'react';
+import { useT } from '../i18n/i18n';
 
 /** Text to paste elsewhere (a token, an install command), with a copy button. */
 export function CopyField({ value, label, multiline = false }: { value: string; label: string; multiline?: boolean }) {
+  const t = useT();
   const [copied, setCopied] = useState(false);
   const copy = async () => {
     try {
@@ -26,8 +28,8 @@ export function CopyField({ value, label, multiline = false }: { value: string; 
         <code className={multiline ? 'copy-value multiline' : 'copy-value'} data-copy={label} aria-label={label}>
           {value}
         </code>
-        <button type="button" onClick={() => void copy()} aria-label={`Copy ${label}`}>
-          {copied ? 'Copied' : 'Copy'}
+        <button type="button" onClick={() => void copy()} aria-label={t.copyThing(label)}>
+          {copied ? t.copied : t.copy}
         </button>
       </div>
     </div>
@@ -36,16 +38,17 @@ export function CopyField({ value, label, multiline = false }: { value: string; 
 
 /** A secret Pharos will not show again: say so plainly, above the fields to copy. */
 export function SecretOnce({ title, children, onDone }: { title: string; children: ReactNode; onDone: () => void }) {
+  const t = useT();
   return (
     <section className="secret-once" aria-label={title}>
       <header>
         <strong>{title}</strong>
-        <p className="notice small">Copy it now: Pharos keeps only a hash and cannot show it again.</p>
+        <p className="notice small">{t.copyItNow}</p>
       </header>
       {children}
       <div className="actions">
         <button type="button" className="primary" onClick={onDone}>
-          I have copied it
+          {t.iHaveCopiedIt}
         </button>
       </div>
     </section>

@@ -11,10 +11,13 @@ export function Segmented<T extends string>({ options, value, onChange, ariaLabe
   );
 }
 
-/** Tabs of a page section; the chosen one is in the URL hash so a reload stays there. */
-export function Tabs<T extends string>({ tabs, value, onChange }: { tabs: { value: T; label: string; hidden?: boolean }[]; value: T; onChange: (value: T) => void }) {
+/**
+ * Tabs of a page's sections; the chosen one is in the URL so a reload stays there. On a
+ * narrow screen they wrap onto a second line rather than scroll out of sight.
+ */
+export function Tabs<T extends string>({ label, tabs, value, onChange }: { label: string; tabs: { value: T; label: string; hidden?: boolean }[]; value: T; onChange: (value: T) => void }) {
   return (
-    <div className="tabs" role="tablist">
+    <div className="tabs" role="tablist" aria-label={label}>
       {tabs
         .filter((t) => !t.hidden)
         .map((t) => (

@@ -10,6 +10,11 @@ export interface VirtualListProps {
   onRangeChange?: (start: number, end: number) => void;
   className?: string;
   ariaLabel?: string;
+  /**
+   * `table`: the list is a table's body (rows `row`, numbered after the header row); `list`:
+   * a list of items. The page's structure is read from these roles by screen readers.
+   */
+  semantics?: 'table' | 'list';
 }
 
 /**
@@ -17,7 +22,7 @@ export interface VirtualListProps {
  * by slot (index modulo the number of rows that fit), so scrolling hands a mounted row a new
  * index instead of unmounting it: charts in rows are updated, not rebuilt.
  */
-export function VirtualList({ count, rowHeight, overscan = 8, renderRow, onRangeChange, className, ariaLabel }: VirtualListProps) {
+export function VirtualList({ count, rowHeight, overscan = 8, renderRow, onRangeChange, className, ariaLabel, semantics = 'list' }: VirtualListProps) {
   const box = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(600);
@@ -50,15 +55,28 @@ export function VirtualList({ count, rowHeight, overscan = 8, renderRow, onRange
   const rows: ReactNode[] = [];
   for (let i = first; i < last; i++) {
     rows.push(
-      <div key={i % slots} className="vrow" role="row" aria-rowindex={i + 1} style={{ transform: `translateY(${i * rowHeight}px)`, height: rowHeight }}>
+      <div
+        key={i % slots}
+        className="vrow"
+        role={semantics === 'table' ? 'row' : 'listitem'}
+        aria-rowindex={semantics === 'table' ? i + 2 : undefined}
+        style={{ transform: `translateY(${i * rowHeight}px)`, height: rowHeight }}
+      >
         {renderRow(i)}
       </div>,
     );
   }
 
   return (
-    <div ref={box} className={`vlist ${className ?? ''}`} onScroll={(e: UIEvent<HTMLDivElement>) => setScrollTop(e.currentTarget.scrollTop)} role="rowgroup" aria-label={ariaLabel} tabIndex={0}>
-      <div className="vlist-inner" style={{ height: count * rowHeight }}>
+    <div
+      ref={box}
+      className={`vlist ${className ?? ''}`}
+      onScroll={(e: UIEvent<HTMLDivElement>) => setScrollTop(e.currentTarget.scrollTop)}
+      role={semantics === 'table' ? 'rowgroup' : 'list'}
+      aria-label={ariaLabel}
+      tabIndex={0}
+    >
+      <div className="vlist-inner" role="none" style={{ height: count * rowHeight }}>
         {rows}
       </div>
     </div>

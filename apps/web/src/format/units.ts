@@ -1,3 +1,5 @@
+import { words } from '../i18n/i18n';
+
 /** How numbers read on the dashboard: short, with their unit, in tabular figures. */
 
 export function percent(value: number | null | undefined, digits = 0): string {
@@ -27,14 +29,12 @@ export function decimal(value: number | null | undefined, digits = 2): string {
   return value === null || value === undefined || !Number.isFinite(value) ? '—' : value.toFixed(digits);
 }
 
+/** An uptime: its two largest units ("3d 4h"), in the current language. */
 export function duration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '—';
   const s = Math.floor(seconds);
   const d = Math.floor(s / 86_400);
   const h = Math.floor((s % 86_400) / 3600);
   const m = Math.floor((s % 3600) / 60);
-  if (d > 0) return `${d}d ${h}h`;
-  if (h > 0) return `${h}h ${m}m`;
-  if (m > 0) return `${m}m`;
-  return `${s}s`;
+  return words().duration(d, h, m, s);
 }

@@ -30,11 +30,22 @@ export const METRIC_SERIES_NAMES = Object.keys(METRIC_SERIES) as MetricSeriesNam
 /** Series that only the raw table keeps (the rollups store the rest). */
 export const RAW_ONLY_SERIES: MetricSeriesName[] = ['load5', 'load15'];
 
-/** Series whose rollups also keep the maximum, shown as a band on charts. */
-export const SERIES_WITH_MAX: Partial<Record<MetricSeriesName, string>> = {
-  cpu_percent: 'cpuPercentMax',
-  memory_percent: 'memoryPercentMax',
+/** The columns of a series' band: its lowest and highest value in a rollup bucket. */
+export interface BandColumns {
+  min: string;
+  max: string;
+}
+
+/**
+ * Series whose rollups also keep the lowest and highest sample, shown as a band around the
+ * average on charts (a minute's average hides a spike; the band shows it).
+ */
+export const SERIES_WITH_BAND: Partial<Record<MetricSeriesName, BandColumns>> = {
+  cpu_percent: { min: 'cpuPercentMin', max: 'cpuPercentMax' },
+  memory_percent: { min: 'memoryPercentMin', max: 'memoryPercentMax' },
 };
+
+export const BAND_SERIES = Object.keys(SERIES_WITH_BAND) as MetricSeriesName[];
 
 export function isMetricSeries(name: string): name is MetricSeriesName {
   return Object.hasOwn(METRIC_SERIES, name);

@@ -4,7 +4,7 @@ import type { DbTransaction } from '../../platform/database/transactions';
 import { InvalidInputError } from '../../platform/errors/domain-errors';
 import { FleetEventBus } from '../../platform/events/fleet-event-bus';
 import { MetricRollupsService } from './metric-rollups.service';
-import { type EntitySeriesName, finiteOrNull, isEntitySeries, type MetricSeriesName, RAW_ONLY_SERIES } from './metric-series';
+import { BAND_SERIES, type EntitySeriesName, finiteOrNull, isEntitySeries, type MetricSeriesName, RAW_ONLY_SERIES } from './metric-series';
 import { type EntitySeries, type HistorySample, type HistoryTable, MetricStore, type SampleToStore, type SnapshotToStore, type StoredSnapshot } from './store/metric-store';
 
 export type { EntitySeries, HistoryResolution, HistorySample, MetricHistory, SnapshotToStore, StoredSnapshot };
@@ -112,7 +112,8 @@ export class MetricsService {
    * source is the raw samples for ranges up to 6 h, the minute rollups up to 7 days, the hour
    * rollups beyond, unless `resolution` names one. `series` may hold headline series
    * (`METRIC_SERIES`) and per-entity ones (`ENTITY_SERIES`), which come back under `entities`
-   * (only `entity`'s, when given).
+   * (only `entity`'s, when given); the headline series with a band (`SERIES_WITH_BAND`) also
+   * bring their lowest and highest value of each step under `bands`.
    */
   async history(
     serverId: string,
@@ -131,6 +132,7 @@ export class MetricsService {
     const stepSeconds = Math.max(native, Math.ceil(spanSeconds / points / native) * native);
     const headline = series.filter((s): s is MetricSeriesName => !isEntitySeries(s));
     const wanted = chosen === 'raw' ? headline : headline.filter((s) => !RAW_ONLY_SERIES.includes(s));
+    const banded = wanted.filter((s) => BAND_SERIES.includes(s));
     const perEntity = series.filter(isEntitySeries);
     const table = TABLE_OF[chosen];
     // The rollups of samples just stored follow within seconds; a chart has them now.
@@ -154,11 +156,16 @@ export class MetricsService {
       to: to.toISOString(),
       timestamps,
       series: Object.fromEntries(wanted.map((name) => [name, column()])),
+      bands: Object.fromEntries(banded.map((name) => [name, { min: column(), max: column() }])),
       entities: {},
     };
     for (const row of headlineRows) {
       const i = index.get(new Date(row.t).getTime())!;
       for (const name of wanted) result.series[name][i] = finiteOrNull(row[name]);
+      for (const name of banded) {
+        result.bands[name]!.min[i] = finiteOrNull(row[`${name}.min`]);
+        result.bands[name]!.max[i] = finiteOrNull(row[`${name}.max`]);
+      }
     }
     perEntity.forEach((name, k) => {
       const byEntity: Record<string, (number | null)[]> = {};

@@ -1,12 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import type { List, LogEntryData, Page, ServerFacets } from '@pharos/protocol';
+import type { List, LogEntryData, ServerFacets, ServerPage } from '@pharos/protocol';
 import type { AuthenticatedUser } from '../../identity/access/authenticated-user';
 import { CurrentUser } from '../../identity/access/current-user.decorator';
 import { Roles } from '../../identity/access/roles.decorator';
 import { AuditLogService } from '../../identity/audit/audit-log.service';
 import { EventLogService } from '../event-log/event-log.service';
 import { CreateServerDto, EventPageQuery, ServerListQuery, UpdateServerDto } from './servers.dto';
-import { ServersService, type ServerView, toServerView } from './servers.service';
+import { ServersService, toServerListItem, type ServerView, toServerView } from './servers.service';
 
 /**
  * The fleet's servers. Servers are created by the capability that reports for them (an agent
@@ -20,12 +20,13 @@ export class ServersController {
     private readonly audit: AuditLogService,
   ) {}
 
+  /** A page of the fleet, filtered and sorted (by name unless `sort` says otherwise). */
   @Get()
-  async list(@Query() query: ServerListQuery): Promise<Page<ServerView>> {
+  async list(@Query() query: ServerListQuery): Promise<ServerPage> {
     const limit = query.limit ?? 100;
     const offset = query.offset ?? 0;
-    const { items, total } = await this.servers.list({ ...query, limit, offset });
-    return { items: items.map(toServerView), total, limit, offset };
+    const { items, total, byStatus } = await this.servers.list({ ...query, limit, offset });
+    return { items: items.map(toServerListItem), total, limit, offset, byStatus };
   }
 
   /** A server that an agent will report for (Ithiltir nodes are created under /nodes). */

@@ -1,3 +1,4 @@
+import { SERVER_SORTS, type ServerSort } from '@pharos/protocol';
 import { Type } from 'class-transformer';
 import { LimitQuery } from '../../platform/http/page-query';
 import { ArrayMaxSize, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
@@ -27,8 +28,8 @@ export class ServerListQuery {
   search?: string;
 
   @IsOptional()
-  @IsIn(['name', 'status', 'lastSeenAt', 'createdAt'])
-  sort?: 'name' | 'status' | 'lastSeenAt' | 'createdAt';
+  @IsIn(SERVER_SORTS)
+  sort?: ServerSort;
 
   @IsOptional()
   @IsIn(['asc', 'desc'])

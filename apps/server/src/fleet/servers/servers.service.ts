@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import type { Server } from '@pharos/database';
-import type { ServerFacets, ServerView } from '@pharos/protocol';
+import type { Server, ServerStatus } from '@pharos/database';
+import { AGENT_METRICS_INTERVAL_SECONDS, NODE_DEFAULT_REPORT_INTERVAL_SECONDS, type ServerFacets, type ServerListItem, type ServerView } from '@pharos/protocol';
 import { type AuditActor, AuditLogService } from '../../identity/audit/audit-log.service';
 import { type DbTransaction, Transactions } from '../../platform/database/transactions';
 import { ConflictError, NotFoundError } from '../../platform/errors/domain-errors';
 import { FleetEventBus } from '../../platform/events/fleet-event-bus';
 import { isUuid } from '../../platform/http/uuid';
-import { type NewServer, type ServerChanges, type ServerQuery, ServerStore } from './server.store';
+import { type ListedServer, type NewServer, type ServerChanges, type ServerIdentity, type ServerQuery, ServerStore } from './server.store';
 
-export type { NewServer, ServerChanges, ServerQuery, ServerView };
+export type { ListedServer, NewServer, ServerChanges, ServerIdentity, ServerQuery, ServerView };
 
 export function toServerView(server: Server): ServerView {
   return {
@@ -24,7 +24,18 @@ export function toServerView(server: Server): ServerView {
     agentVersion: server.agentVersion,
     commandsEnabled: server.commandsEnabled,
     createdAt: server.createdAt.toISOString(),
+    reportIntervalSeconds: reportIntervalOf(server),
   };
+}
+
+export function toServerListItem(server: ListedServer): ServerListItem {
+  return { ...toServerView(server), alerts: { critical: server.alertsCritical, warning: server.alertsWarning } };
+}
+
+/** Agents report at the pace their protocol sets; nodes at the one their Static names. */
+function reportIntervalOf(server: Server): number {
+  if (server.source === 'agent') return AGENT_METRICS_INTERVAL_SECONDS;
+  return server.reportIntervalSeconds ?? NODE_DEFAULT_REPORT_INTERVAL_SECONDS;
 }
 
 /**
@@ -41,8 +52,16 @@ export class ServersService {
     private readonly bus: FleetEventBus,
   ) {}
 
+  /**
+   * Creates a server, inside the caller's transaction if given. Names are unique in the fleet
+   * (compared case-insensitively): a taken one is a 409, and nothing is created.
+   */
   create(input: NewServer, tx?: DbTransaction): Promise<Server> {
-    return this.store.create({ ...input, tags: normalizeTags(input.tags) }, tx);
+    const create = async (db: DbTransaction) => {
+      await this.assertNameFree(input.name, null, db);
+      return this.store.create({ ...input, tags: normalizeTags(input.tags) }, db);
+    };
+    return tx ? create(tx) : this.transactions.run(create);
   }
 
   async get(id: string): Promise<Server> {
@@ -56,16 +75,26 @@ export class ServersService {
     return isUuid(id) ? this.store.find(id) : null;
   }
 
-  list(query: ServerQuery): Promise<{ items: Server[]; total: number }> {
+  list(query: ServerQuery): Promise<{ items: ListedServer[]; total: number; byStatus: Record<ServerStatus, number> }> {
     return this.store.list(query);
   }
 
+  /** Changes a server; a new name another server has is a 409 (and nothing changes). */
   async update(id: string, changes: ServerChanges): Promise<Server> {
     const server = await this.get(id);
     if (server.source === 'lightd' && changes.name !== undefined && changes.name !== server.name) {
       throw new ConflictError(`server ${id} stands for a Lightd daemon: rename the daemon (PATCH /api/v1/lightd/daemons/{id})`);
     }
-    return this.store.update(id, { ...changes, ...(changes.tags ? { tags: normalizeTags(changes.tags) } : {}) });
+    const normalized = { ...changes, ...(changes.tags ? { tags: normalizeTags(changes.tags) } : {}) };
+    if (changes.name === undefined) return this.store.update(id, normalized);
+    return this.transactions.run(async (tx) => {
+      await this.assertNameFree(changes.name!, id, tx);
+      return this.store.update(id, normalized, tx);
+    });
+  }
+
+  private async assertNameFree(name: string, exceptId: string | null, tx: DbTransaction): Promise<void> {
+    if (await this.store.lockAndFindName(name, exceptId, tx)) throw new ConflictError(`a server named "${name}" already exists`, 'name');
   }
 
   /**
@@ -102,7 +131,7 @@ export class ServersService {
   }
 
   /** What the server's reporter says of itself; absent fields stay as they are. */
-  setIdentity(id: string, identity: { agentVersion?: string; hostname?: string }, tx?: DbTransaction): Promise<void> {
+  setIdentity(id: string, identity: ServerIdentity, tx?: DbTransaction): Promise<void> {
     return this.store.setIdentity(id, identity, tx);
   }
 

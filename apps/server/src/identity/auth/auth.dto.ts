@@ -1,4 +1,4 @@
-import { IsString, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 
 export class LoginDto {
   @IsString()
@@ -10,11 +10,28 @@ export class LoginDto {
   @MinLength(1)
   @MaxLength(1024)
   password!: string;
+
+  /**
+   * True (the dashboard): the refresh token comes back as an httpOnly cookie sent only to
+   * `POST /api/v1/auth/refresh`, not in the body (`refresh-cookie.ts`).
+   */
+  @IsOptional()
+  @IsBoolean()
+  refreshCookie?: boolean;
 }
 
-export class RefreshDto {
+export class LogoutDto {
   @IsString()
   @MinLength(1)
   @MaxLength(256)
   refreshToken!: string;
+}
+
+/** The token in the body (API clients); without one, the refresh cookie (the dashboard). */
+export class RefreshDto {
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(256)
+  refreshToken?: string;
 }

@@ -1,22 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import type { User } from '@pharos/database';
+import type { SessionTokens } from '@pharos/protocol';
 import { randomUUID } from 'node:crypto';
 import { PharosConfig } from '../../platform/config/pharos-config';
 import { UnauthorizedError } from '../../platform/errors/domain-errors';
 import { UNKNOWN_USER_HASH, verifyPassword } from '../users/password-hasher';
-import { toUserView, type UserView, UsersService } from '../users/users.service';
+import { toUserView, UsersService } from '../users/users.service';
 import { generateSecret, hashSecret } from '../../platform/secrets/secret-token';
 import { AccessTokenService } from './access-token.service';
 import { LoginThrottle } from './login-throttle';
 
-export interface TokenPair {
-  accessToken: string;
-  tokenType: 'Bearer';
-  expiresIn: number;
-  refreshToken: string;
-  refreshExpiresIn: number;
-  user: UserView;
-}
+/** A new session's tokens, the refresh token included (`SessionTokens` as the body carries it). */
+export type TokenPair = SessionTokens & { refreshToken: string };
 
 /**
  * Password login and refresh-token rotation. A refresh token is used once: each use revokes it

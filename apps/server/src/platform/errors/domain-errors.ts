@@ -15,8 +15,12 @@ export class NotFoundError extends DomainError {
   readonly status = 404;
 }
 
+/** The request clashes with what exists; `field`, when given, names the value that clashes. */
 export class ConflictError extends DomainError {
   readonly status = 409;
+  constructor(message: string, readonly field?: string) {
+    super(message);
+  }
 }
 
 export class UnauthorizedError extends DomainError {

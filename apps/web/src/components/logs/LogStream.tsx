@@ -1,7 +1,8 @@
 import type { FrontendServerMessage, LogEntryData } from '@pharos/protocol';
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useLiveSocket } from '../../app/useLiveSocket';
-import { clock } from '../../format/time';
+import { clock, dateTime } from '../../format/time';
+import { useT } from '../../i18n/i18n';
 import { LiveBadge } from '../Status';
 
 const KEEP = 2000;
@@ -12,6 +13,7 @@ const LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
  * the latest entries first, then each new one. It follows the end unless the admin scrolled up.
  */
 export function LogStream({ subjectId, onEntry, height }: { subjectId: string; onEntry?: (entry: LogEntryData) => void; height?: number }) {
+  const t = useT();
   const [entries, setEntries] = useState<LogEntryData[]>([]);
   const [minLevel, setMinLevel] = useState<(typeof LEVELS)[number]>('DEBUG');
   const [filter, setFilter] = useState('');
@@ -44,21 +46,21 @@ export function LogStream({ subjectId, onEntry, height }: { subjectId: string; o
   useEffect(() => setEntries([]), [subjectId]);
 
   return (
-    <section className="stack" aria-label="Live log">
+    <section className="stack" aria-label={t.liveLog}>
       <div className="section-title">
-        <h3>Events and logs</h3>
+        <h2>{t.eventsAndLogs}</h2>
         <LiveBadge state={live.state} detail={live.detail} />
-        <input type="search" placeholder="Filter" aria-label="Filter log lines" value={filter} onChange={(e) => setFilter(e.target.value)} style={{ width: 160 }} />
-        <select aria-label="Lowest level shown" value={minLevel} onChange={(e) => setMinLevel(e.target.value as (typeof LEVELS)[number])}>
+        <input type="search" placeholder={t.filter} aria-label={t.filterLogLines} value={filter} onChange={(e) => setFilter(e.target.value)} style={{ width: 160 }} />
+        <select aria-label={t.lowestLevel} value={minLevel} onChange={(e) => setMinLevel(e.target.value as (typeof LEVELS)[number])}>
           {LEVELS.map((l) => (
             <option key={l} value={l}>
-              {l === 'DEBUG' ? 'All levels' : `${l} and up`}
+              {l === 'DEBUG' ? t.allLevels : t.levelAndUp(l)}
             </option>
           ))}
         </select>
         {!follow && (
           <button type="button" className="small" onClick={() => setFollow(true)}>
-            Follow ↓
+            {t.follow} ↓
           </button>
         )}
       </div>
@@ -77,12 +79,12 @@ export function LogStream({ subjectId, onEntry, height }: { subjectId: string; o
           <div className="log-line">
             <span />
             <span />
-            <span className="log-time">{live.state === 'live' ? (entries.length ? 'No line matches the filter.' : 'Nothing logged yet. New lines appear here as they happen.') : 'Connecting…'}</span>
+            <span className="log-time">{live.state === 'live' ? (entries.length ? t.noLineMatches : t.nothingLoggedYet) : t.liveConnecting}</span>
           </div>
         ) : (
           shown.map((e, i) => (
             <div key={e.id ?? `i${i}`} className={`log-line log-${e.level}`}>
-              <span className="log-time" title={new Date(e.timestamp).toLocaleString()}>
+              <span className="log-time" title={dateTime(e.timestamp)}>
                 {clock(e.timestamp)}
               </span>
               <span className="log-level">{e.level}</span>

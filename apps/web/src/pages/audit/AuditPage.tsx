@@ -7,9 +7,12 @@ import { type Column, DataTable } from '../../components/DataTable';
 import { PageHeader } from '../../components/PageHeader';
 import { Empty, InlineError, Loaded } from '../../components/States';
 import { dateTime } from '../../format/time';
+import type { Dictionary } from '../../i18n/en';
+import { useT } from '../../i18n/i18n';
 
 /** Who did what, newest first, filtered by action (or prefix like `lightd.`) and actor. */
 export function AuditPage() {
+  const t = useT();
   const [action, setAction] = useState('');
   const [actor, setActor] = useState('');
   const query = new URLSearchParams({ limit: '100' });
@@ -32,17 +35,17 @@ export function AuditPage() {
 
   return (
     <section className="page">
-      <PageHeader title="Audit log" />
+      <PageHeader title={t.navAudit} />
       <div className="row">
-        <input value={action} onChange={(e) => setAction(e.target.value)} placeholder="Action, e.g. server.create or lightd." aria-label="Filter by action" />
-        <input value={actor} onChange={(e) => setActor(e.target.value)} placeholder="Username" aria-label="Filter by user" />
+        <input value={action} onChange={(e) => setAction(e.target.value)} placeholder={t.actionPlaceholder} aria-label={t.filterByAction} />
+        <input value={actor} onChange={(e) => setActor(e.target.value)} placeholder={t.username} aria-label={t.filterByUser} />
       </div>
-      <Loaded resource={first}>{() => <DataTable label="Audit log" columns={AUDIT_COLUMNS} rows={items} empty={<Empty title="Nothing recorded">No audit entries match.</Empty>} />}</Loaded>
+      <Loaded resource={first}>{() => <DataTable label={t.navAudit} columns={auditColumns(t)} rows={items} empty={<Empty title={t.nothingRecorded}>{t.noAuditMatch}</Empty>} />}</Loaded>
       <InlineError error={loadMore.error} />
       {nextBefore && (
         <div className="actions-row">
           <button type="button" onClick={() => void loadMore.run()} disabled={loadMore.busy}>
-            Older entries
+            {t.olderEntries}
           </button>
         </div>
       )}
@@ -50,10 +53,12 @@ export function AuditPage() {
   );
 }
 
-const AUDIT_COLUMNS: Column<AuditEntryView>[] = [
-  { header: 'When', className: 'small', cell: (e) => dateTime(e.at) },
-  { header: 'User', cell: (e) => e.actor.username ?? <span className="muted">system</span> },
-  { header: 'Action', kind: 'title', cell: (e) => <code>{e.action}</code> },
-  { header: 'Target', className: 'small', cell: (e) => (e.target ? `${e.target.type}${e.target.id ? ` ${e.target.id.slice(0, 8)}` : ''}` : '—') },
-  { header: 'Details', className: 'wrap small muted', cell: (e) => (e.data == null ? '' : JSON.stringify(e.data)) },
-];
+function auditColumns(t: Dictionary): Column<AuditEntryView>[] {
+  return [
+    { header: t.when, className: 'small', cell: (e) => dateTime(e.at) },
+    { header: t.user, cell: (e) => e.actor.username ?? <span className="muted">{t.system}</span> },
+    { header: t.action, kind: 'title', cell: (e) => <code>{e.action}</code> },
+    { header: t.target, className: 'small', cell: (e) => (e.target ? `${e.target.type}${e.target.id ? ` ${e.target.id.slice(0, 8)}` : ''}` : '—') },
+    { header: t.details, className: 'wrap small muted', cell: (e) => (e.data == null ? '' : JSON.stringify(e.data)) },
+  ];
+}

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { api } from '../../api/client';
 import { useAction } from '../../app/useApi';
 import { CopyField, SecretOnce } from '../../components/CopyField';
+import { useT } from '../../i18n/i18n';
 import { NameForm } from './NameForm';
 
 interface IssuedAgent {
@@ -17,6 +18,7 @@ function agentSocketUrl(): string {
 
 /** Creates an agent server and its API key, shown once with how an agent connects. */
 export function AgentCredentials() {
+  const t = useT();
   const [issued, setIssued] = useState<IssuedAgent | null>(null);
   const create = useAction(async (name: string) => {
     const server = await api.post<ServerView>('/api/v1/servers', { name });
@@ -26,13 +28,13 @@ export function AgentCredentials() {
   if (issued) {
     const url = agentSocketUrl();
     return (
-      <SecretOnce title={`API key of agent "${issued.server.name}"`} onDone={() => setIssued(null)}>
+      <SecretOnce title={t.apiKeyOfAgent(issued.server.name)} onDone={() => setIssued(null)}>
         {/* Agents are not ours: what they need is the socket URL and the seed's auth message. */}
-        <CopyField label="Agent connection" value={`connect ${url}\nsend {"type":"auth","api_key":"${issued.apiKey}"}`} multiline />
-        <CopyField label="Agent API key" value={issued.apiKey} />
-        <CopyField label="Agent WebSocket URL" value={url} />
+        <CopyField label={t.agentConnection} value={`connect ${url}\nsend {"type":"auth","api_key":"${issued.apiKey}"}`} multiline />
+        <CopyField label={t.agentApiKey} value={issued.apiKey} />
+        <CopyField label={t.agentWebSocketUrl} value={url} />
       </SecretOnce>
     );
   }
-  return <NameForm label="Server name" submit="Create agent and key" busy={create.busy} error={create.error} onSubmit={(name) => void create.run(name)} />;
+  return <NameForm label={t.serverName} submit={t.createAgentAndKey} busy={create.busy} error={create.error} onSubmit={(name) => void create.run(name)} />;
 }

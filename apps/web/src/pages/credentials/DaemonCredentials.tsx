@@ -3,10 +3,12 @@ import { useState } from 'react';
 import { api } from '../../api/client';
 import { useAction } from '../../app/useApi';
 import { CopyField, SecretOnce } from '../../components/CopyField';
+import { useT } from '../../i18n/i18n';
 import { NameForm } from './NameForm';
 
 /** Registers a Lightd daemon; its remote token and config block are shown once. */
 export function DaemonCredentials() {
+  const t = useT();
   const [apiUrl, setApiUrl] = useState('');
   const [apiToken, setApiToken] = useState('');
   const [issued, setIssued] = useState<IssuedRemoteToken | null>(null);
@@ -15,20 +17,20 @@ export function DaemonCredentials() {
   });
   if (issued) {
     return (
-      <SecretOnce title={`Remote token of daemon "${issued.daemon.name}"`} onDone={() => setIssued(null)}>
-        <CopyField label="Lightd remote config" value={JSON.stringify(issued.lightdConfig, null, 2)} multiline />
-        <CopyField label="Remote token" value={issued.remoteToken} />
+      <SecretOnce title={t.remoteTokenOfDaemon(issued.daemon.name)} onDone={() => setIssued(null)}>
+        <CopyField label={t.lightdRemoteConfig} value={JSON.stringify(issued.lightdConfig, null, 2)} multiline />
+        <CopyField label={t.remoteToken} value={issued.remoteToken} />
       </SecretOnce>
     );
   }
   return (
-    <NameForm label="Daemon name" submit="Register daemon" busy={register.busy} error={register.error} onSubmit={(name) => void register.run(name)}>
+    <NameForm label={t.daemonName} submit={t.registerDaemonButton} busy={register.busy} error={register.error} onSubmit={(name) => void register.run(name)}>
       <label>
-        Daemon API URL
+        {t.daemonApiUrl}
         <input value={apiUrl} onChange={(e) => setApiUrl(e.target.value)} required placeholder="https://node-1.example.com:8080" type="url" />
       </label>
       <label>
-        Daemon API token (for consoles)
+        {t.daemonApiToken}
         <input value={apiToken} onChange={(e) => setApiToken(e.target.value)} type="password" autoComplete="off" />
       </label>
     </NameForm>

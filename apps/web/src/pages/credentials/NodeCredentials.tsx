@@ -3,19 +3,21 @@ import { useState } from 'react';
 import { api } from '../../api/client';
 import { useAction } from '../../app/useApi';
 import { CopyField, SecretOnce } from '../../components/CopyField';
+import { useT } from '../../i18n/i18n';
 import { NameForm } from './NameForm';
 
 /** Creates an Ithiltir node; its secret and install command are shown once. */
 export function NodeCredentials() {
+  const t = useT();
   const [issued, setIssued] = useState<IssuedNode | null>(null);
   const create = useAction(async (name: string) => setIssued(await api.post<IssuedNode>('/api/v1/nodes', { name })));
   if (issued) {
     return (
-      <SecretOnce title={`Secret of node "${issued.node.name}"`} onDone={() => setIssued(null)}>
-        <CopyField label="Install command" value={issued.installCommand} multiline />
-        <CopyField label="Node secret" value={issued.secret} />
+      <SecretOnce title={t.secretOfNode(issued.node.name)} onDone={() => setIssued(null)}>
+        <CopyField label={t.installCommand} value={issued.installCommand} multiline />
+        <CopyField label={t.nodeSecret} value={issued.secret} />
       </SecretOnce>
     );
   }
-  return <NameForm label="Node name" submit="Create node" busy={create.busy} error={create.error} onSubmit={(name) => void create.run(name)} />;
+  return <NameForm label={t.nodeName} submit={t.createNode} busy={create.busy} error={create.error} onSubmit={(name) => void create.run(name)} />;
 }

@@ -1,4 +1,4 @@
-import type { Page, ServerView } from '@pharos/protocol';
+import type { Page, ServerListItem } from '@pharos/protocol';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../../api/client';
 
@@ -8,7 +8,7 @@ const REFRESH_MS = 10_000;
 export interface ServerPages {
   /** Servers matching the filters, or null before the first answer. */
   total: number | null;
-  server: (index: number) => ServerView | undefined;
+  server: (index: number) => ServerListItem | undefined;
   /** Loads the pages holding rows [start, end) if they are not loaded yet. */
   show: (start: number, end: number) => void;
   error: unknown;
@@ -21,7 +21,7 @@ export interface ServerPages {
  * filters and sort; a new query starts over.
  */
 export function useServerPages(query: string): ServerPages {
-  const pages = useRef(new Map<number, ServerView[]>());
+  const pages = useRef(new Map<number, ServerListItem[]>());
   const inFlight = useRef(new Set<number>());
   const generation = useRef(0);
   const range = useRef<[number, number]>([0, 0]);
@@ -35,7 +35,7 @@ export function useServerPages(query: string): ServerPages {
       inFlight.current.add(page);
       const gen = generation.current;
       const sep = query ? '&' : '';
-      api.get<Page<ServerView>>(`/api/v1/servers?${query}${sep}limit=${PAGE_SIZE}&offset=${page * PAGE_SIZE}`).then(
+      api.get<Page<ServerListItem>>(`/api/v1/servers?${query}${sep}limit=${PAGE_SIZE}&offset=${page * PAGE_SIZE}`).then(
         (answer) => {
           if (gen !== generation.current) return;
           inFlight.current.delete(page);

@@ -7,52 +7,48 @@ import { PageHeader } from '../../components/PageHeader';
 import { StatusBadge } from '../../components/Status';
 import { Empty, Loaded } from '../../components/States';
 import { ago } from '../../format/time';
+import type { Dictionary } from '../../i18n/en';
+import { useT } from '../../i18n/i18n';
 import { ContainerTable } from './ContainerTable';
 
 /** Every Lightd daemon with its container counts, and every container below. */
 export function LightdPage() {
+  const t = useT();
   const daemons = useApi<List<DaemonView>>('/api/v1/lightd/daemons', { refreshMs: 10_000 });
   const containers = useApi<Page<ContainerView>>('/api/v1/lightd/containers?limit=200', { refreshMs: 10_000 });
   const now = useNow(5000);
   return (
     <section className="page">
-      <PageHeader title="Lightd">
+      <PageHeader title={t.navLightd}>
         <Link href="/credentials" className="button">
-          Register a daemon
+          {t.registerDaemon}
         </Link>
       </PageHeader>
-      <h3>Daemons</h3>
+      <h2>{t.daemons}</h2>
       <Loaded resource={daemons}>
-        {({ items }) => (
-          <DataTable
-            label="Lightd daemons"
-            columns={daemonColumns(now)}
-            rows={items}
-            empty={<Empty title="No Lightd daemons">Register one under Credentials, then point the daemon's remote at Pharos.</Empty>}
-          />
-        )}
+        {({ items }) => <DataTable label={t.lightdDaemons} columns={daemonColumns(t, now)} rows={items} empty={<Empty title={t.noDaemons}>{t.noDaemonsHint}</Empty>} />}
       </Loaded>
-      <h3>Containers</h3>
+      <h2>{t.containers}</h2>
       <Loaded resource={containers}>{({ items }) => <ContainerTable containers={items} now={now} />}</Loaded>
     </section>
   );
 }
 
-function daemonColumns(now: number): Column<DaemonView>[] {
+function daemonColumns(t: Dictionary, now: number): Column<DaemonView>[] {
   return [
-    { header: 'Daemon', kind: 'title', cell: (d) => <Link href={`/lightd/daemons/${d.id}`}>{d.name}</Link> },
-    { header: 'Status', cell: (d) => <StatusBadge status={d.status} /> },
+    { header: t.daemon, kind: 'title', cell: (d) => <Link href={`/lightd/daemons/${d.id}`}>{d.name}</Link> },
+    { header: t.colStatus, cell: (d) => <StatusBadge status={d.status} /> },
     {
-      header: 'Containers',
+      header: t.containers,
       className: 'small',
       cell: (d) => (
         <>
-          {d.containers.total} · {d.containers.ready} ready
-          {d.containers.failed > 0 && <span className="bad"> · {d.containers.failed} failed</span>}
+          {t.containerCounts(d.containers.total, d.containers.ready)}
+          {d.containers.failed > 0 && <span className="bad"> · {t.nFailed(d.containers.failed)}</span>}
         </>
       ),
     },
-    { header: 'API', className: 'muted small', cell: (d) => d.apiUrl },
-    { header: 'Last seen', className: 'muted small', cell: (d) => ago(d.lastSeenAt, now) },
+    { header: t.api, className: 'muted small', cell: (d) => d.apiUrl },
+    { header: t.colLastSeen, className: 'muted small', cell: (d) => ago(d.lastSeenAt, now) },
   ];
 }

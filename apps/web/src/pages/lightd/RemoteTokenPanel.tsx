@@ -6,6 +6,7 @@ import { CopyField, SecretOnce } from '../../components/CopyField';
 import { ConfirmDialog } from '../../components/Dialog';
 import { InlineError } from '../../components/States';
 import { ago } from '../../format/time';
+import { useT } from '../../i18n/i18n';
 
 /**
  * The token a Lightd daemon reports to Pharos with: rotate it (the new one and the config
@@ -13,6 +14,7 @@ import { ago } from '../../format/time';
  * both ask first.
  */
 export function RemoteTokenPanel({ daemon, isAdmin, now, onChanged }: { daemon: DaemonView; isAdmin: boolean; now: number; onChanged: () => void }) {
+  const t = useT();
   const [issued, setIssued] = useState<IssuedRemoteToken | null>(null);
   const [asking, setAsking] = useState<'rotate' | 'revoke' | null>(null);
   const rotate = useAction(async () => {
@@ -34,18 +36,18 @@ export function RemoteTokenPanel({ daemon, isAdmin, now, onChanged }: { daemon: 
   };
 
   return (
-    <section className="card card-pad stack" aria-label="Remote token">
+    <section className="card card-pad stack" aria-label={t.remoteToken}>
       <div className="row">
-        <h3>Remote token</h3>
+        <h2>{t.remoteToken}</h2>
         <span className="spacer" />
         {isAdmin && (
           <>
             <button type="button" onClick={() => (token ? setAsking('rotate') : void rotate.run())} disabled={rotate.busy}>
-              {token ? 'Rotate token' : 'Issue a token'}
+              {token ? t.rotateToken : t.issueToken}
             </button>
             {token && (
               <button type="button" className="danger" onClick={() => setAsking('revoke')} disabled={revoke.busy}>
-                Revoke token
+                {t.revokeToken}
               </button>
             )}
           </>
@@ -54,46 +56,43 @@ export function RemoteTokenPanel({ daemon, isAdmin, now, onChanged }: { daemon: 
       <p className="muted small">
         {token ? (
           <>
-            <code>{token.prefix}…</code> issued {ago(token.issuedAt, now)}. The daemon sends it with every status report.
+            <code>{token.prefix}…</code> {t.tokenIssued(ago(token.issuedAt, now))}
           </>
         ) : (
-          'No remote token: the daemon cannot report to Pharos until one is issued.'
+          t.noRemoteToken
         )}
       </p>
       {issued && (
-        <SecretOnce title={`New remote token of daemon "${daemon.name}"`} onDone={() => setIssued(null)}>
-          <p className="small">Replace the daemon's <code>remote</code> section with this and restart it; the previous token no longer works.</p>
-          <CopyField label="Lightd remote config" value={JSON.stringify(issued.lightdConfig, null, 2)} multiline />
-          <CopyField label="Remote token" value={issued.remoteToken} />
+        <SecretOnce title={t.newRemoteTokenOf(daemon.name)} onDone={() => setIssued(null)}>
+          <p className="small">{t.replaceRemoteSection}</p>
+          <CopyField label={t.lightdRemoteConfig} value={JSON.stringify(issued.lightdConfig, null, 2)} multiline />
+          <CopyField label={t.remoteToken} value={issued.remoteToken} />
         </SecretOnce>
       )}
       {!asking && <InlineError error={rotate.error ?? revoke.error} />}
 
       <ConfirmDialog
-        title={`Rotate the remote token of ${daemon.name}?`}
+        title={t.rotateRemoteTokenOf(daemon.name)}
         open={asking === 'rotate'}
-        confirmLabel="Rotate token"
+        confirmLabel={t.rotateToken}
         busy={rotate.busy}
         error={rotate.error}
         onConfirm={() => void rotate.run()}
         onClose={close}
       >
-        <p>
-          Pharos issues a new token and the current one (<code>{token?.prefix}…</code>) stops working at once. The daemon's reports are refused until
-          its configuration holds the new token.
-        </p>
+        <p>{t.rotateTokenDetail(`${token?.prefix ?? ''}…`)}</p>
       </ConfirmDialog>
       <ConfirmDialog
-        title={`Revoke the remote token of ${daemon.name}?`}
+        title={t.revokeRemoteTokenOf(daemon.name)}
         open={asking === 'revoke'}
-        confirmLabel="Revoke token"
+        confirmLabel={t.revokeToken}
         danger
         busy={revoke.busy}
         error={revoke.error}
         onConfirm={() => void revoke.run()}
         onClose={close}
       >
-        <p>The daemon can no longer report container status to Pharos until you issue a new token. Its containers and history stay.</p>
+        <p>{t.revokeTokenDetail}</p>
       </ConfirmDialog>
     </section>
   );

@@ -6,6 +6,8 @@ import { Segmented } from '../../components/Segmented';
 import { ErrorState } from '../../components/States';
 import { clock } from '../../format/time';
 import { decimal } from '../../format/units';
+import type { Dictionary } from '../../i18n/en';
+import { useT } from '../../i18n/i18n';
 
 type Range = '24h' | '30d';
 const RANGES: { value: Range; label: string }[] = [
@@ -13,7 +15,8 @@ const RANGES: { value: Range; label: string }[] = [
   { value: '30d', label: '30 d' },
 ];
 const RANGE_MS: Record<Range, number> = { '24h': 86_400_000, '30d': 30 * 86_400_000 };
-const RESOLUTION_WORDS = { raw: 'every sample', '1m': 'per-minute averages', '1h': 'hourly averages' } as const;
+/** How often, about, Pharos samples a daemon's gauges into its history (LIGHTD_USAGE_SAMPLE_SECONDS's default). */
+const USAGE_SAMPLE_SECONDS = 10;
 /** The charted series, after `container_` or `daemon_` (apps/server/src/fleet/metrics/metric-series.ts). */
 const USAGE_SERIES = ['memory_gb', 'cpu_vcpus', 'cost'] as const;
 
@@ -36,13 +39,18 @@ const money = (v: number | null | undefined) => (v === null || v === undefined ?
  * from the daemon server's history over 24 hours or 30 days.
  */
 export function UsagePanel({ source, usage, running }: { source: UsageSource; usage: ContainerUsageView | DaemonUsageView | null; running?: number }) {
+  const t = useT();
+  const resolutionWords = { raw: t.usageEverySample, '1m': t.usagePerMinute, '1h': t.usageHourly } as const;
   // The range and the moment it was chosen: choosing again asks the history afresh.
   const [{ range, anchor }, setView] = useState<{ range: Range; anchor: number }>(() => ({ range: '24h', anchor: Date.now() }));
-  const path = useMemo(() => {
+  const { path, window } = useMemo(() => {
     const to = new Date(Math.ceil(anchor / 60_000) * 60_000);
     const from = new Date(to.getTime() - RANGE_MS[range]);
     const series = USAGE_SERIES.map((name) => `${source.of}_${name}`).join(',');
-    return `/api/v1/servers/${source.serverId}/metrics?series=${series}&entity=${encodeURIComponent(source.entity)}&from=${from.toISOString()}&to=${to.toISOString()}&points=720`;
+    return {
+      path: `/api/v1/servers/${source.serverId}/metrics?series=${series}&entity=${encodeURIComponent(source.entity)}&from=${from.toISOString()}&to=${to.toISOString()}&points=720`,
+      window: [from.getTime(), to.getTime()] as [number, number],
+    };
   }, [source.serverId, source.of, source.entity, range, anchor]);
   const history = useApi<MetricHistoryReply>(path, { refreshMs: range === '24h' ? 60_000 : undefined });
   const columns = useMemo(() => {
@@ -50,31 +58,34 @@ export function UsagePanel({ source, usage, running }: { source: UsageSource; us
     const column = (name: (typeof USAGE_SERIES)[number]) => h?.entities[`${source.of}_${name}`]?.[source.entity] ?? new Array<number | null>(h?.timestamps.length ?? 0).fill(null);
     return { t: h?.timestamps ?? [], memory: column('memory_gb'), cpu: column('cpu_vcpus'), cost: column('cost') };
   }, [history.data, source.of, source.entity]);
-  const emptyLabel = history.loading ? 'Loading history…' : 'No usage in this range';
+  const emptyLabel = history.loading ? t.loadingHistory : t.noUsageInRange;
+  // A line joins points up to a few steps apart (the sampler writes every ten seconds or so).
+  const maxJoin = Math.max(history.data?.stepSeconds ?? 60, USAGE_SAMPLE_SECONDS) * 2.5 * 1000;
+  const chart = { timestamps: columns.t, window, maxJoin, emptyLabel };
 
   return (
-    <section className="stack" aria-label="Usage">
+    <section className="stack" aria-label={t.usage}>
       <div className="section-title">
-        <h3>Usage</h3>
-        <span className="muted small">{[history.data ? `${RESOLUTION_WORDS[history.data.resolution]} of Lightd's billing gauges` : '', gaugeWords(usage)].filter(Boolean).join(' · ')}</span>
-        <Segmented ariaLabel="Usage range" options={RANGES} value={range} onChange={(chosen) => setView({ range: chosen, anchor: Date.now() })} />
+        <h3>{t.usage}</h3>
+        <span className="muted small">{[history.data ? t.ofBillingGauges(resolutionWords[history.data.resolution]) : '', gaugeWords(t, usage)].filter(Boolean).join(' · ')}</span>
+        <Segmented ariaLabel={t.usageRange} options={RANGES} value={range} onChange={(chosen) => setView({ range: chosen, anchor: Date.now() })} />
       </div>
-      <UsageFigures usage={usage} running={running} />
+      <UsageFigures t={t} usage={usage} running={running} />
       {history.error && !history.data ? (
         <ErrorState error={history.error} onRetry={history.reload} />
       ) : (
         <div className="charts">
-          <section className="card chart-card" aria-label="Memory chart">
-            <h3>Memory (GiB)</h3>
-            <TimeChart ariaLabel="Memory over time" data={[columns.t, columns.memory]} emptyLabel={emptyLabel} axisFormat={axis} series={[{ label: 'Memory', color: '--series-mem', format: gib, fill: true }]} />
+          <section className="card chart-card" aria-label={t.memoryChart}>
+            <h3>{t.memoryGib}</h3>
+            <TimeChart {...chart} ariaLabel={t.memoryOverTime} format={gib} axisFormat={axis} lines={[{ label: t.memory, color: '--series-mem', values: columns.memory, fill: true }]} />
           </section>
-          <section className="card chart-card" aria-label="CPU chart">
-            <h3>CPU (vCPUs)</h3>
-            <TimeChart ariaLabel="CPU over time" data={[columns.t, columns.cpu]} emptyLabel={emptyLabel} axisFormat={axis} series={[{ label: 'CPU', color: '--series-cpu', format: vcpu, fill: true }]} />
+          <section className="card chart-card" aria-label={t.cpuChart}>
+            <h3>{t.cpuVcpus}</h3>
+            <TimeChart {...chart} ariaLabel={t.cpuOverTime} format={vcpu} axisFormat={axis} lines={[{ label: t.cpu, color: '--series-cpu', values: columns.cpu, fill: true }]} />
           </section>
-          <section className="card chart-card" aria-label="Cost chart">
-            <h3>Estimated cost per hour</h3>
-            <TimeChart ariaLabel="Estimated cost per hour over time" data={[columns.t, columns.cost]} emptyLabel={emptyLabel} series={[{ label: 'Cost per hour', color: '--series-disk', format: money, fill: true }]} />
+          <section className="card chart-card" aria-label={t.costChart}>
+            <h3>{t.estimatedCostPerHour}</h3>
+            <TimeChart {...chart} ariaLabel={t.costOverTime} format={money} lines={[{ label: t.costPerHourLine, color: '--series-disk', values: columns.cost, fill: true }]} />
           </section>
         </div>
       )}
@@ -83,25 +94,24 @@ export function UsagePanel({ source, usage, running }: { source: UsageSource; us
 }
 
 /** When the latest gauge is from (the daemon's clock), and whether the container still runs. */
-function gaugeWords(usage: ContainerUsageView | DaemonUsageView | null): string {
+function gaugeWords(t: Dictionary, usage: ContainerUsageView | DaemonUsageView | null): string {
   if (!usage?.at) return '';
-  const state = 'running' in usage && !usage.running ? ', not running lately' : '';
-  return `latest gauge ${clock(usage.at)} (daemon's clock${state})`;
+  return t.latestGauge(clock(usage.at), 'running' in usage && !usage.running);
 }
 
 /** The latest gauge (a container's) or the sum of the latest gauges (a daemon's), as tiles. */
-function UsageFigures({ usage, running }: { usage: ContainerUsageView | DaemonUsageView | null; running?: number }) {
-  if (!usage) return <p className="muted small">No billing gauge from the daemon yet.</p>;
+function UsageFigures({ t, usage, running }: { t: Dictionary; usage: ContainerUsageView | DaemonUsageView | null; running?: number }) {
+  if (!usage) return <p className="muted small">{t.noGaugeYet}</p>;
   const tiles: [string, string, string?][] = [
-    ['Memory', gib(usage.memoryGb), '--series-mem'],
-    ['CPU', vcpu(usage.cpuVcpus), '--series-cpu'],
-    ['Est. cost, last hour', money(usage.estimatedCost), '--series-disk'],
-    ['Storage I/O', gib(usage.storageGb)],
-    ['Egress', gib(usage.egressGb)],
+    [t.memory, gib(usage.memoryGb), '--series-mem'],
+    [t.cpu, vcpu(usage.cpuVcpus), '--series-cpu'],
+    [t.estCostLastHour, money(usage.estimatedCost), '--series-disk'],
+    [t.storageIo, gib(usage.storageGb)],
+    [t.egress, gib(usage.egressGb)],
   ];
-  if (running !== undefined) tiles.unshift(['Running containers', String(running)]);
+  if (running !== undefined) tiles.unshift([t.runningContainers, String(running)]);
   return (
-    <div className="summary" aria-label="Latest usage">
+    <div className="summary" aria-label={t.latestUsage}>
       {tiles.map(([label, value, color]) => (
         <div key={label} className="tile">
           <span className="tile-label">

@@ -2,6 +2,7 @@ import type { RolloutProgress } from '@pharos/protocol';
 import { useApi } from '../../app/useApi';
 import { StatusBadge } from '../../components/Status';
 import { Loaded } from '../../components/States';
+import { useT } from '../../i18n/i18n';
 
 /** How far a targeted version has reached: counts, then node by node. */
 export function RolloutProgressView({ version }: { version: string }) {
@@ -10,29 +11,38 @@ export function RolloutProgressView({ version }: { version: string }) {
 }
 
 function Rollout({ version, progress: { counts, nodes } }: { version: string; progress: RolloutProgress }) {
+  const t = useT();
   return (
-    <section className="card card-pad stack" aria-label={`Rollout of ${version}`}>
+    <section className="card card-pad stack" aria-label={t.rolloutOf(version)}>
       <div className="row">
         <strong>{version}</strong>
         <span className="muted small">
-          {counts.updated} of {counts.targeted} updated · {counts.offered} offered · {counts.pending} pending · {counts.ineligible} not eligible
+          {t.rolloutCounts(counts.updated, counts.targeted, counts.offered, counts.pending, counts.ineligible)}
         </span>
       </div>
-      <div className="bar">
+      <div className="bar" role="img" aria-label={t.rolloutBar(counts.updated, counts.targeted)}>
         <span style={{ width: `${counts.targeted ? (100 * counts.updated) / counts.targeted : 0}%`, background: 'var(--ok)' }} />
       </div>
       {nodes.length > 0 && (
-        <table className="table cards" aria-label={`Nodes of ${version}`}>
+        <table className="table cards" aria-label={t.nodesOf(version)}>
+          <thead>
+            <tr>
+              <th>{t.node}</th>
+              <th>{t.colStatus}</th>
+              <th>{t.version}</th>
+              <th>{t.state}</th>
+            </tr>
+          </thead>
           <tbody>
             {nodes.map((n) => (
               <tr key={n.serverId}>
                 <td className="card-title">{n.name}</td>
-                <td data-label="Status">
+                <td data-label={t.colStatus}>
                   <StatusBadge status={n.status} />
                 </td>
-                <td className="small" data-label="Version">{n.version ?? '—'}</td>
-                <td className="small" data-label="State">
-                  {n.state}
+                <td className="small" data-label={t.version}>{n.version ?? '—'}</td>
+                <td className="small" data-label={t.state}>
+                  {t.rolloutState[n.state]}
                   {n.reason && <span className="muted"> · {n.reason}</span>}
                 </td>
               </tr>

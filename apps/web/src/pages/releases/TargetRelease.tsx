@@ -2,9 +2,11 @@ import { useState } from 'react';
 import { api } from '../../api/client';
 import { useAction } from '../../app/useApi';
 import { ActionForm } from '../../components/ActionForm';
+import { useT } from '../../i18n/i18n';
 
 /** Offers a version to every node or to one group. */
 export function TargetRelease({ versions, onTargeted }: { versions: string[]; onTargeted: () => void }) {
+  const t = useT();
   const [version, setVersion] = useState('');
   const [group, setGroup] = useState('');
   const target = useAction(async () => {
@@ -15,9 +17,9 @@ export function TargetRelease({ versions, onTargeted }: { versions: string[]; on
   });
   if (versions.length === 0) return null;
   return (
-    <ActionForm label="Target a release" submit="Offer to nodes" busy={target.busy} error={target.error} onSubmit={() => void target.run()}>
+    <ActionForm label={t.targetRelease} submit={t.offerToNodes} busy={target.busy} error={target.error} onSubmit={() => void target.run()}>
       <label>
-        Version
+        {t.version}
         <select value={version || versions[0]} onChange={(e) => setVersion(e.target.value)}>
           {versions.map((v) => (
             <option key={v}>{v}</option>
@@ -25,7 +27,7 @@ export function TargetRelease({ versions, onTargeted }: { versions: string[]; on
         </select>
       </label>
       <label>
-        Group (empty: every node)
+        {t.groupEmptyEveryNode}
         <input value={group} onChange={(e) => setGroup(e.target.value)} />
       </label>
     </ActionForm>

@@ -3,11 +3,13 @@ import { useState } from 'react';
 import { api } from '../../api/client';
 import { useAction } from '../../app/useApi';
 import { ActionForm } from '../../components/ActionForm';
+import { useT } from '../../i18n/i18n';
 
 const OSES = ['linux', 'windows', 'darwin'] as const;
 
 /** Uploads one Ithiltir node build (version, OS, architecture and the binary). */
 export function UploadRelease({ onUploaded }: { onUploaded: () => void }) {
+  const t = useT();
   const [version, setVersion] = useState('');
   const [os, setOs] = useState<(typeof OSES)[number]>('linux');
   const [arch, setArch] = useState('amd64');
@@ -19,13 +21,13 @@ export function UploadRelease({ onUploaded }: { onUploaded: () => void }) {
     onUploaded();
   });
   return (
-    <ActionForm label="Upload a release" submit={upload.busy ? 'Uploading…' : 'Upload'} busy={upload.busy} disabled={!file} error={upload.error} onSubmit={() => void upload.run()}>
+    <ActionForm label={t.uploadRelease} submit={upload.busy ? t.uploading : t.upload} busy={upload.busy} disabled={!file} error={upload.error} onSubmit={() => void upload.run()}>
       <label>
-        Version
+        {t.version}
         <input value={version} onChange={(e) => setVersion(e.target.value)} required placeholder="0.3.0" />
       </label>
       <label>
-        OS
+        {t.os}
         <select value={os} onChange={(e) => setOs(e.target.value as (typeof OSES)[number])}>
           {OSES.map((o) => (
             <option key={o}>{o}</option>
@@ -33,11 +35,11 @@ export function UploadRelease({ onUploaded }: { onUploaded: () => void }) {
         </select>
       </label>
       <label>
-        Architecture
+        {t.architecture}
         <input value={arch} onChange={(e) => setArch(e.target.value)} required />
       </label>
       <label>
-        Binary
+        {t.binary}
         <input type="file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} required />
       </label>
     </ActionForm>

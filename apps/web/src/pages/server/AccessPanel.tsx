@@ -7,6 +7,7 @@ import { type Column, DataTable } from '../../components/DataTable';
 import { StatusBadge } from '../../components/Status';
 import { Empty, InlineError, Loaded } from '../../components/States';
 import { ago } from '../../format/time';
+import { useT } from '../../i18n/i18n';
 
 /** How the server reaches Pharos: an agent's API keys or a node's secret, issued and revoked here. */
 export function AccessPanel({ server, node, now }: { server: ServerView; node: NodeDetail | undefined; now: number }) {
@@ -14,6 +15,7 @@ export function AccessPanel({ server, node, now }: { server: ServerView; node: N
 }
 
 function AgentKeys({ serverId, now }: { serverId: string; now: number }) {
+  const t = useT();
   const keys = useApi<List<AgentKeyView>>(`/api/v1/servers/${serverId}/agent-keys`);
   const [issued, setIssued] = useState<string | null>(null);
   const issue = useAction(async () => {
@@ -22,83 +24,84 @@ function AgentKeys({ serverId, now }: { serverId: string; now: number }) {
     keys.reload();
   });
   const revoke = useAction(async (keyId: string) => {
-    if (!confirm('Revoke this key? An agent using it is disconnected at once.')) return;
+    if (!confirm(t.confirmRevokeKey)) return;
     await api.delete(`/api/v1/servers/${serverId}/agent-keys/${keyId}`);
     keys.reload();
   });
   const columns: Column<AgentKeyView>[] = [
-    { header: 'Key', kind: 'title', cell: (k) => <code>{k.prefix}…</code> },
-    { header: 'State', cell: (k) => <StatusBadge status={k.revokedAt ? 'offline' : 'online'} label={k.revokedAt ? 'revoked' : 'active'} /> },
-    { header: 'Created', className: 'muted small', cell: (k) => ago(k.createdAt, now) },
-    { header: 'Last used', className: 'muted small', cell: (k) => (k.lastUsedAt ? ago(k.lastUsedAt, now) : 'never') },
+    { header: t.key, kind: 'title', cell: (k) => <code>{k.prefix}…</code> },
+    { header: t.state, cell: (k) => <StatusBadge status={k.revokedAt ? 'offline' : 'online'} label={k.revokedAt ? t.revoked : t.active} /> },
+    { header: t.created, className: 'muted small', cell: (k) => ago(k.createdAt, now) },
+    { header: t.lastUsed, className: 'muted small', cell: (k) => (k.lastUsedAt ? ago(k.lastUsedAt, now) : t.never) },
     {
-      header: 'Actions',
+      header: t.actions,
       kind: 'actions',
       cell: (k) =>
         !k.revokedAt && (
           <button type="button" className="danger" onClick={() => void revoke.run(k.id)}>
-            Revoke
+            {t.revoke}
           </button>
         ),
     },
   ];
   return (
-    <section className="card card-pad stack" aria-label="Agent API keys">
+    <section className="card card-pad stack" aria-label={t.agentApiKeys}>
       <div className="row">
-        <h3>Agent API keys</h3>
+        <h2>{t.agentApiKeys}</h2>
         <span className="spacer" />
         <button type="button" onClick={() => void issue.run()} disabled={issue.busy}>
-          Issue a new key
+          {t.issueNewKey}
         </button>
       </div>
       {issued && (
-        <SecretOnce title="New agent API key" onDone={() => setIssued(null)}>
-          <CopyField label="Agent API key" value={issued} />
+        <SecretOnce title={t.newAgentApiKey} onDone={() => setIssued(null)}>
+          <CopyField label={t.agentApiKey} value={issued} />
         </SecretOnce>
       )}
       <InlineError error={issue.error ?? revoke.error} />
       <Loaded resource={keys}>
-        {({ items }) => <DataTable label="Agent API keys" columns={columns} rows={items} inCard empty={<Empty title="No keys">Issue one for the agent to connect.</Empty>} />}
+        {({ items }) => <DataTable label={t.agentApiKeys} columns={columns} rows={items} inCard empty={<Empty title={t.noKeys}>{t.noKeysHint}</Empty>} />}
       </Loaded>
     </section>
   );
 }
 
 function NodeSecret({ serverId, secret, now }: { serverId: string; secret: NodeDetail['secret']; now: number }) {
+  const t = useT();
   const [issued, setIssued] = useState<IssuedNodeSecret | null>(null);
   const [revoked, setRevoked] = useState(false);
   const rotate = useAction(async () => {
-    if (secret && !confirm('Rotate the secret? The node stops reporting until it is installed with the new one.')) return;
+    if (secret && !confirm(t.confirmRotateSecret)) return;
     setIssued(await api.post<IssuedNodeSecret>(`/api/v1/nodes/${serverId}/secret`));
     setRevoked(false);
   });
   const revoke = useAction(async () => {
-    if (!confirm('Revoke the secret? The node can no longer report.')) return;
+    if (!confirm(t.confirmRevokeSecret)) return;
     await api.delete(`/api/v1/nodes/${serverId}/secret`);
     setRevoked(true);
   });
   const current = revoked ? null : secret;
   return (
-    <section className="card card-pad stack" aria-label="Node secret">
+    <section className="card card-pad stack" aria-label={t.nodeSecret}>
       <div className="row">
-        <h3>Node secret</h3>
+        <h2>{t.nodeSecret}</h2>
         <span className="spacer" />
         <button type="button" onClick={() => void rotate.run()} disabled={rotate.busy}>
-          {current ? 'Rotate' : 'Issue a secret'}
+          {current ? t.rotate : t.issueSecret}
         </button>
         {current && (
           <button type="button" className="danger" onClick={() => void revoke.run()} disabled={revoke.busy}>
-            Revoke
+            {t.revoke}
           </button>
         )}
       </div>
       <p className="muted small">
-        {issued ? 'A new secret was issued.' : current ? `Secret ${current.prefix}… created ${ago(current.createdAt, now)}, last used ${current.lastUsedAt ? ago(current.lastUsedAt, now) : 'never'}.` : 'The node has no secret: it cannot report.'}
+        {issued ? t.newSecretIssued : current ? t.secretSummary(current.prefix, ago(current.createdAt, now), current.lastUsedAt ? ago(current.lastUsedAt, now) : t.never) : t.noSecret}
       </p>
       {issued && (
-        <SecretOnce title="New node secret" onDone={() => setIssued(null)}>
-          <CopyField label="Install command" value={issued.installCommand} multiline />
-          <CopyField label="Node secret" value={issued.secret} />
+        <SecretOnce title={t.newNodeSecret} onDone={() => setIssued(null)}>
+          <CopyField label={t.installCommand} value={issued.installCommand} multiline />
+          <CopyField label={t.nodeSecret} value={issued.secret} />
         </SecretOnce>
       )}
       <InlineError error={rotate.error ?? revoke.error} />

@@ -1,5 +1,6 @@
 import type { LiveMetricsData } from '@pharos/protocol';
 import { bytes, bytesPerSecond, decimal, duration, percent } from '../../format/units';
+import { useT } from '../../i18n/i18n';
 
 function Gauge({ label, color, value, sub, fraction }: { label: string; color?: string; value: string; sub?: string; fraction?: number | null }) {
   return (
@@ -19,36 +20,47 @@ function Gauge({ label, color, value, sub, fraction }: { label: string; color?: 
   );
 }
 
-/** The latest sample as big numbers: what an admin reads first. */
-export function LiveGauges({ sample, memoryTotal }: { sample: LiveMetricsData | null; memoryTotal?: number | null }) {
+/**
+ * The latest sample as big numbers: what an admin reads first. When the server is not
+ * reporting (`staleSince` set) they are greyed and say how old they are, so that a server
+ * that went down never looks alive.
+ */
+export function LiveGauges({ sample, memoryTotal, staleSince }: { sample: LiveMetricsData | null; memoryTotal?: number | null; staleSince?: string }) {
+  const t = useT();
   const s = sample;
   const rootDisk = s?.disk_usage.find((d) => d.mountpoint === '/') ?? s?.disk_usage[0];
   const diskPercent = s?.disk_percent ?? rootDisk?.percent;
   return (
-    <div className="gauges" aria-label="Current values">
-      <Gauge label="CPU" color="--series-cpu" value={percent(s?.cpu_percent, 1)} fraction={s?.cpu_percent} sub={s?.load1 !== undefined ? `load ${[s.load1, s.load5, s.load15].filter((v) => v !== undefined).map((v) => decimal(v)).join(' · ')}` : undefined} />
-      <Gauge
-        label="Memory"
-        color="--series-mem"
-        value={percent(s?.memory_percent, 1)}
-        fraction={s?.memory_percent}
-        sub={memoryTotal && s ? `${bytes((memoryTotal * s.memory_percent) / 100)} of ${bytes(memoryTotal)}` : s?.swap_percent !== undefined ? `swap ${percent(s?.swap_percent)}` : undefined}
-      />
-      <Gauge label="Disk" color="--series-disk" value={percent(diskPercent, 1)} fraction={diskPercent} sub={rootDisk?.total_bytes ? `${bytes(rootDisk.used_bytes)} of ${bytes(rootDisk.total_bytes)}` : undefined} />
-      <Gauge label="Network" color="--series-rx" value={`↓ ${bytesPerSecond(s?.net_rx_bytes_per_sec)}`} sub={`↑ ${bytesPerSecond(s?.net_tx_bytes_per_sec)}`} />
-      <Gauge label="Processes" value={s?.process_count !== undefined ? String(s.process_count) : '—'} sub={s?.tcp_count !== undefined ? `${s.tcp_count} TCP · ${s.udp_count ?? 0} UDP` : undefined} />
-      <Gauge label="Uptime" value={duration(s?.uptime_seconds)} sub={s?.max_temp_c !== undefined ? `hottest sensor ${decimal(s.max_temp_c, 0)} °C` : undefined} />
-    </div>
+    <section className={staleSince ? 'gauges-section stale' : 'gauges-section'} aria-label={t.currentValues}>
+      {staleSince && <p className="muted small stale-note">{t.lastValuesFrom(staleSince)}</p>}
+      <div className="gauges">
+        <Gauge label={t.cpu} color="--series-cpu" value={percent(s?.cpu_percent, 1)} fraction={s?.cpu_percent} sub={s?.load1 !== undefined ? t.loadValues([s.load1, s.load5, s.load15].filter((v) => v !== undefined).map((v) => decimal(v)).join(' · ')) : undefined} />
+        <Gauge
+          label={t.memory}
+          color="--series-mem"
+          value={percent(s?.memory_percent, 1)}
+          fraction={s?.memory_percent}
+          sub={memoryTotal && s ? t.ofTotal(bytes((memoryTotal * s.memory_percent) / 100), bytes(memoryTotal)) : s?.swap_percent !== undefined ? t.swapValue(percent(s?.swap_percent)) : undefined}
+        />
+        <Gauge label={t.disk} color="--series-disk" value={percent(diskPercent, 1)} fraction={diskPercent} sub={rootDisk?.total_bytes ? t.ofTotal(bytes(rootDisk.used_bytes), bytes(rootDisk.total_bytes)) : undefined} />
+        <Gauge label={t.network} color="--series-rx" value={`↓ ${bytesPerSecond(s?.net_rx_bytes_per_sec)}`} sub={`↑ ${bytesPerSecond(s?.net_tx_bytes_per_sec)}`} />
+        <Gauge label={t.processes} value={s?.process_count !== undefined ? String(s.process_count) : '—'} sub={s?.tcp_count !== undefined ? t.connections(s.tcp_count, s.udp_count ?? 0) : undefined} />
+        <Gauge label={t.uptime} value={duration(s?.uptime_seconds)} sub={s?.max_temp_c !== undefined ? t.hottestSensor(decimal(s.max_temp_c, 0)) : undefined} />
+      </div>
+    </section>
   );
 }
 
 /** Each mounted disk and how full it is. */
 export function DiskUsage({ sample }: { sample: LiveMetricsData | null }) {
+  const t = useT();
   const disks = sample?.disk_usage ?? [];
   if (disks.length === 0) return null;
   return (
-    <section className="card card-pad" aria-label="Disks">
-      <h3 className="section-title">Disks</h3>
+    <section className="card card-pad" aria-labelledby="disks-heading">
+      <h2 className="section-title" id="disks-heading">
+        {t.disks}
+      </h2>
       <div className="disks">
         {disks.map((d) => (
           <div key={d.mountpoint} className="disk-row">
@@ -60,7 +72,7 @@ export function DiskUsage({ sample }: { sample: LiveMetricsData | null }) {
             </div>
             <span className="muted num small">
               {percent(d.percent)}
-              {d.total_bytes ? ` of ${bytes(d.total_bytes)}` : ''}
+              {d.total_bytes ? ` / ${bytes(d.total_bytes)}` : ''}
             </span>
           </div>
         ))}

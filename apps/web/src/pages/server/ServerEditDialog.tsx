@@ -5,9 +5,11 @@ import { useAction } from '../../app/useApi';
 import { navigate } from '../../app/router';
 import { Dialog } from '../../components/Dialog';
 import { InlineError } from '../../components/States';
+import { useT } from '../../i18n/i18n';
 
 /** Rename, group, tag a server, turn its commands on or off, or remove it. */
 export function ServerEditDialog({ server, open, onClose, onSaved }: { server: ServerView; open: boolean; onClose: () => void; onSaved: (s: ServerView) => void }) {
+  const t = useT();
   const [name, setName] = useState(server.name);
   const [group, setGroup] = useState(server.group ?? '');
   const [tags, setTags] = useState(server.tags.join(', '));
@@ -20,7 +22,10 @@ export function ServerEditDialog({ server, open, onClose, onSaved }: { server: S
       ...(server.source === 'agent' ? { commandsEnabled } : {}),
     }),
   );
-  const remove = useAction(() => api.delete<void>(`/api/v1/servers/${server.id}`));
+  const remove = useAction(async () => {
+    await api.delete<void>(`/api/v1/servers/${server.id}`);
+    return true;
+  });
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -29,47 +34,46 @@ export function ServerEditDialog({ server, open, onClose, onSaved }: { server: S
   };
 
   return (
-    <Dialog title={`Edit ${server.name}`} open={open} onClose={onClose}>
+    <Dialog title={t.editServer(server.name)} open={open} onClose={onClose}>
       <form className="form" onSubmit={submit}>
         <label>
-          Name
+          {t.name}
           <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={128} />
         </label>
         <div className="form-row">
           <label>
-            Group
-            <input value={group} onChange={(e) => setGroup(e.target.value)} maxLength={64} placeholder="e.g. web" />
+            {t.group}
+            <input value={group} onChange={(e) => setGroup(e.target.value)} maxLength={64} placeholder={t.groupPlaceholder} />
           </label>
           <label>
-            Tags
+            {t.tags}
             <input value={tags} onChange={(e) => setTags(e.target.value)} placeholder="prod, eu" />
           </label>
         </div>
         {server.source === 'agent' && (
-          <label className="row" style={{ display: 'flex' }}>
-            <input type="checkbox" checked={commandsEnabled} onChange={(e) => setCommandsEnabled(e.target.checked)} style={{ height: 'auto' }} />
-            <span style={{ color: 'var(--text)' }}>Allow commands and Docker actions on this server</span>
+          <label className="checkbox-row">
+            <input type="checkbox" checked={commandsEnabled} onChange={(e) => setCommandsEnabled(e.target.checked)} />
+            <span>{t.allowCommands}</span>
           </label>
         )}
         <InlineError error={save.error ?? remove.error} />
         <div className="actions">
           <button
             type="button"
-            className="danger"
-            style={{ marginRight: 'auto' }}
+            className="danger push-left"
             disabled={remove.busy}
             onClick={async () => {
-              if (!confirm(`Remove ${server.name}? Its history goes with it, and its ${server.source === 'agent' ? 'agent keys' : 'node secret'} stop working.`)) return;
-              if ((await remove.run()) !== undefined || !remove.error) navigate('/');
+              if (!confirm(t.confirmRemoveServer(server.name, server.source === 'agent'))) return;
+              if (await remove.run()) navigate('/');
             }}
           >
-            Remove server
+            {t.removeServer}
           </button>
           <button type="button" onClick={onClose}>
-            Cancel
+            {t.cancel}
           </button>
           <button type="submit" className="primary" disabled={save.busy}>
-            {save.busy ? 'Saving…' : 'Save'}
+            {save.busy ? t.saving : t.save}
           </button>
         </div>
       </form>

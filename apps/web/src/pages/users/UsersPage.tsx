@@ -10,18 +10,21 @@ import { PageHeader } from '../../components/PageHeader';
 import { StatusBadge } from '../../components/Status';
 import { Empty, InlineError, Loaded } from '../../components/States';
 import { dateTime } from '../../format/time';
+import type { Dictionary } from '../../i18n/en';
+import { useT } from '../../i18n/i18n';
 
 type Editing = { user: UserView; what: 'role' | 'disable' | 'password' };
 
 /** Every account: its role and state, changed here; and a form to add one (admins only). */
 export function UsersPage({ currentUser }: { currentUser: SessionUser }) {
+  const t = useT();
   const users = useApi<List<UserView>>('/api/v1/users');
   const [editing, setEditing] = useState<Editing | null>(null);
   const [notice, setNotice] = useState<string>();
   const [reset, setReset] = useState<PasswordReset | null>(null);
   const enable = useAction(async (user: UserView) => {
     await api.patch<UserView>(`/api/v1/users/${user.id}`, { disabled: false } satisfies UserChanges);
-    setNotice(`${user.username} is enabled again and may sign in.`);
+    setNotice(t.userEnabledAgain(user.username));
     users.reload();
   });
   const done = (message?: string) => {
@@ -32,59 +35,59 @@ export function UsersPage({ currentUser }: { currentUser: SessionUser }) {
   const enabledAdmins = users.data?.items.filter((u) => u.role === 'admin' && !u.disabled).length ?? 0;
   const columns: Column<UserView>[] = [
     {
-      header: 'Username',
+      header: t.username,
       kind: 'title',
       cell: (u) => (
         <>
           <strong>{u.username}</strong>
-          {u.id === currentUser.id && <span className="muted small"> (you)</span>}
+          {u.id === currentUser.id && <span className="muted small"> ({t.you})</span>}
         </>
       ),
     },
-    { header: 'Role', cell: (u) => u.role },
-    { header: 'State', cell: (u) => <StatusBadge status={u.disabled ? 'offline' : 'online'} label={u.disabled ? 'disabled' : 'active'} /> },
-    { header: 'Created', className: 'muted small', cell: (u) => dateTime(u.createdAt) },
+    { header: t.role, cell: (u) => (u.role === 'admin' ? t.roleAdmin : t.roleViewer) },
+    { header: t.state, cell: (u) => <StatusBadge status={u.disabled ? 'offline' : 'online'} label={u.disabled ? t.disabled : t.active} /> },
+    { header: t.created, className: 'muted small', cell: (u) => dateTime(u.createdAt) },
     {
-      header: 'Actions',
+      header: t.actions,
       kind: 'actions',
       cell: (u) => (
-        <UserActions user={u} locked={lockReason(u, currentUser, enabledAdmins)} enabling={enable.busy} onEdit={(what) => setEditing({ user: u, what })} onEnable={() => void enable.run(u)} />
+        <UserActions user={u} locked={lockReason(t, u, currentUser, enabledAdmins)} enabling={enable.busy} onEdit={(what) => setEditing({ user: u, what })} onEnable={() => void enable.run(u)} />
       ),
     },
   ];
 
   return (
     <section className="page">
-      <PageHeader title="Users" />
+      <PageHeader title={t.navUsers} />
       {notice && (
         <p className="notice-bar" role="status">
           {notice}
         </p>
       )}
       {reset && (
-        <SecretOnce title={`New password of ${reset.user.username}`} onDone={() => setReset(null)}>
-          <CopyField label="New password" value={reset.password ?? ''} />
+        <SecretOnce title={t.newPasswordOf(reset.user.username)} onDone={() => setReset(null)}>
+          <CopyField label={t.newPassword} value={reset.password ?? ''} />
         </SecretOnce>
       )}
       <InlineError error={enable.error} />
       <Loaded resource={users}>
-        {({ items }) => <DataTable label="Users" columns={columns} rows={items} empty={<Empty title="No users" />} rowAttributes={(u) => ({ 'data-user': u.username })} />}
+        {({ items }) => <DataTable label={t.navUsers} columns={columns} rows={items} empty={<Empty title={t.noUsers} />} rowAttributes={(u) => ({ 'data-user': u.username })} />}
       </Loaded>
-      {editing?.what === 'role' && <RoleDialog user={editing.user} onClose={() => setEditing(null)} onSaved={(u) => done(`${u.username} is now ${u.role === 'admin' ? 'an admin' : 'a viewer'}.`)} />}
-      {editing?.what === 'disable' && <DisableDialog user={editing.user} onClose={() => setEditing(null)} onDisabled={(u) => done(`${u.username} is disabled: signed out everywhere and cannot sign in.`)} />}
+      {editing?.what === 'role' && <RoleDialog user={editing.user} onClose={() => setEditing(null)} onSaved={(u) => done(t.userNowRole(u.username, u.role === 'admin'))} />}
+      {editing?.what === 'disable' && <DisableDialog user={editing.user} onClose={() => setEditing(null)} onDisabled={(u) => done(t.userDisabled(u.username))} />}
       {editing?.what === 'password' && (
         <PasswordDialog
           user={editing.user}
           self={editing.user.id === currentUser.id}
           onClose={() => setEditing(null)}
           onReset={(result) => {
-            done(result.password ? undefined : `${result.user.username}'s password was changed; they were signed out everywhere.`);
+            done(result.password ? undefined : t.passwordChanged(result.user.username));
             if (result.password) setReset(result);
           }}
         />
       )}
-      <section className="card card-pad stack" aria-label="New user">
-        <h3>New user</h3>
+      <section className="card card-pad stack" aria-label={t.newUser}>
+        <h2>{t.newUser}</h2>
         <NewUserForm onCreated={users.reload} />
       </section>
     </section>
@@ -92,28 +95,29 @@ export function UsersPage({ currentUser }: { currentUser: SessionUser }) {
 }
 
 /** Why `user` may not be disabled or demoted, if they may not. */
-function lockReason(user: UserView, currentUser: SessionUser, enabledAdmins: number): string | undefined {
-  if (user.id === currentUser.id) return 'You cannot disable or demote your own account.';
-  if (user.role === 'admin' && !user.disabled && enabledAdmins <= 1) return 'The last enabled admin cannot be disabled or demoted.';
+function lockReason(t: Dictionary, user: UserView, currentUser: SessionUser, enabledAdmins: number): string | undefined {
+  if (user.id === currentUser.id) return t.cannotDemoteSelf;
+  if (user.role === 'admin' && !user.disabled && enabledAdmins <= 1) return t.lastAdmin;
   return undefined;
 }
 
 function UserActions({ user, locked, enabling, onEdit, onEnable }: { user: UserView; locked: string | undefined; enabling: boolean; onEdit: (what: Editing['what']) => void; onEnable: () => void }) {
+  const t = useT();
   return (
     <>
-      <button type="button" className="small" onClick={() => onEdit('role')} disabled={Boolean(locked) && user.role === 'admin'} title={user.role === 'admin' ? locked : undefined} aria-label={`Change the role of ${user.username}`}>
-        Change role
+      <button type="button" className="small" onClick={() => onEdit('role')} disabled={Boolean(locked) && user.role === 'admin'} title={user.role === 'admin' ? locked : undefined} aria-label={t.changeRoleOf(user.username)}>
+        {t.changeRole}
       </button>
-      <button type="button" className="small" onClick={() => onEdit('password')} aria-label={`Reset the password of ${user.username}`}>
-        Reset password
+      <button type="button" className="small" onClick={() => onEdit('password')} aria-label={t.resetPasswordOf(user.username)}>
+        {t.resetPassword}
       </button>
       {user.disabled ? (
-        <button type="button" className="small" onClick={onEnable} disabled={enabling} aria-label={`Enable ${user.username}`}>
-          Enable
+        <button type="button" className="small" onClick={onEnable} disabled={enabling} aria-label={t.enableUser(user.username)}>
+          {t.enable}
         </button>
       ) : (
-        <button type="button" className="small danger" onClick={() => onEdit('disable')} disabled={Boolean(locked)} title={locked} aria-label={`Disable ${user.username}`}>
-          Disable
+        <button type="button" className="small danger" onClick={() => onEdit('disable')} disabled={Boolean(locked)} title={locked} aria-label={t.disableUser(user.username)}>
+          {t.disable}
         </button>
       )}
     </>
@@ -121,6 +125,7 @@ function UserActions({ user, locked, enabling, onEdit, onEnable }: { user: UserV
 }
 
 function RoleDialog({ user, onClose, onSaved }: { user: UserView; onClose: () => void; onSaved: (user: UserView) => void }) {
+  const t = useT();
   const [role, setRole] = useState<UserRole>(user.role);
   const save = useAction(() => api.patch<UserView>(`/api/v1/users/${user.id}`, { role } satisfies UserChanges));
   const submit = async (event: FormEvent) => {
@@ -129,32 +134,32 @@ function RoleDialog({ user, onClose, onSaved }: { user: UserView; onClose: () =>
     if (saved) onSaved(saved);
   };
   return (
-    <Dialog title={`Role of ${user.username}`} open onClose={onClose}>
+    <Dialog title={t.roleOf(user.username)} open onClose={onClose}>
       <form className="form" onSubmit={submit}>
         <fieldset className="choices">
-          <legend className="visually-hidden">Role</legend>
+          <legend className="visually-hidden">{t.role}</legend>
           <label className="choice">
             <input type="radio" name="role" value="admin" checked={role === 'admin'} onChange={() => setRole('admin')} />
             <span>
-              <strong>Admin</strong>
-              <span className="muted small">Changes the fleet: servers, credentials, commands, releases, users.</span>
+              <strong>{t.roleAdminCap}</strong>
+              <span className="muted small">{t.roleAdminHint}</span>
             </span>
           </label>
           <label className="choice">
             <input type="radio" name="role" value="viewer" checked={role === 'viewer'} onChange={() => setRole('viewer')} />
             <span>
-              <strong>Viewer</strong>
-              <span className="muted small">Watches the fleet, its metrics and logs; changes nothing.</span>
+              <strong>{t.roleViewerCap}</strong>
+              <span className="muted small">{t.roleViewerHint}</span>
             </span>
           </label>
         </fieldset>
         <InlineError error={save.error} />
         <div className="actions">
           <button type="button" onClick={onClose}>
-            Cancel
+            {t.cancel}
           </button>
           <button type="submit" className="primary" disabled={save.busy || role === user.role}>
-            {save.busy ? 'Saving…' : 'Save role'}
+            {save.busy ? t.saving : t.saveRole}
           </button>
         </div>
       </form>
@@ -163,12 +168,13 @@ function RoleDialog({ user, onClose, onSaved }: { user: UserView; onClose: () =>
 }
 
 function DisableDialog({ user, onClose, onDisabled }: { user: UserView; onClose: () => void; onDisabled: (user: UserView) => void }) {
+  const t = useT();
   const disable = useAction(() => api.patch<UserView>(`/api/v1/users/${user.id}`, { disabled: true } satisfies UserChanges));
   return (
     <ConfirmDialog
-      title={`Disable ${user.username}?`}
+      title={t.disableUserQ(user.username)}
       open
-      confirmLabel="Disable user"
+      confirmLabel={t.disableUserButton}
       danger
       busy={disable.busy}
       error={disable.error}
@@ -178,14 +184,13 @@ function DisableDialog({ user, onClose, onDisabled }: { user: UserView; onClose:
         if (saved) onDisabled(saved);
       }}
     >
-      <p>
-        {user.username} is signed out everywhere at once and cannot sign in until enabled again. Their account, role and history stay.
-      </p>
+      <p>{t.disableUserDetail(user.username)}</p>
     </ConfirmDialog>
   );
 }
 
 function PasswordDialog({ user, self, onClose, onReset }: { user: UserView; self: boolean; onClose: () => void; onReset: (result: PasswordReset) => void }) {
+  const t = useT();
   const [password, setPassword] = useState('');
   const reset = useAction(() => api.post<PasswordReset>(`/api/v1/users/${user.id}/password`, password ? { password } : {}));
   const submit = async (event: FormEvent) => {
@@ -194,23 +199,21 @@ function PasswordDialog({ user, self, onClose, onReset }: { user: UserView; self
     if (result) onReset(result);
   };
   return (
-    <Dialog title={`Reset the password of ${user.username}`} open onClose={onClose}>
+    <Dialog title={t.resetPasswordOf(user.username)} open onClose={onClose}>
       <form className="form" onSubmit={submit}>
-        <p>
-          {self ? 'You are' : `${user.username} is`} signed out everywhere; the old password stops working at once.
-        </p>
+        <p>{t.resetPasswordDetail(self ? null : user.username)}</p>
         <label>
-          New password
-          <input value={password} onChange={(e) => setPassword(e.target.value)} type="password" autoComplete="new-password" minLength={8} maxLength={1024} placeholder="Leave empty to generate one" />
+          {t.newPassword}
+          <input value={password} onChange={(e) => setPassword(e.target.value)} type="password" autoComplete="new-password" minLength={8} maxLength={1024} placeholder={t.leaveEmptyToGenerate} />
         </label>
-        <p className="hint">A generated password is shown once, for you to hand over.</p>
+        <p className="hint">{t.generatedShownOnce}</p>
         <InlineError error={reset.error} />
         <div className="actions">
           <button type="button" onClick={onClose}>
-            Cancel
+            {t.cancel}
           </button>
           <button type="submit" className="primary" disabled={reset.busy}>
-            {reset.busy ? 'Resetting…' : password ? 'Set password' : 'Generate a password'}
+            {reset.busy ? t.resetting : password ? t.setPassword : t.generatePassword}
           </button>
         </div>
       </form>
@@ -219,6 +222,7 @@ function PasswordDialog({ user, self, onClose, onReset }: { user: UserView; self
 }
 
 function NewUserForm({ onCreated }: { onCreated: () => void }) {
+  const t = useT();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [role, setRole] = useState<UserRole>('viewer');
@@ -229,20 +233,20 @@ function NewUserForm({ onCreated }: { onCreated: () => void }) {
     onCreated();
   });
   return (
-    <ActionForm submit="Create user" busy={create.busy} error={create.error} onSubmit={() => void create.run()}>
+    <ActionForm label={t.newUser} submit={t.createUser} busy={create.busy} error={create.error} onSubmit={() => void create.run()}>
       <label>
-        Username
+        {t.username}
         <input value={username} onChange={(e) => setUsername(e.target.value)} required autoComplete="off" />
       </label>
       <label>
-        Password
+        {t.password}
         <input value={password} onChange={(e) => setPassword(e.target.value)} required minLength={8} type="password" autoComplete="new-password" />
       </label>
       <label>
-        Role
+        {t.role}
         <select value={role} onChange={(e) => setRole(e.target.value as UserRole)}>
-          <option value="viewer">viewer</option>
-          <option value="admin">admin</option>
+          <option value="viewer">{t.roleViewer}</option>
+          <option value="admin">{t.roleAdmin}</option>
         </select>
       </label>
     </ActionForm>

@@ -1,4 +1,4 @@
-import { METRIC_SERIES, RAW_ONLY_SERIES, SERIES_WITH_MAX } from '../metric-series';
+import { METRIC_SERIES, RAW_ONLY_SERIES, SERIES_WITH_BAND } from '../metric-series';
 import { ROLLUP_STATEMENTS } from './rollup-store';
 import { INSERT_RAW_SAMPLES, INSERT_SAMPLES_WITH_ROLLUPS_SQL, sampleRowsSql } from './sample-sql';
 
@@ -8,7 +8,7 @@ describe('metric statements', () => {
   const rolledUp = Object.entries(METRIC_SERIES)
     .filter(([name]) => !RAW_ONLY_SERIES.includes(name as keyof typeof METRIC_SERIES))
     .map(([, column]) => column);
-  const maxima = Object.values(SERIES_WITH_MAX);
+  const extremes = Object.values(SERIES_WITH_BAND).flatMap((band) => [band!.min, band!.max]);
 
   it('stores every headline series raw, in the column order of the sample rows', () => {
     const columns = INSERT_RAW_SAMPLES.slice(INSERT_RAW_SAMPLES.indexOf('(') + 1, INSERT_RAW_SAMPLES.indexOf(')')).split(',');
@@ -19,12 +19,12 @@ describe('metric statements', () => {
     }
   });
 
-  it.each([['fold into rollups', INSERT_SAMPLES_WITH_ROLLUPS_SQL], ...Object.entries(ROLLUP_STATEMENTS)])('%s names every rolled-up series, its count and its maximum', (_, sql) => {
+  it.each([['fold into rollups', INSERT_SAMPLES_WITH_ROLLUPS_SQL], ...Object.entries(ROLLUP_STATEMENTS)])('%s names every rolled-up series, its count and its extremes', (_, sql) => {
     for (const column of rolledUp) {
       expect(sql).toContain(`"${column}" = `);
       expect(sql).toContain(`'${column}'`);
     }
-    for (const column of maxima) expect(sql).toContain(`"${column}" = `);
+    for (const column of extremes) expect(sql).toContain(`"${column}" = `);
     for (const column of ['load5', 'load15']) expect(sql).not.toContain(`"${column}" = `);
   });
 });

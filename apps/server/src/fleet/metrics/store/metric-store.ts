@@ -2,7 +2,17 @@ import { Injectable } from '@nestjs/common';
 import { PrismaService } from '@pharos/database';
 import type { DbTransaction } from '../../../platform/database/transactions';
 import { TextBlob } from '../../../platform/database/json-rows';
-import { type EntitySeriesName, finiteOrNull, isFiniteNumber, METRIC_SERIES, METRIC_SERIES_NAMES, type MetricSeriesName } from '../metric-series';
+import {
+  type BandColumns,
+  type EntitySeriesName,
+  finiteOrNull,
+  isFiniteNumber,
+  METRIC_SERIES,
+  METRIC_SERIES_NAMES,
+  type MetricColumn,
+  type MetricSeriesName,
+  SERIES_WITH_BAND,
+} from '../metric-series';
 import { INSERT_SAMPLES_SQL, INSERT_SAMPLES_WITH_ROLLUPS_SQL, INSERT_SNAPSHOTS_AND_SAMPLES_SQL, sampleRowKey } from './sample-sql';
 
 /**
@@ -95,12 +105,25 @@ export class MetricStore {
     }
   }
 
-  /** A history query's headline buckets: `columns` averaged per step of `stepSeconds` over [from, to). */
+  /**
+   * A history query's headline buckets: `columns` averaged per step of `stepSeconds` over
+   * [from, to), and for the series with a band its lowest and highest value in the step
+   * (`<name>.min`, `<name>.max`: from the samples, or from the rollups' own extremes).
+   */
   headlineHistory(table: HistoryTable, range: HistoryRange, series: MetricSeriesName[]): Promise<HistoryRow[]> {
     const time = table === 'MetricSample' ? 'at' : 'bucket';
     const averages = series.map((name) => `, avg(t."${METRIC_SERIES[name]}") AS "${name}"`).join('');
+    const bands = series
+      .map((name) => [name, METRIC_SERIES[name], SERIES_WITH_BAND[name]] as const)
+      .filter((entry): entry is readonly [MetricSeriesName, MetricColumn, BandColumns] => entry[2] !== undefined)
+      .map(([name, column, band]) =>
+        table === 'MetricSample'
+          ? `, min(t."${column}") AS "${name}.min", max(t."${column}") AS "${name}.max"`
+          : `, min(coalesce(t."${band.min}", t."${column}")) AS "${name}.min", max(coalesce(t."${band.max}", t."${column}")) AS "${name}.max"`,
+      )
+      .join('');
     return this.prisma.$queryRawUnsafe<HistoryRow[]>(
-      `SELECT date_bin(make_interval(secs => $4), t."${time}", $2::timestamptz) AS t${averages}
+      `SELECT date_bin(make_interval(secs => $4), t."${time}", $2::timestamptz) AS t${averages}${bands}
          FROM "${table}" t
         WHERE t."serverId" = $1::uuid AND t."${time}" >= $2::timestamptz AND t."${time}" < $3::timestamptz
         GROUP BY 1 ORDER BY 1`,

@@ -1,8 +1,10 @@
 /**
  * The rollups' statements, written out. A rollup row of a bucket holds, per headline series,
  * the average of the values under it weighed by how many samples had each value
- * (`valueCounts`; older rows without counts weigh by `samples`), the maximum where charts draw a
- * band, and per-entity averages with their own counts (`series`, `seriesCounts`).
+ * (`valueCounts`; older rows without counts weigh by `samples`), the lowest and highest value
+ * where charts draw a band (`SERIES_WITH_BAND`; an hour built from minutes that predate them
+ * takes those minutes' averages), and per-entity averages with their own counts (`series`,
+ * `seriesCounts`).
  *
  * A row is always recomputed from what is under it (raw samples for minutes, minutes for
  * hours) and written over what was there, so rebuilding it twice gives the same row. Each
@@ -70,18 +72,19 @@ const entitySeries = (weight: string, time: string, seconds: number) => `per_ent
 
 /** Writes each bucket of `base` (with its entity `series`) over the table's row. */
 const writeRollups = (table: string) => `INSERT INTO "${table}" ("serverId", "bucket", "samples",
-      "cpuPercent", "cpuPercentMax", "memoryPercent", "memoryPercentMax", "swapPercent", "diskPercent", "load1",
-      "netRxBytesPerS", "netTxBytesPerS", "diskReadBytesPerS", "diskWriteBytesPerS",
+      "cpuPercent", "cpuPercentMin", "cpuPercentMax", "memoryPercent", "memoryPercentMin", "memoryPercentMax",
+      "swapPercent", "diskPercent", "load1", "netRxBytesPerS", "netTxBytesPerS", "diskReadBytesPerS", "diskWriteBytesPerS",
       "tcpCount", "udpCount", "processCount", "maxTempC", "valueCounts", "series", "seriesCounts")
   SELECT base.sid, base.bucket, base.samples,
-         base."cpuPercent", base."cpuPercentMax", base."memoryPercent", base."memoryPercentMax", base."swapPercent", base."diskPercent", base."load1",
+         base."cpuPercent", base."cpuPercentMin", base."cpuPercentMax", base."memoryPercent", base."memoryPercentMin", base."memoryPercentMax",
+         base."swapPercent", base."diskPercent", base."load1",
          base."netRxBytesPerS", base."netTxBytesPerS", base."diskReadBytesPerS", base."diskWriteBytesPerS",
          base."tcpCount", base."udpCount", base."processCount", base."maxTempC", base."valueCounts", series.series, series.counts
     FROM base LEFT JOIN series USING (sid, bucket)
   ON CONFLICT ("serverId", "bucket") DO UPDATE SET
     "samples" = EXCLUDED."samples",
-    "cpuPercent" = EXCLUDED."cpuPercent", "cpuPercentMax" = EXCLUDED."cpuPercentMax",
-    "memoryPercent" = EXCLUDED."memoryPercent", "memoryPercentMax" = EXCLUDED."memoryPercentMax",
+    "cpuPercent" = EXCLUDED."cpuPercent", "cpuPercentMin" = EXCLUDED."cpuPercentMin", "cpuPercentMax" = EXCLUDED."cpuPercentMax",
+    "memoryPercent" = EXCLUDED."memoryPercent", "memoryPercentMin" = EXCLUDED."memoryPercentMin", "memoryPercentMax" = EXCLUDED."memoryPercentMax",
     "swapPercent" = EXCLUDED."swapPercent", "diskPercent" = EXCLUDED."diskPercent", "load1" = EXCLUDED."load1",
     "netRxBytesPerS" = EXCLUDED."netRxBytesPerS", "netTxBytesPerS" = EXCLUDED."netTxBytesPerS",
     "diskReadBytesPerS" = EXCLUDED."diskReadBytesPerS", "diskWriteBytesPerS" = EXCLUDED."diskWriteBytesPerS",
@@ -91,13 +94,13 @@ const writeRollups = (table: string) => `INSERT INTO "${table}" ("serverId", "bu
 
 /**
  * The minute rollups of the raw samples `rows` (one of `RAW_SAMPLES`): plain averages of the
- * values present (`avg` skips nulls; counts average as fractions), maxima, and how many samples
- * had each value.
+ * values present (`avg` skips nulls; counts average as fractions), extremes, and how many
+ * samples had each value.
  */
 export const rollupMinutesSql = (rows: string) => `WITH src AS MATERIALIZED (SELECT s.* FROM ${rows}), base AS (
     SELECT s."serverId" AS sid, date_bin(interval '60 seconds', s."at", timestamptz '1970-01-01T00:00:00Z') AS bucket, count(*)::int AS samples,
-           avg(s."cpuPercent") AS "cpuPercent", max(s."cpuPercent") AS "cpuPercentMax",
-           avg(s."memoryPercent") AS "memoryPercent", max(s."memoryPercent") AS "memoryPercentMax",
+           avg(s."cpuPercent") AS "cpuPercent", min(s."cpuPercent") AS "cpuPercentMin", max(s."cpuPercent") AS "cpuPercentMax",
+           avg(s."memoryPercent") AS "memoryPercent", min(s."memoryPercent") AS "memoryPercentMin", max(s."memoryPercent") AS "memoryPercentMax",
            avg(s."swapPercent") AS "swapPercent",
            avg(s."diskPercent") AS "diskPercent",
            avg(s."load1") AS "load1",
@@ -123,7 +126,7 @@ export const rollupMinutesSql = (rows: string) => `WITH src AS MATERIALIZED (SEL
 /**
  * The hour rollups of the minute rollups `rows` (one of `MINUTE_ROLLUPS`): each minute's average
  * weighed by how many samples had it (`w_…`, from its `valueCounts`: `pharos_value_count`, in the
- * migrations), maxima of maxima, and the summed counts.
+ * migrations), the extremes of the minutes' extremes, and the summed counts.
  */
 export const rollupHoursSql = (rows: string) => `WITH src AS MATERIALIZED (
     SELECT s.*,
@@ -144,9 +147,11 @@ export const rollupHoursSql = (rows: string) => `WITH src AS MATERIALIZED (
   ), base AS (
     SELECT s."serverId" AS sid, date_bin(interval '3600 seconds', s."bucket", timestamptz '1970-01-01T00:00:00Z') AS bucket, sum(s."samples")::int AS samples,
            sum(s."cpuPercent" * s."w_cpuPercent") / nullif(sum(s."w_cpuPercent") FILTER (WHERE s."cpuPercent" IS NOT NULL), 0) AS "cpuPercent",
-           max(s."cpuPercentMax") AS "cpuPercentMax",
+           min(coalesce(s."cpuPercentMin", s."cpuPercent")) AS "cpuPercentMin",
+           max(coalesce(s."cpuPercentMax", s."cpuPercent")) AS "cpuPercentMax",
            sum(s."memoryPercent" * s."w_memoryPercent") / nullif(sum(s."w_memoryPercent") FILTER (WHERE s."memoryPercent" IS NOT NULL), 0) AS "memoryPercent",
-           max(s."memoryPercentMax") AS "memoryPercentMax",
+           min(coalesce(s."memoryPercentMin", s."memoryPercent")) AS "memoryPercentMin",
+           max(coalesce(s."memoryPercentMax", s."memoryPercent")) AS "memoryPercentMax",
            sum(s."swapPercent" * s."w_swapPercent") / nullif(sum(s."w_swapPercent") FILTER (WHERE s."swapPercent" IS NOT NULL), 0) AS "swapPercent",
            sum(s."diskPercent" * s."w_diskPercent") / nullif(sum(s."w_diskPercent") FILTER (WHERE s."diskPercent" IS NOT NULL), 0) AS "diskPercent",
            sum(s."load1" * s."w_load1") / nullif(sum(s."w_load1") FILTER (WHERE s."load1" IS NOT NULL), 0) AS "load1",

@@ -58,15 +58,16 @@ export const INSERT_SNAPSHOTS_AND_SAMPLES_SQL = `WITH snapshots AS (
 /**
  * Folds each stored sample of `v` into its bucket of one rollup table: the first sample of a
  * bucket starts its row; later ones move each average (`pharos_running_avg`, over the samples
- * that had the value: `pharos_value_count`; both in the migrations), the maxima, the counts and
+ * that had the value: `pharos_value_count`; both in the migrations), the extremes, the counts and
  * the per-entity averages (`pharos_series_merge`/`pharos_series_count`).
  */
 const foldIntoRollupSql = (table: string, seconds: number) => `INSERT INTO "${table}" AS r ("serverId", "bucket", "samples",
-      "cpuPercent", "cpuPercentMax", "memoryPercent", "memoryPercentMax", "swapPercent", "diskPercent", "load1",
-      "netRxBytesPerS", "netTxBytesPerS", "diskReadBytesPerS", "diskWriteBytesPerS",
+      "cpuPercent", "cpuPercentMin", "cpuPercentMax", "memoryPercent", "memoryPercentMin", "memoryPercentMax",
+      "swapPercent", "diskPercent", "load1", "netRxBytesPerS", "netTxBytesPerS", "diskReadBytesPerS", "diskWriteBytesPerS",
       "tcpCount", "udpCount", "processCount", "maxTempC", "valueCounts", "series", "seriesCounts")
     SELECT v.v_server, date_bin(interval '${seconds} seconds', v.v_at, timestamptz '1970-01-01T00:00:00Z'), 1,
-           v."v_cpuPercent", v."v_cpuPercent", v."v_memoryPercent", v."v_memoryPercent", v."v_swapPercent", v."v_diskPercent", v."v_load1",
+           v."v_cpuPercent", v."v_cpuPercent", v."v_cpuPercent", v."v_memoryPercent", v."v_memoryPercent", v."v_memoryPercent",
+           v."v_swapPercent", v."v_diskPercent", v."v_load1",
            v."v_netRxBytesPerS", v."v_netTxBytesPerS", v."v_diskReadBytesPerS", v."v_diskWriteBytesPerS",
            v."v_tcpCount", v."v_udpCount", v."v_processCount", v."v_maxTempC",
            jsonb_build_object(
@@ -82,8 +83,10 @@ const foldIntoRollupSql = (table: string, seconds: number) => `INSERT INTO "${ta
     ON CONFLICT ("serverId", "bucket") DO UPDATE SET
       "samples" = r."samples" + 1,
       "cpuPercent" = pharos_running_avg(r."cpuPercent", pharos_value_count(r."valueCounts", 'cpuPercent', r."samples"), EXCLUDED."cpuPercent"),
+      "cpuPercentMin" = LEAST(r."cpuPercentMin", EXCLUDED."cpuPercentMin"),
       "cpuPercentMax" = GREATEST(r."cpuPercentMax", EXCLUDED."cpuPercentMax"),
       "memoryPercent" = pharos_running_avg(r."memoryPercent", pharos_value_count(r."valueCounts", 'memoryPercent', r."samples"), EXCLUDED."memoryPercent"),
+      "memoryPercentMin" = LEAST(r."memoryPercentMin", EXCLUDED."memoryPercentMin"),
       "memoryPercentMax" = GREATEST(r."memoryPercentMax", EXCLUDED."memoryPercentMax"),
       "swapPercent" = pharos_running_avg(r."swapPercent", pharos_value_count(r."valueCounts", 'swapPercent', r."samples"), EXCLUDED."swapPercent"),
       "diskPercent" = pharos_running_avg(r."diskPercent", pharos_value_count(r."valueCounts", 'diskPercent', r."samples"), EXCLUDED."diskPercent"),

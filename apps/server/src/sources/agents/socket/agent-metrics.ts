@@ -63,6 +63,7 @@ export function toAgentSample(
   if (rx !== undefined) sample.net_rx_bytes_per_sec = rx;
   if (tx !== undefined) sample.net_tx_bytes_per_sec = tx;
 
+  // Per mount and per interface, under the names the history serves them by (as a node's).
   const series: EntitySeries = {};
   if (disks.length) series.fs_used_percent = Object.fromEntries(disks.map((d) => [d.mountpoint, d.percent]));
   const rxSeries = external.filter((n) => n.rx_bytes_per_sec !== undefined);

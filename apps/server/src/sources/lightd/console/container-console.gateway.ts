@@ -1,6 +1,13 @@
 import { Logger } from '@nestjs/common';
 import { type OnGatewayConnection, WebSocketGateway } from '@nestjs/websockets';
-import { CONTAINER_CONSOLE_WS_PATH, decodeLightdContainerCommand, describeWireError, FrontendCloseCode, unstorableTextError } from '@pharos/protocol';
+import {
+  CONTAINER_CONSOLE_WS_PATH,
+  type ConsoleProxyServerMessage,
+  decodeLightdContainerCommand,
+  describeWireError,
+  FrontendCloseCode,
+  unstorableTextError,
+} from '@pharos/protocol';
 import type { IncomingMessage } from 'node:http';
 import type { RawData, WebSocket } from 'ws';
 import { DomainError, NotFoundError } from '../../../platform/errors/domain-errors';
@@ -86,16 +93,21 @@ export class ContainerConsoleGateway implements OnGatewayConnection {
     // so it is not sent either.
     const error = decoded.ok ? unstorableTextError(message) : decoded.error;
     if (error) {
-      sendJson(socket, { type: 'error', message: describeWireError(error) });
+      reply(socket, { type: 'error', message: describeWireError(error) });
       return;
     }
     if (!decoded.ok) return;
     try {
       await session.relay(decoded.value);
-      sendJson(socket, { type: 'relayed', event: decoded.value.event });
+      reply(socket, { type: 'relayed', event: decoded.value.event });
     } catch (error) {
       if (!(error instanceof DomainError)) this.logger.error({ err: error }, 'could not relay a console message');
-      sendJson(socket, { type: 'error', message: error instanceof DomainError ? error.message : 'the message could not be relayed' });
+      reply(socket, { type: 'error', message: error instanceof DomainError ? error.message : 'the message could not be relayed' });
     }
   }
+}
+
+/** Pharos's own answer to a browser's message, in the console protocol's types. */
+function reply(socket: WebSocket, message: ConsoleProxyServerMessage): void {
+  sendJson(socket, message);
 }

@@ -138,6 +138,8 @@ export class NodeReportsService implements OnModuleInit, OnModuleDestroy {
     };
     const events = await this.commit(node.serverId, async (tx) => {
       await this.store.saveStatic(node.serverId, staticFacts, tx);
+      // The server's charts draw their gaps by it (`ServerView.reportIntervalSeconds`).
+      await this.servers.setIdentity(node.serverId, { reportIntervalSeconds: staticFacts.reportIntervalSeconds }, tx);
       return this.recordIdentity(tx, node.serverId, facts, info.version, info.system.hostname);
     });
     Object.assign(facts, {
