@@ -7,6 +7,7 @@ import { PharosConfig } from '../../platform/config/pharos-config';
 import { DomainError } from '../../platform/errors/domain-errors';
 import { FleetEventBus, type UserAccessChange } from '../../platform/events/fleet-event-bus';
 import { closeWithError, parseJsonFrame } from '../../platform/websockets/json-socket';
+import { markAuthenticated } from '../../platform/websockets/socket-limits';
 
 /**
  * Authenticates an admin's browser WebSocket the way the browser socket protocol says (docs/protocols/agent-websocket.md): the first message is
@@ -48,6 +49,7 @@ export class BrowserSocketAuthenticator {
         this.accessTokens.verify(parsed.value.token).then(
           (user) => {
             if (socket.readyState !== socket.OPEN) return resolve(null);
+            markAuthenticated(socket);
             this.closeOnExpiry(socket, user);
             this.closeOnAccessChange(socket, user);
             resolve(user);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
-import { LOG_LEVELS, type LogLevel, PharosConfig } from './pharos-config';
+import { type EdgeSettings, LOG_LEVELS, type LogLevel, PharosConfig } from './pharos-config';
 
 /** A configuration value that is missing or wrong; its message is one line naming the variable. */
 export class ConfigError extends Error {
@@ -172,6 +172,7 @@ export function loadConfig(env: Env): PharosConfig {
       usageRecentSeconds: read.seconds('LIGHTD_USAGE_RECENT_SECONDS', 30, 1, 86_400),
     },
     ...readAgentSettings(read),
+    edge: readEdgeSettings(read),
     metricsRawRetentionDays: read.integer('METRICS_RAW_RETENTION_DAYS', 7, 1, 3650),
     metricsRollupFlushSeconds: read.integer('METRICS_ROLLUP_FLUSH_SECONDS', 10, 1, 3600),
     metricsMinuteRetentionDays: read.integer('METRICS_MINUTE_RETENTION_DAYS', 90, 1, 3650),
@@ -192,6 +193,45 @@ export function loadConfig(env: Env): PharosConfig {
     // Stored sizes are 32-bit integers.
     nodeReleaseMaxBytes: read.integer('NODE_RELEASE_MAX_BYTES', 256 * 1024 * 1024, 1024, 2 ** 31 - 1),
   });
+}
+
+/** Timeouts and caps at the network edge (`EdgeSettings`). */
+function readEdgeSettings(read: EnvReader): EdgeSettings {
+  const headersTimeoutMs = read.integer('HTTP_HEADERS_TIMEOUT_MS', 10_000, 100, 3_600_000);
+  const requestTimeoutMs = read.integer('HTTP_REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000);
+  if (requestTimeoutMs < headersTimeoutMs) {
+    throw new ConfigError('HTTP_REQUEST_TIMEOUT_MS', `must not be below HTTP_HEADERS_TIMEOUT_MS (${headersTimeoutMs})`);
+  }
+  const fdLimit = openFileLimit();
+  return {
+    headersTimeoutMs,
+    requestTimeoutMs,
+    keepAliveTimeoutMs: read.integer('HTTP_KEEP_ALIVE_TIMEOUT_MS', 65_000, 100, 3_600_000),
+    idleTimeoutMs: read.integer('HTTP_IDLE_TIMEOUT_MS', 120_000, 100, 3_600_000),
+    maxConnectionsPerAddress: read.integer('MAX_CONNECTIONS_PER_ADDRESS', 256, 1, 1_000_000),
+    // Room for the database pool, the data files and the logs below the descriptor limit.
+    maxConnections: read.integer('MAX_CONNECTIONS', Math.max(64, fdLimit - 512), 1, 10_000_000),
+    authBodyLimitBytes: read.integer('AUTH_BODY_LIMIT_BYTES', 8 * 1024, 1024, 1024 * 1024),
+    apiBodyLimitBytes: read.integer('API_BODY_LIMIT_BYTES', 256 * 1024, 1024, 1024 * 1024 * 1024),
+    wsMaxPayloadBytes: read.integer('WS_MAX_PAYLOAD_BYTES', 64 * 1024, 1024, 64 * 1024 * 1024),
+    wsFramesPerSecond: read.integer('WS_FRAMES_PER_SECOND', 100, 1, 1_000_000),
+    wsFrameBurst: read.integer('WS_FRAME_BURST', 1000, 1, 10_000_000),
+    wsUnauthenticatedFrames: read.integer('WS_UNAUTHENTICATED_FRAMES', 64, 1, 10_000),
+    wsMaxBufferedBytes: read.integer('WS_MAX_BUFFERED_BYTES', 16 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
+  };
+}
+
+/** The soft limit of open files of this process (Linux), or a common default elsewhere. */
+function openFileLimit(): number {
+  try {
+    const limits = readFileSync('/proc/self/limits', 'utf8');
+    const soft = /^Max open files\s+(\d+|unlimited)/m.exec(limits)?.[1];
+    if (soft === 'unlimited') return 1_000_000;
+    if (soft !== undefined) return Number(soft);
+  } catch {
+    // Not Linux.
+  }
+  return 1024;
 }
 
 /** The agent socket, commands and the browsers' live sockets. */

@@ -54,6 +54,43 @@ export interface RetentionSettings {
   readonly upgradeTokenDays: number;
 }
 
+/**
+ * What one client may cost the server before it is cut off: HTTP timeouts, connection caps,
+ * per-route body limits, and the limits every WebSocket has whatever its kind
+ * (`platform/http/edge-server.ts`, `platform/websockets/socket-limits.ts`).
+ */
+export interface EdgeSettings {
+  /**
+   * A connection must have sent a request's whole header block within this long, from when it
+   * opened or its previous response ended; a connection that never sends a request is closed
+   * after it too (408).
+   */
+  readonly headersTimeoutMs: number;
+  /** A request, headers and body, must have been received within this long (408). */
+  readonly requestTimeoutMs: number;
+  /** How long a kept-alive connection may wait for its next request. */
+  readonly keepAliveTimeoutMs: number;
+  /** A connection silent both ways this long is closed, whatever it is doing (a stalled reader included). */
+  readonly idleTimeoutMs: number;
+  /** Open connections one remote address may hold (WebSockets included); more are closed at once. */
+  readonly maxConnectionsPerAddress: number;
+  /** Open connections in all (below the process's file-descriptor limit); more are closed at once. */
+  readonly maxConnections: number;
+  /** Largest body of login, refresh and logout. */
+  readonly authBodyLimitBytes: number;
+  /** Largest body of the admin API's routes (the ingest routes take `bodyLimitBytes`). */
+  readonly apiBodyLimitBytes: number;
+  /** Largest WebSocket message of sockets whose gateway sets none of its own. */
+  readonly wsMaxPayloadBytes: number;
+  /** Frames of any kind (messages, pings, pongs) one socket may send per second, sustained, and in a burst above it. */
+  readonly wsFramesPerSecond: number;
+  readonly wsFrameBurst: number;
+  /** Frames of any kind a socket may send before it has authenticated (its auth message is one). */
+  readonly wsUnauthenticatedFrames: number;
+  /** Bytes queued for a socket that does not read before it is cut. */
+  readonly wsMaxBufferedBytes: number;
+}
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -135,6 +172,7 @@ export class PharosConfig {
   /** Days of per-hour rollups kept. */
   readonly metricsHourRetentionDays!: number;
   readonly retention!: RetentionSettings;
+  readonly edge!: EdgeSettings;
   /** An Ithiltir node is offline after this many of its report intervals pass without a report. */
   readonly nodeOfflineMissedReports!: number;
   /** Largest node release binary an admin may upload, in bytes. */
