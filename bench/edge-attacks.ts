@@ -116,6 +116,8 @@ async function slowConnections(pharos: PharosProcess) {
 /** Unauthenticated agent sockets pinging without reading: RSS before and after, sockets closed. */
 async function pingFlood(pharos: PharosProcess) {
   const rssBefore = pharos.usage().rssBytes;
+  let rssPeak = rssBefore;
+  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, pharos.usage().rssBytes)), 250);
   const payload = Buffer.alloc(125, 1);
   let closed = 0;
   let pings = 0;
@@ -148,8 +150,10 @@ async function pingFlood(pharos: PharosProcess) {
         }),
     ),
   );
+  clearInterval(sampler);
   const rssAfter = pharos.usage().rssBytes;
-  return { rssBeforeMiB: Math.round(rssBefore / 2 ** 20), rssAfterMiB: Math.round(rssAfter / 2 ** 20), pings, socketsClosedByServer: closed };
+  const mib = (n: number) => Math.round(n / 2 ** 20);
+  return { rssBeforeMiB: mib(rssBefore), rssPeakMiB: mib(Math.max(rssPeak, rssAfter)), rssAfterMiB: mib(rssAfter), pings, socketsClosedByServer: closed };
 }
 
 async function main(): Promise<void> {
@@ -178,7 +182,7 @@ async function main(): Promise<void> {
         `Slow connections (${SLOW_EACH} of each kind, watched ${SLOW_WAIT_MS / 1000} s): ${Object.entries(slow)
           .map(([kind, o]) => `${kind} ${o.closed} closed${o.closed ? ` (last at ${(o.lastClosedMs / 1000).toFixed(1)} s)` : ''}`)
           .join(', ')}`,
-        `Ping flood (${FLOOD_SOCKETS} unauthenticated sockets, ${FLOOD_MS / 1000} s, not reading): ${flood.pings} pings sent, RSS ${flood.rssBeforeMiB} → ${flood.rssAfterMiB} MiB, ${flood.socketsClosedByServer} sockets closed by the server`,
+        `Ping flood (${FLOOD_SOCKETS} unauthenticated sockets, ${FLOOD_MS / 1000} s, not reading): ${flood.pings} pings sent, RSS ${flood.rssBeforeMiB} MiB before, ${flood.rssPeakMiB} at the peak, ${flood.rssAfterMiB} after, ${flood.socketsClosedByServer} sockets closed by the server`,
       ].join('\n'),
     );
     console.log(JSON.stringify({ seconds, alone, viaLogin, viaNode, slow, flood }));

@@ -1,4 +1,5 @@
 import { AGENT_WS_PATH, AgentCloseCode, FRONTEND_METRICS_WS_PATH } from '@pharos/protocol';
+import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import WebSocket from 'ws';
 import { enrolAgentServer } from './support/fake-agent';
@@ -136,6 +137,21 @@ describe('Network edge', () => {
       const received = await closed;
       clearInterval(trickle);
       expect(received).toMatch(/^HTTP\/1\.1 408 /);
+    });
+
+    it('spares a release upload that takes longer than the request timeout (admin, size-capped, streamed)', async () => {
+      const body = randomBytes(64 * 1024);
+      const { socket, closed } = connect();
+      socket.write(
+        `POST /api/v1/releases?version=9.9.9&os=linux&arch=x86_64 HTTP/1.1\r\nHost: pharos\r\nAuthorization: Bearer ${admin}\r\n` +
+          `Content-Type: application/octet-stream\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`,
+      );
+      // Eight pieces 200 ms apart: past the 1 s a request's body may take on other routes.
+      for (let i = 0; i < 8; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        socket.write(body.subarray((i * body.length) / 8, ((i + 1) * body.length) / 8));
+      }
+      expect(await closed).toMatch(/^HTTP\/1\.1 201 /);
     });
 
     it('closes a kept-alive connection that sends no second request', async () => {

@@ -12,6 +12,8 @@ import { parseJsonBodies } from './platform/http/json-bodies';
 import { checkMachineCredentialsBeforeBody } from './platform/http/authenticate-before-body';
 import { limitBodiesPerRoute } from './platform/http/body-limits';
 import { createEdgeServer } from './platform/http/edge-server';
+import { timeOutSlowBodies } from './platform/http/request-timeout';
+import { RELEASE_UPLOAD_PATH } from './fleet/releases/release-upload-body';
 import { createRootLogger, PinoNestLogger } from './platform/logging/pharos-logger';
 import { lazyRequestLogger } from './platform/logging/request-logger';
 import { findWebRoot, mountWebApp } from './outbound/web/web-app';
@@ -55,6 +57,7 @@ export async function createPharosApp(
   });
   parseJsonBodies(adapter.getInstance());
   checkMachineCredentialsBeforeBody(adapter.getInstance());
+  timeOutSlowBodies(adapter.getInstance(), config.edge.requestTimeoutMs, (route) => route === RELEASE_UPLOAD_PATH);
   limitBodiesPerRoute(adapter.getInstance(), {
     routes: [
       { route: '/api/v1/auth/', limitBytes: Math.min(config.edge.authBodyLimitBytes, config.bodyLimitBytes) },

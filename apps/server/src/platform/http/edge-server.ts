@@ -10,8 +10,8 @@ type Handler = (request: IncomingMessage, response: ServerResponse) => void;
  *
  * - Node's own clock (checked every `connectionsCheckingInterval`) answers 408 and closes a
  *   connection that has not sent a whole header block within `headersTimeoutMs` — counted from
- *   when it opened, so a connection that never sends a request goes too — or a whole request
- *   within `requestTimeoutMs` (a slow body).
+ *   when it opened, so a connection that never sends a request goes too. A slow body has
+ *   `requestTimeoutMs` (`timeOutSlowBodies`).
  * - `keepAliveTimeoutMs` between requests; `idleTimeoutMs` of silence both ways at any point
  *   (a client that stopped reading its response, a stalled upgrade); WebSockets turn that off
  *   for themselves (`ws` sets no timeout) and keep their own heartbeats.
@@ -28,7 +28,8 @@ export function createEdgeServer(handler: Handler, settings: EdgeSettings): Serv
   const server = createServer(
     {
       headersTimeout: settings.headersTimeoutMs,
-      requestTimeout: settings.requestTimeoutMs,
+      // Bodies have `timeOutSlowBodies` (request-timeout.ts), which spares release uploads.
+      requestTimeout: 0,
       keepAliveTimeout: settings.keepAliveTimeoutMs,
       // How often Node looks for connections past the two timeouts above.
       connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(settings.headersTimeoutMs / 4))),
