@@ -88,6 +88,7 @@ async function slowConnections(pharos: PharosProcess) {
       const sockets = Array.from({ length: SLOW_EACH }, () => {
         const s = net.connect(Number(base.port), base.hostname);
         s.on('error', () => undefined);
+        s.resume(); // reads what the server sends, so that its closing is seen
         let timer: NodeJS.Timeout | undefined;
         s.on('connect', () => (timer = start(s) ?? undefined));
         return new Promise<void>((resolve) => {
