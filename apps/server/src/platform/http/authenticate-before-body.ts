@@ -23,8 +23,8 @@ export function authenticateBeforeBody(fastify: FastifyInstance, routes: readonl
 /**
  * Installs the one `onRequest` hook that runs the checks `authenticateBeforeBody` registers
  * (before Nest registers its routes, so that every route has the hook). A refused request that
- * came with a body is answered with `Connection: close`: its body is never read, and a client
- * keeping the connection would still have to send all of it.
+ * came with a body is answered with `Connection: close` and its connection closed without
+ * reading the body (`closeWithoutReadingBody`).
  */
 export function checkMachineCredentialsBeforeBody(fastify: FastifyInstance): void {
   const checks = new Map<string, Authenticate>();
@@ -36,7 +36,7 @@ export function checkMachineCredentialsBeforeBody(fastify: FastifyInstance): voi
     try {
       await authenticate(request);
     } catch (error) {
-      if (hasBody(request)) reply.header('connection', 'close');
+      if (hasBody(request)) closeWithoutReadingBody(request, reply);
       throw error;
     }
   });
@@ -45,4 +45,15 @@ export function checkMachineCredentialsBeforeBody(fastify: FastifyInstance): voi
 function hasBody(request: FastifyRequest): boolean {
   const length = request.headers['content-length'];
   return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/**
+ * Answers with `Connection: close` and closes the connection once the answer is out, without
+ * reading the body (Node would read all of it to throw it away): a refused sender costs no
+ * more than its headers.
+ */
+export function closeWithoutReadingBody(request: FastifyRequest, reply: FastifyReply): void {
+  reply.header('connection', 'close');
+  request.raw.socket.pause();
+  reply.raw.once('finish', () => request.raw.socket.destroySoon());
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { closeWithoutReadingBody } from './authenticate-before-body';
 
 export interface BodyLimitRules {
   /** Routes (as registered) or prefixes of routes (ending in `/`) and the largest body each takes. */
@@ -19,5 +20,14 @@ export function limitBodiesPerRoute(fastify: FastifyInstance, rules: BodyLimitRu
     if (route.bodyLimit !== undefined) return;
     const rule = rules.routes.find(({ route: r }) => (r.endsWith('/') ? route.url.startsWith(r) : route.url === r));
     route.bodyLimit = rule?.limitBytes ?? rules.otherBytes;
+  });
+  // A body declared larger than its route takes is refused before any of it is read, and its
+  // connection closed (Fastify would answer 413 and Node read the rest to throw it away).
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const declared = Number(request.headers['content-length']);
+    const limit = request.routeOptions.bodyLimit;
+    if (!(declared > 0 && limit !== undefined && declared > limit)) return done();
+    closeWithoutReadingBody(request, reply);
+    done(Object.assign(new Error(`body: larger than this route takes (${limit} bytes)`), { statusCode: 413 }));
   });
 }
