@@ -23,8 +23,9 @@ describe('Network edge', () => {
   beforeAll(async () => {
     pharos = await startPharos({
       env: {
-        HTTP_HEADERS_TIMEOUT_MS: '600',
-        HTTP_REQUEST_TIMEOUT_MS: '1000',
+        HTTP_HEADERS_TIMEOUT_MS: '1000',
+        // Long enough for a 1 MiB body on a busy machine; the slow body below takes longer.
+        HTTP_REQUEST_TIMEOUT_MS: '3000',
         HTTP_KEEP_ALIVE_TIMEOUT_MS: '500',
         HTTP_IDLE_TIMEOUT_MS: '5000',
         MAX_CONNECTIONS_PER_ADDRESS: '40',
@@ -146,9 +147,9 @@ describe('Network edge', () => {
         `POST /api/v1/releases?version=9.9.9&os=linux&arch=x86_64 HTTP/1.1\r\nHost: pharos\r\nAuthorization: Bearer ${admin}\r\n` +
           `Content-Type: application/octet-stream\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`,
       );
-      // Eight pieces 200 ms apart: past the 1 s a request's body may take on other routes.
+      // Eight pieces 500 ms apart: past the 3 s a request's body may take on other routes.
       for (let i = 0; i < 8; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 200));
+        await new Promise((resolve) => setTimeout(resolve, 500));
         socket.write(body.subarray((i * body.length) / 8, ((i + 1) * body.length) / 8));
       }
       expect(await closed).toMatch(/^HTTP\/1\.1 201 /);

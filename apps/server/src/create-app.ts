@@ -61,6 +61,8 @@ export async function createPharosApp(
   limitBodiesPerRoute(adapter.getInstance(), {
     routes: [
       { route: '/api/v1/auth/', limitBytes: Math.min(config.edge.authBodyLimitBytes, config.bodyLimitBytes) },
+      // Streamed to disk by its own parser, which enforces the same cap as it reads.
+      { route: RELEASE_UPLOAD_PATH, limitBytes: config.nodeReleaseMaxBytes },
       // What nodes and Lightd daemons send is as large as their protocols allow.
       { route: '/api/node/', limitBytes: config.bodyLimitBytes },
       ...['', LIGHTD_REMOTE_PREFIX].flatMap((prefix) => ['/update', '/config'].map((call) => ({ route: prefix + call, limitBytes: config.bodyLimitBytes }))),
