@@ -4,8 +4,8 @@
  * build) on a fresh PostgreSQL database, loopback only, bounded in time:
  *
  * 1. Ingest: 50 Ithiltir nodes' reports over 16 connections (closed loop) for the given time,
- *    alone, then beside two connections posting 1 MiB of nested JSON (`[[[…]]]`) without
- *    credentials — to `/api/v1/auth/login`, then to `/api/node/metrics`. Reported: reports
+ *    alone, then beside two connections (each its own process) posting 1 MiB of nested JSON
+ *    (`[[[…]]]`) without credentials — to `/api/v1/auth/login`, then to `/api/node/metrics`. Reported: reports
  *    answered 200 per 15 s in each case (goal: ≥ 90 % of the rate alone).
  * 2. Slow connections: 70 that never send a byte, 70 whose headers trickle in (a header line
  *    every 2 s), 70 whose body trickles in (a byte every 2 s): how many the server closed,
@@ -13,7 +13,7 @@
  * 3. Ping flood: 4 unauthenticated agent sockets sending pings without reading the pongs for
  *    8 s: Pharos's RSS before and after, and whether the sockets were closed.
  */
-import { Agent, request } from 'node:http';
+import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { AGENT_WS_PATH } from '@pharos/protocol';
 import WebSocket from 'ws';
@@ -28,42 +28,59 @@ const SLOW_WAIT_MS = 45_000;
 const FLOOD_SOCKETS = 4;
 const FLOOD_MS = 8000;
 
-/** 1 MiB of `[` then `]`: the deepest JSON the default body limit lets through. */
-const DEEP = Buffer.from('['.repeat(512 * 1024) + ']'.repeat(512 * 1024));
-
-/** One connection posting DEEP to `path` without credentials, again and again, until `until`. */
-async function attacker(baseUrl: string, path: string, until: number): Promise<Record<number, number>> {
-  const base = new URL(baseUrl);
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  const statuses: Record<number, number> = {};
-  while (Date.now() < until) {
-    const status = await new Promise<number>((resolve) => {
-      const r = request(
-        { agent, host: base.hostname, port: base.port, method: 'POST', path, headers: { 'content-type': 'application/json', 'content-length': DEEP.length }, timeout: 30_000 },
-        (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode ?? 0));
-          res.on('error', () => resolve(0));
-        },
-      );
+/**
+ * Each attacker runs in a process of its own, so that pushing 1 MiB bodies does not slow the
+ * ingest load generator's event loop (which would be counted as the server slowing down).
+ * It posts 1 MiB of `[` then `]` (the deepest JSON the default body limit lets through) to
+ * `path` without credentials, again and again, and prints its answers by status.
+ */
+const ATTACKER = `
+const http = require('node:http');
+const [baseUrl, path, until] = process.argv.slice(1);
+const base = new URL(baseUrl);
+const body = Buffer.from('['.repeat(512 * 1024) + ']'.repeat(512 * 1024));
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+const statuses = {};
+(async () => {
+  while (Date.now() < Number(until)) {
+    const status = await new Promise((resolve) => {
+      const r = http.request({ agent, host: base.hostname, port: base.port, method: 'POST', path, headers: { 'content-type': 'application/json', 'content-length': body.length }, timeout: 30000 }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode || 0));
+        res.on('error', () => resolve(0));
+      });
       r.on('error', () => resolve(0));
       r.on('timeout', () => r.destroy());
-      r.end(DEEP);
+      r.end(body);
     });
-    statuses[status] = (statuses[status] ?? 0) + 1;
+    statuses[status] = (statuses[status] || 0) + 1;
   }
-  agent.destroy();
-  return statuses;
+  process.stdout.write(JSON.stringify(statuses));
+  process.exit(0);
+})();
+`;
+
+function attacker(baseUrl: string, path: string, until: number): Promise<Record<number, number>> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', ATTACKER, baseUrl, path, String(until)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('error', reject);
+    child.on('exit', () => resolve(out ? (JSON.parse(out) as Record<number, number>) : {}));
+  });
 }
 
 async function ingestUnder(pharos: PharosProcess, next: ReturnType<typeof nodeReportRequests>, seconds: number, attackPath?: string) {
+  const cpuBefore = pharos.usage().cpuSeconds;
   const until = Date.now() + seconds * 1000;
   const attacks = attackPath ? [attacker(pharos.baseUrl, attackPath, until), attacker(pharos.baseUrl, attackPath, until)] : [];
   const [load, ...attackStatuses] = await Promise.all([
     closedLoop({ baseUrl: pharos.baseUrl, connections: INGEST_CONNECTIONS, durationMs: seconds * 1000, maxRequests: 10_000_000, next }),
     ...attacks,
   ]);
-  return { okPer15s: Math.round((load.ok / seconds) * 15), statuses: load.statuses, attack: attackStatuses };
+  // Pharos's own CPU share (of one core) over the run: what the attack costs the server itself.
+  const pharosCpu = Math.round(((pharos.usage().cpuSeconds - cpuBefore) / seconds) * 100);
+  return { okPer15s: Math.round((load.ok / seconds) * 15), statuses: load.statuses, attack: attackStatuses, pharosCpuPercent: pharosCpu };
 }
 
 /** Slow and idle connections: how many the server closed within SLOW_WAIT_MS, and when the last one went. */
@@ -177,9 +194,9 @@ async function main(): Promise<void> {
     console.log(
       [
         `Ingest (${NODES} nodes, ${INGEST_CONNECTIONS} connections, ${seconds} s each), reports answered 200 per 15 s:`,
-        `  alone: ${alone.okPer15s}`,
-        `  beside 2 connections posting 1 MiB nested JSON to /api/v1/auth/login: ${viaLogin.okPer15s} (${pct(viaLogin.okPer15s)}); attackers answered ${JSON.stringify(viaLogin.attack)}`,
-        `  beside 2 connections posting 1 MiB nested JSON to /api/node/metrics (no secret): ${viaNode.okPer15s} (${pct(viaNode.okPer15s)}); attackers answered ${JSON.stringify(viaNode.attack)}`,
+        `  alone: ${alone.okPer15s} (Pharos at ${alone.pharosCpuPercent} % of a core)`,
+        `  beside 2 connections posting 1 MiB nested JSON to /api/v1/auth/login: ${viaLogin.okPer15s} (${pct(viaLogin.okPer15s)}; Pharos at ${viaLogin.pharosCpuPercent} % of a core); attackers answered ${JSON.stringify(viaLogin.attack)}`,
+        `  beside 2 connections posting 1 MiB nested JSON to /api/node/metrics (no secret): ${viaNode.okPer15s} (${pct(viaNode.okPer15s)}; Pharos at ${viaNode.pharosCpuPercent} % of a core); attackers answered ${JSON.stringify(viaNode.attack)}`,
         `Slow connections (${SLOW_EACH} of each kind, watched ${SLOW_WAIT_MS / 1000} s): ${Object.entries(slow)
           .map(([kind, o]) => `${kind} ${o.closed} closed${o.closed ? ` (last at ${(o.lastClosedMs / 1000).toFixed(1)} s)` : ''}`)
           .join(', ')}`,
