@@ -66,7 +66,7 @@ export interface EdgeSettings {
    * after it too (408).
    */
   readonly headersTimeoutMs: number;
-  /** A request, headers and body, must have been received within this long (408). */
+  /** A request's body must have been received within this long of its headers (408); release uploads are spared. */
   readonly requestTimeoutMs: number;
   /** How long a kept-alive connection may wait for its next request. */
   readonly keepAliveTimeoutMs: number;
