@@ -1,18 +1,20 @@
-import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsString, IsUUID, Matches, Max, Min } from 'class-validator';
+import { DisplayName, Label, Nullable, Optional } from '../../platform/http/field-rules';
 import { PageQuery } from '../../platform/http/page-query';
 import { ALERT_OPS, type AlertOp } from './alert-condition';
 
 const SEVERITIES = ['warning', 'critical'] as const;
+const METRIC = /^[a-z0-9_]{1,64}$/;
+const METRIC_MESSAGE = 'metric must be a series name such as cpu_percent';
+const MAX_FOR_SECONDS = 86_400;
 
 export class CreateAlertRuleDto {
-  @IsString()
-  @MinLength(1)
-  @MaxLength(128)
+  @DisplayName()
   name!: string;
 
   /** A live series name, e.g. `cpu_percent`, `memory_percent`, `disk_percent`, `load1`. */
   @IsString()
-  @Matches(/^[a-z0-9_]{1,64}$/, { message: 'metric must be a series name such as cpu_percent' })
+  @Matches(METRIC, { message: METRIC_MESSAGE })
   metric!: string;
 
   @IsIn(ALERT_OPS)
@@ -22,81 +24,77 @@ export class CreateAlertRuleDto {
   threshold!: number;
 
   /** How long the breach must hold before the alert fires. */
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(0)
-  @Max(86_400)
+  @Max(MAX_FOR_SECONDS)
   forSeconds?: number;
 
-  @IsOptional()
+  @Optional()
   @IsUUID()
   serverId?: string;
 
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(64)
+  @Optional()
+  @Label()
   group?: string;
 
-  @IsOptional()
+  @Optional()
   @IsIn(SEVERITIES)
   severity?: (typeof SEVERITIES)[number];
 
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   enabled?: boolean;
 }
 
+/** Every field of a rule may change; `serverId` and `group` take `null` to widen its scope again. */
 export class UpdateAlertRuleDto {
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(128)
+  @Optional()
+  @DisplayName()
   name?: string;
 
-  @IsOptional()
+  @Optional()
   @IsString()
-  @Matches(/^[a-z0-9_]{1,64}$/, { message: 'metric must be a series name such as cpu_percent' })
+  @Matches(METRIC, { message: METRIC_MESSAGE })
   metric?: string;
 
-  @IsOptional()
+  @Optional()
   @IsIn(ALERT_OPS)
   op?: AlertOp;
 
-  @IsOptional()
+  @Optional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   threshold?: number;
 
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(0)
-  @Max(86_400)
+  @Max(MAX_FOR_SECONDS)
   forSeconds?: number;
 
-  @IsOptional()
+  @Nullable()
   @IsUUID()
   serverId?: string | null;
 
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
+  @Nullable()
+  @Label()
   group?: string | null;
 
-  @IsOptional()
+  @Optional()
   @IsIn(SEVERITIES)
   severity?: (typeof SEVERITIES)[number];
 
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   enabled?: boolean;
 }
 
 export class AlertListQuery extends PageQuery {
-  @IsOptional()
+  @Optional()
   @IsIn(['firing', 'resolved'])
   state?: 'firing' | 'resolved';
 
-  @IsOptional()
+  @Optional()
   @IsUUID()
   serverId?: string;
 }

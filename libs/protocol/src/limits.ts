@@ -1,0 +1,38 @@
+/**
+ * Sizes Pharos keeps of what machines send (docs/protocols/limits.md): every stored string has
+ * one, and every count that lands in an `integer` column fits it.
+ */
+
+/** PostgreSQL `integer`: process, TCP and UDP counts are stored in such columns. */
+export const INT32_MAX = 2_147_483_647;
+export const INT32_MIN = -2_147_483_648;
+
+/** A Lightd update's `data` (error details): longer text is cut to this many characters, not refused — Lightd never retries. */
+export const LIGHTD_UPDATE_DATA_MAX_LENGTH = 8192;
+/** A Lightd update's `error` (Lightd sends `failed`): cut likewise. */
+export const LIGHTD_UPDATE_ERROR_MAX_LENGTH = 256;
+
+/** An agent's mount point or interface name; an element with a longer one is skipped. */
+export const AGENT_ENTITY_NAME_MAX_LENGTH = 1024;
+
+/** An Ithiltir node's names and paths (mounts, devices, interfaces): a longer one is refused (400, naming it). */
+export const NODE_KEY_MAX_LENGTH = 1024;
+/** Any other text of an Ithiltir report or static facts (models, versions, statuses). */
+export const NODE_TEXT_MAX_LENGTH = 4096;
+
+/** The marker ending text cut by `truncateText`. */
+export function truncationMarker(dropped: number): string {
+  return `… [${dropped} characters cut]`;
+}
+
+/**
+ * `text` cut to at most `max` characters (UTF-16 units), ending with a marker that says how
+ * much was dropped. Never splits a surrogate pair: half of one is text PostgreSQL cannot store.
+ */
+export function truncateText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let keep = max - truncationMarker(text.length).length;
+  const last = text.charCodeAt(keep - 1);
+  if (last >= 0xd800 && last <= 0xdbff) keep -= 1;
+  return text.slice(0, keep) + truncationMarker(text.length - keep);
+}
