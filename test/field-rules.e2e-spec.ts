@@ -22,7 +22,7 @@ describe('field rules', () => {
     token = await pharos.login();
     serverId = (await enrolAgentServer(pharos, token, 'rules-server')).serverId;
     userId = (await pharos.request('/api/v1/users', { token, body: { username: 'rules-viewer', password: 'rules-password-1' } })).body.id;
-    ruleId = (await pharos.request('/api/v1/alert-rules', { token, body: { name: 'rules-rule', metric: 'cpu_percent', op: '>', threshold: 90 } })).body.id;
+    ruleId = (await pharos.request('/api/v1/alert-rules', { token, body: { name: 'rules-rule', metric: 'cpu_percent', op: 'gt', threshold: 90 } })).body.id;
     daemonId = (await pharos.request('/api/v1/lightd/daemons', { token, body: { name: 'rules-daemon', apiUrl: 'http://127.0.0.1:9' } })).body.daemon.id;
   });
   afterAll(() => pharos.close());
@@ -95,7 +95,7 @@ describe('field rules', () => {
       pharos.request('/api/v1/servers', { token, body: { name } }),
       pharos.request('/api/v1/nodes', { token, body: { name } }),
       pharos.request('/api/v1/lightd/daemons', { token, body: { name, apiUrl: 'http://127.0.0.1:9' } }),
-      pharos.request('/api/v1/alert-rules', { token, body: { name, metric: 'cpu_percent', op: '>', threshold: 1 } }),
+      pharos.request('/api/v1/alert-rules', { token, body: { name, metric: 'cpu_percent', op: 'gt', threshold: 1 } }),
       pharos.request(`/api/v1/servers/${serverId}`, { token, method: 'PATCH', body: { name } }),
     ]);
     expect(answers.map((a) => [a.status, a.body.field])).toEqual(answers.map(() => [400, 'name']));

@@ -92,7 +92,7 @@ const ROUTES: Record<string, RouteSpec> = {
   'GET /api/v1/servers/:id/commands': { auth: 'admin', query: { limit: '10', offset: '0', kind: 'shell' } },
   'GET /api/v1/commands/:commandId': { auth: 'admin' },
   'GET /api/v1/alert-rules': { auth: 'admin' },
-  'POST /api/v1/alert-rules': { auth: 'admin', body: () => ({ name: 'fuzz-rule', metric: 'cpu_percent', op: '>', threshold: 90, forSeconds: 60, severity: 'warning' }) },
+  'POST /api/v1/alert-rules': { auth: 'admin', body: () => ({ name: 'fuzz-rule', metric: 'cpu_percent', op: 'gt', threshold: 90, forSeconds: 60, severity: 'warning' }) },
   'GET /api/v1/alert-rules/:id': { auth: 'admin' },
   'PATCH /api/v1/alert-rules/:id': { auth: 'admin', body: () => ({ name: 'fuzz-rule', threshold: 80, enabled: true, group: null }) },
   'DELETE /api/v1/alert-rules/:id': { auth: 'admin', pathOnly: true },
@@ -338,8 +338,10 @@ describe('every route under generated bad input', () => {
     const lightd = new LightdEmulator({ url: `${pharos.baseUrl}/api/lightd`, token: daemon.body.remoteToken });
     expect((await lightd.sendStatus('c-0', 'ready')).status).toBe(200);
     const containers = await pharos.request('/api/v1/lightd/containers', { token });
-    const rule = await pharos.request('/api/v1/alert-rules', { token, body: { name: 'fuzz-rule-0', metric: 'cpu_percent', op: '>', threshold: 90 } });
+    const rule = await pharos.request('/api/v1/alert-rules', { token, body: { name: 'fuzz-rule-0', metric: 'cpu_percent', op: 'gt', threshold: 90 } });
     const command = await pharos.request(`/api/v1/servers/${agent.serverId}/commands`, { token, body: { command: 'true' } });
+    // A fixture that failed would turn every case of its routes into a 404 that proves nothing.
+    expect([node.status, user.status, daemon.status, rule.status, command.status]).toEqual([201, 201, 201, 201, 202]);
     fixture = {
       serverId: agent.serverId,
       keyId: agent.keyId,
@@ -350,7 +352,7 @@ describe('every route under generated bad input', () => {
       remoteToken: daemon.body.remoteToken,
       containerId: containers.body.items[0].id,
       ruleId: rule.body.id,
-      commandId: command.body.id ?? UUID_ZERO,
+      commandId: command.body.id,
     };
     const rows = await prisma.$queryRawUnsafe<{ name: string }[]>(
       `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name <> '_prisma_migrations' ORDER BY 1`,

@@ -31,7 +31,9 @@ export function truncationMarker(dropped: number): string {
  */
 export function truncateText(text: string, max: number): string {
   if (text.length <= max) return text;
+  // The count of what is cut has as many digits as the whole length, or fewer.
   let keep = max - truncationMarker(text.length).length;
+  keep = max - truncationMarker(text.length - keep).length;
   const last = text.charCodeAt(keep - 1);
   if (last >= 0xd800 && last <= 0xdbff) keep -= 1;
   return text.slice(0, keep) + truncationMarker(text.length - keep);
