@@ -3,7 +3,7 @@ import { enrolAgentServer } from './support/fake-agent';
 import { startPharos, type RunningPharos } from './support/pharos-test-app';
 
 /**
- * The shared field rules (platform/http/field-rules.ts, docs/api.md "Limits"), route by route
+ * The shared field rules (platform/http/field-rules.ts, docs/protocols/limits.md), route by route
  * where issue 17 found a 500 or a name it should not have stored. The fuzz suite
  * (fuzz-routes.e2e-spec.ts) tries the same classes of input on every route.
  */

@@ -1,5 +1,5 @@
 import { decodeLightdRemoteEvent } from './lightd';
-import { LIGHTD_UPDATE_DATA_MAX_LENGTH, LIGHTD_UPDATE_ERROR_MAX_LENGTH, NODE_KEY_MAX_LENGTH, NODE_TEXT_MAX_LENGTH, truncateText } from './limits';
+import { cutText, LIGHTD_UPDATE_DATA_MAX_LENGTH, LIGHTD_UPDATE_ERROR_MAX_LENGTH, NODE_KEY_MAX_LENGTH, NODE_TEXT_MAX_LENGTH, truncateText } from './limits';
 import { realisticNodeReport, realisticNodeStatic } from '../../../test/support/ithiltir-node-fixtures';
 import { validateNodeReport, validateNodeStatic } from './ithiltir-node';
 import { unstorableReason } from './unstorable-text';
@@ -59,5 +59,14 @@ describe('Ithiltir report bounds', () => {
     const report = realisticNodeReport();
     report.metrics.disk.logical[0]!.name = `/${'m'.repeat(NODE_KEY_MAX_LENGTH)}`;
     expect(validateNodeReport(report).ok).toBe(false);
+  });
+});
+
+describe('cutText', () => {
+  it('cuts to the cap, one unit short when the cap falls inside a surrogate pair', () => {
+    expect(cutText('abcdef', 3)).toBe('abc');
+    expect(cutText('ab😀', 3)).toBe('ab');
+    expect(cutText('ab😀', 4)).toBe('ab😀');
+    expect(unstorableReason(cutText('a😀😀', 4))).toBeNull();
   });
 });

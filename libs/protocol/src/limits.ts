@@ -12,8 +12,8 @@ export const LIGHTD_UPDATE_DATA_MAX_LENGTH = 8192;
 /** A Lightd update's `error` (Lightd sends `failed`): cut likewise. */
 export const LIGHTD_UPDATE_ERROR_MAX_LENGTH = 256;
 
-/** An agent's mount point or interface name; an element with a longer one is skipped. */
-export const AGENT_ENTITY_NAME_MAX_LENGTH = 1024;
+/** An agent's mount point, device or interface name; an element with a longer one is skipped. */
+export const AGENT_ENTITY_NAME_MAX_LENGTH = 255;
 
 /** An Ithiltir node's names and paths (mounts, devices, interfaces): a longer one is refused (400, naming it). */
 export const NODE_KEY_MAX_LENGTH = 1024;
@@ -26,15 +26,22 @@ export function truncationMarker(dropped: number): string {
 }
 
 /**
- * `text` cut to at most `max` characters (UTF-16 units), ending with a marker that says how
- * much was dropped. Never splits a surrogate pair: half of one is text PostgreSQL cannot store.
+ * The first `max` UTF-16 units of `text`, one fewer when the last would be the first half of a
+ * surrogate pair: half of one is text PostgreSQL cannot store (`unstorable-text.ts`), and a
+ * stored text cut that way would fail its write — and, before the batch split, its batch.
  */
+export function cutText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const last = text.charCodeAt(max - 1);
+  return text.slice(0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max);
+}
+
+/** `text` cut to at most `max` characters (`cutText`), ending with a marker that says how much was dropped. */
 export function truncateText(text: string, max: number): string {
   if (text.length <= max) return text;
   // The count of what is cut has as many digits as the whole length, or fewer.
   let keep = max - truncationMarker(text.length).length;
   keep = max - truncationMarker(text.length - keep).length;
-  const last = text.charCodeAt(keep - 1);
-  if (last >= 0xd800 && last <= 0xdbff) keep -= 1;
-  return text.slice(0, keep) + truncationMarker(text.length - keep);
+  const kept = cutText(text, keep);
+  return kept + truncationMarker(text.length - kept.length);
 }

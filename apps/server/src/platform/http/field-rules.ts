@@ -3,7 +3,7 @@ import { Transform, Type } from 'class-transformer';
 import { IsInt, IsString, Max, Min, ValidateBy, ValidateIf, type ValidationArguments } from 'class-validator';
 
 /**
- * The field rules every DTO shares (docs/api.md "Limits"): one definition each, so that a
+ * The field rules every DTO shares (docs/protocols/limits.md): one definition each, so that a
  * name, a page or a date range is refused the same way on every route.
  */
 

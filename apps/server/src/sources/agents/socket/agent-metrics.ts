@@ -152,7 +152,8 @@ function num(raw: Record<string, unknown>, ...keys: string[]): number | undefine
 function str(raw: Record<string, unknown>, ...keys: string[]): string | undefined {
   for (const key of keys) {
     const v = raw[key];
-    if (typeof v === 'string' && v !== '') return v.slice(0, 255);
+    // Whole or not at all (a name past the cap skips its element): a cut could split a surrogate pair.
+    if (typeof v === 'string' && v !== '') return v;
   }
   return undefined;
 }
