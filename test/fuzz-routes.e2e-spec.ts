@@ -290,13 +290,13 @@ function examples(spec: RouteSpec, method: string, path: string): [Mutation][] {
   if (path.includes(':')) for (const value of ['not-a-uuid', UUID_ZERO, '%00', '%ED%A0%80', '-1', 'x'.repeat(3000)]) cases.push({ kind: 'path', value });
   if (!spec.pathOnly || !path.includes(':')) {
     for (const name of Object.keys(spec.query ?? {}))
-      for (const value of ['99999999999999999999', '9999999999999999999', '-1', '0000-01-01T00:00:00Z', '%ED%A0%80', '%E2%80%AE', '']) cases.push({ kind: 'query', name, value });
+      for (const value of ['99999999999999999999', '9999999999999999999', '-1', '0000-01-01T00:00:00Z', '%ED%A0%80', '']) cases.push({ kind: 'query', name, value });
     cases.push({ kind: 'query', name: null, value: '1' });
     if (method === 'POST' || method === 'PATCH') {
       for (const body of [null, [], 'text', nested(60, true), nested(60, false)]) cases.push({ kind: 'body', body });
       cases.push({ kind: 'body', body: undefined, raw: '['.repeat(70) + ']'.repeat(70) });
       for (const field of [...Object.keys(spec.body?.(FIXTURE_SHAPE) ?? {}), null])
-        for (const value of [null, '   ', 'a\u202eb', 'bad \ud800', 'x'.repeat(100_000), 1e20, -1, [], {}, nested(60, false)]) cases.push({ kind: 'field', field, value });
+        for (const value of [null, '   ', 'a\u202eb', 'x'.repeat(100_000), 1e20, {}, nested(60, false)]) cases.push({ kind: 'field', field, value });
     }
   }
   return cases.map((m) => [m]);
