@@ -8,7 +8,25 @@ const METRIC = /^[a-z0-9_]{1,64}$/;
 const METRIC_MESSAGE = 'metric must be a series name such as cpu_percent';
 const MAX_FOR_SECONDS = 86_400;
 
-export class CreateAlertRuleDto {
+/** What a rule may leave out when it is created, and change later. */
+class AlertRuleSettings {
+  /** How long the breach must hold before the alert fires. */
+  @Optional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_FOR_SECONDS)
+  forSeconds?: number;
+
+  @Optional()
+  @IsIn(SEVERITIES)
+  severity?: (typeof SEVERITIES)[number];
+
+  @Optional()
+  @IsBoolean()
+  enabled?: boolean;
+}
+
+export class CreateAlertRuleDto extends AlertRuleSettings {
   @DisplayName()
   name!: string;
 
@@ -23,13 +41,6 @@ export class CreateAlertRuleDto {
   @IsNumber({ allowNaN: false, allowInfinity: false })
   threshold!: number;
 
-  /** How long the breach must hold before the alert fires. */
-  @Optional()
-  @IsInt()
-  @Min(0)
-  @Max(MAX_FOR_SECONDS)
-  forSeconds?: number;
-
   @Optional()
   @IsUUID()
   serverId?: string;
@@ -37,18 +48,10 @@ export class CreateAlertRuleDto {
   @Optional()
   @Label()
   group?: string;
-
-  @Optional()
-  @IsIn(SEVERITIES)
-  severity?: (typeof SEVERITIES)[number];
-
-  @Optional()
-  @IsBoolean()
-  enabled?: boolean;
 }
 
 /** Every field of a rule may change; `serverId` and `group` take `null` to widen its scope again. */
-export class UpdateAlertRuleDto {
+export class UpdateAlertRuleDto extends AlertRuleSettings {
   @Optional()
   @DisplayName()
   name?: string;
@@ -66,12 +69,6 @@ export class UpdateAlertRuleDto {
   @IsNumber({ allowNaN: false, allowInfinity: false })
   threshold?: number;
 
-  @Optional()
-  @IsInt()
-  @Min(0)
-  @Max(MAX_FOR_SECONDS)
-  forSeconds?: number;
-
   @Nullable()
   @IsUUID()
   serverId?: string | null;
@@ -79,14 +76,6 @@ export class UpdateAlertRuleDto {
   @Nullable()
   @Label()
   group?: string | null;
-
-  @Optional()
-  @IsIn(SEVERITIES)
-  severity?: (typeof SEVERITIES)[number];
-
-  @Optional()
-  @IsBoolean()
-  enabled?: boolean;
 }
 
 export class AlertListQuery extends PageQuery {
