@@ -1,5 +1,5 @@
 import { decodeLightdRemoteEvent } from './lightd';
-import { cutText, LIGHTD_UPDATE_DATA_MAX_LENGTH, LIGHTD_UPDATE_ERROR_MAX_LENGTH, NODE_KEY_MAX_LENGTH, NODE_TEXT_MAX_LENGTH, truncateText } from './limits';
+import { cutText, LIGHTD_OTHER_EVENT_MAX_LENGTH, LIGHTD_UPDATE_DATA_MAX_LENGTH, LIGHTD_UPDATE_ERROR_MAX_LENGTH, NODE_KEY_MAX_LENGTH, NODE_TEXT_MAX_LENGTH, truncateText } from './limits';
 import { realisticNodeReport, realisticNodeStatic } from '../../../test/support/ithiltir-node-fixtures';
 import { validateNodeReport, validateNodeStatic } from './ithiltir-node';
 import { unstorableReason } from './unstorable-text';
@@ -38,6 +38,18 @@ describe('Lightd update sizes', () => {
     expect(body.data.length).toBeLessThanOrEqual(LIGHTD_UPDATE_DATA_MAX_LENGTH);
     expect(body.data).toMatch(/characters cut\]$/);
     expect(body.data.startsWith('d'.repeat(8000))).toBe(true);
+  });
+});
+
+describe('Lightd events of unknown kinds', () => {
+  it('keeps a small one as it came, and a large one as its kind, container and size', () => {
+    const small = { event: 'future', server: 'c-1', detail: 'x'.repeat(100) };
+    expect(decodeLightdRemoteEvent(small)).toEqual({ ok: true, value: { kind: 'other', body: small } });
+    const large = { event: 'future', server: 'c-1', detail: 'x'.repeat(LIGHTD_OTHER_EVENT_MAX_LENGTH) };
+    expect(decodeLightdRemoteEvent(large)).toEqual({
+      ok: true,
+      value: { kind: 'other', body: { event: 'future', server: 'c-1', pharos_cut: { json_length: JSON.stringify(large).length } } },
+    });
   });
 });
 

@@ -12,6 +12,12 @@ export const LIGHTD_UPDATE_DATA_MAX_LENGTH = 8192;
 /** A Lightd update's `error` (Lightd sends `failed`): cut likewise. */
 export const LIGHTD_UPDATE_ERROR_MAX_LENGTH = 256;
 
+/**
+ * A Lightd event of a kind Pharos does not know, kept as it came up to this size (its JSON);
+ * a larger one is kept as its `event`, `server` and how large it was.
+ */
+export const LIGHTD_OTHER_EVENT_MAX_LENGTH = 16_384;
+
 /** An agent's mount point, device or interface name; an element with a longer one is skipped. */
 export const AGENT_ENTITY_NAME_MAX_LENGTH = 255;
 
