@@ -1,5 +1,8 @@
 import { PrismaService } from '@pharos/database';
+import { LIGHTD_UPDATE_DATA_MAX_LENGTH, NODE_TEXT_MAX_LENGTH } from '@pharos/protocol';
 import { enrolAgentServer } from './support/fake-agent';
+import { IthiltirNodeEmulator } from './support/ithiltir-node-emulator';
+import { LightdEmulator } from './support/lightd-emulator';
 import { startPharos, type RunningPharos } from './support/pharos-test-app';
 
 /**
@@ -111,5 +114,29 @@ describe('field rules', () => {
     const created = await pharos.request('/api/v1/servers', { token, body: { name: '  trimmed  ', group: ' g ', tags: [' t '] } });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ name: 'trimmed', group: 'g', tags: ['t'] });
+  });
+
+  describe('what machines send (docs/protocols/limits.md)', () => {
+    it('keeps a 100,000-character Lightd error to 8 KiB with a marker, answered 200 (Lightd never retries)', async () => {
+      const daemon = await pharos.request('/api/v1/lightd/daemons', { token, body: { name: 'rules-daemon-2', apiUrl: 'http://127.0.0.1:9' } });
+      const lightd = new LightdEmulator({ url: `${pharos.baseUrl}/api/lightd`, token: daemon.body.remoteToken });
+      expect((await lightd.sendError('c-long', 'failed', 'd'.repeat(100_000))).status).toBe(200);
+      const row = await prisma.lightdUpdate.findFirstOrThrow({ where: { daemonId: daemon.body.daemon.id } });
+      expect(row.data!.length).toBeLessThanOrEqual(LIGHTD_UPDATE_DATA_MAX_LENGTH);
+      expect(row.data).toMatch(/^d{8000}.*characters cut\]$/s);
+      const container = await prisma.lightdContainer.findFirstOrThrow({ where: { daemonId: daemon.body.daemon.id } });
+      expect(container.lastErrorData).toBe(row.data);
+    });
+
+    it('refuses an Ithiltir static fact past its cap with a 400 naming it, storing nothing', async () => {
+      const created = await pharos.request('/api/v1/nodes', { token, body: { name: 'rules-node' } });
+      const node = new IthiltirNodeEmulator({ targetUrl: `${pharos.baseUrl}/api/node/metrics`, key: created.body.secret });
+      const info = node.staticInfo();
+      info.system.kernel_version = 'k'.repeat(NODE_TEXT_MAX_LENGTH + 1);
+      const reply = await node.postStatic(info);
+      expect(reply.status).toBe(400);
+      expect(reply.body.toString()).toContain('system.kernel_version');
+      expect(await prisma.nodeStatic.count({ where: { serverId: created.body.node.id } })).toBe(0);
+    });
   });
 });
