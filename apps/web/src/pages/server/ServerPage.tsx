@@ -18,9 +18,10 @@ import { DiskUsage, LiveGauges } from './LiveGauges';
 import { MetricsPanel, type Range, RANGES } from './MetricsPanel';
 import { NodeFacts, useNodeDetail } from './NodeFacts';
 import { ServerEditDialog } from './ServerEditDialog';
+import { TerminalPanel } from './TerminalPanel';
 import { useLiveMetrics } from './useLiveMetrics';
 
-type Tab = 'overview' | 'logs' | 'commands' | 'docker' | 'access';
+type Tab = 'overview' | 'logs' | 'commands' | 'docker' | 'terminal' | 'access';
 
 /** One server: live numbers and charts, history, facts, its log, and what can be run on it. */
 export function ServerPage({ id, isAdmin }: { id: string; isAdmin: boolean }) {
@@ -97,6 +98,7 @@ export function ServerPage({ id, isAdmin }: { id: string; isAdmin: boolean }) {
                 { value: 'logs', label: t.tabLogs },
                 { value: 'commands', label: t.tabCommands, hidden: !isAgent },
                 { value: 'docker', label: t.tabDocker, hidden: !isAgent },
+                { value: 'terminal', label: t.tabTerminal, hidden: !isAgent || !isAdmin },
                 { value: 'access', label: isAgent ? t.tabApiKeys : t.tabSecret, hidden: !isAdmin || isDaemon },
               ]}
             />
@@ -115,6 +117,7 @@ export function ServerPage({ id, isAdmin }: { id: string; isAdmin: boolean }) {
             {tab === 'logs' && <LogStream subjectId={id} onEntry={onEntry} />}
             {tab === 'commands' && isAgent && <CommandPanel server={s} isAdmin={isAdmin} version={commandEvents} />}
             {tab === 'docker' && isAgent && <DockerPanel server={s} isAdmin={isAdmin} version={commandEvents} />}
+            {tab === 'terminal' && isAgent && isAdmin && <TerminalPanel server={s} />}
             {tab === 'access' && isAdmin && !isDaemon && <AccessPanel server={s} node={node.data} now={now} />}
 
             {editing && (
