@@ -4,7 +4,8 @@ import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
 import { useEffect, useRef, useState } from 'react';
 import { api } from '../../api/client';
-import { cssColor, useTheme } from '../../app/theme';
+import { type Theme, useTheme } from '../../app/theme';
+import { installConstructedStyles } from '../../components/constructed-styles';
 import type { Dictionary } from '../../i18n/en';
 import { useT } from '../../i18n/i18n';
 
@@ -29,8 +30,9 @@ function fromBase64(data: string): Uint8Array {
   return bytes;
 }
 
-function terminalTheme() {
-  return { background: cssColor('--console-bg'), foreground: cssColor('--console-text'), cursor: cssColor('--accent'), selectionBackground: '#3a4656' };
+/** The console colours of styles.css (`--console-bg`, `--console-text`): dark in both themes. */
+function terminalTheme(theme: Theme) {
+  return { background: theme === 'dark' ? '#0a0d11' : '#10151b', foreground: '#d6dde6', cursor: '#e2b340', cursorAccent: '#0a0d11', selectionBackground: '#3a4656' };
 }
 
 function endedText(t: Dictionary, state: Extract<TerminalState, { kind: 'ended' }>): string {
@@ -67,13 +69,14 @@ export function TerminalPanel({ server }: { server: ServerView }) {
   const socketRef = useRef<WebSocket | null>(null);
 
   useEffect(() => {
-    if (term.current) term.current.options.theme = terminalTheme();
+    if (term.current) term.current.options.theme = terminalTheme(theme);
   }, [theme]);
 
   useEffect(() => {
     const element = host.current;
     if (!element) return;
-    const terminal = new Terminal({ cursorBlink: true, fontSize: 13, scrollback: 5000, theme: terminalTheme(), screenReaderMode: false });
+    installConstructedStyles();
+    const terminal = new Terminal({ cursorBlink: true, fontSize: 13, scrollback: 5000, theme: terminalTheme(theme) });
     const fit = new FitAddon();
     terminal.loadAddon(fit);
     terminal.open(element);
@@ -190,6 +193,7 @@ export function TerminalPanel({ server }: { server: ServerView }) {
       terminal.dispose();
       term.current = null;
     };
+    // The theme is applied by its own effect, without a new session.
   }, [server.id, attempt]);
 
   const end = () => socketRef.current?.readyState === WebSocket.OPEN && socketRef.current.send(JSON.stringify({ type: 'close' }));
