@@ -164,6 +164,35 @@ describeWithBrowser('web terminal through the real agent', () => {
     expect((await away.closed).code).toBe(1000);
   });
 
+  it('after an agent and key are created, shows how to install it (npx, Docker, systemd) and sees it connect', async () => {
+    await page.goto(`${pharos.baseUrl}/credentials`);
+    const form = page.getByRole('region', { name: 'New agent' });
+    await form.getByLabel('Server name').fill('term-installed');
+    await form.getByRole('button', { name: 'Create agent and key' }).click();
+    const npx = await page.getByLabel('Run with npx (Node.js 20.19+)', { exact: true }).innerText();
+    const apiKey = /PHAROS_AGENT_KEY=(pak_\S+)/.exec(npx)![1]!;
+    expect(npx).toBe(`PHAROS_AGENT_KEY=${apiKey} npx pharos-agent --url ${pharos.baseUrl}`);
+    expect(await page.getByLabel('Install as a systemd service (Linux, as root)', { exact: true }).innerText()).toBe(`curl -fsSL ${pharos.baseUrl}/api/v1/agents/install.sh | sudo sh -s -- --key ${apiKey}`);
+    expect(await page.getByLabel('Run with Docker', { exact: true }).innerText()).toContain(`-e PHAROS_URL=${pharos.baseUrl} -e PHAROS_AGENT_KEY=${apiKey}`);
+    await page.getByRole('status').filter({ hasText: 'Waiting for the agent to connect…' }).waitFor();
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    // The agent started as the npx line says (the same program, from this repository's build).
+    const installed = AgentProcess.start(['--url', pharos.baseUrl, '--no-docker', '--no-terminal', '--workdir', workdir], { PHAROS_AGENT_KEY: apiKey });
+    try {
+      await page.getByRole('status').filter({ hasText: 'The agent is connected.' }).waitFor({ timeout: 30_000 });
+      await page.getByRole('link', { name: 'Open the server' }).click();
+      await page.getByRole('heading', { level: 1, name: 'term-installed' }).waitFor();
+      // Its agent did not announce the terminal: the relay says so rather than waiting.
+      const serverId2 = page.url().split('/servers/')[1]!.split('?')[0]!;
+      const socket = await TestSocket.open(wsUrl().replace(serverId, serverId2));
+      socket.send({ type: 'auth', token: admin });
+      expect(await socket.nextMatching((m) => m.type === 'exit')).toEqual({ type: 'exit', reason: 'refused', message: `The agent of server ${serverId2} does not offer a terminal` });
+    } finally {
+      expect(await installed.stop()).toBe(0);
+    }
+    problems.expectNone();
+  }, 60_000);
+
   it('serves install.sh rendered with the public URL; sh parses it', async () => {
     const res = await fetch(`${pharos.baseUrl}/api/v1/agents/install.sh`);
     expect(res.status).toBe(200);

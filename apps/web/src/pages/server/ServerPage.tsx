@@ -1,5 +1,5 @@
 import type { DaemonView, List, LogEntryData, ServerView } from '@pharos/protocol';
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { useNow } from '../../app/hooks';
 import { Link, useQueryParam } from '../../app/router';
 import { useApi } from '../../app/useApi';
@@ -18,8 +18,10 @@ import { DiskUsage, LiveGauges } from './LiveGauges';
 import { MetricsPanel, type Range, RANGES } from './MetricsPanel';
 import { NodeFacts, useNodeDetail } from './NodeFacts';
 import { ServerEditDialog } from './ServerEditDialog';
-import { TerminalPanel } from './TerminalPanel';
 import { useLiveMetrics } from './useLiveMetrics';
+
+/** xterm.js is loaded with the Terminal tab, not with every page. */
+const TerminalPanel = lazy(() => import('./TerminalPanel').then((m) => ({ default: m.TerminalPanel })));
 
 type Tab = 'overview' | 'logs' | 'commands' | 'docker' | 'terminal' | 'access';
 
@@ -117,7 +119,11 @@ export function ServerPage({ id, isAdmin }: { id: string; isAdmin: boolean }) {
             {tab === 'logs' && <LogStream subjectId={id} onEntry={onEntry} />}
             {tab === 'commands' && isAgent && <CommandPanel server={s} isAdmin={isAdmin} version={commandEvents} />}
             {tab === 'docker' && isAgent && <DockerPanel server={s} isAdmin={isAdmin} version={commandEvents} />}
-            {tab === 'terminal' && isAgent && isAdmin && <TerminalPanel server={s} />}
+            {tab === 'terminal' && isAgent && isAdmin && (
+              <Suspense fallback={<p className="muted small">{t.terminalConnecting}</p>}>
+                <TerminalPanel server={s} />
+              </Suspense>
+            )}
             {tab === 'access' && isAdmin && !isDaemon && <AccessPanel server={s} node={node.data} now={now} />}
 
             {editing && (
