@@ -24,8 +24,8 @@ export interface TerminalEnd {
   message?: string;
 }
 
-/** The output a well-behaved agent may send past the window: one frame in flight. */
-const WINDOW_SLACK_BYTES = 64 * 1024;
+/** The largest window the protocol allows (`terminal_open.window`): what an agent's `terminal_opened` may claim. */
+const MAX_WINDOW_BYTES = 16 * 1024 * 1024;
 
 /** Bytes a padded base64 string decodes to. */
 export function base64Bytes(data: string): number {
@@ -56,7 +56,8 @@ export class TerminalSession {
     readonly channel: TerminalChannel,
     private readonly browser: TerminalBrowser,
     private readonly relay: TerminalRelayService,
-    private readonly window: number,
+    /** The window asked for; the agent's `terminal_opened` says the one it applies. */
+    private window: number,
     private readonly idleMs: number,
   ) {}
 
@@ -113,6 +114,7 @@ export class TerminalSession {
         clearTimeout(this.openTimer);
         this.state = 'open';
         this.shell = message.shell;
+        this.window = Math.min(message.window, MAX_WINDOW_BYTES);
         this.browser.opened(this.id, message.shell, message.window);
         this.relay.audit(this, 'terminal.open', { sessionId: this.id, shell: message.shell });
         return;
@@ -120,7 +122,8 @@ export class TerminalSession {
         if (this.state !== 'open') return;
         const bytes = base64Bytes(message.data);
         this.sentBytes += bytes;
-        if (this.sentBytes - this.ackedBytes > this.window + WINDOW_SLACK_BYTES) {
+        // An agent never has more than its window unacknowledged (it stops reading the PTY).
+        if (this.sentBytes - this.ackedBytes > this.window) {
           this.end({ reason: 'overrun', message: 'The agent sent more output than its window allows' }, true);
           return;
         }
