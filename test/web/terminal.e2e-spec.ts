@@ -149,13 +149,27 @@ describeWithBrowser('web terminal through the real agent', () => {
     });
   }, 60_000);
 
-  it('ends the browser socket when the shell exits (with its exit code), and refuses a server whose agent is away', async () => {
+  it('ends the browser socket when the shell exits (with its exit code), takes fresh tokens of its user only, and refuses a server whose agent is away', async () => {
     const socket = await TestSocket.open(wsUrl());
     socket.send({ type: 'auth', token: admin });
     await socket.nextMatching((m) => m.type === 'opened');
     socket.send({ type: 'input', data: base64('exit 7\n') });
     expect(await socket.nextMatching((m) => m.type === 'exit')).toMatchObject({ reason: 'exited', exit_code: 7 });
     expect((await socket.closed).code).toBe(1000);
+
+    // A session outlives the access token it opened with when the browser hands over fresh ones.
+    const renewing = await TestSocket.open(wsUrl());
+    renewing.send({ type: 'auth', token: admin });
+    await renewing.nextMatching((m) => m.type === 'opened');
+    renewing.send({ type: 'token', token: await pharos.login() });
+    expect(await renewing.nextMatching((m) => m.type === 'token_ok' || m.type === 'error')).toMatchObject({ type: 'token_ok' });
+    renewing.send({ type: 'token', token: await pharos.login('vera', 'vera-password') });
+    expect(await renewing.nextMatching((m) => m.type === 'token_ok' || m.type === 'error')).toEqual({ type: 'error', message: "The token is not of this socket's user and role" });
+    renewing.send({ type: 'input', data: 'not base64!' });
+    expect(await renewing.nextMatching((m) => m.type === 'error')).toEqual({ type: 'error', message: 'Invalid message format' });
+    renewing.send({ type: 'close' });
+    expect(await renewing.nextMatching((m) => m.type === 'exit')).toEqual({ type: 'exit', reason: 'closed' });
+    expect((await renewing.closed).code).toBe(1000);
 
     const other = await enrolAgentServer(pharos, admin, 'term-away');
     const away = await TestSocket.open(wsUrl().replace(serverId, other.serverId));
