@@ -47,6 +47,7 @@ export function renderInstallScript(publicUrl: string): string {
 # Options: --key KEY (or PHAROS_AGENT_KEY in the environment), --package SPEC (what npm installs:
 # a registry name, a .tgz path or URL; default pharos-agent), --run-as USER, --workdir DIR,
 # --no-commands, --no-docker, --no-terminal. Needs root, systemd, Node.js 20.19+ and npm.
+# PHAROS_INSTALL_ROOT (default /) puts its files under another root, e.g. an image being built.
 set -eu
 
 PHAROS_URL=${shellQuote(publicUrl)}
@@ -57,6 +58,8 @@ WORKDIR=""
 COMMANDS=true
 DOCKER=true
 TERMINAL=true
+ROOT="\${PHAROS_INSTALL_ROOT:-}"
+ROOT="\${ROOT%/}"
 
 fail() { echo "pharos-agent install: $*" >&2; exit 1; }
 
@@ -99,20 +102,21 @@ BINARY="$(npm prefix -g)/bin/pharos-agent"
 [ -n "$BINARY" ] && [ -x "$BINARY" ] || fail "pharos-agent was not found after npm install"
 
 umask 077
-install -d -m 0700 /etc/pharos-agent
-printf 'PHAROS_AGENT_KEY=%s\\n' "$KEY" > /etc/pharos-agent/env
-chmod 600 /etc/pharos-agent/env
+install -d -m 0700 "$ROOT/etc/pharos-agent"
+printf 'PHAROS_AGENT_KEY=%s\\n' "$KEY" > "$ROOT/etc/pharos-agent/env"
+chmod 600 "$ROOT/etc/pharos-agent/env"
 {
   printf '{\\n  "url": "%s",\\n  "commands": %s,\\n  "docker": %s,\\n  "terminal": %s' "$PHAROS_URL" "$COMMANDS" "$DOCKER" "$TERMINAL"
   [ -z "$RUN_AS" ] || printf ',\\n  "runAs": "%s"' "$RUN_AS"
   [ -z "$WORKDIR" ] || printf ',\\n  "workdir": "%s"' "$WORKDIR"
   printf '\\n}\\n'
-} > /etc/pharos-agent/config.json
+} > "$ROOT/etc/pharos-agent/config.json"
 
 umask 022
-cat > /etc/systemd/system/pharos-agent.service <<'UNIT'
+install -d -m 0755 "$ROOT/etc/systemd/system"
+cat > "$ROOT/etc/systemd/system/pharos-agent.service" <<'UNIT'
 ${unit}UNIT
-sed -i "s#@BINARY@#$BINARY#" /etc/systemd/system/pharos-agent.service
+sed -i "s#@BINARY@#$BINARY#" "$ROOT/etc/systemd/system/pharos-agent.service"
 
 systemctl daemon-reload
 systemctl enable pharos-agent >/dev/null
