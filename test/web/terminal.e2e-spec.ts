@@ -207,6 +207,25 @@ describeWithBrowser('web terminal through the real agent', () => {
     problems.expectNone();
   }, 60_000);
 
+  it('ends the session, and the browser socket, when the agent goes', async () => {
+    const other = await enrolAgentServer(pharos, admin, 'term-leaving');
+    const leaving = AgentProcess.start(['--url', pharos.baseUrl, '--no-docker', '--terminal-shell', '/bin/sh', '--workdir', workdir], { PHAROS_AGENT_KEY: other.apiKey });
+    try {
+      await eventually(async () => expect((await pharos.request(`/api/v1/servers/${other.serverId}`, { token: admin })).body.status).toBe('online'), 30_000);
+      const socket = await TestSocket.open(wsUrl().replace(serverId, other.serverId));
+      socket.send({ type: 'auth', token: admin });
+      const opened = await socket.nextMatching((m) => m.type === 'opened');
+      expect(await leaving.stop()).toBe(0);
+      // The agent's connection closed with its PTYs: the relay tells the browser and closes its socket.
+      const exit = await socket.nextMatching((m) => m.type === 'exit');
+      expect(exit).toEqual({ type: 'exit', reason: 'agent_gone', message: 'The agent disconnected' });
+      expect((await socket.closed).code).toBe(1000);
+      await eventually(async () => expect((await audit()).find((e) => e.action === 'terminal.close' && e.data.sessionId === opened.session_id)).toBeDefined());
+    } finally {
+      await leaving.stop();
+    }
+  }, 60_000);
+
   it('serves install.sh rendered with the public URL; sh parses it', async () => {
     const res = await fetch(`${pharos.baseUrl}/api/v1/agents/install.sh`);
     expect(res.status).toBe(200);
