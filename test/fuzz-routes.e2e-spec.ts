@@ -104,6 +104,7 @@ const ROUTES: Record<string, RouteSpec> = {
   'POST /api/v1/nodes/:id/secret': { auth: 'admin', pathOnly: true },
   'DELETE /api/v1/nodes/:id/secret': { auth: 'admin', pathOnly: true },
   'DELETE /api/v1/nodes/:id': { auth: 'admin', pathOnly: true },
+  'GET /api/v1/agents/install.sh': { auth: 'none' },
   'POST /api/node/identity': { auth: 'node', body: () => ({}) },
   'POST /api/node/metrics': { auth: 'node', body: () => ({ ...NODE_REPORT_SKELETON }) },
   'POST /api/node/static': { auth: 'node', body: () => ({ ...NODE_REPORT_SKELETON }) },
