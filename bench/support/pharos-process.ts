@@ -54,14 +54,28 @@ export function processUsage(pid: number): { rssBytes: number; cpuSeconds: numbe
   return { rssBytes: rssKb * 1024, cpuSeconds: ticks / 100 };
 }
 
-/** CPU seconds used so far by every PostgreSQL process of this machine (the benchmarks' database is local). */
+/** The databases `createBenchDatabase` made in this process (for `PHAROS_BENCH_PG_CPU=database`). */
+const benchDatabases = new Set<string>();
+
+/**
+ * CPU seconds used so far by every PostgreSQL process of this machine (the benchmarks' database
+ * is local). With `PHAROS_BENCH_PG_CPU=database`, only the processes serving the databases this
+ * run made (backends and autovacuum workers, by their process title): on a machine where
+ * others use the same PostgreSQL, the figure is then this run's own, without the WAL writer
+ * and checkpointer, which serve every database.
+ */
 export function postgresCpuSeconds(): number {
+  const ownOnly = process.env.PHAROS_BENCH_PG_CPU === 'database' && benchDatabases.size > 0;
   let ticks = 0;
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       if (!stat.includes('(postgres)')) continue;
+      if (ownOnly) {
+        const title = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+        if (!title.split(' ').some((word) => benchDatabases.has(word))) continue;
+      }
       const fields = stat.split(') ')[1]!.split(' ');
       ticks += Number(fields[11]) + Number(fields[12]);
     } catch {
@@ -162,6 +176,7 @@ export async function createBenchDatabase(): Promise<{ url: string; drop: () => 
   const name = `pharos_bench_${Date.now().toString(36)}`;
   await admin.query(`CREATE DATABASE "${name}"`);
   await admin.end();
+  benchDatabases.add(name);
   const url = new URL(ADMIN_DATABASE_URL);
   url.pathname = `/${name}`;
   return {
