@@ -56,11 +56,11 @@ export function processUsage(pid: number): { rssBytes: number; cpuSeconds: numbe
 
 /** The databases `createBenchDatabase` made in this process (for `PHAROS_BENCH_PG_CPU=database`). */
 const benchDatabases = new Set<string>();
-/** CPU ticks last seen of each PostgreSQL process of those databases, by pid (ended ones kept). */
+/** CPU ticks last seen of each PostgreSQL process of those databases, by pid and start time (ended ones kept). */
 const benchDatabaseTicks = new Map<string, number>();
 let benchDatabasePoll: NodeJS.Timeout | undefined;
 
-/** The CPU ticks (user + system) of each PostgreSQL process, optionally only those serving `databases`. */
+/** The CPU ticks (user + system) of each PostgreSQL process, optionally only those serving `databases`, by pid and start time. */
 function postgresTicks(databases?: Set<string>): Map<string, number> {
   const ticks = new Map<string, number>();
   for (const pid of readdirSync('/proc')) {
@@ -74,7 +74,8 @@ function postgresTicks(databases?: Set<string>): Map<string, number> {
         if (!title.split(' ').some((word) => databases.has(word))) continue;
       }
       const fields = stat.split(') ')[1]!.split(' ');
-      ticks.set(pid, Number(fields[11]) + Number(fields[12]));
+      // Keyed by pid and start time: a pid the system gives again is another process.
+      ticks.set(`${pid}@${fields[19]}`, Number(fields[11]) + Number(fields[12]));
     } catch {
       // The process ended meanwhile.
     }
