@@ -31,7 +31,7 @@ export interface FleetEventMap {
   /** The offline sweep marked a silent Lightd daemon offline (subject: its id). */
   'daemon.offline': SubjectOnly;
   /** A server went online or offline (subject: its id): other instances' presence caches forget it. */
-  'server.status': { status: 'online' | 'offline' };
+  'server.status': { status: 'online' | 'offline' | 'unknown' };
 
   // Instance to instance (cluster mode): whoever holds the subject acts.
 

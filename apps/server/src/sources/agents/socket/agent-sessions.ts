@@ -2,6 +2,7 @@ import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/com
 import { AgentCloseCode, AgentErrorText, type AgentServerMessage } from '@pharos/protocol';
 import type { WebSocket } from 'ws';
 import { PharosConfig } from '../../../platform/config/pharos-config';
+import { ClusterMembership } from '../../../platform/cluster/cluster-membership';
 import { FleetEventBus } from '../../../platform/events/fleet-event-bus';
 import { closeWithError, sendJson } from '../../../platform/websockets/json-socket';
 import type { AgentLink } from '../../../fleet/commands/agent-link';
@@ -66,7 +67,10 @@ export class AgentSessionRegistry implements AgentLink, OnModuleInit, OnModuleDe
   constructor(
     private readonly config: PharosConfig,
     private readonly bus: FleetEventBus,
-  ) {}
+    membership?: ClusterMembership,
+  ) {
+    membership?.gauge('agents', () => this.sessions.size);
+  }
 
   onModuleInit(): void {
     this.unsubscribe.push(
