@@ -136,6 +136,11 @@ export function loadConfig(env: Env): PharosConfig {
   }
 
   const webDir = read.optional('PHAROS_WEB_DIR');
+  if (read.optional('REDIS_URL') !== undefined) {
+    // Each instance would generate its own: tokens signed on one would fail on the others.
+    if (jwtSecretGiven === undefined) throw new ConfigError('JWT_SECRET', 'is required with REDIS_URL: every instance of a cluster needs the same one');
+    if (secretKeyGiven === undefined) throw new ConfigError('PHAROS_SECRET_KEY', 'is required with REDIS_URL: every instance of a cluster needs the same one');
+  }
 
   return new PharosConfig({
     port,
