@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { AgentCommand } from '@pharos/protocol';
+import { type AgentCommand, AgentErrorText } from '@pharos/protocol';
 import { Redis } from 'ioredis';
 import { ensureBuilt, freePort, MAIN_JS, ServerProcess } from './support/built-server';
 import { eventually } from './support/eventually';
-import { enrolAgentServer, FakeAgent } from './support/fake-agent';
+import { AgentRefused, enrolAgentServer, FakeAgent } from './support/fake-agent';
 import { openLiveSocket } from './support/live-socket';
 import { createTestDatabase, TEST_DB_MODE_VAR, type TestDatabase } from './support/test-database';
 
@@ -86,6 +86,9 @@ onPostgres('two Pharos instances over PostgreSQL and Redis', () => {
       LIGHTD_OFFLINE_SWEEP_SECONDS: '1',
       LIGHTD_USAGE_SAMPLE_SECONDS: '0.3',
       LOGIN_MAX_FAILURES: '3',
+      CREDENTIAL_MAX_FAILURES: '3',
+      // The throttled address is a proxy's client (X-Forwarded-For), not this test's 127.0.0.1.
+      TRUST_PROXY: 'true',
     };
     const proc = ServerProcess.start(MAIN_JS, env);
     await proc.ready();
@@ -192,6 +195,23 @@ onPostgres('two Pharos instances over PostgreSQL and Redis', () => {
     expect((await login(b.baseUrl, 'nobody', 'wrong-password-3')).status).toBe(401);
     expect((await login(b.baseUrl, 'nobody', 'wrong-password-4')).status).toBe(429);
     expect((await login(a.baseUrl, 'nobody', 'wrong-password-5')).status).toBe(429);
+  });
+
+  it('counts failed agent keys across instances', async () => {
+    const refusal = async (instance: Instance): Promise<string> => {
+      const error = await FakeAgent.connect(instance.wsUrl, `pharos_agent_${'0'.repeat(40)}`, { headers: { 'x-forwarded-for': '203.0.113.9' } }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(AgentRefused);
+      return String((error as AgentRefused).reply && ((error as AgentRefused).reply as { message?: string }).message);
+    };
+    // CREDENTIAL_MAX_FAILURES=3 per address: two wrong keys on A, one on B, then both refuse unseen keys outright.
+    expect(await refusal(a)).toBe(AgentErrorText.InvalidApiKey);
+    expect(await refusal(a)).toBe(AgentErrorText.InvalidApiKey);
+    expect(await refusal(b)).toBe(AgentErrorText.InvalidApiKey);
+    expect(await refusal(b)).toBe(AgentErrorText.AuthThrottled);
+    expect(await refusal(a)).toBe(AgentErrorText.AuthThrottled);
   });
 
   it('runs each job on one instance only', async () => {
