@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type AgentCommand, AgentErrorText } from '@pharos/protocol';
+import { AgentCloseCode, type AgentCommand, AgentErrorText } from '@pharos/protocol';
 import { Redis } from 'ioredis';
 import { ensureBuilt, freePort, MAIN_JS, ServerProcess } from './support/built-server';
 import { eventually } from './support/eventually';
@@ -267,5 +267,25 @@ onPostgres('two Pharos instances over PostgreSQL and Redis', () => {
     expect(after[0]!.sockets.agents).toBeGreaterThanOrEqual(1);
     const takenOverMs = Date.now() - killedAt;
     if (jobsOfA.length > 0) expect(takenOverMs).toBeLessThan(LEASE_SECONDS * 1000 * 4 + 3000);
+  }, 60_000);
+
+  it('tells the agents of an instance that stops (SIGTERM) to reconnect, and they land on another', async () => {
+    const c = await start('c');
+    try {
+      const { apiKey } = await enrolAgentServer({ request: (url, init) => request(b.baseUrl, url, init) }, token, 'moved');
+      const agent = await FakeAgent.connect(c.wsUrl, apiKey);
+      agents.push(agent);
+      await eventually(async () => expect((await cluster(b)).map((i) => i.id)).toEqual(['b', 'c']));
+      expect(await c.proc.stop()).toBe(0);
+      // 1001 "going away": the seed's reconnection rule (back off, reconnect, re-authenticate).
+      expect(await agent.closed).toEqual({ code: AgentCloseCode.GoingAway, reason: expect.any(String) });
+      const again = await FakeAgent.connect(b.wsUrl, apiKey);
+      agents.push(again);
+      // It left the cluster on the way out, not after its heartbeat expired.
+      expect((await cluster(b)).map((i) => i.id)).toEqual(['b']);
+    } finally {
+      c.proc.child.kill('SIGKILL');
+      rmSync(c.dataDir, { recursive: true, force: true });
+    }
   }, 60_000);
 });
