@@ -30,6 +30,11 @@ export interface FleetEventMap {
   'daemon.token-changed': SubjectOnly;
   /** The offline sweep marked a silent Lightd daemon offline (subject: its id). */
   'daemon.offline': SubjectOnly;
+  /**
+   * Updates of a Lightd daemon were stored by instance `instance` (cluster mode only): the other
+   * instances' Lightd writers forget what they remembered of its containers.
+   */
+  'daemon.written': { instance: string };
   /** A server went online or offline (subject: its id): other instances' presence caches forget it. */
   'server.status': { status: 'online' | 'offline' | 'unknown' };
 
