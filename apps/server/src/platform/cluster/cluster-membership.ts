@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { PharosConfig } from '../config/pharos-config';
 import { JobLeases, type JobState } from './job-leases';
 import { RedisConnection } from './redis-connection';
@@ -29,7 +29,7 @@ export interface ClusterView {
  * and drops members whose key expired. Without cluster mode it describes this process only.
  */
 @Injectable()
-export class ClusterMembership implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ClusterMembership implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(ClusterMembership.name);
   private readonly startedAt = new Date().toISOString();
   private readonly gauges = new Map<string, () => number>();
@@ -60,7 +60,8 @@ export class ClusterMembership implements OnApplicationBootstrap, OnApplicationS
     this.timer.unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  // Before the Redis connection closes (its onApplicationShutdown).
+  async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     if (!this.redis.clustered) return;
     await this.redis.client

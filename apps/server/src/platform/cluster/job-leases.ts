@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { PharosConfig } from '../config/pharos-config';
 import { type PeriodicTask, startPeriodic } from '../runtime/periodic-task';
 import { RedisConnection } from './redis-connection';
@@ -26,7 +26,7 @@ export interface JobState {
  * Without cluster mode every lease is held: the job runs as it always did.
  */
 @Injectable()
-export class JobLeases implements OnModuleInit, OnApplicationShutdown {
+export class JobLeases implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(JobLeases.name);
   private readonly jobs = new Map<string, JobState>();
   private timer?: NodeJS.Timeout;
@@ -72,7 +72,8 @@ export class JobLeases implements OnModuleInit, OnApplicationShutdown {
     );
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  // Before the Redis connection closes (its onApplicationShutdown); the jobs stopped with their modules.
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
     if (!this.redis.clustered) return;
