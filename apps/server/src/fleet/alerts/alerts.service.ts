@@ -62,7 +62,8 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     this.ready = this.load();
-    this.unsubscribe.push(this.bus.subscribeAll('metrics', (sample, serverId) => this.enqueue(serverId, () => this.evaluate(serverId, sample))));
+    // Cluster: samples are evaluated by the instance that stored them (its agent's), once.
+    this.unsubscribe.push(this.bus.subscribeAll('metrics', (sample, serverId) => this.enqueue(serverId, () => this.evaluate(serverId, sample)), 'instance'));
     this.unsubscribe.push(this.alertRules.onChanged((ruleId) => this.enqueueAll(() => this.ruleChanged(ruleId))));
   }
 

@@ -136,6 +136,11 @@ export function loadConfig(env: Env): PharosConfig {
   }
 
   const webDir = read.optional('PHAROS_WEB_DIR');
+  if (read.optional('REDIS_URL') !== undefined) {
+    // Each instance would generate its own: tokens signed on one would fail on the others.
+    if (jwtSecretGiven === undefined) throw new ConfigError('JWT_SECRET', 'is required with REDIS_URL: every instance of a cluster needs the same one');
+    if (secretKeyGiven === undefined) throw new ConfigError('PHAROS_SECRET_KEY', 'is required with REDIS_URL: every instance of a cluster needs the same one');
+  }
 
   return new PharosConfig({
     port,
@@ -191,7 +196,25 @@ export function loadConfig(env: Env): PharosConfig {
     nodeOfflineMissedReports: read.integer('NODE_OFFLINE_MISSED_REPORTS', 5, 1, 1000),
     // Stored sizes are 32-bit integers.
     nodeReleaseMaxBytes: read.integer('NODE_RELEASE_MAX_BYTES', 256 * 1024 * 1024, 1024, 2 ** 31 - 1),
+    cluster: readClusterSettings(read),
   });
+}
+
+/** Cluster mode is on when REDIS_URL is set. */
+function readClusterSettings(read: EnvReader) {
+  const redisUrl = read.optional('REDIS_URL') === undefined ? null : read.url('REDIS_URL', ['redis:', 'rediss:']);
+  const instanceId = read.string('PHAROS_INSTANCE_ID', randomBytes(6).toString('hex'));
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(instanceId)) {
+    throw new ConfigError('PHAROS_INSTANCE_ID', 'must be 1 to 64 letters, digits, dots, dashes or underscores');
+  }
+  const keyPrefix = read.string('REDIS_KEY_PREFIX', 'pharos:');
+  if (keyPrefix.length > 100) throw new ConfigError('REDIS_KEY_PREFIX', 'must be at most 100 characters long');
+  const heartbeatSeconds = read.seconds('CLUSTER_HEARTBEAT_SECONDS', 5, 0.1, 600);
+  const leaseSeconds = read.seconds('CLUSTER_LEASE_SECONDS', 15, 0.3, 3600);
+  if (leaseSeconds < heartbeatSeconds * 2) {
+    throw new ConfigError('CLUSTER_LEASE_SECONDS', `must be at least twice CLUSTER_HEARTBEAT_SECONDS (${heartbeatSeconds})`);
+  }
+  return { redisUrl, keyPrefix, instanceId, heartbeatSeconds, leaseSeconds };
 }
 
 /** The agent socket, commands and the browsers' live sockets. */

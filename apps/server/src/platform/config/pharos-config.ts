@@ -54,6 +54,23 @@ export interface RetentionSettings {
   readonly upgradeTokenDays: number;
 }
 
+/**
+ * Cluster mode: several Pharos instances on one PostgreSQL, coordinated through Redis
+ * (`platform/cluster`). Without `redisUrl` the process is alone and nothing here is used.
+ */
+export interface ClusterSettings {
+  /** `redis://` or `rediss://` URL; null: a single process (the default). */
+  readonly redisUrl: string | null;
+  /** Every Redis key and channel Pharos uses starts with this (several clusters may share a Redis). */
+  readonly keyPrefix: string;
+  /** This instance's id (generated at start unless given): names its heartbeat, leases and bus messages. */
+  readonly instanceId: string;
+  /** How often the instance says it is alive; it counts as gone after three silent periods. */
+  readonly heartbeatSeconds: number;
+  /** How long a job lease lasts unrenewed: the most a job waits after its holder died. */
+  readonly leaseSeconds: number;
+}
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -145,6 +162,7 @@ export class PharosConfig {
   readonly nodeOfflineMissedReports!: number;
   /** Largest node release binary an admin may upload, in bytes. */
   readonly nodeReleaseMaxBytes!: number;
+  readonly cluster!: ClusterSettings;
 
   constructor(values: PharosConfig) {
     Object.assign(this, values);

@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { type ContainerStatus, isStatementRefusal, type SqlRunner } from '@pharos/database';
+import { RedisConnection } from '../../../platform/cluster/redis-connection';
 import { PharosConfig } from '../../../platform/config/pharos-config';
 import { UnauthorizedError } from '../../../platform/errors/domain-errors';
 import { FleetEventBus } from '../../../platform/events/fleet-event-bus';
@@ -84,6 +85,7 @@ export class LightdUpdateBatchWriter implements OnModuleInit, OnModuleDestroy {
     private readonly bus: FleetEventBus,
     private readonly checker: ContainerStatusChecker,
     config: PharosConfig,
+    private readonly redis: RedisConnection,
   ) {
     this.rules = { settleMs: config.lightd.statusSettleSeconds * 1000 };
   }
@@ -91,6 +93,11 @@ export class LightdUpdateBatchWriter implements OnModuleInit, OnModuleDestroy {
   onModuleInit(): void {
     const forget = (_: unknown, daemonId: string) => this.forgetDaemon(daemonId);
     this.unsubscribe.push(this.bus.subscribeAll('daemon.deleted', forget), this.bus.subscribeAll('daemon.offline', forget));
+    // Cluster: another instance stored updates of a daemon (the proxy may send its requests to
+    // any): what this one remembers of its containers may be old; the next batch locks and reads.
+    if (this.redis.clustered) {
+      this.unsubscribe.push(this.bus.subscribeAll('daemon.written', ({ instance }, daemonId) => instance !== this.redis.instanceId && forget(undefined, daemonId)));
+    }
   }
 
   onModuleDestroy(): void {
@@ -99,7 +106,12 @@ export class LightdUpdateBatchWriter implements OnModuleInit, OnModuleDestroy {
 
   async write(updates: ReceivedUpdate[]): Promise<(void | Error)[]> {
     const known = this.knownState(updates);
-    return (known && (await this.writeKnown(updates, known))) || this.writeLocking(updates);
+    const results = (known && (await this.writeKnown(updates, known))) || (await this.writeLocking(updates));
+    if (this.redis.clustered) {
+      const instance = this.redis.instanceId;
+      for (const daemonId of new Set(updates.map((u) => u.daemon.id))) this.bus.publish('daemon.written', daemonId, { instance });
+    }
+    return results;
   }
 
   /**
