@@ -140,6 +140,9 @@ export class ServerPresenceService implements OnModuleInit, OnModuleDestroy {
       return stored.map((entry, i) => ({ subjectId: logged[i]!.subjectId, entry }));
     });
     for (const { subjectId, entry } of entries) this.eventLog.publishCommitted(subjectId, [entry]);
+    items.forEach((item, i) => {
+      if (changed[i]) this.bus.publish('server.presence', item.serverId, { status: item.status === 'offline' ? 'offline' : 'online', kind: item.event.kind, message: item.event.message });
+    });
     return changed;
   }
 }
