@@ -1,5 +1,6 @@
 import { retentionOf } from '../../platform/retention/retention-job';
 import { Module } from '@nestjs/common';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { ServersModule } from '../servers/servers.module';
 import { AlertRulesService } from './alert-rules.service';
 import { AlertStore } from './alert.store';
@@ -8,14 +9,15 @@ import { AlertsService } from './alerts.service';
 
 /** Alert rules, their evaluation on every metrics sample, and the incidents they raise. */
 @Module({
-  imports: [ServersModule],
+  imports: [ServersModule, NotificationsModule],
   controllers: [AlertsController],
   providers: [
     AlertStore,
     AlertRulesService,
     AlertsService,
+    retentionOf(AlertStore, { name: 'ended alert silences', days: (r) => r.alertIncidentDays, deleteBatch: (store, cutoff, limit) => store.deleteSilencesEndedBefore(cutoff, limit) }),
     retentionOf(AlertStore, { name: 'resolved alert incidents', days: (r) => r.alertIncidentDays, deleteBatch: (store, cutoff, limit) => store.deleteResolvedBefore(cutoff, limit) }),
   ],
-  exports: [AlertsService],
+  exports: [AlertsService, AlertRulesService],
 })
 export class AlertsModule {}
