@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { ServersModule } from '../servers/servers.module';
 import { AlertRulesService } from './alert-rules.service';
+import { AlertSilencesService } from './alert-silences.service';
 import { AlertStore } from './alert.store';
 import { AlertsController } from './alerts.controller';
 import { AlertsService } from './alerts.service';
@@ -14,6 +15,7 @@ import { AlertsService } from './alerts.service';
   providers: [
     AlertStore,
     AlertRulesService,
+    AlertSilencesService,
     AlertsService,
     retentionOf(AlertStore, { name: 'ended alert silences', days: (r) => r.alertIncidentDays, deleteBatch: (store, cutoff, limit) => store.deleteSilencesEndedBefore(cutoff, limit) }),
     retentionOf(AlertStore, { name: 'resolved alert incidents', days: (r) => r.alertIncidentDays, deleteBatch: (store, cutoff, limit) => store.deleteResolvedBefore(cutoff, limit) }),
