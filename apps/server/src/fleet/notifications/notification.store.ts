@@ -39,14 +39,19 @@ export interface AttemptToRecord {
 
 /**
  * Rows due and not leased (or whose lease ran out: the instance that held them died), oldest
- * first, leased to `$2` until now + `$1` ms. SKIP LOCKED lets several Pharos instances lease
- * side by side without waiting on each other's rows.
+ * first, leased to `$2` until now + `$1` ms; with them, the fresh rows of the same channels
+ * still in their grouping pause, so alerts that fired together go in one message. SKIP
+ * LOCKED lets several Pharos instances lease side by side without waiting on each other.
  */
-const LEASE_SQL = `UPDATE "AlertNotification" SET "leaseUntil" = now() + ($1::int * interval '1 millisecond'), "leasedBy" = $2
+const LEASE_SQL = `WITH free AS (
+    SELECT "id", "channelId", "nextAttemptAt", "attempts", "createdAt" FROM "AlertNotification"
+    WHERE "state" = 'pending' AND ("leaseUntil" IS NULL OR "leaseUntil" < now())),
+  due_channels AS (SELECT DISTINCT "channelId" FROM free WHERE "nextAttemptAt" <= now())
+  UPDATE "AlertNotification" SET "leaseUntil" = now() + ($1::int * interval '1 millisecond'), "leasedBy" = $2
   WHERE "id" IN (
-    SELECT "id" FROM "AlertNotification"
-    WHERE "state" = 'pending' AND "nextAttemptAt" <= now() AND ("leaseUntil" IS NULL OR "leaseUntil" < now())
-    ORDER BY "nextAttemptAt", "createdAt" LIMIT $3
+    SELECT n."id" FROM "AlertNotification" n
+    WHERE n."id" IN (SELECT "id" FROM free WHERE "nextAttemptAt" <= now() OR ("attempts" = 0 AND "channelId" IN (SELECT "channelId" FROM due_channels)))
+    ORDER BY n."nextAttemptAt", n."createdAt" LIMIT $3
     FOR UPDATE SKIP LOCKED)
   RETURNING "id", "idempotencyKey", "channelId", "event", "payload", "attempts", "giveUpAt", "createdAt"`;
 
