@@ -108,7 +108,7 @@ ALTER TABLE "AlertDeliveryAttempt" ADD CONSTRAINT "AlertDeliveryAttempt_notifica
 -- One open incident per rule, server and subject, whichever Pharos instance opens it.
 CREATE UNIQUE INDEX "AlertIncident_open_key" ON "AlertIncident"("ruleId", "serverId", "subject") WHERE "resolvedAt" IS NULL;
 
--- The built-in rules, on by default (command failed is opt-in); each editable and disableable.
+-- The built-in rules, on by default (command failed is opt-in), each editable and disableable.
 INSERT INTO "AlertRule" ("id", "kind", "name", "metric", "op", "threshold", "forSeconds", "severity", "enabled", "cooldownSeconds") VALUES
   (gen_random_uuid(), 'server_offline',   'Server offline',              'presence',          'gt', 0,  0, 'critical', true,  300),
   (gen_random_uuid(), 'daemon_offline',   'Lightd daemon offline',       'presence',          'gt', 0,  0, 'critical', true,  300),
