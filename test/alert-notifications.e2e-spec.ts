@@ -1,5 +1,4 @@
 import { PrismaService } from '@pharos/database';
-import type { NodeReport } from '@pharos/protocol';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { SMTPServer } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
@@ -8,19 +7,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { eventually } from './support/eventually';
 import { IthiltirNodeEmulator } from './support/ithiltir-node-emulator';
+import { healthyReport } from './support/node-report-health';
 import { NotificationReceiver } from './support/notification-receiver';
 import { startPharos, type RunningPharos } from './support/pharos-test-app';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 const SECRET = 'webhook-signing-secret-0123456789';
-
-/** A report with every disk and array healthy (the simulator's carries a failing disk and a degraded array). */
-export function healthyReport(report: NodeReport, cpuRatio = 0.1): NodeReport {
-  report.metrics.cpu.usage_ratio = cpuRatio;
-  for (const d of report.metrics.disk.smart.devices) Object.assign(d, { health: 'passed', critical_warning: 0, failing_attrs: undefined });
-  for (const a of report.metrics.raid.arrays) Object.assign(a, { health: 'healthy', failed: 0, members: a.members.map((m) => ({ ...m, state: 'up' })) });
-  return report;
-}
 
 function verifySignature(body: string, header: string | undefined, secret: string): boolean {
   if (!header?.startsWith('sha256=')) return false;
@@ -44,7 +36,7 @@ describe('alert notifications (outbox, channels, delivery)', () => {
     env = {
       PHAROS_SECRET_KEY: 'k'.repeat(40),
       NOTIFY_POLL_MS: '50',
-      NOTIFY_GROUP_MS: '150',
+      NOTIFY_GROUP_MS: '700',
       NOTIFY_RETRY_BASE_MS: '150',
       NOTIFY_RETRY_MAX_MS: '600',
       NOTIFY_SLACK_URL: receiver.url,

@@ -155,6 +155,7 @@ export class LightdUpdateBatchWriter implements OnModuleInit, OnModuleDestroy {
     if (cameBack.length > 0) logged.push(...(await this.announceReturns(updates, cameBack)));
     this.remember(containers, updates);
     for (const { subjectId, entry } of logged) this.eventLog.publishCommitted(subjectId, [entry]);
+    this.publishConditions(updates, updates.map((_, i) => i), containers);
     this.checker.ask(doubts);
     return updates.map(() => undefined);
   }
