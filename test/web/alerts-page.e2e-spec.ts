@@ -87,6 +87,8 @@ describeWithBrowser('the alerts page', () => {
       await useTheme(page, theme);
       expect(await seriousAccessibilityViolations(page)).toEqual([]);
     }
+    // From the top: the incident first.
+    await page.evaluate("window.scrollTo(0, 0); document.querySelector('#content')?.scrollIntoView()");
     await screenshotEverywhere(page, 'alerts-page');
     problems.expectNone();
   });

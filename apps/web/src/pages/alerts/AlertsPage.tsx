@@ -1,7 +1,7 @@
 import type { AlertData, List, Page, ServerView } from '@pharos/protocol';
 import { useEffect, useState } from 'react';
 import { api } from '../../api/client';
-import { useDebounced } from '../../app/hooks';
+import { useDebounced, useNow } from '../../app/hooks';
 import { Link } from '../../app/router';
 import { useAction, useApi } from '../../app/useApi';
 import { ActionForm } from '../../components/ActionForm';
@@ -60,6 +60,7 @@ interface PreviewRow {
   breaching: boolean;
 }
 
+const PREVIEW_REFRESH_MS = 5000;
 const OPS = { gt: '>', gte: '≥', lt: '<', lte: '≤' } as const;
 const SERIES = ['cpu_percent', 'memory_percent', 'swap_percent', 'disk_percent', 'load1', 'load5', 'load15', 'net_rx_bytes_per_sec', 'net_tx_bytes_per_sec', 'max_temp_c'];
 
@@ -290,6 +291,8 @@ function NewRuleForm({ servers, channels, onCreated }: { servers: ServerView[]; 
 function RulePreview({ metric, op, threshold, serverId }: { metric: string; op: RuleView['op']; threshold: string; serverId: string }) {
   const t = useT();
   const asked = useDebounced(JSON.stringify({ metric, op, threshold: Number(threshold), ...(serverId ? { serverId } : {}) }), 300);
+  // Live: asked again every few seconds, as the servers report.
+  const tick = Math.floor(useNow(PREVIEW_REFRESH_MS) / PREVIEW_REFRESH_MS);
   const [rows, setRows] = useState<PreviewRow[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
@@ -303,7 +306,7 @@ function RulePreview({ metric, op, threshold, serverId }: { metric: string; op: 
     return () => {
       live = false;
     };
-  }, [asked]);
+  }, [asked, tick]);
   const firing = rows?.filter((r) => r.breaching).length ?? 0;
   return (
     <div className="stack" aria-live="polite" aria-label={t.rulePreview}>
