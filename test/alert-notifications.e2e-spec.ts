@@ -42,6 +42,7 @@ describe('alert notifications (outbox, channels, delivery)', () => {
       NOTIFY_SLACK_URL: receiver.url,
       NOTIFY_DISCORD_URL: receiver.url,
       NOTIFY_TELEGRAM_URL: receiver.url,
+      ALERT_REPEAT_SWEEP_SECONDS: '0.2',
     };
     pharos = await startPharos({ env, database: db, dataDir });
     token = await pharos.login();
@@ -287,6 +288,18 @@ describe('alert notifications (outbox, channels, delivery)', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(receiver.to('/hooks/silenced')).toHaveLength(0);
     expect(await pharos.app.get(PrismaService).alertNotification.count({ where: { channelId } })).toBe(0);
+  });
+
+  it('reminds while an incident stays firing, every repeat interval, each reminder its own key', async () => {
+    const { id, emulator } = await node('notify-repeat');
+    const channelId = await channel('repeat', `${receiver.url}/hooks/repeat`);
+    await cpuRule(id, [channelId], { repeatSeconds: 1, notifyResolved: false });
+    await cpu(emulator, 0.99);
+    await eventually(() => expect(receiver.to('/hooks/repeat').length).toBeGreaterThanOrEqual(3), 15_000);
+    const events = receiver.to('/hooks/repeat').map((r) => JSON.parse(r.body).alerts[0].event);
+    expect(events.slice(0, 3)).toEqual(['firing', 'reminder', 'reminder']);
+    expect(new Set(receiver.to('/hooks/repeat').map((r) => r.headers['idempotency-key'])).size).toBe(receiver.to('/hooks/repeat').length);
+    await cpu(emulator, 0.1);
   });
 
   it('previews a rule: the current values of each server, breaching first; an unknown metric is a 400', async () => {
