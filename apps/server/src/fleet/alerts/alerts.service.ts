@@ -4,6 +4,7 @@ import type { AlertData, LiveMetricsData } from '@pharos/protocol';
 import { PharosConfig } from '../../platform/config/pharos-config';
 import { type DbTransaction, Transactions } from '../../platform/database/transactions';
 import { type ConditionReport, FleetEventBus, type PresenceChange } from '../../platform/events/fleet-event-bus';
+import { ConcurrencyLimit } from '../../platform/runtime/concurrency-limit';
 import { type PeriodicTask, startPeriodic } from '../../platform/runtime/periodic-task';
 import { EventLogService } from '../event-log/event-log.service';
 import type { NotificationEvent, NotifiedAlert } from '../notifications/notification-message';
@@ -15,6 +16,13 @@ import { AlertRulesService } from './alert-rules.service';
 import { AlertStore, type IncidentQuery } from './alert.store';
 
 export type { IncidentQuery };
+
+/**
+ * Incident writes at once, across servers. A fleet-wide condition (a switch takes a rack
+ * offline, 100 nodes report the same failing model) must not take the whole connection pool
+ * from ingest: the rest wait their turn (they are already off the report's answer path).
+ */
+const INCIDENT_WRITES_AT_ONCE = 2;
 
 /** How long a server's name, group and tags are remembered for scoped rules and silences. */
 const SCOPE_CACHE_MS = 30_000;
@@ -89,6 +97,7 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
   private ready: Promise<void> = Promise.resolve();
   private readonly unsubscribe: (() => void)[] = [];
   private reminders?: PeriodicTask;
+  private readonly writes = new ConcurrencyLimit(INCIDENT_WRITES_AT_ONCE);
 
   constructor(
     private readonly store: AlertStore,
@@ -231,7 +240,7 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
     const key = trackerKey(rule.id, serverId, subject);
     const scope = await this.scopeOf(serverId);
     const firedAt = new Date();
-    const incident = await this.transactions.run(async (tx) => {
+    const incident = await this.writes.run(() => this.transactions.run(async (tx) => {
       const opened = await this.store.open(
         { ruleId: rule.id, serverId, ruleName: rule.name, severity: rule.severity, metric: rule.metric, op: rule.op, threshold: rule.threshold, value: firing.value, firedAt, subject, detail: firing.detail },
         tx,
@@ -242,17 +251,17 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
         await this.queue(rule, opened, 'firing', scope, tx);
       }
       return opened;
-    });
+    }));
     if (!incident) return; // open already (another instance, or a report that raced this one)
     this.open.set(key, incident.id);
     const alert = toAlertData(incident, 'firing');
-    await this.eventLog.record('server', serverId, {
+    await this.writes.run(() => this.eventLog.record('server', serverId, {
       level: rule.severity === 'critical' ? 'ERROR' : 'WARN',
       kind: 'alert.firing',
       message: `Alert ${alert.message}`,
       data: { incidentId: incident.id, ruleId: rule.id, value: firing.value, threshold: rule.threshold, subject },
       at: incident.firedAt,
-    });
+    }));
     this.bus.publish('alert', serverId, alert);
   }
 
@@ -272,21 +281,21 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
     const resolvedAt = new Date();
     const rule = this.rules.find((r) => key.startsWith(`${r.id}:`));
     const scope = await this.scopeOf(serverId);
-    const incident = await this.transactions.run(async (tx) => {
+    const incident = await this.writes.run(() => this.transactions.run(async (tx) => {
       const resolved = await this.store.resolveIn(incidentId, resolvedAt, value, tx);
       // Only what was told is told resolved (not a silenced or cooled-down firing).
       if (resolved && tell && resolved.notified && rule?.notifyResolved) await this.queue(rule, resolved, 'resolved', scope, tx, why);
       return resolved;
-    });
+    }));
     if (!incident) return;
     const alert = toAlertData(incident, 'resolved');
     if (why) alert.message = `${incident.ruleName} resolved: ${why}`;
-    await this.eventLog.record('server', serverId, {
+    await this.writes.run(() => this.eventLog.record('server', serverId, {
       kind: 'alert.resolved',
       message: `Alert ${alert.message}`,
       data: { incidentId, ruleId: incident.ruleId, value },
       at: resolvedAt,
-    });
+    }));
     this.bus.publish('alert', serverId, alert);
   }
 
