@@ -1,9 +1,8 @@
-import { IsBoolean, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsString, MaxLength, MinLength } from 'class-validator';
+import { DisplayName, Optional } from '../../platform/http/field-rules';
 
 export class CreateChannelDto {
-  @IsString()
-  @MinLength(1)
-  @MaxLength(128)
+  @DisplayName()
   name!: string;
 
   /** One URL: https://…, slack://…, discord://…, teams://…, ntfy://…, gotify://…, telegram://…, smtp://… */
@@ -13,46 +12,44 @@ export class CreateChannelDto {
   url!: string;
 
   /** A webhook's HMAC-SHA256 signing secret. */
-  @IsOptional()
+  @Optional()
   @IsString()
   @MinLength(16)
   @MaxLength(256)
   secret?: string;
 
   /** Default channels get every rule's notifications unless the rule names its own. */
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   isDefault?: boolean;
 
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   enabled?: boolean;
 }
 
 export class UpdateChannelDto {
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(128)
+  @Optional()
+  @DisplayName()
   name?: string;
 
-  @IsOptional()
+  @Optional()
   @IsString()
   @MinLength(1)
   @MaxLength(4096)
   url?: string;
 
   /** A new signing secret; "" removes it. */
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(256)
   secret?: string;
 
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   isDefault?: boolean;
 
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   enabled?: boolean;
 }
