@@ -1,4 +1,4 @@
-import { ArrayMaxSize, IsArray, IsBoolean, IsDateString, IsIn, IsInt, IsNumber, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsDateString, IsIn, IsInt, IsNumber, IsString, IsUUID, Matches, Max, Min } from 'class-validator';
 import { DisplayName, Label, Nullable, Optional } from '../../platform/http/field-rules';
 import { PageQuery } from '../../platform/http/page-query';
 import { ALERT_OPS, type AlertOp } from './alert-condition';
@@ -144,8 +144,7 @@ export class CreateSilenceDto {
   until!: string;
 
   @Optional()
-  @IsString()
-  @MaxLength(500)
+  @DisplayName(500)
   reason?: string;
 }
 

@@ -49,6 +49,12 @@ export interface ChannelInput {
   enabled?: boolean;
 }
 
+/** What is shown of a URL: controls (a query value may decode to one) cannot be stored as text. */
+function shown(redacted: string): string {
+  // eslint-disable-next-line no-control-regex
+  return redacted.replace(/[\u0000-\u001f\u007f-\u009f]/g, '\ufffd');
+}
+
 /** The URL checked by its provider, or a 400 naming `url`. */
 function target(url: string): { url: URL; provider: NotificationProvider } {
   try {
@@ -101,7 +107,7 @@ export class ChannelsService {
           kind: provider.kind,
           sealedUrl: this.vault.sealUrl(id, url.toString()),
           sealedSecret: input.secret ? this.vault.sealSecret(id, input.secret) : null,
-          redactedUrl: provider.redact(url),
+          redactedUrl: shown(provider.redact(url)),
           isDefault: input.isDefault ?? true,
           enabled: input.enabled ?? true,
         },
@@ -121,7 +127,7 @@ export class ChannelsService {
     if (patch.enabled !== undefined) changes.enabled = patch.enabled;
     if (patch.url !== undefined) {
       const { url, provider } = target(patch.url);
-      Object.assign(changes, { kind: provider.kind, sealedUrl: this.vault.sealUrl(id, url.toString()), redactedUrl: provider.redact(url) });
+      Object.assign(changes, { kind: provider.kind, sealedUrl: this.vault.sealUrl(id, url.toString()), redactedUrl: shown(provider.redact(url)) });
     }
     if (patch.secret !== undefined) {
       if (patch.secret !== '' && patch.secret.length < 16) throw new InvalidInputError('secret must be at least 16 characters (or "" to remove it)', 'secret');
