@@ -359,6 +359,11 @@ describe('every route under generated bad input', () => {
     const containers = await pharos.request('/api/v1/lightd/containers', { token });
     const rule = await pharos.request('/api/v1/alert-rules', { token, body: { name: 'fuzz-rule-0', metric: 'cpu_percent', op: 'gt', threshold: 90 } });
     const command = await pharos.request(`/api/v1/servers/${agent.serverId}/commands`, { token, body: { command: 'true' } });
+    // The built-in rules raise incidents after an accepted update (a Lightd error, a node's
+    // failing disk): background writes that would land in a later case's before/after.
+    for (const builtIn of (await pharos.request('/api/v1/alerts/rules', { token })).body.items.filter((r: { builtIn: boolean }) => r.builtIn)) {
+      expect((await pharos.request(`/api/v1/alerts/rules/${builtIn.id}`, { method: 'PATCH', token, body: { enabled: false } })).status).toBe(200);
+    }
     const channel = await pharos.request('/api/v1/alerts/channels', { token, body: { name: 'fuzz-channel-0', url: 'https://example.invalid/hook', isDefault: false, enabled: false } });
     // A fixture that failed would turn every case of its routes into a 404 that proves nothing.
     expect([node.status, user.status, daemon.status, rule.status, command.status, channel.status]).toEqual([201, 201, 201, 201, 202, 201]);
