@@ -4,9 +4,9 @@ import type { AgentCommand, AgentCommandResponse, AgentDockerCommand, AgentDocke
 import { PharosConfig } from '../../platform/config/pharos-config';
 import { Transactions } from '../../platform/database/transactions';
 import { JobLeases } from '../../platform/cluster/job-leases';
-import { FleetEventBus } from '../../platform/events/fleet-event-bus';
 import type { PeriodicTask } from '../../platform/runtime/periodic-task';
 import { ConflictError, NotFoundError } from '../../platform/errors/domain-errors';
+import { FleetEventBus } from '../../platform/events/fleet-event-bus';
 import { type AuditActor, AuditLogService } from '../../identity/audit/audit-log.service';
 import { EventLogService } from '../event-log/event-log.service';
 import { isUuid } from '../../platform/http/uuid';
@@ -227,6 +227,10 @@ export class CommandsService implements OnModuleInit, OnModuleDestroy {
     const completedAt = new Date();
     if (!(await this.store.end(command.id, from, state, fields, completedAt))) return false;
     await this.eventLog.record('server', command.serverId, { ...entry, data: entry.data as Prisma.InputJsonValue, at: completedAt });
+    // A failed command is a one-shot alert condition (the opt-in "command failed" rule).
+    if (state === 'failed' || state === 'timed_out') {
+      this.bus.publish('condition', command.serverId, { kind: 'command_failed', subject: `command:${command.id}`, failing: true, detail: entry.message, value: fields.exitCode ?? 0 });
+    }
     return true;
   }
 

@@ -40,7 +40,7 @@ export class ServerPresenceService implements OnModuleInit, OnModuleDestroy {
     this.unsubscribe.push(
       this.bus.subscribeAll('server.deleted', (_, serverId) => this.forget(serverId)),
       // Another instance changed it (cluster): what this one remembers may be wrong now.
-      this.bus.subscribeAll('server.status', ({ status }, serverId) => {
+      this.bus.subscribeAll('server.presence', ({ status }, serverId) => {
         if (this.status.has(serverId) && this.status.get(serverId) !== status) this.status.delete(serverId);
       }),
     );
@@ -146,7 +146,9 @@ export class ServerPresenceService implements OnModuleInit, OnModuleDestroy {
       return stored.map((entry, i) => ({ subjectId: logged[i]!.subjectId, entry }));
     });
     for (const { subjectId, entry } of entries) this.eventLog.publishCommitted(subjectId, [entry]);
-    items.forEach((item, i) => changed[i] && this.bus.publish('server.status', item.serverId, { status: item.status }));
+    items.forEach((item, i) => {
+      if (changed[i]) this.bus.publish('server.presence', item.serverId, { status: item.status === 'offline' ? 'offline' : 'online', kind: item.event.kind, message: item.event.message });
+    });
     return changed;
   }
 }

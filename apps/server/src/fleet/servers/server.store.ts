@@ -248,6 +248,11 @@ export class ServerStore {
     return row?.status;
   }
 
+  /** Name, group and tags (what alert rules and silences are scoped by); null when gone. */
+  scope(id: string): Promise<{ name: string; group: string | null; tags: string[] } | null> {
+    return this.prisma.server.findUnique({ where: { id }, select: { name: true, group: true, tags: true } });
+  }
+
   async group(id: string): Promise<string | null> {
     const row = await this.prisma.server.findUnique({ where: { id }, select: { group: true } });
     return row?.group ?? null;

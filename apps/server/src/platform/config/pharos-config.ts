@@ -46,6 +46,8 @@ export interface RetentionSettings {
   readonly commandDays: number;
   /** Resolved alert incidents, by when they resolved. */
   readonly alertIncidentDays: number;
+  /** Delivered or abandoned notifications and every delivery attempt, by when they were made. */
+  readonly alertNotificationDays: number;
   /** Lightd status and error updates (and status checks) as they came. */
   readonly lightdUpdateDays: number;
   /** Refresh tokens that expired or were revoked (used ones are revoked), by when. */
@@ -69,6 +71,27 @@ export interface ClusterSettings {
   readonly heartbeatSeconds: number;
   /** How long a job lease lasts unrenewed: the most a job waits after its holder died. */
   readonly leaseSeconds: number;
+}
+
+/** The notification outbox's delivery worker (outbound/notifications) and the providers' hosts. */
+export interface NotificationSettings {
+  /** How often the worker looks for due notifications. */
+  readonly pollMs: number;
+  /** How long a leased notification is held; a crashed instance's rows are taken again after it. */
+  readonly leaseSeconds: number;
+  /** How long a new notification waits, so that alerts firing together go in one message. */
+  readonly groupMs: number;
+  /** The first retry's delay, doubling per attempt up to `retryMaxMs`. */
+  readonly retryBaseMs: number;
+  readonly retryMaxMs: number;
+  /** After this long undelivered, a notification is given up (`failed`). */
+  readonly giveUpSeconds: number;
+  /** One delivery request's time limit. */
+  readonly requestTimeoutMs: number;
+  /** Hosted providers' API bases (a test or a proxy points them elsewhere). */
+  readonly slackUrl: string;
+  readonly discordUrl: string;
+  readonly telegramUrl: string;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -158,6 +181,9 @@ export class PharosConfig {
   /** Days of per-hour rollups kept. */
   readonly metricsHourRetentionDays!: number;
   readonly retention!: RetentionSettings;
+  readonly notifications!: NotificationSettings;
+  /** How often open incidents are checked for a reminder (rules with a repeat interval). */
+  readonly alertRepeatSweepSeconds!: number;
   /** An Ithiltir node is offline after this many of its report intervals pass without a report. */
   readonly nodeOfflineMissedReports!: number;
   /** Largest node release binary an admin may upload, in bytes. */

@@ -35,13 +35,39 @@ export interface FleetEventMap {
    * instances' Lightd writers forget what they remembered of its containers.
    */
   'daemon.written': { instance: string };
-  /** A server went online or offline (subject: its id): other instances' presence caches forget it. */
-  'server.status': { status: 'online' | 'offline' | 'unknown' };
 
   // Instance to instance (cluster mode): whoever holds the subject acts.
 
   /** A command was queued for a server whose agent is not connected to the instance that queued it. */
   'command.queued': SubjectOnly;
+
+  // What alerting watches besides samples; published after the change committed.
+
+  /** A server went online or offline (subject: its id); other instances' presence caches forget it. */
+  'server.presence': PresenceChange;
+  /** A built-in alert condition of a server as its source last saw it (subject: the server's id). */
+  condition: ConditionReport;
+}
+
+export interface PresenceChange {
+  status: 'online' | 'offline';
+  /** The event kind that says why, e.g. `server.offline`, `node.offline`, `daemon.offline`. */
+  kind: string;
+  message: string;
+}
+
+/** The built-in conditions a source reports (see fleet/alerts/alert-kinds.ts). */
+export type ConditionKind = 'container_failed' | 'raid_degraded' | 'smart_failed' | 'command_failed';
+
+export interface ConditionReport {
+  kind: ConditionKind;
+  /** What is failing: a RAID array, a disk, a container, a command; one incident per subject. */
+  subject: string;
+  failing: boolean;
+  /** Said in the notification, e.g. the Lightd error or the array's state. */
+  detail: string;
+  /** A figure for the incident (failed members, exit code, NVMe warning bits); 0 when none. */
+  value?: number;
 }
 
 /** A lifecycle event: the subject id says it all. */

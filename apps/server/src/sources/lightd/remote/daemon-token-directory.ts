@@ -12,6 +12,8 @@ import { DaemonStore } from '../store/daemon.store';
 export interface ReportingDaemon {
   id: string;
   name: string;
+  /** The server the daemon is shown as (alerts about its containers are raised there). */
+  serverId: string;
 }
 
 /** A rotated or revoked token stops working here at once; on other Pharos instances within this. */

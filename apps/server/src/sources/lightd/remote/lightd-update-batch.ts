@@ -167,6 +167,7 @@ export class LightdUpdateBatchWriter implements OnModuleInit, OnModuleDestroy {
     if (cameBack.length > 0) logged.push(...(await this.announceReturns(updates, cameBack)));
     this.remember(containers, updates);
     for (const { subjectId, entry } of logged) this.eventLog.publishCommitted(subjectId, [entry]);
+    this.publishConditions(updates, updates.map((_, i) => i), containers);
     this.checker.ask(doubts);
     return updates.map(() => undefined);
   }
@@ -190,6 +191,7 @@ export class LightdUpdateBatchWriter implements OnModuleInit, OnModuleDestroy {
     });
     this.remember(containers, kept.map((i) => updates[i]!));
     for (const { subjectId, entry } of stored) this.eventLog.publishCommitted(subjectId, [entry]);
+    this.publishConditions(updates, kept, containers);
     this.checker.ask(doubts);
     return outcomes;
   }
@@ -246,6 +248,26 @@ export class LightdUpdateBatchWriter implements OnModuleInit, OnModuleDestroy {
       rows.push({ daemonId: daemon.id, containerId, at, event, status: reported });
     }
     return { rows, entries, doubts };
+  }
+
+  /**
+   * A container that an update moved into or out of `failed` (Lightd's error update), for
+   * alerting, once committed: one condition per container, on its daemon's server.
+   */
+  private publishConditions(updates: ReceivedUpdate[], kept: number[], containers: Map<ContainerKey, ContainerState>): void {
+    const told = new Set<string>();
+    for (const i of [...kept].reverse()) {
+      const { daemon, event } = updates[i]!;
+      const internalId = event.body.server;
+      if (internalId === undefined) continue;
+      const state = containers.get(keyOf(daemon.id, internalId));
+      if (!state?.changes.status || told.has(state.id)) continue;
+      told.add(state.id);
+      const failing = state.status === 'failed';
+      const error = [state.changes.lastError, state.changes.lastErrorData].filter(Boolean).join(': ');
+      const detail = failing ? `Container ${internalId} on ${daemon.name} failed${error ? `: ${error}` : ''}` : `Container ${internalId} on ${daemon.name} is ${state.status}`;
+      this.bus.publish('condition', daemon.serverId, { kind: 'container_failed', subject: `container:${internalId}`, failing, detail });
+    }
   }
 
   /** Each daemon of the batch with the time of its latest update, in key order. */
