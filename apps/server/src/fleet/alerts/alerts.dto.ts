@@ -1,18 +1,63 @@
-import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsDateString, IsIn, IsInt, IsNumber, IsString, IsUUID, Matches, Max, Min } from 'class-validator';
+import { DisplayName, Label, Nullable, Optional } from '../../platform/http/field-rules';
 import { PageQuery } from '../../platform/http/page-query';
 import { ALERT_OPS, type AlertOp } from './alert-condition';
 
 const SEVERITIES = ['warning', 'critical'] as const;
+const METRIC = /^[a-z0-9_]{1,64}$/;
+const METRIC_MESSAGE = 'metric must be a series name such as cpu_percent';
+const MAX_FOR_SECONDS = 86_400;
 
-export class CreateAlertRuleDto {
-  @IsString()
-  @MinLength(1)
-  @MaxLength(128)
+/** What a rule may leave out when it is created, and change later. */
+class AlertRuleSettings {
+  /** How long the breach must hold before the alert fires. */
+  @Optional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_FOR_SECONDS)
+  forSeconds?: number;
+
+  @Optional()
+  @IsIn(SEVERITIES)
+  severity?: (typeof SEVERITIES)[number];
+
+  @Optional()
+  @IsBoolean()
+  enabled?: boolean;
+
+  /** At most one notification per server inside this (storm control). */
+  @Optional()
+  @IsInt()
+  @Min(0)
+  @Max(7 * 86_400)
+  cooldownSeconds?: number;
+
+  /** Remind while it stays firing, every this many seconds; 0 never. */
+  @Optional()
+  @IsInt()
+  @Min(0)
+  @Max(30 * 86_400)
+  repeatSeconds?: number;
+
+  @Optional()
+  @IsBoolean()
+  notifyResolved?: boolean;
+
+  /** Channels told; empty or absent: the default channels. */
+  @Optional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsUUID('all', { each: true })
+  channelIds?: string[];
+}
+
+export class CreateAlertRuleDto extends AlertRuleSettings {
+  @DisplayName()
   name!: string;
 
   /** A live series name, e.g. `cpu_percent`, `memory_percent`, `disk_percent`, `load1`. */
   @IsString()
-  @Matches(/^[a-z0-9_]{1,64}$/, { message: 'metric must be a series name such as cpu_percent' })
+  @Matches(METRIC, { message: METRIC_MESSAGE })
   metric!: string;
 
   @IsIn(ALERT_OPS)
@@ -21,82 +66,113 @@ export class CreateAlertRuleDto {
   @IsNumber({ allowNaN: false, allowInfinity: false })
   threshold!: number;
 
-  /** How long the breach must hold before the alert fires. */
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(86_400)
-  forSeconds?: number;
-
-  @IsOptional()
+  @Optional()
   @IsUUID()
   serverId?: string;
 
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(64)
+  @Optional()
+  @Label()
   group?: string;
 
-  @IsOptional()
-  @IsIn(SEVERITIES)
-  severity?: (typeof SEVERITIES)[number];
-
-  @IsOptional()
-  @IsBoolean()
-  enabled?: boolean;
+  @Optional()
+  @Label()
+  tag?: string;
 }
 
-export class UpdateAlertRuleDto {
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(128)
+/** Every field of a rule may change; `serverId` and `group` take `null` to widen its scope again. */
+export class UpdateAlertRuleDto extends AlertRuleSettings {
+  @Optional()
+  @DisplayName()
   name?: string;
 
-  @IsOptional()
+  @Optional()
   @IsString()
-  @Matches(/^[a-z0-9_]{1,64}$/, { message: 'metric must be a series name such as cpu_percent' })
+  @Matches(METRIC, { message: METRIC_MESSAGE })
   metric?: string;
 
-  @IsOptional()
+  @Optional()
   @IsIn(ALERT_OPS)
   op?: AlertOp;
 
-  @IsOptional()
+  @Optional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   threshold?: number;
 
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(86_400)
-  forSeconds?: number;
-
-  @IsOptional()
+  @Nullable()
   @IsUUID()
   serverId?: string | null;
 
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
+  @Nullable()
+  @Label()
   group?: string | null;
 
-  @IsOptional()
-  @IsIn(SEVERITIES)
-  severity?: (typeof SEVERITIES)[number];
-
-  @IsOptional()
-  @IsBoolean()
-  enabled?: boolean;
+  @Nullable()
+  @Label()
+  tag?: string | null;
 }
 
 export class AlertListQuery extends PageQuery {
-  @IsOptional()
+  @Optional()
   @IsIn(['firing', 'resolved'])
   state?: 'firing' | 'resolved';
 
-  @IsOptional()
+  @Optional()
+  @IsIn(SEVERITIES)
+  severity?: (typeof SEVERITIES)[number];
+
+  @Optional()
   @IsUUID()
   serverId?: string;
+}
+
+/** A mute: of a server, a group, a rule (or a combination), until a time. */
+export class CreateSilenceDto {
+  @Optional()
+  @IsUUID()
+  serverId?: string;
+
+  @Optional()
+  @Label()
+  group?: string;
+
+  @Optional()
+  @IsUUID()
+  ruleId?: string;
+
+  /** ISO 8601 time, in the future. */
+  @IsDateString({ strict: true })
+  until!: string;
+
+  @Optional()
+  @DisplayName(500)
+  reason?: string;
+}
+
+/** A rule as the preview judges it (a threshold on a series, or the disk rule), not stored. */
+export class PreviewRuleDto {
+  @Optional()
+  @IsIn(['threshold', 'disk_full'])
+  kind?: 'threshold' | 'disk_full';
+
+  @IsString()
+  @Matches(METRIC, { message: METRIC_MESSAGE })
+  metric!: string;
+
+  @IsIn(ALERT_OPS)
+  op!: AlertOp;
+
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  threshold!: number;
+
+  @Optional()
+  @IsUUID()
+  serverId?: string;
+
+  @Optional()
+  @Label()
+  group?: string;
+
+  @Optional()
+  @Label()
+  tag?: string;
 }

@@ -136,6 +136,11 @@ export function loadConfig(env: Env): PharosConfig {
   }
 
   const webDir = read.optional('PHAROS_WEB_DIR');
+  if (read.optional('REDIS_URL') !== undefined) {
+    // Each instance would generate its own: tokens signed on one would fail on the others.
+    if (jwtSecretGiven === undefined) throw new ConfigError('JWT_SECRET', 'is required with REDIS_URL: every instance of a cluster needs the same one');
+    if (secretKeyGiven === undefined) throw new ConfigError('PHAROS_SECRET_KEY', 'is required with REDIS_URL: every instance of a cluster needs the same one');
+  }
 
   return new PharosConfig({
     port,
@@ -185,13 +190,28 @@ export function loadConfig(env: Env): PharosConfig {
       auditDays: read.integer('AUDIT_LOG_RETENTION_DAYS', 365, 1, 36500),
       commandDays: read.integer('COMMAND_RETENTION_DAYS', 90, 1, 36500),
       alertIncidentDays: read.integer('ALERT_INCIDENT_RETENTION_DAYS', 180, 1, 36500),
+      alertNotificationDays: read.integer('ALERT_NOTIFICATION_RETENTION_DAYS', 30, 1, 36500),
       lightdUpdateDays: read.integer('LIGHTD_UPDATE_RETENTION_DAYS', 30, 1, 36500),
       refreshTokenDays: read.integer('REFRESH_TOKEN_RETENTION_DAYS', 7, 1, 36500),
       upgradeTokenDays: read.integer('UPGRADE_TOKEN_RETENTION_DAYS', 7, 1, 36500),
     },
+    notifications: {
+      pollMs: read.integer('NOTIFY_POLL_MS', 1000, 10, 600_000),
+      leaseSeconds: read.seconds('NOTIFY_LEASE_SECONDS', 60, 0.5, 3600),
+      groupMs: read.integer('NOTIFY_GROUP_MS', 2000, 0, 600_000),
+      retryBaseMs: read.integer('NOTIFY_RETRY_BASE_MS', 5000, 10, 3_600_000),
+      retryMaxMs: read.integer('NOTIFY_RETRY_MAX_MS', 15 * 60_000, 10, 86_400_000),
+      giveUpSeconds: read.seconds('NOTIFY_GIVE_UP_SECONDS', 24 * 3600, 1, 30 * 86_400),
+      requestTimeoutMs: read.integer('NOTIFY_REQUEST_TIMEOUT_MS', 15_000, 100, 300_000),
+      slackUrl: read.url('NOTIFY_SLACK_URL', ['http:', 'https:'], 'https://hooks.slack.com').replace(/\/+$/, ''),
+      discordUrl: read.url('NOTIFY_DISCORD_URL', ['http:', 'https:'], 'https://discord.com').replace(/\/+$/, ''),
+      telegramUrl: read.url('NOTIFY_TELEGRAM_URL', ['http:', 'https:'], 'https://api.telegram.org').replace(/\/+$/, ''),
+    },
+    alertRepeatSweepSeconds: read.seconds('ALERT_REPEAT_SWEEP_SECONDS', 30, 0.1, 3600),
     nodeOfflineMissedReports: read.integer('NODE_OFFLINE_MISSED_REPORTS', 5, 1, 1000),
     // Stored sizes are 32-bit integers.
     nodeReleaseMaxBytes: read.integer('NODE_RELEASE_MAX_BYTES', 256 * 1024 * 1024, 1024, 2 ** 31 - 1),
+    cluster: readClusterSettings(read),
   });
 }
 
@@ -234,6 +254,23 @@ function openFileLimit(): number {
   return 1024;
 }
 
+/** Cluster mode is on when REDIS_URL is set. */
+function readClusterSettings(read: EnvReader) {
+  const redisUrl = read.optional('REDIS_URL') === undefined ? null : read.url('REDIS_URL', ['redis:', 'rediss:']);
+  const instanceId = read.string('PHAROS_INSTANCE_ID', randomBytes(6).toString('hex'));
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(instanceId)) {
+    throw new ConfigError('PHAROS_INSTANCE_ID', 'must be 1 to 64 letters, digits, dots, dashes or underscores');
+  }
+  const keyPrefix = read.string('REDIS_KEY_PREFIX', 'pharos:');
+  if (keyPrefix.length > 100) throw new ConfigError('REDIS_KEY_PREFIX', 'must be at most 100 characters long');
+  const heartbeatSeconds = read.seconds('CLUSTER_HEARTBEAT_SECONDS', 5, 0.1, 600);
+  const leaseSeconds = read.seconds('CLUSTER_LEASE_SECONDS', 15, 0.3, 3600);
+  if (leaseSeconds < heartbeatSeconds * 2) {
+    throw new ConfigError('CLUSTER_LEASE_SECONDS', `must be at least twice CLUSTER_HEARTBEAT_SECONDS (${heartbeatSeconds})`);
+  }
+  return { redisUrl, keyPrefix, instanceId, heartbeatSeconds, leaseSeconds };
+}
+
 /** The agent socket, commands and the browsers' live sockets. */
 function readAgentSettings(read: EnvReader) {
   const agentHeartbeatIntervalSeconds = read.seconds('AGENT_HEARTBEAT_INTERVAL_SECONDS', 30, 0.1, 3600);
@@ -255,6 +292,9 @@ function readAgentSettings(read: EnvReader) {
     liveSocketsPerUser: read.integer('LIVE_SOCKETS_PER_USER', 20, 1, 10_000),
     liveSendBufferBytes: read.integer('LIVE_SEND_BUFFER_BYTES', 4 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
     liveHeartbeatSeconds: read.seconds('LIVE_HEARTBEAT_SECONDS', 30, 0.1, 3600),
+    terminalIdleSeconds: read.seconds('TERMINAL_IDLE_TIMEOUT_SECONDS', 900, 1, 7 * 86_400),
+    terminalWindowBytes: read.integer('TERMINAL_WINDOW_BYTES', 256 * 1024, 4096, 16 * 1024 * 1024),
+    terminalOpenTimeoutSeconds: read.seconds('TERMINAL_OPEN_TIMEOUT_SECONDS', 15, 0.1, 600),
   };
 }
 

@@ -46,6 +46,8 @@ export interface RetentionSettings {
   readonly commandDays: number;
   /** Resolved alert incidents, by when they resolved. */
   readonly alertIncidentDays: number;
+  /** Delivered or abandoned notifications and every delivery attempt, by when they were made. */
+  readonly alertNotificationDays: number;
   /** Lightd status and error updates (and status checks) as they came. */
   readonly lightdUpdateDays: number;
   /** Refresh tokens that expired or were revoked (used ones are revoked), by when. */
@@ -89,6 +91,44 @@ export interface EdgeSettings {
   readonly wsUnauthenticatedFrames: number;
   /** Bytes queued for a socket that does not read before it is cut. */
   readonly wsMaxBufferedBytes: number;
+}
+
+/**
+ * Cluster mode: several Pharos instances on one PostgreSQL, coordinated through Redis
+ * (`platform/cluster`). Without `redisUrl` the process is alone and nothing here is used.
+ */
+export interface ClusterSettings {
+  /** `redis://` or `rediss://` URL; null: a single process (the default). */
+  readonly redisUrl: string | null;
+  /** Every Redis key and channel Pharos uses starts with this (several clusters may share a Redis). */
+  readonly keyPrefix: string;
+  /** This instance's id (generated at start unless given): names its heartbeat, leases and bus messages. */
+  readonly instanceId: string;
+  /** How often the instance says it is alive; it counts as gone after three silent periods. */
+  readonly heartbeatSeconds: number;
+  /** How long a job lease lasts unrenewed: the most a job waits after its holder died. */
+  readonly leaseSeconds: number;
+}
+
+/** The notification outbox's delivery worker (outbound/notifications) and the providers' hosts. */
+export interface NotificationSettings {
+  /** How often the worker looks for due notifications. */
+  readonly pollMs: number;
+  /** How long a leased notification is held; a crashed instance's rows are taken again after it. */
+  readonly leaseSeconds: number;
+  /** How long a new notification waits, so that alerts firing together go in one message. */
+  readonly groupMs: number;
+  /** The first retry's delay, doubling per attempt up to `retryMaxMs`. */
+  readonly retryBaseMs: number;
+  readonly retryMaxMs: number;
+  /** After this long undelivered, a notification is given up (`failed`). */
+  readonly giveUpSeconds: number;
+  /** One delivery request's time limit. */
+  readonly requestTimeoutMs: number;
+  /** Hosted providers' API bases (a test or a proxy points them elsewhere). */
+  readonly slackUrl: string;
+  readonly discordUrl: string;
+  readonly telegramUrl: string;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -163,6 +203,12 @@ export class PharosConfig {
   readonly liveSendBufferBytes!: number;
   /** How often browsers' sockets are pinged; one that missed the previous ping is dropped (and stops counting against its user's cap). */
   readonly liveHeartbeatSeconds!: number;
+  /** A terminal with no input or resize for this long is closed by the relay. */
+  readonly terminalIdleSeconds!: number;
+  /** Output bytes a terminal's agent may have sent and the browser not yet drawn (its flow-control window). */
+  readonly terminalWindowBytes!: number;
+  /** How long an agent may take to answer `terminal_open`. */
+  readonly terminalOpenTimeoutSeconds!: number;
   /** Days of raw metric samples kept (whole days, dropped as partitions). */
   readonly metricsRawRetentionDays!: number;
   /** How often the minutes that have ended are rolled up (samples near the present are rolled up after they commit). */
@@ -173,10 +219,14 @@ export class PharosConfig {
   readonly metricsHourRetentionDays!: number;
   readonly retention!: RetentionSettings;
   readonly edge!: EdgeSettings;
+  readonly notifications!: NotificationSettings;
+  /** How often open incidents are checked for a reminder (rules with a repeat interval). */
+  readonly alertRepeatSweepSeconds!: number;
   /** An Ithiltir node is offline after this many of its report intervals pass without a report. */
   readonly nodeOfflineMissedReports!: number;
   /** Largest node release binary an admin may upload, in bytes. */
   readonly nodeReleaseMaxBytes!: number;
+  readonly cluster!: ClusterSettings;
 
   constructor(values: PharosConfig) {
     Object.assign(this, values);

@@ -2,10 +2,15 @@ import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/com
 import { AgentCloseCode, AgentErrorText, type AgentServerMessage } from '@pharos/protocol';
 import type { WebSocket } from 'ws';
 import { PharosConfig } from '../../../platform/config/pharos-config';
+import { ClusterMembership } from '../../../platform/cluster/cluster-membership';
 import { FleetEventBus } from '../../../platform/events/fleet-event-bus';
 import { closeWithError, sendJson } from '../../../platform/websockets/json-socket';
 import type { AgentLink } from '../../../fleet/commands/agent-link';
+import type { TerminalAgentLink, TerminalChannel } from '../../../fleet/terminals/terminal-link';
 import type { NetworkCounterMemory } from './agent-metrics';
+
+/** How long shutting down waits for agents to answer the close (then it goes on regardless). */
+const CLOSE_HANDSHAKE_WAIT_MS = 2000;
 
 /** Why a session ended, as the server's event log will say it. */
 export interface AgentSessionEnd {
@@ -14,7 +19,7 @@ export interface AgentSessionEnd {
 }
 
 /** One authenticated agent connection: the server it speaks for and its per-connection state. */
-export class AgentSession {
+export class AgentSession implements TerminalChannel {
   readonly connectedAt = Date.now();
   lastTrafficAt = Date.now();
   /** Set by whoever ends the session on purpose; a plain disconnect leaves it unset. */
@@ -28,6 +33,8 @@ export class AgentSession {
     readonly keyPrefix: string,
     readonly socket: WebSocket,
     readonly remoteAddress: string | undefined,
+    /** The protocol extensions its auth message announced (`AGENT_CAPABILITIES`). */
+    readonly capabilities: readonly string[] = [],
   ) {}
 
   touch(): void {
@@ -57,7 +64,7 @@ export class AgentSession {
  * sessions and send through it.
  */
 @Injectable()
-export class AgentSessionRegistry implements AgentLink, OnModuleInit, OnModuleDestroy {
+export class AgentSessionRegistry implements AgentLink, TerminalAgentLink, OnModuleInit, OnModuleDestroy {
   private readonly sessions = new Map<string, AgentSession>();
   private heartbeat?: NodeJS.Timeout;
   private stopping = false;
@@ -66,7 +73,10 @@ export class AgentSessionRegistry implements AgentLink, OnModuleInit, OnModuleDe
   constructor(
     private readonly config: PharosConfig,
     private readonly bus: FleetEventBus,
-  ) {}
+    membership?: ClusterMembership,
+  ) {
+    membership?.gauge('agents', () => this.sessions.size);
+  }
 
   onModuleInit(): void {
     this.unsubscribe.push(
@@ -77,13 +87,27 @@ export class AgentSessionRegistry implements AgentLink, OnModuleInit, OnModuleDe
     this.heartbeat.unref();
   }
 
-  /** Closes every agent (they reconnect to the next Pharos) before the database goes away. */
-  onModuleDestroy(): void {
+  /**
+   * Closes every agent with 1001 (they reconnect, through the proxy to another instance of a
+   * cluster) before the database goes away, and waits a little for the close handshakes: a
+   * process that exits with an agent's close reply unread resets the connection, and the agent
+   * would see 1006 instead of being told.
+   */
+  async onModuleDestroy(): Promise<void> {
     for (const off of this.unsubscribe.splice(0)) off();
     this.stopping = true;
     clearInterval(this.heartbeat);
-    for (const session of this.sessions.values()) session.end(AgentCloseCode.GoingAway, AgentErrorText.ShuttingDown);
+    const closed: Promise<unknown>[] = [];
+    for (const session of this.sessions.values()) {
+      if (session.socket.readyState !== session.socket.CLOSED) closed.push(new Promise((resolve) => session.socket.once('close', resolve)));
+      session.end(AgentCloseCode.GoingAway, AgentErrorText.ShuttingDown);
+    }
     this.sessions.clear();
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_HANDSHAKE_WAIT_MS)));
+    timer?.unref();
+    await Promise.race([Promise.all(closed), waited]);
+    clearTimeout(timer);
   }
 
   /** True once Pharos is shutting down: closes then are not the agents' doing. */
@@ -119,6 +143,13 @@ export class AgentSessionRegistry implements AgentLink, OnModuleInit, OnModuleDe
   /** `AgentLink`: the commands module sends through this registry. */
   holds(serverId: string): boolean {
     return this.isConnected(serverId);
+  }
+
+  /** `TerminalAgentLink`: the terminal relay opens sessions on the connection this returns. */
+  terminalChannel(serverId: string): TerminalChannel | 'not_connected' | 'no_terminal' {
+    const session = this.get(serverId);
+    if (!session) return 'not_connected';
+    return session.capabilities.includes('terminal') ? session : 'no_terminal';
   }
 
   connectedServerIds(): string[] {
