@@ -76,6 +76,7 @@ const ROUTES: Record<string, RouteSpec> = {
   'PATCH /api/v1/users/:id': { auth: 'admin', body: () => ({ role: 'viewer', disabled: false }) },
   'POST /api/v1/users/:id/password': { auth: 'admin', pathOnly: true },
   'GET /api/v1/audit': { auth: 'admin', query: { limit: '10', action: 'server.', actor: 'admin' } },
+  'GET /api/v1/cluster': { auth: 'admin' },
   'GET /api/v1/servers': { auth: 'admin', query: { limit: '10', offset: '0', search: 'fuzz', sort: 'name', order: 'asc' } },
   'POST /api/v1/servers': { auth: 'admin', body: () => ({ name: 'fuzz-server', group: 'g', tags: ['t'] }) },
   'GET /api/v1/servers/facets': { auth: 'admin' },
