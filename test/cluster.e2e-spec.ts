@@ -2,13 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { AgentCloseCode, type AgentCommand, AgentErrorText } from '@pharos/protocol';
+import { AgentCloseCode, type AgentCommand, AgentErrorText, FRONTEND_METRICS_WS_PATH, FrontendCloseCode } from '@pharos/protocol';
 import { Redis } from 'ioredis';
 import { ensureBuilt, freePort, MAIN_JS, ServerProcess } from './support/built-server';
 import { eventually } from './support/eventually';
 import { AgentRefused, enrolAgentServer, FakeAgent } from './support/fake-agent';
 import { openLiveSocket } from './support/live-socket';
 import { createTestDatabase, TEST_DB_MODE_VAR, type TestDatabase } from './support/test-database';
+import { TestSocket } from './support/test-socket';
 
 const REDIS_URL = process.env.PHAROS_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const LEASE_SECONDS = 1.5;
@@ -89,6 +90,8 @@ onPostgres('two Pharos instances over PostgreSQL and Redis', () => {
       CREDENTIAL_MAX_FAILURES: '3',
       // The throttled address is a proxy's client (X-Forwarded-For), not this test's 127.0.0.1.
       TRUST_PROXY: 'true',
+      // Browser sockets per user, counted over both instances.
+      LIVE_SOCKETS_PER_USER: '2',
     };
     const proc = ServerProcess.start(MAIN_JS, env);
     await proc.ready();
@@ -186,6 +189,31 @@ onPostgres('two Pharos instances over PostgreSQL and Redis', () => {
     expect((await request(a.baseUrl, `/api/v1/users/${created.body.id}`, { token, method: 'PATCH', body: { disabled: true } })).status).toBe(200);
     const closed = await Promise.race([socket.closed, new Promise<null>((resolve) => setTimeout(() => resolve(null), 5_000))]);
     expect(closed).not.toBeNull();
+  });
+
+  it('caps a user’s browser sockets over both instances', async () => {
+    const created = await request(a.baseUrl, '/api/v1/users', { token, body: { username: 'capped', password: 'capped-password', role: 'viewer' } });
+    expect(created.status).toBe(201);
+    const { serverId } = await enrolAgentServer({ request: (url, init) => request(a.baseUrl, url, init) }, token, 'capped-watch');
+    const viewer = (await login(b.baseUrl, 'capped', 'capped-password')).token!;
+    const onA = await openLiveSocket(a.wsUrl, 'metrics', serverId, viewer);
+    const onB = await openLiveSocket(b.wsUrl, 'logs', serverId, viewer);
+    // LIVE_SOCKETS_PER_USER=2: one on each instance is the user's whole allowance, on either.
+    for (const instance of [a, b]) {
+      const third = await TestSocket.open(`${instance.wsUrl}${FRONTEND_METRICS_WS_PATH.replace(':serverId', serverId)}`);
+      third.send({ type: 'auth', token: viewer });
+      expect(await third.next()).toEqual({ type: 'error', message: 'Too many live connections (at most 2 per user)' });
+      expect((await third.closed).code).toBe(FrontendCloseCode.TooManyConnections);
+    }
+    onA.close();
+    await onA.closed;
+    // A's place is back once A has seen the close; the new socket may land on either instance.
+    const reopened = await eventually(() => openLiveSocket(b.wsUrl, 'metrics', serverId, viewer));
+    await expect(openLiveSocket(a.wsUrl, 'metrics', serverId, viewer)).rejects.toThrow('Too many live connections');
+    for (const socket of [onB, reopened]) {
+      socket.close();
+      await socket.closed;
+    }
   });
 
   it('counts failed logins across instances', async () => {
