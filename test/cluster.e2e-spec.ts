@@ -260,10 +260,17 @@ onPostgres('two Pharos instances over PostgreSQL and Redis', () => {
     }
   });
 
-  it('after kill -9 of A: its agent reconnects to B, gets the commands queued meanwhile, and B takes A’s jobs over', async () => {
+  it('after kill -9 of A: its agent reconnects to B, gets the commands queued meanwhile, B takes A’s jobs over and its browsers’ places free', async () => {
     const { serverId, apiKey } = await enrolAgentServer({ request: (url, init) => request(b.baseUrl, url, init) }, token, 'survivor');
     const agent = await FakeAgent.connect(a.wsUrl, apiKey);
     agents.push(agent);
+    // A user's whole allowance of browser sockets (2) held on A when it dies.
+    const stranded = await request(b.baseUrl, '/api/v1/users', { token, body: { username: 'stranded', password: 'stranded-password', role: 'viewer' } });
+    expect(stranded.status).toBe(201);
+    const strandedToken = (await login(b.baseUrl, 'stranded', 'stranded-password')).token!;
+    for (let i = 0; i < 2; i++) await openLiveSocket(a.wsUrl, 'metrics', serverId, strandedToken);
+    const socketCounts = `${prefix}sockets:user:${stranded.body.id}`;
+    expect(await redis.hget(socketCounts, 'a')).toBe('2');
     const before = await cluster(b);
     const jobsOfA = JOBS.filter((job) => before.find((i) => i.id === 'a')!.jobs[job]?.held);
 
@@ -293,6 +300,10 @@ onPostgres('two Pharos instances over PostgreSQL and Redis', () => {
       return listed;
     }, 10_000);
     expect(after[0]!.sockets.agents).toBeGreaterThanOrEqual(1);
+    // A's counts no longer count once A is gone: the user opens a full allowance on B, and A's field is dropped.
+    const onB = [await openLiveSocket(b.wsUrl, 'metrics', serverId, strandedToken), await openLiveSocket(b.wsUrl, 'logs', serverId, strandedToken)];
+    expect(await redis.hgetall(socketCounts)).toEqual({ b: '2' });
+    for (const socket of onB) socket.close();
     const takenOverMs = Date.now() - killedAt;
     if (jobsOfA.length > 0) expect(takenOverMs).toBeLessThan(LEASE_SECONDS * 1000 * 4 + 3000);
   }, 60_000);
