@@ -309,8 +309,12 @@ onPostgres('two Pharos instances over PostgreSQL and Redis', () => {
   }, 60_000);
 
   it('tells the agents of an instance that stops (SIGTERM) to reconnect, and they land on another', async () => {
+    // Counts an earlier process named "c" left (killed, restarted at once): the new one drops its own field on start.
+    const leftOver = `${prefix}sockets:user:left-over`;
+    await redis.hset(leftOver, 'c', 2, 'b', 1);
     const c = await start('c');
     try {
+      expect(await redis.hgetall(leftOver)).toEqual({ b: '1' });
       const { apiKey } = await enrolAgentServer({ request: (url, init) => request(b.baseUrl, url, init) }, token, 'moved');
       const agent = await FakeAgent.connect(c.wsUrl, apiKey);
       agents.push(agent);
