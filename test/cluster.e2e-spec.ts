@@ -2,13 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { AgentCloseCode, type AgentCommand, AgentErrorText } from '@pharos/protocol';
+import { AgentCloseCode, type AgentCommand, AgentErrorText, FRONTEND_METRICS_WS_PATH, FrontendCloseCode } from '@pharos/protocol';
 import { Redis } from 'ioredis';
 import { ensureBuilt, freePort, MAIN_JS, ServerProcess } from './support/built-server';
 import { eventually } from './support/eventually';
 import { AgentRefused, enrolAgentServer, FakeAgent } from './support/fake-agent';
 import { openLiveSocket } from './support/live-socket';
 import { createTestDatabase, TEST_DB_MODE_VAR, type TestDatabase } from './support/test-database';
+import { TestSocket } from './support/test-socket';
 
 const REDIS_URL = process.env.PHAROS_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const LEASE_SECONDS = 1.5;
@@ -89,6 +90,8 @@ onPostgres('two Pharos instances over PostgreSQL and Redis', () => {
       CREDENTIAL_MAX_FAILURES: '3',
       // The throttled address is a proxy's client (X-Forwarded-For), not this test's 127.0.0.1.
       TRUST_PROXY: 'true',
+      // Browser sockets per user, counted over both instances.
+      LIVE_SOCKETS_PER_USER: '2',
     };
     const proc = ServerProcess.start(MAIN_JS, env);
     await proc.ready();
@@ -188,6 +191,31 @@ onPostgres('two Pharos instances over PostgreSQL and Redis', () => {
     expect(closed).not.toBeNull();
   });
 
+  it('caps a user’s browser sockets over both instances', async () => {
+    const created = await request(a.baseUrl, '/api/v1/users', { token, body: { username: 'capped', password: 'capped-password', role: 'viewer' } });
+    expect(created.status).toBe(201);
+    const { serverId } = await enrolAgentServer({ request: (url, init) => request(a.baseUrl, url, init) }, token, 'capped-watch');
+    const viewer = (await login(b.baseUrl, 'capped', 'capped-password')).token!;
+    const onA = await openLiveSocket(a.wsUrl, 'metrics', serverId, viewer);
+    const onB = await openLiveSocket(b.wsUrl, 'logs', serverId, viewer);
+    // LIVE_SOCKETS_PER_USER=2: one on each instance is the user's whole allowance, on either.
+    for (const instance of [a, b]) {
+      const third = await TestSocket.open(`${instance.wsUrl}${FRONTEND_METRICS_WS_PATH.replace(':serverId', serverId)}`);
+      third.send({ type: 'auth', token: viewer });
+      expect(await third.next()).toEqual({ type: 'error', message: 'Too many live connections (at most 2 per user)' });
+      expect((await third.closed).code).toBe(FrontendCloseCode.TooManyConnections);
+    }
+    onA.close();
+    await onA.closed;
+    // A's place is back once A has seen the close; the new socket may land on either instance.
+    const reopened = await eventually(() => openLiveSocket(b.wsUrl, 'metrics', serverId, viewer));
+    await expect(openLiveSocket(a.wsUrl, 'metrics', serverId, viewer)).rejects.toThrow('Too many live connections');
+    for (const socket of [onB, reopened]) {
+      socket.close();
+      await socket.closed;
+    }
+  });
+
   it('counts failed logins across instances', async () => {
     // LOGIN_MAX_FAILURES=3: two failures on A and one on B lock the name on both.
     expect((await login(a.baseUrl, 'nobody', 'wrong-password-1')).status).toBe(401);
@@ -232,10 +260,17 @@ onPostgres('two Pharos instances over PostgreSQL and Redis', () => {
     }
   });
 
-  it('after kill -9 of A: its agent reconnects to B, gets the commands queued meanwhile, and B takes A’s jobs over', async () => {
+  it('after kill -9 of A: its agent reconnects to B, gets the commands queued meanwhile, B takes A’s jobs over and its browsers’ places free', async () => {
     const { serverId, apiKey } = await enrolAgentServer({ request: (url, init) => request(b.baseUrl, url, init) }, token, 'survivor');
     const agent = await FakeAgent.connect(a.wsUrl, apiKey);
     agents.push(agent);
+    // A user's whole allowance of browser sockets (2) held on A when it dies.
+    const stranded = await request(b.baseUrl, '/api/v1/users', { token, body: { username: 'stranded', password: 'stranded-password', role: 'viewer' } });
+    expect(stranded.status).toBe(201);
+    const strandedToken = (await login(b.baseUrl, 'stranded', 'stranded-password')).token!;
+    for (let i = 0; i < 2; i++) await openLiveSocket(a.wsUrl, 'metrics', serverId, strandedToken);
+    const socketCounts = `${prefix}sockets:user:${stranded.body.id}`;
+    expect(await redis.hget(socketCounts, 'a')).toBe('2');
     const before = await cluster(b);
     const jobsOfA = JOBS.filter((job) => before.find((i) => i.id === 'a')!.jobs[job]?.held);
 
@@ -265,13 +300,21 @@ onPostgres('two Pharos instances over PostgreSQL and Redis', () => {
       return listed;
     }, 10_000);
     expect(after[0]!.sockets.agents).toBeGreaterThanOrEqual(1);
+    // A's counts no longer count once A is gone: the user opens a full allowance on B, and A's field is dropped.
+    const onB = [await openLiveSocket(b.wsUrl, 'metrics', serverId, strandedToken), await openLiveSocket(b.wsUrl, 'logs', serverId, strandedToken)];
+    expect(await redis.hgetall(socketCounts)).toEqual({ b: '2' });
+    for (const socket of onB) socket.close();
     const takenOverMs = Date.now() - killedAt;
     if (jobsOfA.length > 0) expect(takenOverMs).toBeLessThan(LEASE_SECONDS * 1000 * 4 + 3000);
   }, 60_000);
 
   it('tells the agents of an instance that stops (SIGTERM) to reconnect, and they land on another', async () => {
+    // Counts an earlier process named "c" left (killed, restarted at once): the new one drops its own field on start.
+    const leftOver = `${prefix}sockets:user:left-over`;
+    await redis.hset(leftOver, 'c', 2, 'b', 1);
     const c = await start('c');
     try {
+      expect(await redis.hgetall(leftOver)).toEqual({ b: '1' });
       const { apiKey } = await enrolAgentServer({ request: (url, init) => request(b.baseUrl, url, init) }, token, 'moved');
       const agent = await FakeAgent.connect(c.wsUrl, apiKey);
       agents.push(agent);

@@ -3,6 +3,7 @@ import { FrontendCloseCode, type FrontendServerMessage } from '@pharos/protocol'
 import type { WebSocket } from 'ws';
 import type { AuthenticatedUser } from '../../identity/access/authenticated-user';
 import { ClusterMembership } from '../../platform/cluster/cluster-membership';
+import { SharedSocketCounts } from '../../platform/cluster/shared-socket-counts';
 import { PharosConfig } from '../../platform/config/pharos-config';
 import { DomainError } from '../../platform/errors/domain-errors';
 import { BrowserSocketAuthenticator } from '../../identity/auth/browser-socket-auth';
@@ -11,6 +12,9 @@ import type { LiveSubject } from './live-subjects.service';
 
 /** Browsers only send their auth message (and pings): anything bigger is not a browser of ours. */
 export const LIVE_MAX_CLIENT_MESSAGE_BYTES = 64 * 1024;
+
+/** What SharedSocketCounts counts for the per-user cap: live, metrics, logs and terminal sockets alike. */
+const USER_SOCKETS = 'user';
 
 /** Standard close code for "try again later": the browser could not keep up. */
 const TRY_AGAIN_LATER = 1013;
@@ -60,19 +64,19 @@ export class LiveStream {
 
 /**
  * Opens the browsers' live sockets: authenticates the first message (docs/protocols/agent-websocket.md), enforces the
- * per-user socket cap, resolves the subject, and refuses with `{"type":"error"}` and a clear
+ * per-user socket cap (`LIVE_SOCKETS_PER_USER`, over every instance of a cluster: SharedSocketCounts), resolves the subject, and refuses with `{"type":"error"}` and a clear
  * close code when any of that fails.
  */
 @Injectable()
 export class LiveSocketsService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(LiveSocketsService.name);
-  private readonly openPerUser = new Map<string, number>();
   private readonly streams = new Set<LiveStream>();
   private heartbeat?: NodeJS.Timeout;
 
   constructor(
     private readonly authenticator: BrowserSocketAuthenticator,
     private readonly config: PharosConfig,
+    private readonly counts: SharedSocketCounts,
     membership: ClusterMembership,
   ) {
     membership.gauge('browsers', () => this.streams.size);
@@ -91,11 +95,16 @@ export class LiveSocketsService implements OnModuleInit, OnModuleDestroy {
   async open(socket: WebSocket, resolve: (user: AuthenticatedUser) => Promise<LiveSubject>): Promise<LiveStream | null> {
     const user = await this.authenticator.authenticate(socket);
     if (!user) return null;
-    if (!this.acquire(user.id)) {
+    if (!(await this.counts.acquire(USER_SOCKETS, user.id, this.config.liveSocketsPerUser))) {
       closeWithError(socket, FrontendCloseCode.TooManyConnections, `Too many live connections (at most ${this.config.liveSocketsPerUser} per user)`);
       return null;
     }
-    socket.once('close', () => this.release(user.id));
+    // The browser may have gone while the count was checked: its place is given back all the same.
+    if (socket.readyState === socket.CLOSED) {
+      this.counts.release(USER_SOCKETS, user.id);
+      return null;
+    }
+    socket.once('close', () => this.counts.release(USER_SOCKETS, user.id));
     let subject: LiveSubject;
     try {
       subject = await resolve(user);
@@ -112,9 +121,9 @@ export class LiveSocketsService implements OnModuleInit, OnModuleDestroy {
     return stream;
   }
 
-  /** Sockets a user holds open (for tests and diagnostics). */
+  /** Sockets a user holds open on this instance (for tests and diagnostics). */
   openSockets(userId: string): number {
-    return this.openPerUser.get(userId) ?? 0;
+    return this.counts.openHere(USER_SOCKETS, userId);
   }
 
   /** A browser that slept or lost its network leaves a socket nobody reads: drop it. */
@@ -127,19 +136,6 @@ export class LiveSocketsService implements OnModuleInit, OnModuleDestroy {
       stream.alive = false;
       if (stream.open) stream.socket.ping();
     }
-  }
-
-  private acquire(userId: string): boolean {
-    const count = this.openPerUser.get(userId) ?? 0;
-    if (count >= this.config.liveSocketsPerUser) return false;
-    this.openPerUser.set(userId, count + 1);
-    return true;
-  }
-
-  private release(userId: string): void {
-    const count = (this.openPerUser.get(userId) ?? 1) - 1;
-    if (count <= 0) this.openPerUser.delete(userId);
-    else this.openPerUser.set(userId, count);
   }
 }
 

@@ -87,6 +87,15 @@ export class ClusterMembership implements OnApplicationBootstrap, BeforeApplicat
     return { clustered: true, instances };
   }
 
+  /** Ids of the instances alive now (heartbeat key not expired), this one always among them. */
+  async liveInstanceIds(): Promise<string[]> {
+    if (!this.redis.clustered) return [this.instanceId];
+    const ids = await this.redis.client.smembers(this.redis.key('instances'));
+    const found = await Promise.all(ids.map((id) => (id === this.instanceId ? 1 : this.redis.client.exists(this.redis.key('instance', id)))));
+    const alive = ids.filter((_, i) => found[i] === 1);
+    return alive.includes(this.instanceId) ? alive : [...alive, this.instanceId];
+  }
+
   private describe(): InstanceView {
     return {
       id: this.instanceId,

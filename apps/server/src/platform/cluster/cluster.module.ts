@@ -5,12 +5,13 @@ import { ClusterMembership } from './cluster-membership';
 import { JobLeases } from './job-leases';
 import { RedisConnection } from './redis-connection';
 import { RedisFleetEventBus } from './redis-fleet-event-bus';
+import { SharedSocketCounts } from './shared-socket-counts';
 import { SharedWindows } from './shared-windows';
 
 /**
  * Single process or cluster (`REDIS_URL`), for every module: the fleet event bus (in-process,
  * or spanning the instances through Redis), job leases (one runner per job), shared throttle
- * windows and this instance's membership (`GET /api/v1/cluster`).
+ * windows, per-key socket counts and this instance's membership (`GET /api/v1/cluster`).
  */
 @Global()
 @Module({
@@ -25,7 +26,8 @@ import { SharedWindows } from './shared-windows';
     JobLeases,
     ClusterMembership,
     SharedWindows,
+    SharedSocketCounts,
   ],
-  exports: [RedisConnection, FleetEventBus, JobLeases, ClusterMembership, SharedWindows],
+  exports: [RedisConnection, FleetEventBus, JobLeases, ClusterMembership, SharedWindows, SharedSocketCounts],
 })
 export class ClusterModule {}
