@@ -11,6 +11,27 @@ import { isFreshDataDir, pgliteTemplateFile, readPgliteTemplate, savePgliteTempl
 /** The Nest injection token of the process's one `DatabaseConnection`. */
 export const DATABASE_CONNECTION = Symbol('DATABASE_CONNECTION');
 
+/**
+ * How long Pharos waits on PostgreSQL, so that a database that stops answering (hung, cut off,
+ * overloaded) costs each request a bounded wait and a 503, never a hang. PGlite runs inside
+ * the process: nothing of it can stop answering on its own, and none of these apply.
+ */
+export interface DatabaseTimeouts {
+  /** Opening a connection (TCP, TLS, start-up, authentication). */
+  connectMs: number;
+  /** Getting a connection from the pool, opening one included (pg-pool's `connectionTimeoutMillis`). */
+  poolMs: number;
+  /** PostgreSQL's `statement_timeout`: the server cancels a statement running longer. */
+  statementMs: number;
+  /**
+   * How long Pharos waits for a statement's answer before it gives up on the connection (it is
+   * closed): the bound when the server does not answer at all, so longer than `statementMs`.
+   */
+  queryMs: number;
+  /** PostgreSQL's `idle_in_transaction_session_timeout`: a transaction left open this long is ended by the server. */
+  idleInTransactionMs: number;
+}
+
 /** Where Pharos keeps its data: a Postgres server, or PGlite files under a data directory. */
 export type DatabaseTarget =
   | { kind: 'postgres'; url: string; poolSize?: number }
@@ -73,6 +94,15 @@ const PG_TEXT_OID = 25;
  *   arrive as strings, so reporting the column as `text` is exact.
  */
 class PharosPgClient extends pg.Client {
+  constructor(config: pg.ClientConfig & { pharosConnectTimeoutMillis?: number } = {}) {
+    // The pool hands each client its own options: its acquire timeout is not the connect timeout.
+    const { pharosConnectTimeoutMillis, ...rest } = config;
+    super(pharosConnectTimeoutMillis === undefined ? rest : { ...rest, connectionTimeoutMillis: pharosConnectTimeoutMillis });
+    // A connection that fails while nobody holds it is dropped by the pool (it is no longer
+    // queryable); this listener only keeps such an error from becoming an uncaught exception.
+    this.on('error', () => undefined);
+  }
+
   override connect(...args: unknown[]): never {
     const ready = super.connect().then(() => super.query('SET jit = off').then(() => undefined, () => undefined));
     const callback = args[0];
@@ -87,12 +117,27 @@ class PharosPgClient extends pg.Client {
     // pg.Pool queries with a callback; the adapter's transactions with a promise.
     if (typeof args[last] === 'function') {
       const callback = args[last] as (error: Error | null, result?: pg.QueryResult) => void;
-      args[last] = (error: Error | null, result?: pg.QueryResult) => callback(error, result && charAsText(result));
+      args[last] = (error: Error | null, result?: pg.QueryResult) => {
+        if (error) this.dropAfterTimeout(error);
+        callback(error, result && charAsText(result));
+      };
     }
     const result = (super.query as (...a: unknown[]) => unknown)(...args);
-    return (result instanceof Promise ? result.then(charAsText) : result) as never;
+    return (result instanceof Promise ? result.then(charAsText, (error: Error) => { this.dropAfterTimeout(error); throw error; }) : result) as never;
+  }
+
+  /**
+   * pg gives up waiting on a statement after `query_timeout` but keeps the connection, whose
+   * next statements would queue behind the one still unanswered: the connection is closed
+   * instead, so the pool opens a fresh one (or fails fast while the server is away).
+   */
+  private dropAfterTimeout(error: Error): void {
+    if (error.message === QUERY_READ_TIMEOUT) (this as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
   }
 }
+
+/** pg's error when a statement got no answer within `query_timeout`. */
+const QUERY_READ_TIMEOUT = 'Query read timeout';
 
 function charAsText(result: pg.QueryResult): pg.QueryResult {
   for (const field of result.fields ?? []) if (field.dataTypeID === PG_CHAR_OID) field.dataTypeID = PG_TEXT_OID;
@@ -210,11 +255,30 @@ function prepared(text: string, values: unknown[]): pg.QueryConfig {
   return name === undefined ? { text, values } : { name, text, values };
 }
 
-export async function openDatabase(target: DatabaseTarget): Promise<DatabaseConnection> {
+/** The pool's and each connection's settings for `timeouts` (none: wait as long as it takes). */
+function timeoutSettings(timeouts: DatabaseTimeouts | undefined): Record<string, unknown> {
+  if (!timeouts) return {};
+  return {
+    connectionTimeoutMillis: timeouts.poolMs,
+    pharosConnectTimeoutMillis: timeouts.connectMs,
+    statement_timeout: timeouts.statementMs,
+    idle_in_transaction_session_timeout: timeouts.idleInTransactionMs,
+    query_timeout: timeouts.queryMs,
+    // A peer that vanished without closing (a cut network) is noticed by TCP keepalives.
+    keepAlive: true,
+  };
+}
+
+/**
+ * Opens the database. `timeouts` bound every wait on PostgreSQL (see `DatabaseTimeouts`);
+ * without them (migrations, which may run long), nothing is bounded.
+ */
+export async function openDatabase(target: DatabaseTarget, timeouts?: DatabaseTimeouts): Promise<DatabaseConnection> {
   if (target.kind === 'postgres') {
     const adapterFactory = new PostgresAdapterFactory({
       ...parseIntoClientConfig(target.url),
       max: target.poolSize ?? 10,
+      ...timeoutSettings(timeouts),
       Client: PharosPgClient,
     } as pg.PoolConfig);
     return {

@@ -30,13 +30,19 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
     return this.connection.transaction(work);
   }
 
-  /** True when the database answers a trivial query. */
-  async isReachable(): Promise<boolean> {
+  /**
+   * True when the database answers a trivial query within `timeoutMs`: false at once when it
+   * fails, and at the latest after `timeoutMs` when it does not answer (the query itself is
+   * left to its own timeouts).
+   */
+  async isReachable(timeoutMs = 2000): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<false>((resolve) => (timer = setTimeout(resolve, timeoutMs, false)));
+    const answered = this.connection.query('SELECT 1', []).then(() => true, () => false);
     try {
-      await this.$queryRaw`SELECT 1`;
-      return true;
-    } catch {
-      return false;
+      return await Promise.race([answered, late]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
