@@ -35,13 +35,13 @@ export class DatabaseOutage implements OnModuleDestroy {
     return this.since;
   }
 
-  /** Counts a request refused (503) because the database is unavailable; `error` says why. */
-  refused(error: unknown): void {
-    this.refusedTotal++;
-    this.refusedSinceLine++;
+  /** Counts `count` requests refused (503) because the database is unavailable; `error` says why. */
+  refused(error: unknown, count = 1): void {
+    if (!this.since) this.refusedTotal = 0;
+    this.refusedTotal += count;
+    this.refusedSinceLine += count;
     if (this.since) return;
     this.since = new Date();
-    this.refusedTotal = 1;
     const intervalMs = this.config.databaseOutageLogSeconds * 1000;
     if (Date.now() - this.lastLineAt >= intervalMs) {
       this.line('error', `database unreachable: ${reasonOf(error)}; requests that must store data are answered 503 until it answers again`);

@@ -52,7 +52,7 @@ export class LightdRemoteService implements OnModuleDestroy {
         if (error instanceof DomainError) return error;
         if (isDataRefusal(error)) return new InvalidInputError('the update holds a value the database cannot store');
         // An outage is logged once per interval (`DatabaseOutage`), not once per batch.
-        if (isDatabaseUnavailable(error)) this.outage.refused(error);
+        if (isDatabaseUnavailable(error)) this.outage.refused(error, items.length);
         else this.logger.error({ err: error, updates: items.length }, 'could not store a batch of Lightd updates');
         return new ServiceUnavailableError('the update could not be stored');
       },

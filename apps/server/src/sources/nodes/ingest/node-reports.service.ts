@@ -77,7 +77,7 @@ export class NodeReportsService implements OnModuleInit, OnModuleDestroy {
       return reports.map(() => undefined);
     },
     splitWhen: isDataRefusal,
-    failure: (error, reports) => this.asNodeError(reports.length === 1 ? reports[0]!.sample.serverId : undefined, error),
+    failure: (error, reports) => this.asNodeError(reports.length === 1 ? reports[0]!.sample.serverId : undefined, error, reports.length),
   });
   private installId?: string;
   private stopForgetting?: () => void;
@@ -208,11 +208,11 @@ export class NodeReportsService implements OnModuleInit, OnModuleDestroy {
    * database refused, 400; the store failing, 503 (an outage of the database is counted by
    * `DatabaseOutage`, which logs it once per interval rather than once per report).
    */
-  private asNodeError(serverId: string | undefined, error: unknown): Error {
+  private asNodeError(serverId: string | undefined, error: unknown, reports = 1): Error {
     if (error instanceof DomainError) return error;
     if (serverId !== undefined && isServerGone(error)) return this.gone(serverId);
     if (isDataRefusal(error)) return new InvalidInputError('the report holds a value the database cannot store');
-    if (isDatabaseUnavailable(error)) this.outage.refused(error);
+    if (isDatabaseUnavailable(error)) this.outage.refused(error, reports);
     else this.logger.error({ err: error, serverId }, 'could not store node reports');
     return new ServiceUnavailableError('the report could not be stored');
   }
