@@ -2,11 +2,12 @@ import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import pg from 'pg';
 import { parseIntoClientConfig } from 'pg-connection-string';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
-import { isFreshDataDir, pgliteTemplateFile, readPgliteTemplate, savePgliteTemplate } from './pglite-template';
+import { adoptUnmarked, buildDirFor, dataDirState, isUsedDatabase, moveAside, moveIntoPlace, removeStaleBuilds } from './pglite-data-dir';
+import { pgliteTemplateFile, readPgliteTemplate, savePgliteTemplate } from './pglite-template';
 
 /** The Nest injection token of the process's one `DatabaseConnection`. */
 export const DATABASE_CONNECTION = Symbol('DATABASE_CONNECTION');
@@ -62,6 +63,19 @@ export interface DatabaseConnection {
   close(): Promise<void>;
   /** Called once migrations are applied, before anything else is written (the PGlite template). */
   afterMigrations?(): Promise<void>;
+  /**
+   * A fresh embedded database is built aside (see `pglite-data-dir.ts`): called once it is
+   * built (and migrated, when the caller migrates), this moves it into place and reopens it
+   * there. Until then, closing the connection discards the build.
+   */
+  completeFirstStart?(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** Bounds on every wait on PostgreSQL (see `DatabaseTimeouts`); none when absent. */
+  timeouts?: DatabaseTimeouts;
+  /** Told what happened to the embedded data directory (a broken one moved aside, a stale build removed). */
+  log?: (level: 'info' | 'warn', message: string) => void;
 }
 
 /** Statements on the driver: inside a transaction (`DatabaseConnection.transaction`), or each on its own. */
@@ -211,11 +225,16 @@ class PostgresAdapterFactory implements SqlMigrationAwareDriverAdapterFactory {
 class PgliteAdapterFactory implements SqlMigrationAwareDriverAdapterFactory {
   readonly provider = 'postgres';
   readonly adapterName: string;
-  private readonly main: PrismaPGlite;
+  private main: PrismaPGlite;
 
   constructor(pglite: PGlite) {
     this.main = new PrismaPGlite(pglite);
     this.adapterName = this.main.adapterName;
+  }
+
+  /** Connects later adapters to `pglite` (the database reopened where it was moved). */
+  use(pglite: PGlite): void {
+    this.main = new PrismaPGlite(pglite);
   }
 
   connect(): Promise<SqlDriverAdapter> {
@@ -273,7 +292,8 @@ function timeoutSettings(timeouts: DatabaseTimeouts | undefined): Record<string,
  * Opens the database. `timeouts` bound every wait on PostgreSQL (see `DatabaseTimeouts`);
  * without them (migrations, which may run long), nothing is bounded.
  */
-export async function openDatabase(target: DatabaseTarget, timeouts?: DatabaseTimeouts): Promise<DatabaseConnection> {
+export async function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): Promise<DatabaseConnection> {
+  const { timeouts } = options;
   if (target.kind === 'postgres') {
     const adapterFactory = new PostgresAdapterFactory({
       ...parseIntoClientConfig(target.url),
@@ -311,27 +331,75 @@ export async function openDatabase(target: DatabaseTarget, timeouts?: DatabaseTi
       close: () => adapterFactory.close(),
     };
   }
+  return openPglite(target, options);
+}
+
+/**
+ * The embedded database. An existing data directory is opened where it is; a new one is built
+ * beside it and moved into place by `completeFirstStart` (`pglite-data-dir.ts`), from the
+ * template of a migrated database when one was kept.
+ */
+async function openPglite(target: DatabaseTarget & { kind: 'pglite' }, options: OpenOptions): Promise<DatabaseConnection> {
+  const log = options.log ?? (() => undefined);
   const onDisk = !target.dataDir.startsWith('memory://');
-  if (onDisk) mkdirSync(target.dataDir, { recursive: true });
+  let buildDir: string | null = null;
+  if (onDisk) {
+    const removed = removeStaleBuilds(target.dataDir);
+    if (removed.length > 0) log('info', `removed ${removed.length} embedded database build(s) an interrupted first start left: ${removed.join(', ')}`);
+    let state = dataDirState(target.dataDir);
+    if (state === 'unmarked') {
+      if (await isUsedDatabase(target.dataDir)) {
+        adoptUnmarked(target.dataDir);
+        state = 'complete';
+      } else {
+        const aside = moveAside(target.dataDir);
+        log('warn', `the embedded database at ${target.dataDir} was left half-made by an interrupted first start (it does not open, or holds no account): moved aside to ${aside} and built again`);
+        state = 'absent';
+      }
+    } else if (state === 'foreign') {
+      const aside = moveAside(target.dataDir);
+      log('warn', `${target.dataDir} holds files but no embedded database: moved aside to ${aside}, and a new database built in its place`);
+      state = 'absent';
+    }
+    if (state === 'absent') {
+      buildDir = buildDirFor(target.dataDir);
+      mkdirSync(buildDir, { recursive: true });
+    }
+  }
   // A fresh data directory starts from the kept template of a migrated database, if there is one.
-  const templateFile = onDisk && isFreshDataDir(target.dataDir) ? pgliteTemplateFile() : null;
+  const templateFile = buildDir ? pgliteTemplateFile() : null;
   const template = readPgliteTemplate(templateFile);
-  const pglite = await PGlite.create({ dataDir: target.dataDir, ...(template ? { loadDataDir: template } : {}) });
+  let pglite = await PGlite.create({ dataDir: buildDir ?? target.dataDir, ...(template ? { loadDataDir: template } : {}) });
+  const adapterFactory = new PgliteAdapterFactory(pglite);
   return {
     target,
-    adapterFactory: new PgliteAdapterFactory(pglite),
+    adapterFactory,
     // PGlite runs a query outside a transaction only when no transaction is open.
     execute: async (sql, params) => (await pglite.query(sql, params)).affectedRows ?? 0,
     query: async <T>(sql: string, params: unknown[]) => (await pglite.query<T>(sql, params)).rows,
     transaction: (work) => pglite.transaction((tx) => work({ query: async <T>(sql: string, params: unknown[]) => (await tx.query<T>(sql, params)).rows })),
     close: async () => {
       if (!pglite.closed) await pglite.close();
+      // A build never completed holds nothing anyone wrote through Pharos.
+      if (buildDir) rmSync(buildDir, { recursive: true, force: true });
     },
     ...(templateFile && !template
       ? {
           afterMigrations: async () => {
             // A cache: failing to keep it only makes the next fresh start slower.
             await savePgliteTemplate(pglite, templateFile).catch(() => undefined);
+          },
+        }
+      : {}),
+    ...(buildDir
+      ? {
+          completeFirstStart: async () => {
+            if (!buildDir) return;
+            await pglite.close();
+            moveIntoPlace(buildDir, target.dataDir);
+            buildDir = null;
+            pglite = await PGlite.create({ dataDir: target.dataDir });
+            adapterFactory.use(pglite);
           },
         }
       : {}),

@@ -38,7 +38,8 @@ export class DatabaseModule {
             await migrator.close();
           }
         }
-        const db = await openDatabase(target, timeouts);
+        const log = (level: 'info' | 'warn', message: string) => (level === 'warn' ? logger.warn(message) : logger.log(message));
+        const db = await openDatabase(target, { timeouts, log });
         logger.log(`Using ${describeTarget(target)}`);
         if (migrateOnStart && !separateMigrator) {
           try {
@@ -50,6 +51,7 @@ export class DatabaseModule {
             throw error;
           }
         }
+        await db.completeFirstStart?.();
         if (target.kind === 'postgres') {
           // A tuning: without it (e.g. no right to alter the tables) Pharos only uses more CPU.
           await useLz4Compression(db).then(
