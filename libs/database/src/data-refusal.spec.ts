@@ -63,6 +63,7 @@ describe('isDatabaseUnavailable', () => {
       ['wrapped by Prisma', wrapped({ kind: 'postgres', originalCode: '57014', originalMessage: 'canceling statement due to statement timeout' })],
       ['socket kind from the adapter', wrapped({ kind: 'DatabaseNotReachable' })],
       ['Prisma pool timeout', Object.assign(new Error('Timed out fetching a new connection'), { code: 'P2024' })],
+      ['no connection for a transaction in time', Object.assign(new Error('Transaction API error: Unable to start a transaction in the given time.'), { code: 'P2028' })],
       ['in a cause chain', new Error('could not store', { cause: new Error('Query read timeout') })],
     ];
     for (const [what, error] of cases) expect([what, isDatabaseUnavailable(error)]).toEqual([what, true]);

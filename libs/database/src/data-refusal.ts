@@ -33,8 +33,12 @@ export function isDataRefusal(error: unknown): boolean {
  * crashed, starting up), 55P03 (lock not available in time), 25P03 (transaction left idle too long).
  */
 const UNAVAILABLE_SQLSTATE = /^(08|53|57014|57P0[123]|55P03|25P03)/;
-/** Prisma's codes for the same: unreachable, timed out, connection closed, pool timeout. */
-const UNAVAILABLE_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
+/**
+ * Prisma's codes for the same: unreachable, timed out, connection closed, pool timeout, and
+ * P2028 (its transaction API), whose errors are a transaction that could not get a connection
+ * within `maxWait` or ran past its `timeout`.
+ */
+const UNAVAILABLE_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028']);
 /** `@prisma/adapter-pg`'s kinds for socket errors. */
 const UNAVAILABLE_ADAPTER_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections', 'TlsConnectionError']);
 /** Socket errors (Node's `code`). */

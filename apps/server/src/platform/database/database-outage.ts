@@ -21,6 +21,8 @@ export class DatabaseOutage implements OnModuleDestroy {
   private refusedTotal = 0;
   private refusedSinceLine = 0;
   private lastLineAt = 0;
+  /** Whether the current outage's start was logged (its end is logged only then). */
+  private announced = false;
   private summaryTimer?: NodeJS.Timeout;
   private probeTimer?: NodeJS.Timeout;
   private probing = false;
@@ -43,7 +45,8 @@ export class DatabaseOutage implements OnModuleDestroy {
     if (this.since) return;
     this.since = new Date();
     const intervalMs = this.config.databaseOutageLogSeconds * 1000;
-    if (Date.now() - this.lastLineAt >= intervalMs) {
+    this.announced = Date.now() - this.lastLineAt >= intervalMs;
+    if (this.announced) {
       this.line('error', `database unreachable: ${reasonOf(error)}; requests that must store data are answered 503 until it answers again`);
     }
     this.summaryTimer = setInterval(() => this.summarize(), intervalMs);
@@ -57,7 +60,7 @@ export class DatabaseOutage implements OnModuleDestroy {
   }
 
   private summarize(): void {
-    if (!this.since) return;
+    if (!this.since || this.refusedSinceLine === 0) return;
     this.line('warn', `database unreachable since ${this.since.toISOString()}, ${this.refusedTotal} requests refused (${this.refusedSinceLine} in the last ${this.config.databaseOutageLogSeconds} s)`);
   }
 
@@ -67,7 +70,9 @@ export class DatabaseOutage implements OnModuleDestroy {
     try {
       if (!(await this.prisma.isReachable(this.config.readyTimeoutMs)) || !this.since) return;
       const seconds = Math.round((Date.now() - this.since.getTime()) / 100) / 10;
-      this.line('log', `database reachable again after ${seconds} s of outage, ${this.refusedTotal} requests refused meanwhile`);
+      // An outage not announced (soon after another line, e.g. a pool saturated for a moment) ends
+      // quietly too; its refusals are counted in the next line logged.
+      if (this.announced) this.line('log', `database reachable again after ${seconds} s of outage, ${this.refusedTotal} requests refused meanwhile`);
       this.since = null;
       this.stopTimers();
     } finally {
