@@ -213,7 +213,7 @@ export interface AgentPong {
   type: 'pong';
 }
 
-export type AgentServerMessage = AgentAuthSuccess | AgentCommand | AgentDockerCommand | AgentError | AgentPong;
+export type AgentServerMessage = AgentAuthSuccess | AgentCommand | AgentDockerCommand | AgentError | AgentPong | TerminalServerMessage;
 
 // ---------------------------------------------------------------- Pharos → agent, as an agent validates it
 

@@ -8,6 +8,8 @@ import { compileValidator } from './validation';
 
 export const FRONTEND_METRICS_WS_PATH = '/api/v1/ws/metrics/:serverId';
 export const FRONTEND_LOGS_WS_PATH = '/api/v1/ws/logs/:serverId';
+/** An admin's terminal on a server's host, relayed to its agent (`?cols=&rows=` give the size). */
+export const FRONTEND_TERMINAL_WS_PATH = '/api/v1/ws/terminal/:serverId';
 
 /** WebSocket close codes Pharos uses on the browser sockets (4000-4999 are the application's). */
 export const FrontendCloseCode = {
@@ -139,4 +141,57 @@ export type FrontendServerMessage =
   | FrontendMetricsMessage
   | FrontendLogMessage
   | FrontendAlertMessage
+  | ErrorMessage;
+
+// ---------------------------------------------------------------- the terminal socket
+
+/*
+ * `/api/v1/ws/terminal/{server_id}?cols=&rows=` (docs/protocols/agent-websocket.md, "Terminal
+ * relay"): after `auth`, Pharos opens a session on the server's agent and answers `opened`;
+ * output comes as `output` (base64 bytes), and the browser acknowledges what it has drawn with
+ * `ack` (bytes in all), which is what lets the agent send more. Data is base64 both ways, at most
+ * 64 KiB of bytes a message, as on the agent socket.
+ */
+
+const TerminalCells = Type.Integer({ minimum: 1, maximum: 1000 });
+const TerminalBase64 = Type.String({ maxLength: Math.ceil((64 * 1024) / 3) * 4, pattern: '^[A-Za-z0-9+/]*={0,2}$' });
+
+/** Browser → Pharos: bytes typed or pasted. */
+export const BrowserTerminalInput = Type.Object({ type: Type.Literal('input'), data: TerminalBase64 });
+/** Browser → Pharos: the terminal's new size. */
+export const BrowserTerminalResize = Type.Object({ type: Type.Literal('resize'), cols: TerminalCells, rows: TerminalCells });
+/** Browser → Pharos: output bytes drawn so far, in all (cumulative). */
+export const BrowserTerminalAck = Type.Object({ type: Type.Literal('ack'), bytes: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }) });
+/** Browser → Pharos: a fresh access token before the one the socket was opened with expires. */
+export const BrowserTerminalToken = Type.Object({ type: Type.Literal('token'), token: Type.String({ minLength: 1, maxLength: 4096 }) });
+export const BrowserTerminalPing = Type.Object({ type: Type.Literal('ping') });
+/** Browser → Pharos: end the session (closing the socket does too). */
+export const BrowserTerminalClose = Type.Object({ type: Type.Literal('close') });
+
+export const browserTerminalValidators = {
+  input: compileValidator(BrowserTerminalInput),
+  resize: compileValidator(BrowserTerminalResize),
+  ack: compileValidator(BrowserTerminalAck),
+  token: compileValidator(BrowserTerminalToken),
+  ping: compileValidator(BrowserTerminalPing),
+  close: compileValidator(BrowserTerminalClose),
+} as const;
+export type BrowserTerminalMessage =
+  | Static<typeof BrowserTerminalInput>
+  | Static<typeof BrowserTerminalResize>
+  | Static<typeof BrowserTerminalAck>
+  | Static<typeof BrowserTerminalToken>
+  | Static<typeof BrowserTerminalPing>
+  | Static<typeof BrowserTerminalClose>;
+
+/** Why a terminal ended, as the browser is told: the agent's reasons and the relay's own. */
+export type TerminalEndReason = 'exited' | 'closed' | 'idle' | 'refused' | 'agent_gone' | 'overrun';
+
+/** Pharos → browser messages of the terminal socket. */
+export type TerminalSocketMessage =
+  | { type: 'opened'; session_id: string; shell: string; window: number }
+  | { type: 'output'; data: string }
+  | { type: 'exit'; reason: TerminalEndReason; exit_code?: number | null; signal?: number | null; message?: string }
+  | { type: 'token_ok'; expires_at: string }
+  | { type: 'pong' }
   | ErrorMessage;

@@ -5,7 +5,7 @@ import type { WebSocket } from 'ws';
 import type { AuthenticatedUser } from '../access/authenticated-user';
 import { AccessTokenService } from './access-token.service';
 import { PharosConfig } from '../../platform/config/pharos-config';
-import { DomainError } from '../../platform/errors/domain-errors';
+import { DomainError, ForbiddenError } from '../../platform/errors/domain-errors';
 import { FleetEventBus, type UserAccessChange } from '../../platform/events/fleet-event-bus';
 import { closeWithError, parseJsonFrame } from '../../platform/websockets/json-socket';
 
@@ -23,6 +23,9 @@ const TRY_AGAIN_LATER = 1013;
  */
 @Injectable()
 export class BrowserSocketAuthenticator {
+  /** Each authenticated socket's expiry timer, reset when it presents a fresh token (`renew`). */
+  private readonly expiry = new WeakMap<WebSocket, NodeJS.Timeout>();
+
   constructor(
     private readonly accessTokens: AccessTokenService,
     private readonly config: PharosConfig,
@@ -79,14 +82,29 @@ export class BrowserSocketAuthenticator {
     });
   }
 
+  /**
+   * A socket that must outlive its access token (a terminal: reconnecting would lose its
+   * session) presents a fresh one of the same user and role before it expires; its expiry moves
+   * to the new token's. Throws (a DomainError) when the token is not valid or not the user's.
+   */
+  async renew(socket: WebSocket, user: AuthenticatedUser, token: string): Promise<AuthenticatedUser> {
+    const fresh = await this.accessTokens.verify(token);
+    if (fresh.id !== user.id || fresh.role !== user.role) throw new ForbiddenError('the token is not of this socket\'s user and role');
+    if (socket.readyState === socket.OPEN) this.closeOnExpiry(socket, fresh);
+    return fresh;
+  }
+
   private closeOnExpiry(socket: WebSocket, user: AuthenticatedUser): void {
     // setTimeout holds at most ~24.8 days; access tokens live minutes.
     const delay = Math.min(Math.max(user.tokenExpiresAt - Date.now(), 0), 2 ** 31 - 1);
+    const previous = this.expiry.get(socket);
+    clearTimeout(previous);
     const timer = setTimeout(
       () => closeWithError(socket, FrontendCloseCode.TokenExpired, 'access token expired'),
       delay,
     );
-    socket.once('close', () => clearTimeout(timer));
+    this.expiry.set(socket, timer);
+    if (!previous) socket.once('close', () => clearTimeout(this.expiry.get(socket)));
   }
 
   private closeOnAccessChange(socket: WebSocket, user: AuthenticatedUser): void {

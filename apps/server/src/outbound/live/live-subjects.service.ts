@@ -37,6 +37,13 @@ export class LiveSubjectsService {
     return this.checked(user, { type, id });
   }
 
+  /** The server whose host a terminal socket opens a shell on: admins only. */
+  async terminal(user: AuthenticatedUser, id: string): Promise<LiveSubject> {
+    if (user.role !== 'admin') throw new ForbiddenError('only admins may open a terminal');
+    await this.servers.get(id);
+    return { type: 'server', id };
+  }
+
   private checked(user: AuthenticatedUser, subject: LiveSubject): LiveSubject {
     if (!this.mayWatch(user, subject)) throw new ForbiddenError(`not allowed to watch ${subject.type} ${subject.id}`);
     return subject;

@@ -234,6 +234,9 @@ function readAgentSettings(read: EnvReader) {
     liveSocketsPerUser: read.integer('LIVE_SOCKETS_PER_USER', 20, 1, 10_000),
     liveSendBufferBytes: read.integer('LIVE_SEND_BUFFER_BYTES', 4 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
     liveHeartbeatSeconds: read.seconds('LIVE_HEARTBEAT_SECONDS', 30, 0.1, 3600),
+    terminalIdleSeconds: read.seconds('TERMINAL_IDLE_TIMEOUT_SECONDS', 900, 1, 7 * 86_400),
+    terminalWindowBytes: read.integer('TERMINAL_WINDOW_BYTES', 256 * 1024, 4096, 16 * 1024 * 1024),
+    terminalOpenTimeoutSeconds: read.seconds('TERMINAL_OPEN_TIMEOUT_SECONDS', 15, 0.1, 600),
   };
 }
 

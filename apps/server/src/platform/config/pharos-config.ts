@@ -132,6 +132,12 @@ export class PharosConfig {
   readonly liveSendBufferBytes!: number;
   /** How often browsers' sockets are pinged; one that missed the previous ping is dropped (and stops counting against its user's cap). */
   readonly liveHeartbeatSeconds!: number;
+  /** A terminal with no input or resize for this long is closed by the relay. */
+  readonly terminalIdleSeconds!: number;
+  /** Output bytes a terminal's agent may have sent and the browser not yet drawn (its flow-control window). */
+  readonly terminalWindowBytes!: number;
+  /** How long an agent may take to answer `terminal_open`. */
+  readonly terminalOpenTimeoutSeconds!: number;
   /** Days of raw metric samples kept (whole days, dropped as partitions). */
   readonly metricsRawRetentionDays!: number;
   /** How often the minutes that have ended are rolled up (samples near the present are rolled up after they commit). */

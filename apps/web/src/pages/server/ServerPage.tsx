@@ -1,5 +1,5 @@
 import type { DaemonView, List, LogEntryData, ServerView } from '@pharos/protocol';
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { useNow } from '../../app/hooks';
 import { Link, useQueryParam } from '../../app/router';
 import { useApi } from '../../app/useApi';
@@ -20,7 +20,10 @@ import { NodeFacts, useNodeDetail } from './NodeFacts';
 import { ServerEditDialog } from './ServerEditDialog';
 import { useLiveMetrics } from './useLiveMetrics';
 
-type Tab = 'overview' | 'logs' | 'commands' | 'docker' | 'access';
+/** xterm.js is loaded with the Terminal tab, not with every page. */
+const TerminalPanel = lazy(() => import('./TerminalPanel').then((m) => ({ default: m.TerminalPanel })));
+
+type Tab = 'overview' | 'logs' | 'commands' | 'docker' | 'terminal' | 'access';
 
 /** One server: live numbers and charts, history, facts, its log, and what can be run on it. */
 export function ServerPage({ id, isAdmin }: { id: string; isAdmin: boolean }) {
@@ -97,6 +100,7 @@ export function ServerPage({ id, isAdmin }: { id: string; isAdmin: boolean }) {
                 { value: 'logs', label: t.tabLogs },
                 { value: 'commands', label: t.tabCommands, hidden: !isAgent },
                 { value: 'docker', label: t.tabDocker, hidden: !isAgent },
+                { value: 'terminal', label: t.tabTerminal, hidden: !isAgent || !isAdmin },
                 { value: 'access', label: isAgent ? t.tabApiKeys : t.tabSecret, hidden: !isAdmin || isDaemon },
               ]}
             />
@@ -115,6 +119,11 @@ export function ServerPage({ id, isAdmin }: { id: string; isAdmin: boolean }) {
             {tab === 'logs' && <LogStream subjectId={id} onEntry={onEntry} />}
             {tab === 'commands' && isAgent && <CommandPanel server={s} isAdmin={isAdmin} version={commandEvents} />}
             {tab === 'docker' && isAgent && <DockerPanel server={s} isAdmin={isAdmin} version={commandEvents} />}
+            {tab === 'terminal' && isAgent && isAdmin && (
+              <Suspense fallback={<p className="muted small">{t.terminalConnecting}</p>}>
+                <TerminalPanel server={s} />
+              </Suspense>
+            )}
             {tab === 'access' && isAdmin && !isDaemon && <AccessPanel server={s} node={node.data} now={now} />}
 
             {editing && (

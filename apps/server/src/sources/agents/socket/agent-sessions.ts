@@ -5,6 +5,7 @@ import { PharosConfig } from '../../../platform/config/pharos-config';
 import { FleetEventBus } from '../../../platform/events/fleet-event-bus';
 import { closeWithError, sendJson } from '../../../platform/websockets/json-socket';
 import type { AgentLink } from '../../../fleet/commands/agent-link';
+import type { TerminalAgentLink, TerminalChannel } from '../../../fleet/terminals/terminal-link';
 import type { NetworkCounterMemory } from './agent-metrics';
 
 /** Why a session ended, as the server's event log will say it. */
@@ -14,7 +15,7 @@ export interface AgentSessionEnd {
 }
 
 /** One authenticated agent connection: the server it speaks for and its per-connection state. */
-export class AgentSession {
+export class AgentSession implements TerminalChannel {
   readonly connectedAt = Date.now();
   lastTrafficAt = Date.now();
   /** Set by whoever ends the session on purpose; a plain disconnect leaves it unset. */
@@ -28,6 +29,8 @@ export class AgentSession {
     readonly keyPrefix: string,
     readonly socket: WebSocket,
     readonly remoteAddress: string | undefined,
+    /** The protocol extensions its auth message announced (`AGENT_CAPABILITIES`). */
+    readonly capabilities: readonly string[] = [],
   ) {}
 
   touch(): void {
@@ -57,7 +60,7 @@ export class AgentSession {
  * sessions and send through it.
  */
 @Injectable()
-export class AgentSessionRegistry implements AgentLink, OnModuleInit, OnModuleDestroy {
+export class AgentSessionRegistry implements AgentLink, TerminalAgentLink, OnModuleInit, OnModuleDestroy {
   private readonly sessions = new Map<string, AgentSession>();
   private heartbeat?: NodeJS.Timeout;
   private stopping = false;
@@ -119,6 +122,13 @@ export class AgentSessionRegistry implements AgentLink, OnModuleInit, OnModuleDe
   /** `AgentLink`: the commands module sends through this registry. */
   holds(serverId: string): boolean {
     return this.isConnected(serverId);
+  }
+
+  /** `TerminalAgentLink`: the terminal relay opens sessions on the connection this returns. */
+  terminalChannel(serverId: string): TerminalChannel | 'not_connected' | 'no_terminal' {
+    const session = this.get(serverId);
+    if (!session) return 'not_connected';
+    return session.capabilities.includes('terminal') ? session : 'no_terminal';
   }
 
   connectedServerIds(): string[] {

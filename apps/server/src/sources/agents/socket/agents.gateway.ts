@@ -9,6 +9,7 @@ import {
   agentAuthMessage,
   type AgentMessageType,
   agentMessageValidators,
+  terminalAgentMessageValidators,
   unstorableTextError,
 } from '@pharos/protocol';
 import type { IncomingMessage } from 'node:http';
@@ -137,6 +138,17 @@ export class AgentsGateway implements OnGatewayInit, OnGatewayConnection {
 
   private async dispatch(session: AgentSession, message: unknown): Promise<void> {
     const type = (message as { type?: unknown } | undefined)?.type;
+    // The terminal extension: bytes (base64), never stored, for an agent that announced it.
+    if (typeof type === 'string' && Object.hasOwn(terminalAgentMessageValidators, type) && session.capabilities.includes('terminal')) {
+      const terminal = terminalAgentMessageValidators[type as keyof typeof terminalAgentMessageValidators].validate(message);
+      if (!terminal.ok) {
+        this.logger.debug({ serverId: session.serverId, type, error: terminal.error }, 'invalid terminal message');
+        session.send({ type: 'error', message: AgentErrorText.InvalidMessage });
+        return;
+      }
+      this.agents.terminalMessage(session, terminal.value);
+      return;
+    }
     const validator = typeof type === 'string' && Object.hasOwn(agentMessageValidators, type) ? agentMessageValidators[type as AgentMessageType] : undefined;
     const parsed = validator?.validate(message);
     // A sample, log line or command output holding text PostgreSQL cannot store (NUL, a lone

@@ -1,12 +1,13 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { isDataRefusal } from '@pharos/database';
-import type { AgentAuthMessage, AgentLogMessage, AgentMetricsMessage } from '@pharos/protocol';
+import type { AgentAuthMessage, AgentLogMessage, AgentMetricsMessage, TerminalAgentMessage } from '@pharos/protocol';
 import type { WebSocket } from 'ws';
 import { CredentialThrottle } from '../../../identity/machine-credentials/credential-throttle';
 import { PharosConfig } from '../../../platform/config/pharos-config';
 import { EventLogService } from '../../../fleet/event-log/event-log.service';
 import { GroupCommitter } from '../../../platform/database/group-commit';
 import { CommandsService } from '../../../fleet/commands/commands.service';
+import { TerminalRelayService } from '../../../fleet/terminals/terminal-relay.service';
 import { MetricsService, type SampleToRecord } from '../../../fleet/metrics/metrics.service';
 import { hashSecret } from '../../../platform/secrets/secret-token';
 import { ServerPresenceService } from '../../../fleet/servers/server-presence.service';
@@ -54,6 +55,7 @@ export class AgentsService implements OnModuleInit, OnModuleDestroy {
     private readonly eventLog: EventLogService,
     private readonly metrics: MetricsService,
     private readonly commands: CommandsService,
+    private readonly terminals: TerminalRelayService,
     private readonly config: PharosConfig,
   ) {
     this.keyThrottle = CredentialThrottle.fromConfig(config);
@@ -61,6 +63,7 @@ export class AgentsService implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     this.commands.useAgentLink(this.sessions);
+    this.terminals.useAgentLink(this.sessions);
     this.staleTimer = setInterval(() => void this.markStaleOffline(), this.config.agentHeartbeatTimeoutSeconds * 1000);
     this.staleTimer.unref();
   }
@@ -83,7 +86,7 @@ export class AgentsService implements OnModuleInit, OnModuleDestroy {
     // An agent authenticates once per connection, however long it lasts: its key counts as
     // known from the end of the connection too, so it reconnects through a throttled address.
     socket.once('close', () => this.keyThrottle.recordSuccess(hash));
-    return { session: new AgentSession(key.serverId, key.keyId, key.prefix, socket, remoteAddress) };
+    return { session: new AgentSession(key.serverId, key.keyId, key.prefix, socket, remoteAddress, message.capabilities ?? []) };
   }
 
   /**
@@ -110,6 +113,8 @@ export class AgentsService implements OnModuleInit, OnModuleDestroy {
 
   /** The socket closed. Marks the server offline unless a newer connection took over. */
   async disconnected(session: AgentSession, code: number): Promise<void> {
+    // Its terminals ended with it, replaced or not (the agent ends a connection's PTYs with it).
+    this.terminals.agentGone(session);
     if (!this.sessions.unregister(session) || this.sessions.shuttingDown) return;
     const why = session.endReason ?? { kind: 'agent.disconnected', message: `Agent disconnected (close code ${code})` };
     await this.presence.offline(session.serverId, why.message, why.kind);
@@ -137,6 +142,11 @@ export class AgentsService implements OnModuleInit, OnModuleDestroy {
     }
     await this.presence.seen(session.serverId);
     return true;
+  }
+
+  /** A `terminal_*` message: the relay routes it to the connection's own session. */
+  terminalMessage(session: AgentSession, message: TerminalAgentMessage): void {
+    this.terminals.fromAgent(session, message);
   }
 
   async logReceived(session: AgentSession, message: AgentLogMessage): Promise<void> {
