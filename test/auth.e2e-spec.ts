@@ -1,5 +1,5 @@
 import { PrismaService } from '@pharos/database';
-import { CONTAINER_CONSOLE_WS_PATH, FRONTEND_LOGS_WS_PATH, FRONTEND_METRICS_WS_PATH, FrontendCloseCode } from '@pharos/protocol';
+import { CONTAINER_CONSOLE_WS_PATH, FRONTEND_LOGS_WS_PATH, FRONTEND_METRICS_WS_PATH, FRONTEND_TERMINAL_WS_PATH, FrontendCloseCode } from '@pharos/protocol';
 import { createHmac, randomUUID } from 'node:crypto';
 import { startPharos, TEST_ADMIN_PASSWORD, type RunningPharos } from './support/pharos-test-app';
 import { TestSocket } from './support/test-socket';
@@ -183,7 +183,8 @@ describe('access token lifetime, roles, and the refresh cookie behind a proxy', 
     expect(rest.body.message).toBe('invalid access token: it must carry iat and exp');
 
     const id = randomUUID();
-    for (const wsPath of [FRONTEND_METRICS_WS_PATH.replace(':serverId', id), FRONTEND_LOGS_WS_PATH.replace(':serverId', id), CONTAINER_CONSOLE_WS_PATH.replace(':containerId', id)]) {
+    const wsPaths = [FRONTEND_METRICS_WS_PATH, FRONTEND_LOGS_WS_PATH, FRONTEND_TERMINAL_WS_PATH].map((p) => p.replace(':serverId', id));
+    for (const wsPath of [...wsPaths, CONTAINER_CONSOLE_WS_PATH.replace(':containerId', id)]) {
       const socket = await TestSocket.open(`${pharos.wsUrl}${wsPath}`);
       socket.send({ type: 'auth', token: unexpiring });
       expect(await socket.next()).toMatchObject({ type: 'error', message: 'invalid access token: it must carry iat and exp' });
