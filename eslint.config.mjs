@@ -75,6 +75,11 @@ export default tseslint.config(
               importNames: ['PrismaService'],
               message: 'Only a module\'s store (*.store.ts) touches the database; call the store, or Transactions for a transaction spanning stores.',
             },
+            {
+              name: 'class-validator',
+              importNames: ['IsOptional'],
+              message: 'IsOptional lets null through to a NOT NULL column: use Optional() (or Nullable() where null clears) from platform/http/field-rules.',
+            },
           ],
         },
       ],

@@ -67,7 +67,9 @@ describe('Lightd admin API', () => {
 
   it.each([
     ['no name', { apiUrl: 'http://n:8070' }, 'name', /^name is required/],
-    ['a name with outer spaces', { name: ' x ', apiUrl: 'http://n:8070' }, 'name', /without leading or trailing spaces/],
+    ['a name of spaces only', { name: '   ', apiUrl: 'http://n:8070' }, 'name', /1-100 characters after trimming/],
+    ['a name with a bidi override', { name: 'node\u202e7', apiUrl: 'http://n:8070' }, 'name', /without control or bidi-override characters/],
+    ['a null name', { name: null, apiUrl: 'http://n:8070' }, 'name', /name must be/],
     ['an API URL that is not http(s)', { name: 'x', apiUrl: 'ftp://n:8070' }, 'apiUrl', /http\(s\) base URL/],
     ['an API URL that is not a URL', { name: 'x', apiUrl: 'node 7' }, 'apiUrl', /http\(s\) base URL/],
     ['an empty API token', { name: 'x', apiUrl: 'http://n:8070', apiToken: '' }, 'apiToken', /apiToken/],

@@ -8,6 +8,7 @@
  * sends follows the seed to the letter.
  */
 import { type Static, Type } from '@sinclair/typebox';
+import { INT32_MAX } from './limits';
 import { compileValidator } from './validation';
 
 export const AGENT_WS_PATH = '/api/v1/agents/ws';
@@ -95,7 +96,8 @@ export const AgentMetricsMessage = Type.Object({
   load1: Type.Optional(FiniteNumber),
   load5: Type.Optional(FiniteNumber),
   load15: Type.Optional(FiniteNumber),
-  process_count: Type.Optional(FiniteNumber),
+  /** Stored in an `integer` column. */
+  process_count: Type.Optional(Type.Number({ minimum: 0, maximum: INT32_MAX })),
   uptime_seconds: Type.Optional(FiniteNumber),
 });
 export type AgentMetricsMessage = Static<typeof AgentMetricsMessage>;

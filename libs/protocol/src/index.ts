@@ -1,5 +1,6 @@
 export * from './validation';
 export * from './unstorable-text';
+export * from './limits';
 export * from './frontend-ws';
 export * from './lightd';
 export * from './agent-ws';

@@ -7,6 +7,7 @@
  * Objects accept extra fields: newer nodes add some, and Pharos keeps them.
  */
 import { type Static as StaticOf, type TSchema, Type } from '@sinclair/typebox';
+import { INT32_MAX, INT32_MIN, NODE_KEY_MAX_LENGTH, NODE_TEXT_MAX_LENGTH } from './limits';
 import { compileValidator, type Validated, type WireError } from './validation';
 
 export const NODE_IDENTITY_PATH = '/api/node/identity';
@@ -43,11 +44,13 @@ const Time = Type.String({ pattern: RFC3339 });
 /** Go `uint`/`uint64`: a whole number ≥ 0. */
 const Uint = Type.Integer({ minimum: 0 });
 const Int = Type.Integer();
+/** A count stored in an `integer` column (processes, connections). */
+const Int32 = Type.Integer({ minimum: INT32_MIN, maximum: INT32_MAX });
 const Float = Type.Number();
-const Text = Type.String();
+const Text = Type.String({ maxLength: NODE_TEXT_MAX_LENGTH });
 const Bool = Type.Boolean();
 /** A name, kind or path that identifies an entry: the reference Dash refuses empty ones. */
-const Key = Type.String({ minLength: 1 });
+const Key = Type.String({ minLength: 1, maxLength: NODE_KEY_MAX_LENGTH });
 const Opt = <T extends TSchema>(schema: T) => Type.Optional(schema);
 
 // ---------------------------------------------------------------- runtime report
@@ -227,8 +230,8 @@ export const NodeMetricsSnapshot = Type.Object({
   disk: NodeDisk,
   network: Type.Array(NetIO),
   system: Type.Object({ alive: Bool, uptime_seconds: Uint, uptime: Text }),
-  processes: Type.Object({ process_count: Int }),
-  connections: Type.Object({ tcp_count: Int, udp_count: Int }),
+  processes: Type.Object({ process_count: Int32 }),
+  connections: Type.Object({ tcp_count: Int32, udp_count: Int32 }),
   pressure: Type.Object({ cpu: Psi, memory: Psi, io: Psi }),
   raid: Type.Object({ supported: Bool, available: Bool, arrays: Type.Array(RaidArray) }),
   thermal: Type.Object({ status: Text, updated_at: Opt(Time), sensors: Type.Array(ThermalSensor) }),

@@ -13,6 +13,7 @@
  *   adds a few messages of its own (tagged `type`, where Lightd's are tagged `event`).
  */
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { LIGHTD_OTHER_EVENT_MAX_LENGTH, LIGHTD_UPDATE_DATA_MAX_LENGTH, LIGHTD_UPDATE_ERROR_MAX_LENGTH, truncateText } from './limits';
 import { compileValidator, describeWireError, type Validated, type WireError } from './validation';
 
 // ------------------------------------------------------------------ remote sync (Lightd → Pharos)
@@ -108,12 +109,12 @@ export function decodeLightdRemoteEvent(body: unknown): Validated<LightdRemoteEv
       if (!('status' in body) && !('error' in body)) {
         return invalid('status', 'an update needs "status" (installing, ready, failed) or "error"');
       }
-      return tagged('update', updateEvent.validate(body));
+      return tagged('update', updateEvent.validate(body), clipUpdate);
     }
     case 'billing':
       return tagged('billing', billingEvent.validate(body));
     default:
-      return tagged('other', otherEvent.validate(body));
+      return tagged('other', otherEvent.validate(body), clipOther);
   }
 }
 
@@ -528,6 +529,23 @@ function invalid<T>(path: string, message: string): Validated<T> {
   return { ok: false, error, errors: [error] };
 }
 
-function tagged<K extends LightdRemoteEvent['kind'], B>(kind: K, result: Validated<B>): Validated<LightdRemoteEvent> {
-  return result.ok ? { ok: true, value: { kind, body: result.value } as LightdRemoteEvent } : result;
+function tagged<K extends LightdRemoteEvent['kind'], B>(kind: K, result: Validated<B>, clip: (body: B) => B = (body) => body): Validated<LightdRemoteEvent> {
+  return result.ok ? { ok: true, value: { kind, body: clip(result.value) } as LightdRemoteEvent } : result;
+}
+
+/**
+ * An update's `error` and `data` cut to their documented sizes (docs/protocols/limits.md)
+ * rather than refused: Lightd never retries, so a refused error update would be lost whole.
+ */
+function clipOther(body: LightdOtherEvent): LightdOtherEvent {
+  const length = JSON.stringify(body).length;
+  if (length <= LIGHTD_OTHER_EVENT_MAX_LENGTH) return body;
+  return { event: body.event, ...(body.server !== undefined ? { server: body.server } : {}), pharos_cut: { json_length: length } };
+}
+
+function clipUpdate(body: LightdUpdateEvent): LightdUpdateEvent {
+  const clipped = { ...body };
+  if (clipped.error !== undefined) clipped.error = truncateText(clipped.error, LIGHTD_UPDATE_ERROR_MAX_LENGTH);
+  if (clipped.data !== undefined) clipped.data = truncateText(clipped.data, LIGHTD_UPDATE_DATA_MAX_LENGTH);
+  return clipped;
 }

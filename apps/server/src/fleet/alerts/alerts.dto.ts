@@ -1,18 +1,38 @@
-import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsString, IsUUID, Matches, Max, Min } from 'class-validator';
+import { DisplayName, Label, Nullable, Optional } from '../../platform/http/field-rules';
 import { PageQuery } from '../../platform/http/page-query';
 import { ALERT_OPS, type AlertOp } from './alert-condition';
 
 const SEVERITIES = ['warning', 'critical'] as const;
+const METRIC = /^[a-z0-9_]{1,64}$/;
+const METRIC_MESSAGE = 'metric must be a series name such as cpu_percent';
+const MAX_FOR_SECONDS = 86_400;
 
-export class CreateAlertRuleDto {
-  @IsString()
-  @MinLength(1)
-  @MaxLength(128)
+/** What a rule may leave out when it is created, and change later. */
+class AlertRuleSettings {
+  /** How long the breach must hold before the alert fires. */
+  @Optional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_FOR_SECONDS)
+  forSeconds?: number;
+
+  @Optional()
+  @IsIn(SEVERITIES)
+  severity?: (typeof SEVERITIES)[number];
+
+  @Optional()
+  @IsBoolean()
+  enabled?: boolean;
+}
+
+export class CreateAlertRuleDto extends AlertRuleSettings {
+  @DisplayName()
   name!: string;
 
   /** A live series name, e.g. `cpu_percent`, `memory_percent`, `disk_percent`, `load1`. */
   @IsString()
-  @Matches(/^[a-z0-9_]{1,64}$/, { message: 'metric must be a series name such as cpu_percent' })
+  @Matches(METRIC, { message: METRIC_MESSAGE })
   metric!: string;
 
   @IsIn(ALERT_OPS)
@@ -21,82 +41,49 @@ export class CreateAlertRuleDto {
   @IsNumber({ allowNaN: false, allowInfinity: false })
   threshold!: number;
 
-  /** How long the breach must hold before the alert fires. */
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(86_400)
-  forSeconds?: number;
-
-  @IsOptional()
+  @Optional()
   @IsUUID()
   serverId?: string;
 
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(64)
+  @Optional()
+  @Label()
   group?: string;
-
-  @IsOptional()
-  @IsIn(SEVERITIES)
-  severity?: (typeof SEVERITIES)[number];
-
-  @IsOptional()
-  @IsBoolean()
-  enabled?: boolean;
 }
 
-export class UpdateAlertRuleDto {
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(128)
+/** Every field of a rule may change; `serverId` and `group` take `null` to widen its scope again. */
+export class UpdateAlertRuleDto extends AlertRuleSettings {
+  @Optional()
+  @DisplayName()
   name?: string;
 
-  @IsOptional()
+  @Optional()
   @IsString()
-  @Matches(/^[a-z0-9_]{1,64}$/, { message: 'metric must be a series name such as cpu_percent' })
+  @Matches(METRIC, { message: METRIC_MESSAGE })
   metric?: string;
 
-  @IsOptional()
+  @Optional()
   @IsIn(ALERT_OPS)
   op?: AlertOp;
 
-  @IsOptional()
+  @Optional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   threshold?: number;
 
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(86_400)
-  forSeconds?: number;
-
-  @IsOptional()
+  @Nullable()
   @IsUUID()
   serverId?: string | null;
 
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
+  @Nullable()
+  @Label()
   group?: string | null;
-
-  @IsOptional()
-  @IsIn(SEVERITIES)
-  severity?: (typeof SEVERITIES)[number];
-
-  @IsOptional()
-  @IsBoolean()
-  enabled?: boolean;
 }
 
 export class AlertListQuery extends PageQuery {
-  @IsOptional()
+  @Optional()
   @IsIn(['firing', 'resolved'])
   state?: 'firing' | 'resolved';
 
-  @IsOptional()
+  @Optional()
   @IsUUID()
   serverId?: string;
 }

@@ -1,5 +1,5 @@
 import type { Command, CommandState } from '@pharos/database';
-import type { AgentCommandResponse, AgentDockerResponse, LogLevel } from '@pharos/protocol';
+import { type AgentCommandResponse, type AgentDockerResponse, cutText, type LogLevel } from '@pharos/protocol';
 
 /** Output kept in the event log entry of a result; the full output stays on the command. */
 export const LOG_OUTPUT_LIMIT = 16 * 1024;
@@ -65,7 +65,7 @@ export function describeResult(
       commandId: command.id,
       exitCode: result.exitCode,
       durationMs: result.durationMs,
-      output: output.length > LOG_OUTPUT_LIMIT ? output.slice(0, LOG_OUTPUT_LIMIT) : output,
+      output: cutText(output, LOG_OUTPUT_LIMIT),
       ...(output.length > LOG_OUTPUT_LIMIT ? { outputTruncated: true } : {}),
     },
   };
@@ -73,5 +73,5 @@ export function describeResult(
 
 function oneLine(text: string): string {
   const line = text.replace(/\s*\n\s*/g, ' ⏎ ');
-  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+  return line.length > 200 ? `${cutText(line, 200)}…` : line;
 }

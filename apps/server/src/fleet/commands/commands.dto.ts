@@ -1,6 +1,7 @@
 import { DOCKER_ACTIONS, type DockerAction } from '@pharos/protocol';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { PageQuery } from '../../platform/http/page-query';
+import { Optional } from '../../platform/http/field-rules';
 
 const MAX_EXPIRY_SECONDS = 30 * 86_400;
 
@@ -14,7 +15,7 @@ export class RunCommandDto {
   command!: string;
 
   /** How long the command may wait for an offline agent (default COMMAND_EXPIRY_SECONDS). */
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(1)
   @Max(MAX_EXPIRY_SECONDS)
@@ -30,7 +31,7 @@ export class DockerCommandDto {
   @Matches(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, { message: 'containerId must be a Docker container id or name' })
   containerId!: string;
 
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(1)
   @Max(MAX_EXPIRY_SECONDS)
@@ -38,11 +39,11 @@ export class DockerCommandDto {
 }
 
 export class CommandListQuery extends PageQuery {
-  @IsOptional()
+  @Optional()
   @IsIn(['shell', 'docker'])
   kind?: 'shell' | 'docker';
 
-  @IsOptional()
+  @Optional()
   @IsIn(['pending', 'sent', 'completed', 'failed', 'timed_out'])
   state?: 'pending' | 'sent' | 'completed' | 'failed' | 'timed_out';
 }

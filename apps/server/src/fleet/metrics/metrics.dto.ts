@@ -1,6 +1,6 @@
-import { Type } from 'class-transformer';
-import { IsIn, IsISO8601, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsIn, IsString, MaxLength, MinLength } from 'class-validator';
 import { InvalidInputError } from '../../platform/errors/domain-errors';
+import { Optional, QueryInt, SaneDate } from '../../platform/http/field-rules';
 import { ENTITY_SERIES_NAMES, type EntitySeriesName, isEntitySeries, isMetricSeries, METRIC_SERIES_NAMES, type MetricSeriesName } from './metric-series';
 import type { HistoryResolution } from './metrics.service';
 
@@ -9,34 +9,30 @@ export class MetricHistoryQuery {
    * Comma-separated series names, e.g. `cpu_percent,memory_percent` (default: both); per-entity
    * series (e.g. `iface_rx_bytes_per_sec`) return one column per entity.
    */
-  @IsOptional()
+  @Optional()
   @IsString()
   series?: string;
 
   /** RFC 3339; default one hour before `to`. */
-  @IsOptional()
-  @IsISO8601()
+  @Optional()
+  @SaneDate()
   from?: string;
 
   /** RFC 3339; default now. */
-  @IsOptional()
-  @IsISO8601()
+  @Optional()
+  @SaneDate()
   to?: string;
 
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(2)
-  @Max(5000)
+  @QueryInt(2, 5000)
   points?: number;
 
   /** Where the points come from: raw samples, minute or hour rollups; `auto` picks by range. */
-  @IsOptional()
+  @Optional()
   @IsIn(['auto', 'raw', '1m', '1h'])
   resolution?: HistoryResolution | 'auto';
 
   /** Only this entity of the per-entity series (e.g. one Lightd container of its daemon's server). */
-  @IsOptional()
+  @Optional()
   @IsString()
   @MinLength(1)
   @MaxLength(255)

@@ -1,5 +1,5 @@
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { Matches } from 'class-validator';
+import { QueryInt } from '../../platform/http/field-rules';
 
 const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
 
@@ -13,10 +13,6 @@ export class SparklinesQuery {
   servers!: string;
 
   /** How far back the lines reach (default 15). */
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(5)
-  @Max(60)
+  @QueryInt(5, 60)
   minutes?: number;
 }

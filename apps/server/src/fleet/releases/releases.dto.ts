@@ -1,6 +1,7 @@
-import { ArrayMaxSize, ArrayMinSize, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsIn, IsString, Matches } from 'class-validator';
 import { NODE_RELEASE_OS, type NodeReleaseOs } from '@pharos/protocol';
 import { RELEASE_VERSION } from './release-targeting';
+import { Label, Optional } from '../../platform/http/field-rules';
 
 const VERSION_MESSAGE = 'version must be 1-64 of 0-9 A-Z a-z . + _ - (one path segment, not . or ..)';
 
@@ -27,13 +28,11 @@ export class CreateTargetsDto {
   @IsIn(['all', 'group', 'servers'])
   scope!: 'all' | 'group' | 'servers';
 
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(64)
+  @Optional()
+  @Label()
   group?: string;
 
-  @IsOptional()
+  @Optional()
   @IsString({ each: true })
   @ArrayMinSize(1)
   @ArrayMaxSize(1000)

@@ -1,100 +1,82 @@
 import { SERVER_SORTS, type ServerSort } from '@pharos/protocol';
-import { Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsString, MaxLength } from 'class-validator';
+import { CursorId, DisplayName, Label, Labels, MAX_QUERY_INTEGER, Nullable, Optional, QueryInt } from '../../platform/http/field-rules';
 import { LimitQuery } from '../../platform/http/page-query';
-import { ArrayMaxSize, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+
+const MAX_TAGS = 32;
 
 export class ServerListQuery {
-  @IsOptional()
+  @Optional()
   @IsIn(['unknown', 'online', 'offline'])
   status?: 'unknown' | 'online' | 'offline';
 
-  @IsOptional()
+  @Optional()
   @IsIn(['agent', 'ithiltir', 'lightd'])
   source?: 'agent' | 'ithiltir' | 'lightd';
 
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(64)
   group?: string;
 
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(64)
   tag?: string;
 
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(128)
   search?: string;
 
-  @IsOptional()
+  @Optional()
   @IsIn(SERVER_SORTS)
   sort?: ServerSort;
 
-  @IsOptional()
+  @Optional()
   @IsIn(['asc', 'desc'])
   order?: 'asc' | 'desc';
 
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @QueryInt(1, 1000)
   limit?: number;
 
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @QueryInt(0, MAX_QUERY_INTEGER)
   offset?: number;
 }
 
-// Names are shown in terminals and logs: no control characters.
-// eslint-disable-next-line no-control-regex
-const NAME = /^[^\u0000-\u001f]{1,128}$/;
-
 export class CreateServerDto {
-  @IsString()
-  @Matches(NAME, { message: 'name must be 1-128 printable characters' })
+  @DisplayName()
   name!: string;
 
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(64)
+  @Optional()
+  @Label()
   group?: string;
 
-  @IsOptional()
-  @IsString({ each: true })
-  @MaxLength(64, { each: true })
-  @ArrayMaxSize(32)
+  @Optional()
+  @Labels(MAX_TAGS)
   tags?: string[];
 }
 
 export class UpdateServerDto {
-  @IsOptional()
-  @IsString()
-  @Matches(NAME, { message: 'name must be 1-128 printable characters' })
+  @Optional()
+  @DisplayName()
   name?: string;
 
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
+  /** `null` takes the server out of its group. */
+  @Nullable()
+  @Label()
   group?: string | null;
 
-  @IsOptional()
-  @IsString({ each: true })
-  @MaxLength(64, { each: true })
-  @ArrayMaxSize(32)
+  @Optional()
+  @Labels(MAX_TAGS)
   tags?: string[];
 
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   commandsEnabled?: boolean;
 }
 
 export class EventPageQuery extends LimitQuery {
-  @IsOptional()
-  @Matches(/^\d{1,19}$/, { message: 'before must be an event id' })
+  @CursorId('an event id')
   before?: string;
 }

@@ -1,4 +1,5 @@
-import { IsBoolean, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsString, MaxLength, MinLength } from 'class-validator';
+import { Optional } from '../../platform/http/field-rules';
 
 export class LoginDto {
   @IsString()
@@ -15,7 +16,7 @@ export class LoginDto {
    * True (the dashboard): the refresh token comes back as an httpOnly cookie sent only to
    * `POST /api/v1/auth/refresh`, not in the body (`refresh-cookie.ts`).
    */
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   refreshCookie?: boolean;
 }
@@ -29,7 +30,7 @@ export class LogoutDto {
 
 /** The token in the body (API clients); without one, the refresh cookie (the dashboard). */
 export class RefreshDto {
-  @IsOptional()
+  @Optional()
   @IsString()
   @MinLength(1)
   @MaxLength(256)

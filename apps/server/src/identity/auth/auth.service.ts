@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { User } from '@pharos/database';
-import type { SessionTokens } from '@pharos/protocol';
+import { cutText, type SessionTokens } from '@pharos/protocol';
 import { randomUUID } from 'node:crypto';
 import { PharosConfig } from '../../platform/config/pharos-config';
 import { UnauthorizedError } from '../../platform/errors/domain-errors';
@@ -70,7 +70,7 @@ export class AuthService {
       familyId,
       tokenHash: hashSecret(refreshToken),
       expiresAt: new Date(Date.now() + this.config.refreshTokenTtlSeconds * 1000),
-      userAgent: userAgent?.slice(0, 512),
+      userAgent: userAgent === undefined ? undefined : cutText(userAgent, 512),
     });
     const access = this.accessTokens.issue(user);
     return {

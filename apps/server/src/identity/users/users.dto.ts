@@ -1,6 +1,7 @@
 import type { PasswordResetRequest, UserChanges } from '@pharos/protocol';
-import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { MIN_PASSWORD_LENGTH, USERNAME_PATTERN } from './users.service';
+import { Optional } from '../../platform/http/field-rules';
 
 export class CreateUserDto {
   @IsString()
@@ -12,23 +13,23 @@ export class CreateUserDto {
   @MaxLength(1024)
   password!: string;
 
-  @IsOptional()
+  @Optional()
   @IsIn(['admin', 'viewer'])
   role?: 'admin' | 'viewer';
 }
 
 export class UpdateUserDto implements UserChanges {
-  @IsOptional()
+  @Optional()
   @IsIn(['admin', 'viewer'], { message: 'role must be admin or viewer' })
   role?: 'admin' | 'viewer';
 
-  @IsOptional()
+  @Optional()
   @IsBoolean({ message: 'disabled must be true or false' })
   disabled?: boolean;
 }
 
 export class ResetPasswordDto implements PasswordResetRequest {
-  @IsOptional()
+  @Optional()
   @IsString()
   @MinLength(MIN_PASSWORD_LENGTH, { message: `password must be at least ${MIN_PASSWORD_LENGTH} characters` })
   @MaxLength(1024)

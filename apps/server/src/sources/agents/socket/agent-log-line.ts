@@ -1,4 +1,4 @@
-import type { AgentLogMessage, LogLevel } from '@pharos/protocol';
+import { type AgentLogMessage, cutText, type LogLevel } from '@pharos/protocol';
 import type { NewLogEntry } from '../../../fleet/event-log/event-log.service';
 import { parseAgentTime } from './agent-metrics';
 
@@ -27,7 +27,7 @@ export function toAgentLogEntry(message: AgentLogMessage, receivedAt: Date): New
   return {
     level: LEVELS[(level ?? 'info').trim().toLowerCase()] ?? 'INFO',
     kind: 'agent.log',
-    message: text.length > MAX_AGENT_LOG_LINE ? `${text.slice(0, MAX_AGENT_LOG_LINE)}…` : text,
+    message: text.length > MAX_AGENT_LOG_LINE ? `${cutText(text, MAX_AGENT_LOG_LINE)}…` : text,
     // An unreadable agent time is not worth refusing the line for.
     at: parseAgentTime(timestamp) ?? receivedAt,
   };

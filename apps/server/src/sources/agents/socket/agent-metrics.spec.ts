@@ -1,4 +1,4 @@
-import type { AgentMetricsMessage } from '@pharos/protocol';
+import { AGENT_ENTITY_NAME_MAX_LENGTH, type AgentMetricsMessage } from '@pharos/protocol';
 import { toAgentLogEntry } from './agent-log-line';
 import { type NetworkCounterMemory, parseAgentTime, toAgentSample } from './agent-metrics';
 
@@ -17,6 +17,28 @@ describe('agent metrics → shared sample', () => {
       sample: { server_id: SERVER, source: 'agent', timestamp: '2026-01-01T00:00:00.000Z', cpu_percent: 45.2, memory_percent: 62.5, disk_usage: [], network: [] },
       series: {},
     });
+  });
+
+  it('skips a disk or an interface whose name is past the cap (docs/protocols/limits.md), keeping the rest', () => {
+    const long = `/${'m'.repeat(AGENT_ENTITY_NAME_MAX_LENGTH)}`;
+    const result = toAgentSample(
+      SERVER,
+      message({
+        disk_usage: [{ mountpoint: long, percent: 10 }, { mountpoint: '/', percent: 40 }],
+        network: [{ interface: long, rx_bytes_per_sec: 1 }, { interface: 'eth0', rx_bytes_per_sec: 2 }],
+      }),
+      received,
+      new Map(),
+    );
+    expect(result.ok && result.sample.disk_usage.map((d) => d.mountpoint)).toEqual(['/']);
+    expect(result.ok && result.sample.network.map((n) => n.interface)).toEqual(['eth0']);
+    expect(result.ok && Object.keys(result.series.fs_used_percent ?? {})).toEqual(['/']);
+  });
+
+  it('never cuts a name: a cut could leave half a surrogate pair, which PostgreSQL cannot store', () => {
+    const name = `/${'😀'.repeat(127)}`; // 255 UTF-16 units: at the cap, kept whole
+    const result = toAgentSample(SERVER, message({ disk_usage: [{ mountpoint: name, percent: 1 }, { mountpoint: `${name}x`, percent: 2 }] }), received, new Map());
+    expect(result.ok && result.sample.disk_usage.map((d) => d.mountpoint)).toEqual([name]);
   });
 
   it('maps psutil-style disks and computes the overall disk usage from sizes', () => {

@@ -1,4 +1,4 @@
-import type { AgentMetricsMessage, LiveDiskUsage, LiveMetricsData, LiveNetworkInterface } from '@pharos/protocol';
+import { AGENT_ENTITY_NAME_MAX_LENGTH, type AgentMetricsMessage, type LiveDiskUsage, type LiveMetricsData, type LiveNetworkInterface } from '@pharos/protocol';
 import type { EntitySeries } from '../../../fleet/metrics/metrics.service';
 
 /**
@@ -81,6 +81,8 @@ function toDisk(raw: Record<string, unknown>, index: number): LiveDiskUsage | nu
   if (percent === undefined) return null;
   const device = str(raw, 'device', 'name', 'filesystem');
   const mountpoint = str(raw, 'mountpoint', 'mount_point', 'mount', 'path') ?? device ?? `disk${index}`;
+  // A name past the cap is skipped, as an element of unknown shape is (docs/protocols/limits.md).
+  if (mountpoint.length > AGENT_ENTITY_NAME_MAX_LENGTH || (device?.length ?? 0) > AGENT_ENTITY_NAME_MAX_LENGTH) return null;
   return {
     mountpoint,
     ...(device !== undefined ? { device } : {}),
@@ -92,6 +94,7 @@ function toDisk(raw: Record<string, unknown>, index: number): LiveDiskUsage | nu
 
 function toInterface(raw: Record<string, unknown>, index: number, at: number, memory: NetworkCounterMemory): LiveNetworkInterface | null {
   const name = str(raw, 'interface', 'name', 'iface', 'nic') ?? `if${index}`;
+  if (name.length > AGENT_ENTITY_NAME_MAX_LENGTH) return null;
   const rx = num(raw, 'rx_bytes', 'bytes_recv', 'bytes_received', 'rx');
   const tx = num(raw, 'tx_bytes', 'bytes_sent', 'tx');
   let rxRate = num(raw, 'rx_bytes_per_sec', 'rx_rate', 'bytes_recv_per_sec', 'rx_bps', 'download_speed');
@@ -149,7 +152,8 @@ function num(raw: Record<string, unknown>, ...keys: string[]): number | undefine
 function str(raw: Record<string, unknown>, ...keys: string[]): string | undefined {
   for (const key of keys) {
     const v = raw[key];
-    if (typeof v === 'string' && v !== '') return v.slice(0, 255);
+    // Whole or not at all (a name past the cap skips its element): a cut could split a surrogate pair.
+    if (typeof v === 'string' && v !== '') return v;
   }
   return undefined;
 }

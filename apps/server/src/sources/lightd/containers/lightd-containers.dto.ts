@@ -1,4 +1,5 @@
-import { IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
+import { IsIn, IsUUID } from 'class-validator';
+import { CursorId, Optional } from '../../../platform/http/field-rules';
 import { LimitQuery, PageQuery } from '../../../platform/http/page-query';
 
 export const CONTAINER_STATUS_FILTERS = ['installing', 'ready', 'failed', 'unknown'] as const;
@@ -7,14 +8,14 @@ export type ContainerStatusFilter = (typeof CONTAINER_STATUS_FILTERS)[number];
 /** A daemon's containers: by status, a page at a time. */
 export class ContainerFilterQuery extends PageQuery {
   /** `unknown`: containers seen only through events that carry no status. */
-  @IsOptional()
+  @Optional()
   @IsIn(CONTAINER_STATUS_FILTERS)
   status?: ContainerStatusFilter;
 }
 
 /** Containers across daemons. */
 export class ListContainersQuery extends ContainerFilterQuery {
-  @IsOptional()
+  @Optional()
   @IsUUID()
   daemonId?: string;
 }
@@ -22,8 +23,7 @@ export class ListContainersQuery extends ContainerFilterQuery {
 /** A container's update history, newest first, a page at a time. */
 export class ContainerHistoryQuery extends LimitQuery {
   /** The `nextBefore` of the previous page: entries older than this one. */
-  @IsOptional()
-  @Matches(/^[1-9]\d{0,18}$/, { message: 'before must be an update id from a previous page' })
+  @CursorId('an update id')
   before?: string;
 }
 

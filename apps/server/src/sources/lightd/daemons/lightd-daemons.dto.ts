@@ -1,14 +1,12 @@
-import { IsOptional, IsString, IsUrl, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsString, IsUrl, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { DisplayName, Optional } from '../../../platform/http/field-rules';
 
 const API_URL_RULE = { protocols: ['http', 'https'], require_protocol: true, require_tld: false, require_valid_protocol: true };
 const API_URL_MESSAGE = 'apiUrl must be the daemon\'s http(s) base URL, e.g. http://node-7:8070';
-const NAME_PATTERN = /^\S(.*\S)?$/;
-const NAME_MESSAGE = 'name must be 1-100 characters without leading or trailing spaces';
+const DAEMON_NAME_MAX_LENGTH = 100;
 
 export class RegisterDaemonDto {
-  @IsString()
-  @MaxLength(100)
-  @Matches(NAME_PATTERN, { message: NAME_MESSAGE })
+  @DisplayName(DAEMON_NAME_MAX_LENGTH)
   name!: string;
 
   /** The daemon's own API base URL, for the console proxy. */
@@ -17,7 +15,7 @@ export class RegisterDaemonDto {
   apiUrl!: string;
 
   /** Lightd's master token (`authorization.token`): Pharos mints console tokens and asks statuses with it. */
-  @IsOptional()
+  @Optional()
   @IsString()
   @MinLength(1)
   @MaxLength(1024)
@@ -25,18 +23,16 @@ export class RegisterDaemonDto {
 }
 
 export class UpdateDaemonDto {
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
-  @Matches(NAME_PATTERN, { message: NAME_MESSAGE })
+  @Optional()
+  @DisplayName(DAEMON_NAME_MAX_LENGTH)
   name?: string;
 
-  @IsOptional()
+  @Optional()
   @IsUrl(API_URL_RULE, { message: API_URL_MESSAGE })
   @MaxLength(2048)
   apiUrl?: string;
 
-  @IsOptional()
+  @Optional()
   @IsString()
   @MinLength(1)
   @MaxLength(1024)

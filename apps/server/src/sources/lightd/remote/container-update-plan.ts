@@ -1,5 +1,5 @@
 import type { ContainerStatus } from '@pharos/database';
-import { LIGHTD_CONTAINER_STATUSES, type LightdInstallStatusReply, type LightdRemoteEvent } from '@pharos/protocol';
+import { cutText, LIGHTD_CONTAINER_STATUSES, type LightdInstallStatusReply, type LightdRemoteEvent } from '@pharos/protocol';
 import type { NewLogEntry } from '../../../fleet/event-log/event-log.service';
 
 /** Longest event-log message; the whole text stays in the entry's data and the update history. */
@@ -155,5 +155,5 @@ function usageOf(body: Extract<LightdRemoteEvent, { kind: 'billing' }>['body'], 
 }
 
 function clip(message: string): string {
-  return message.length <= MAX_MESSAGE_LENGTH ? message : `${message.slice(0, MAX_MESSAGE_LENGTH - 1)}…`;
+  return message.length <= MAX_MESSAGE_LENGTH ? message : `${cutText(message, MAX_MESSAGE_LENGTH - 1)}…`;
 }
