@@ -45,6 +45,8 @@ export type DatabaseTarget =
  */
 export interface DatabaseConnection {
   readonly target: DatabaseTarget;
+  /** The bounds on waits on PostgreSQL this connection was opened with (none for PGlite). */
+  readonly timeouts?: DatabaseTimeouts;
   readonly adapterFactory: SqlMigrationAwareDriverAdapterFactory;
   /**
    * Runs one statement on the driver itself, outside Prisma (autocommit), and returns the rows
@@ -303,6 +305,7 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
     } as pg.PoolConfig);
     return {
       target,
+      timeouts,
       adapterFactory,
       execute: async (sql, params) => (await adapterFactory.pool.query(prepared(sql, params))).rowCount ?? 0,
       query: async <T>(sql: string, params: unknown[]) => (await adapterFactory.pool.query(prepared(sql, params))).rows as T[],

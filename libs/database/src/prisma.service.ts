@@ -6,7 +6,12 @@ import { PrismaClient } from './generated/prisma/client';
 @Injectable()
 export class PrismaService extends PrismaClient implements OnModuleDestroy {
   constructor(@Inject(DATABASE_CONNECTION) private readonly connection: DatabaseConnection) {
-    super({ adapter: connection.adapterFactory });
+    super({
+      adapter: connection.adapterFactory,
+      // A transaction waits for a connection as long as any other use of the pool does
+      // (DATABASE_POOL_TIMEOUT_MS), not Prisma's 2 s: under a burst it queues, then gets a 503.
+      ...(connection.timeouts ? { transactionOptions: { maxWait: connection.timeouts.poolMs } } : {}),
+    });
   }
 
   /**
