@@ -120,7 +120,17 @@ class PharosPgClient extends pg.Client {
   }
 
   override connect(...args: unknown[]): never {
-    const ready = super.connect().then(() => super.query('SET jit = off').then(() => undefined, () => undefined));
+    // A server without the setting keeps its own; one that does not answer in time fails the connect.
+    const ready = super.connect().then(() =>
+      super.query('SET jit = off').then(
+        () => undefined,
+        (error: Error) => {
+          if (error.message !== QUERY_READ_TIMEOUT) return;
+          this.dropAfterTimeout(error);
+          throw error;
+        },
+      ),
+    );
     const callback = args[0];
     // pg.Pool connects with a callback; a lone client with a promise.
     if (typeof callback !== 'function') return ready as never;
@@ -177,6 +187,10 @@ class PostgresAdapterFactory implements SqlMigrationAwareDriverAdapterFactory {
 
   constructor(private readonly config: pg.PoolConfig) {
     this.pool = new pg.Pool(config);
+    // A connection that fails while idle in the pool (the server restarted, a late answer after
+    // a timeout) is dropped by the pool, which then emits 'error': without a listener, an
+    // uncaught exception. The next use of the pool tells the caller whatever is still wrong.
+    this.pool.on('error', () => undefined);
     this.main = new PrismaPg(this.pool);
   }
 
