@@ -3,6 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import WebSocket from 'ws';
 import { hashSecret } from '../apps/server/src/platform/secrets/secret-token';
@@ -27,29 +28,35 @@ interface RunOutcome {
   client: ClientOutcome;
   latencies: number[];
   peakRssBytes: number;
+  /** Peak RSS of each measured process (one per instance). */
+  peakRssPerProcess: number[];
   /** CPU seconds per wall second during the hold (1 = one core busy). */
   holdCpuCores: number;
 }
 
-/** Runs the agents client process against a server while browsers watch and /proc is sampled. */
-async function run(options: {
+interface RunOptions {
   baseUrl: string;
   pid: number;
   keys: string[];
   /** Server ids each browser watches (one metrics socket each), with its access token. */
-  browsers: { token: string; watched: string[] }[];
+  browsers: { token: string; watched: string[]; baseUrl?: string }[];
   rampPerSecond: number;
   holdMs: number;
   intervalMs: number;
   dir: string;
-}): Promise<RunOutcome> {
-  const wsUrl = options.baseUrl.replace(/^http/, 'ws');
+  /** More instances (cluster): each gets its own agents client with its own keys; all pids sampled. */
+  more?: { baseUrl: string; pid: number; keys: string[] }[];
+}
+
+/** Runs the agents client process(es) against the server(s) while browsers watch and /proc is sampled. */
+async function run(options: RunOptions): Promise<RunOutcome> {
+  const ws = (url: string) => url.replace(/^http/, 'ws');
   // A few browsers, each with a handful of metrics sockets (the live views of a dashboard).
   const latencies: number[] = [];
-  const sockets = options.browsers.flatMap((b) => b.watched.map((serverId) => ({ serverId, token: b.token })));
+  const sockets = options.browsers.flatMap((b) => b.watched.map((serverId) => ({ serverId, token: b.token, wsUrl: ws(b.baseUrl ?? options.baseUrl) })));
   const browsers = await Promise.all(
     sockets.map(
-      ({ serverId, token }) =>
+      ({ serverId, token, wsUrl }) =>
         new Promise<WebSocket>((resolve, reject) => {
           const ws = new WebSocket(`${wsUrl}/api/v1/ws/metrics/${serverId}`);
           ws.on('open', () => {
@@ -64,20 +71,52 @@ async function run(options: {
         }),
     ),
   );
-  const planFile = path.join(options.dir, `plan-${Date.now()}.json`);
-  writeFileSync(planFile, JSON.stringify({ wsUrl, keys: options.keys, rampPerSecond: options.rampPerSecond, holdMs: options.holdMs, intervalMs: options.intervalMs }));
-  let peakRssBytes = 0;
+  const targets = [{ baseUrl: options.baseUrl, pid: options.pid, keys: options.keys }, ...(options.more ?? [])];
+  const peaks = targets.map(() => 0);
   const samples: { at: number; cpu: number }[] = [];
   const sampler = setInterval(() => {
     try {
-      const u = processUsage(options.pid);
-      peakRssBytes = Math.max(peakRssBytes, u.rssBytes);
-      samples.push({ at: Date.now(), cpu: u.cpuSeconds });
+      let cpu = 0;
+      targets.forEach((t, i) => {
+        const u = processUsage(t.pid);
+        peaks[i] = Math.max(peaks[i]!, u.rssBytes);
+        cpu += u.cpuSeconds;
+      });
+      samples.push({ at: Date.now(), cpu });
     } catch {
       // the process ended
     }
   }, 500);
-  const client = await new Promise<ClientOutcome>((resolve, reject) => {
+  const outcomes = await Promise.all(
+    targets.map((t, i) => {
+      const planFile = path.join(options.dir, `plan-${Date.now()}-${i}.json`);
+      writeFileSync(planFile, JSON.stringify({ wsUrl: ws(t.baseUrl), keys: t.keys, rampPerSecond: options.rampPerSecond / targets.length, holdMs: options.holdMs, intervalMs: options.intervalMs }));
+      return runClient(planFile);
+    }),
+  );
+  const client = outcomes.reduce((sum, o) => ({
+    connected: sum.connected + o.connected,
+    authenticated: sum.authenticated + o.authenticated,
+    refused: sum.refused + o.refused,
+    droppedEarly: sum.droppedEarly + o.droppedEarly,
+    sent: sum.sent + o.sent,
+    errors: [...sum.errors, ...o.errors],
+    rampMs: Math.max(sum.rampMs, o.rampMs),
+    holdMs: Math.max(sum.holdMs, o.holdMs),
+  }));
+  clearInterval(sampler);
+  for (const b of browsers) b.close();
+  // CPU during the hold: from the end of the ramp to the end of the run.
+  const holdStart = samples.find((s) => s.at >= samples[0]!.at + client.rampMs) ?? samples[0]!;
+  const last = samples[samples.length - 1]!;
+  const holdCpuCores = (last.cpu - holdStart.cpu) / Math.max(0.001, (last.at - holdStart.at) / 1000);
+  latencies.sort((a, b) => a - b);
+  return { client, latencies, peakRssBytes: Math.max(...peaks), peakRssPerProcess: peaks, holdCpuCores };
+}
+
+/** One agents client process (its own event loop) running a plan; resolves with what it did. */
+function runClient(planFile: string): Promise<ClientOutcome> {
+  return new Promise<ClientOutcome>((resolve, reject) => {
     const child = spawn(
       'prlimit',
       [`--nofile=${MAX_OPEN_FILES}:${MAX_OPEN_FILES}`, path.join(ROOT, 'node_modules', '.bin', 'tsx'), path.join(__dirname, 'support', 'agents-client.ts')],
@@ -92,14 +131,6 @@ async function run(options: {
       else resolve(JSON.parse(line) as ClientOutcome);
     });
   });
-  clearInterval(sampler);
-  for (const b of browsers) b.close();
-  // CPU during the hold: from the end of the ramp to the end of the run.
-  const holdStart = samples.find((s) => s.at >= samples[0]!.at + client.rampMs) ?? samples[0]!;
-  const last = samples[samples.length - 1]!;
-  const holdCpuCores = (last.cpu - holdStart.cpu) / Math.max(0.001, (last.at - holdStart.at) / 1000);
-  latencies.sort((a, b) => a - b);
-  return { client, latencies, peakRssBytes, holdCpuCores };
 }
 
 /** Inserts `count` agent servers and one key each (the admin API would take minutes for 10,000). */
@@ -122,11 +153,91 @@ async function provision(sql: Client, count: number): Promise<{ keys: string[]; 
 }
 
 /**
+ * The same load on two Pharos instances over one PostgreSQL and Redis (cluster mode): half the
+ * agents on each, and every browser on the instance that does NOT hold the agents it watches,
+ * so each delivery crosses instances through Redis.
+ */
+async function twoInstances(o: {
+  db: { url: string };
+  sql: Client;
+  keys: string[];
+  serverIds: string[];
+  count: number;
+  rampPerSecond: number;
+  holdMs: number;
+  intervalMs: number;
+  dir: string;
+  notes: string[];
+}): Promise<BenchRow[]> {
+  const half = o.count / 2;
+  const prefix = `pharos-bench-${randomBytes(4).toString('hex')}:`;
+  const redisUrl = process.env.PHAROS_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const env = { DATABASE_URL: o.db.url, REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix, JWT_SECRET: randomBytes(32).toString('hex'), PHAROS_SECRET_KEY: randomBytes(32).toString('hex') };
+  console.log(`  two Pharos instances (Redis): ${half} agents on each, browsers on the other`);
+  const a = await PharosProcess.start({ ...env, PHAROS_INSTANCE_ID: 'bench-a' }, { maxOpenFiles: MAX_OPEN_FILES });
+  const b = await PharosProcess.start({ ...env, PHAROS_INSTANCE_ID: 'bench-b' }, { maxOpenFiles: MAX_OPEN_FILES }).catch(async (error: unknown) => {
+    await a.stop();
+    throw error;
+  });
+  const redis = new Redis(redisUrl);
+  try {
+    const stored = async () => Number((await o.sql.query<{ n: string }>('SELECT count(*) AS n FROM "MetricSample"')).rows[0]!.n);
+    const before = await stored();
+    const users: [string, string][] = [['admin', ''], ...[1, 2, 3].map((i): [string, string] => [`bench-viewer-${i}`, `bench-viewer-password-${i}`])];
+    // Browsers 0 and 1 on B watch agents of A; 2 and 3 on A watch agents of B.
+    const browsers = await Promise.all(
+      users.map(async ([username, password], i) => ({
+        token: await a.token(username, ...(password ? [password] : [])),
+        baseUrl: i < 2 ? b.baseUrl : a.baseUrl,
+        watched: i < 2 ? o.serverIds.slice(i * 20, i * 20 + 20) : o.serverIds.slice(half + (i - 2) * 20, half + (i - 2) * 20 + 20),
+      })),
+    );
+    const measured = await run({
+      baseUrl: a.baseUrl,
+      pid: a.child.pid!,
+      keys: o.keys.slice(0, half),
+      more: [{ baseUrl: b.baseUrl, pid: b.child.pid!, keys: o.keys.slice(half) }],
+      browsers,
+      rampPerSecond: o.rampPerSecond,
+      holdMs: o.holdMs,
+      intervalMs: o.intervalMs,
+      dir: o.dir,
+    });
+    let persisted = 0;
+    for (let i = 0; i < 40; i++) {
+      const n = (await stored()) - before;
+      if (n === persisted && n >= measured.client.sent) break;
+      persisted = n;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const c = measured.client;
+    const drops = c.sent - persisted + c.droppedEarly;
+    const p99 = percentile(measured.latencies, 99);
+    const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
+    o.notes.push(
+      `two instances: ${c.authenticated} authenticated (${half} per instance), ${c.droppedEarly} dropped while sending; ${c.sent} metrics sent, ${persisted} stored, ${measured.latencies.length} delivered to browsers on the other instance; CPU of both ${measured.holdCpuCores.toFixed(2)} cores`,
+    );
+    return [
+      { metric: '2 instances: authenticated', value: c.authenticated, unit: 'agents', goal: `${o.count}`, met: c.authenticated === o.count },
+      { metric: '2 instances: persisted / sent', value: `${persisted} / ${c.sent}`, goal: 'equal, 0 drops', met: drops === 0 && persisted === c.sent },
+      { metric: '2 instances: metric → browser p50 (cross-instance)', value: percentile(measured.latencies, 50), unit: 'ms' },
+      { metric: '2 instances: metric → browser p99 (cross-instance)', value: p99, unit: 'ms', goal: '≤ 100 ms + one hop', met: p99 <= 110 },
+      { metric: '2 instances: peak RSS per instance', value: measured.peakRssPerProcess.map(mib).join(' / '), unit: 'MiB', goal: '≤ 1024 MiB each', met: measured.peakRssPerProcess.every((r) => r <= 2 ** 30) },
+    ];
+  } finally {
+    await Promise.all([a.stop(), b.stop()]);
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+    redis.disconnect();
+  }
+}
+
+/**
  * Agents: ramp to N authenticated agent connections (10,000; 1,000 with --quick), each sending
  * metrics every 5 s, from a separate client process, while four browsers watch 80 servers'
  * metrics sockets. Reports Pharos's peak RSS and CPU, metrics persisted vs sent, and
  * metric→browser latency; the same clients against a bare `ws` server that only parses and
- * relays are the baseline.
+ * relays are the baseline. Then the same load on two instances in cluster mode (`twoInstances`).
  */
 export async function agents(quick: boolean): Promise<BenchResult> {
   const count = quick ? 1000 : 10_000;
@@ -205,6 +316,8 @@ export async function agents(quick: boolean): Promise<BenchResult> {
       { metric: 'metric → browser p50', value: p50, unit: 'ms', baseline: b50, ratio: p50 / Math.max(b50, 1) },
       { metric: 'metric → browser p99', value: p99, unit: 'ms', baseline: b99, ratio: p99 / Math.max(b99, 1), goal: '≤ 100 ms', met: p99 <= 100 },
     ];
+    await pharos.stop();
+    rows.push(...(await twoInstances({ db, sql, keys, serverIds, count, rampPerSecond, holdMs, intervalMs, dir, notes })));
     return { name: 'agents', title: `Agents: ${count.toLocaleString('en')} WebSocket agents, metrics every 5 s, browsers watching (PostgreSQL)`, quick, startedAt: new Date().toISOString(), machine: machine(), rows, notes };
   } finally {
     await sql.end();

@@ -34,6 +34,7 @@ interface Fixture {
   containerId: string;
   ruleId: string;
   commandId: string;
+  channelId: string;
 }
 
 interface RouteSpec {
@@ -97,6 +98,22 @@ const ROUTES: Record<string, RouteSpec> = {
   'PATCH /api/v1/alert-rules/:id': { auth: 'admin', body: () => ({ name: 'fuzz-rule', threshold: 80, enabled: true, group: null }) },
   'DELETE /api/v1/alert-rules/:id': { auth: 'admin', pathOnly: true },
   'GET /api/v1/alerts': { auth: 'admin', query: { limit: '10', offset: '0', state: 'firing' } },
+  'GET /api/v1/alerts/rules': { auth: 'admin' },
+  'POST /api/v1/alerts/rules': { auth: 'admin', body: () => ({ name: 'fuzz-rule', metric: 'cpu_percent', op: 'gt', threshold: 90, forSeconds: 60, severity: 'warning', tag: 't', cooldownSeconds: 60, repeatSeconds: 0, notifyResolved: true, channelIds: [] }) },
+  'POST /api/v1/alerts/rules/preview': { auth: 'admin', body: () => ({ kind: 'threshold', metric: 'cpu_percent', op: 'gt', threshold: 90, group: 'g' }) },
+  'GET /api/v1/alerts/rules/:id': { auth: 'admin' },
+  'PATCH /api/v1/alerts/rules/:id': { auth: 'admin', body: () => ({ name: 'fuzz-rule', threshold: 80, enabled: true, group: null, tag: null, cooldownSeconds: 0 }) },
+  'DELETE /api/v1/alerts/rules/:id': { auth: 'admin', pathOnly: true },
+  'GET /api/v1/alerts/incidents': { auth: 'admin', query: { limit: '10', offset: '0', state: 'firing', severity: 'critical' } },
+  'GET /api/v1/alerts/silences': { auth: 'admin' },
+  'POST /api/v1/alerts/silences': { auth: 'admin', body: () => ({ group: 'g', until: '2099-01-01T00:00:00Z', reason: 'fuzz' }) },
+  'DELETE /api/v1/alerts/silences/:id': { auth: 'admin', pathOnly: true },
+  'GET /api/v1/alerts/channels': { auth: 'admin' },
+  'POST /api/v1/alerts/channels': { auth: 'admin', body: () => ({ name: 'fuzz-channel', url: 'https://example.invalid/hook', secret: 'fuzz-secret-0123456789', isDefault: false, enabled: false }) },
+  'GET /api/v1/alerts/channels/:id': { auth: 'admin' },
+  'PATCH /api/v1/alerts/channels/:id': { auth: 'admin', body: () => ({ name: 'fuzz-channel-0', url: 'ntfy://example.invalid/topic', isDefault: false, enabled: false }) },
+  'DELETE /api/v1/alerts/channels/:id': { auth: 'admin', pathOnly: true },
+  'POST /api/v1/alerts/channels/:id/test': { auth: 'admin', pathOnly: true },
   'POST /api/v1/nodes': { auth: 'admin', body: () => ({ name: 'fuzz-node', group: 'g', tags: ['t'] }) },
   'GET /api/v1/nodes': { auth: 'admin', query: { limit: '10', offset: '0' } },
   'GET /api/v1/nodes/:id': { auth: 'admin' },
@@ -314,6 +331,7 @@ const FIXTURE_SHAPE: Fixture = {
   containerId: UUID_ZERO,
   ruleId: UUID_ZERO,
   commandId: UUID_ZERO,
+  channelId: UUID_ZERO,
 };
 
 // ------------------------------------------------------------------ the suite
@@ -341,8 +359,14 @@ describe('every route under generated bad input', () => {
     const containers = await pharos.request('/api/v1/lightd/containers', { token });
     const rule = await pharos.request('/api/v1/alert-rules', { token, body: { name: 'fuzz-rule-0', metric: 'cpu_percent', op: 'gt', threshold: 90 } });
     const command = await pharos.request(`/api/v1/servers/${agent.serverId}/commands`, { token, body: { command: 'true' } });
+    // The built-in rules raise incidents after an accepted update (a Lightd error, a node's
+    // failing disk): background writes that would land in a later case's before/after.
+    for (const builtIn of (await pharos.request('/api/v1/alerts/rules', { token })).body.items.filter((r: { builtIn: boolean }) => r.builtIn)) {
+      expect((await pharos.request(`/api/v1/alerts/rules/${builtIn.id}`, { method: 'PATCH', token, body: { enabled: false } })).status).toBe(200);
+    }
+    const channel = await pharos.request('/api/v1/alerts/channels', { token, body: { name: 'fuzz-channel-0', url: 'https://example.invalid/hook', isDefault: false, enabled: false } });
     // A fixture that failed would turn every case of its routes into a 404 that proves nothing.
-    expect([node.status, user.status, daemon.status, rule.status, command.status]).toEqual([201, 201, 201, 201, 202]);
+    expect([node.status, user.status, daemon.status, rule.status, command.status, channel.status]).toEqual([201, 201, 201, 201, 202, 201]);
     fixture = {
       serverId: agent.serverId,
       keyId: agent.keyId,
@@ -354,6 +378,7 @@ describe('every route under generated bad input', () => {
       containerId: containers.body.items[0].id,
       ruleId: rule.body.id,
       commandId: command.body.id,
+      channelId: channel.body.id,
     };
     const rows = await prisma.$queryRawUnsafe<{ name: string }[]>(
       `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name <> '_prisma_migrations' ORDER BY 1`,
@@ -378,8 +403,12 @@ describe('every route under generated bad input', () => {
     const valid: Record<string, string> = {
       ':id': path.includes('/users/')
         ? params.userId
-        : path.includes('/alert-rules/')
+        : path.includes('/alert-rules/') || path.includes('/alerts/rules/')
           ? params.ruleId
+          : path.includes('/alerts/channels/')
+            ? params.channelId
+            : path.includes('/alerts/silences/')
+              ? UUID_ZERO
           : path.includes('/nodes/')
             ? params.nodeId
             : path.includes('/lightd/daemons/')

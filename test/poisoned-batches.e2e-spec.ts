@@ -46,7 +46,7 @@ describe('a poisoned member of a batch', () => {
         range(count).map(async (i) => {
           const res = await pharos.request('/api/v1/lightd/daemons', { token, body: { name: `${prefix}-${i}`, apiUrl: 'http://127.0.0.1:9' } });
           expect(res.status).toBe(201);
-          const daemon = { id: res.body.daemon.id as string, name: `${prefix}-${i}` };
+          const daemon = { id: res.body.daemon.id as string, name: `${prefix}-${i}`, serverId: res.body.daemon.serverId as string };
           return { daemon, lightd: new LightdEmulator({ url: `${pharos.baseUrl}/api/lightd`, token: res.body.remoteToken }) };
         }),
       );

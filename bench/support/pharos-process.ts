@@ -54,20 +54,57 @@ export function processUsage(pid: number): { rssBytes: number; cpuSeconds: numbe
   return { rssBytes: rssKb * 1024, cpuSeconds: ticks / 100 };
 }
 
-/** CPU seconds used so far by every PostgreSQL process of this machine (the benchmarks' database is local). */
-export function postgresCpuSeconds(): number {
-  let ticks = 0;
+/** The databases `createBenchDatabase` made in this process (for `PHAROS_BENCH_PG_CPU=database`). */
+const benchDatabases = new Set<string>();
+/** CPU ticks last seen of each PostgreSQL process of those databases, by pid and start time (ended ones kept). */
+const benchDatabaseTicks = new Map<string, number>();
+let benchDatabasePoll: NodeJS.Timeout | undefined;
+
+/** The CPU ticks (user + system) of each PostgreSQL process, optionally only those serving `databases`, by pid and start time. */
+function postgresTicks(databases?: Set<string>): Map<string, number> {
+  const ticks = new Map<string, number>();
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       if (!stat.includes('(postgres)')) continue;
+      if (databases) {
+        // A backend's title: `postgres: <cluster>: <user> <database> <client> <state>`.
+        const title = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+        if (!title.split(' ').some((word) => databases.has(word))) continue;
+      }
       const fields = stat.split(') ')[1]!.split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
+      // Keyed by pid and start time: a pid the system gives again is another process.
+      ticks.set(`${pid}@${fields[19]}`, Number(fields[11]) + Number(fields[12]));
     } catch {
       // The process ended meanwhile.
     }
   }
+  return ticks;
+}
+
+function pollBenchDatabases(): void {
+  for (const [pid, ticks] of postgresTicks(benchDatabases)) benchDatabaseTicks.set(pid, ticks);
+}
+
+/**
+ * CPU seconds used so far by every PostgreSQL process of this machine (the benchmarks' database
+ * is local). With `PHAROS_BENCH_PG_CPU=database`, only by the processes serving the databases
+ * this run made (backends and autovacuum workers, by their process title; polled every 100 ms
+ * so that a backend that ends between two readings still counts, up to its last 100 ms): on a
+ * machine where others use the same PostgreSQL the figure is then this run's own, without the
+ * WAL writer and checkpointer, which serve every database.
+ */
+export function postgresCpuSeconds(): number {
+  if (process.env.PHAROS_BENCH_PG_CPU === 'database' && benchDatabases.size > 0) {
+    benchDatabasePoll ??= setInterval(pollBenchDatabases, 100).unref();
+    pollBenchDatabases();
+    let ticks = 0;
+    for (const value of benchDatabaseTicks.values()) ticks += value;
+    return ticks / 100;
+  }
+  let ticks = 0;
+  for (const value of postgresTicks().values()) ticks += value;
   return ticks / 100;
 }
 
@@ -162,6 +199,7 @@ export async function createBenchDatabase(): Promise<{ url: string; drop: () => 
   const name = `pharos_bench_${Date.now().toString(36)}`;
   await admin.query(`CREATE DATABASE "${name}"`);
   await admin.end();
+  benchDatabases.add(name);
   const url = new URL(ADMIN_DATABASE_URL);
   url.pathname = `/${name}`;
   return {

@@ -13,6 +13,7 @@ import { EventLogModule } from './fleet/event-log/event-log.module';
 import { HealthModule } from './platform/health/health.module';
 import { LightdModule } from './sources/lightd/lightd.module';
 import { LiveModule } from './outbound/live/live.module';
+import { OutboundNotificationsModule } from './outbound/notifications/notifications.module';
 import { MetricsModule } from './fleet/metrics/metrics.module';
 import { NodesModule } from './sources/nodes/nodes.module';
 import { ReleasesModule } from './fleet/releases/releases.module';
@@ -42,6 +43,7 @@ export class AppModule {
         CommandsModule,
         AlertsModule,
         LiveModule,
+        OutboundNotificationsModule,
         ReleasesModule,
         NodesModule,
       ],

@@ -117,6 +117,10 @@ export interface AlertData {
   /** The rule's name. */
   rule: string;
   rule_id?: string;
+  /** `threshold`, or the built-in condition (`server_offline`, `raid_degraded`, `disk_full`…). */
+  kind?: string;
+  /** What of the server is failing (`raid:md0`, `disk:nvme0n1`, `fs:/`, `container:mc-1`); absent for the whole server. */
+  subject?: string;
   /** The series the rule watches, by its live field name (`cpu_percent`). */
   metric?: string;
   severity: 'warning' | 'critical';

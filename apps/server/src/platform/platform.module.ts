@@ -4,13 +4,15 @@ import { ConfigModule } from './config/config.module';
 import { PharosConfig } from './config/pharos-config';
 import { DatabaseOutage } from './database/database-outage';
 import { Transactions } from './database/transactions';
-import { EventsModule } from './events/events.module';
+import { ClusterModule } from './cluster/cluster.module';
 import { RetentionJob } from './retention/retention-job';
 
 /**
  * The ground floor every Pharos process stands on (the server and the command line): the
  * configuration, the database (opened and migrated as configured, the `Transactions` that
- * span stores, and the `DatabaseOutage` that logs an outage once, not once per request), the event bus, and the retention job every growing table contributes to.
+ * span stores, and the `DatabaseOutage` that logs an outage once, not once per request), the
+ * event bus and the cluster (`REDIS_URL`: job leases, shared limits), and the retention job
+ * every growing table contributes to.
  */
 @Module({})
 export class PlatformModule {
@@ -26,7 +28,7 @@ export class PlatformModule {
           inject: [PharosConfig],
           useFactory: (c: PharosConfig) => ({ target: c.database, migrateOnStart: c.migrateOnStart, timeouts: c.databaseTimeouts }),
         }),
-        EventsModule,
+        ClusterModule,
       ],
     };
   }

@@ -3,6 +3,7 @@ import { useT } from '../i18n/i18n';
 import { Link } from './router';
 import { PageHeader } from '../components/PageHeader';
 import { Empty } from '../components/States';
+import { AlertsPage } from '../pages/alerts/AlertsPage';
 import { AuditPage } from '../pages/audit/AuditPage';
 import { CredentialsPage } from '../pages/credentials/CredentialsPage';
 import { FleetPage } from '../pages/fleet/FleetPage';
@@ -20,6 +21,7 @@ export function Routes({ path, user }: { path: string; user: SessionUser }) {
   let params: Record<string, string> | null;
   if (path === '/' || path === '/servers') return <FleetPage isAdmin={isAdmin} />;
   if ((params = matchRoute('/servers/:id', path))) return <ServerPage key={params.id} id={params.id!} isAdmin={isAdmin} />;
+  if (path === '/alerts') return <AlertsPage isAdmin={isAdmin} />;
   if (path === '/lightd') return <LightdPage />;
   if ((params = matchRoute('/lightd/daemons/:id', path))) return <DaemonPage key={params.id} id={params.id!} isAdmin={isAdmin} />;
   if ((params = matchRoute('/lightd/containers/:id', path))) return <ContainerPage key={params.id} id={params.id!} />;

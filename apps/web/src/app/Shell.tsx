@@ -8,6 +8,7 @@ import type { Theme } from './theme';
 
 const NAV: { href: string; label: (t: Dictionary) => string; adminOnly?: boolean; matches?: string[] }[] = [
   { href: '/', label: (t) => t.navFleet, matches: ['/servers'] },
+  { href: '/alerts', label: (t) => t.navAlerts },
   { href: '/lightd', label: (t) => t.navLightd },
   { href: '/credentials', label: (t) => t.navCredentials },
   { href: '/releases', label: (t) => t.navReleases },

@@ -1,16 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import type { AlertRule, AlertSeverity } from '@pharos/database';
 import { Transactions } from '../../platform/database/transactions';
-import { InvalidInputError, NotFoundError } from '../../platform/errors/domain-errors';
+import { ConflictError, InvalidInputError, NotFoundError } from '../../platform/errors/domain-errors';
 import { type AuditActor, AuditLogService } from '../../identity/audit/audit-log.service';
 import { isMetricSeries, METRIC_SERIES_NAMES } from '../metrics/metric-series';
 import { isUuid } from '../../platform/http/uuid';
 import { ServersService } from '../servers/servers.service';
+import { NotificationStore } from '../notifications/notification.store';
 import { ALERT_OPS, type AlertOp } from './alert-condition';
+import { type AlertKind, isBuiltIn } from './alert-kinds';
 import { AlertStore } from './alert.store';
 
 export interface AlertRuleView {
   id: string;
+  kind: AlertKind;
+  builtIn: boolean;
   name: string;
   metric: string;
   op: AlertOp;
@@ -18,8 +22,13 @@ export interface AlertRuleView {
   forSeconds: number;
   serverId: string | null;
   group: string | null;
+  tag: string | null;
   severity: AlertSeverity;
   enabled: boolean;
+  cooldownSeconds: number;
+  repeatSeconds: number;
+  notifyResolved: boolean;
+  channelIds: string[];
   createdAt: string;
   updatedAt: string;
 }
@@ -27,6 +36,8 @@ export interface AlertRuleView {
 export function toAlertRuleView(rule: AlertRule): AlertRuleView {
   return {
     id: rule.id,
+    kind: rule.kind as AlertKind,
+    builtIn: isBuiltIn(rule.kind),
     name: rule.name,
     metric: rule.metric,
     op: rule.op as AlertOp,
@@ -34,8 +45,13 @@ export function toAlertRuleView(rule: AlertRule): AlertRuleView {
     forSeconds: rule.forSeconds,
     serverId: rule.serverId,
     group: rule.group,
+    tag: rule.tag,
     severity: rule.severity,
     enabled: rule.enabled,
+    cooldownSeconds: rule.cooldownSeconds,
+    repeatSeconds: rule.repeatSeconds,
+    notifyResolved: rule.notifyResolved,
+    channelIds: rule.channelIds,
     createdAt: rule.createdAt.toISOString(),
     updatedAt: rule.updatedAt.toISOString(),
   };
@@ -49,8 +65,13 @@ export interface AlertRuleInput {
   forSeconds?: number;
   serverId?: string | null;
   group?: string | null;
+  tag?: string | null;
   severity?: AlertSeverity;
   enabled?: boolean;
+  cooldownSeconds?: number;
+  repeatSeconds?: number;
+  notifyResolved?: boolean;
+  channelIds?: string[];
 }
 
 type RuleListener = (ruleId: string) => void;
@@ -68,6 +89,7 @@ export class AlertRulesService {
     private readonly transactions: Transactions,
     private readonly servers: ServersService,
     private readonly audit: AuditLogService,
+    private readonly channels: NotificationStore,
   ) {}
 
   onChanged(listener: RuleListener): () => void {
@@ -90,10 +112,11 @@ export class AlertRulesService {
   }
 
   async create(input: AlertRuleInput, actor: AuditActor): Promise<AlertRule> {
-    await this.check(input);
+    await this.check({ ...input, kind: 'threshold' });
     const rule = await this.transactions.run(async (tx) => {
       const created = await this.store.createRule(
         {
+          kind: 'threshold',
           name: input.name,
           metric: input.metric,
           op: input.op,
@@ -101,8 +124,13 @@ export class AlertRulesService {
           forSeconds: input.forSeconds ?? 0,
           serverId: input.serverId ?? null,
           group: input.group ?? null,
+          tag: input.tag ?? null,
           severity: input.severity ?? 'warning',
           enabled: input.enabled ?? true,
+          cooldownSeconds: input.cooldownSeconds ?? 300,
+          repeatSeconds: input.repeatSeconds ?? 0,
+          notifyResolved: input.notifyResolved ?? true,
+          channelIds: input.channelIds ?? [],
           createdById: actor.id,
         },
         tx,
@@ -118,6 +146,9 @@ export class AlertRulesService {
     // Absent fields stay as they are (a DTO instance carries them as undefined).
     const changes = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<AlertRuleInput>;
     const current = await this.get(id);
+    if (isBuiltIn(current.kind) && changes.metric !== undefined && changes.metric !== current.metric) {
+      throw new InvalidInputError(`the built-in rule "${current.name}" watches ${current.metric}; its metric cannot change`, 'metric');
+    }
     await this.check({ ...toAlertRuleView(current), ...changes });
     const rule = await this.transactions.run(async (tx) => {
       const updated = await this.store.updateRule(id, changes, tx);
@@ -130,6 +161,7 @@ export class AlertRulesService {
 
   async delete(id: string, actor: AuditActor): Promise<void> {
     const rule = await this.get(id);
+    if (isBuiltIn(rule.kind)) throw new ConflictError(`"${rule.name}" is a built-in rule: disable it instead (enabled: false)`);
     await this.transactions.run(async (tx) => {
       await this.store.deleteRule(id, tx);
       await this.audit.record(actor, 'alert_rule.delete', { type: 'alert_rule', id }, { name: rule.name }, tx);
@@ -137,10 +169,16 @@ export class AlertRulesService {
     this.changed(id);
   }
 
-  private async check(rule: Pick<AlertRuleInput, 'metric' | 'op' | 'serverId' | 'group'>): Promise<void> {
-    if (!isMetricSeries(rule.metric)) throw new InvalidInputError(`unknown metric "${rule.metric}"; known: ${METRIC_SERIES_NAMES.join(', ')}`, 'metric');
+  private async check(rule: Pick<AlertRuleInput, 'metric' | 'op' | 'serverId' | 'group' | 'tag' | 'channelIds'> & { kind: string }): Promise<void> {
+    if (rule.kind === 'threshold' && !isMetricSeries(rule.metric)) throw new InvalidInputError(`unknown metric "${rule.metric}"; known: ${METRIC_SERIES_NAMES.join(', ')}`, 'metric');
     if (!ALERT_OPS.includes(rule.op)) throw new InvalidInputError(`op must be one of ${ALERT_OPS.join(', ')}`, 'op');
-    if (rule.serverId && rule.group) throw new InvalidInputError('a rule applies to one server or one group, not both', 'group');
+    if ([rule.serverId, rule.group, rule.tag].filter(Boolean).length > 1) throw new InvalidInputError('a rule applies to one server, one group, one tag or the whole fleet', 'group');
+    const channelIds = rule.channelIds ?? [];
+    if (channelIds.length) {
+      const found = new Set((await this.channels.channelsByIds(channelIds)).map((c) => c.id));
+      const missing = channelIds.find((c) => !found.has(c));
+      if (missing) throw new InvalidInputError(`channel ${missing} not found`, 'channelIds');
+    }
     if (rule.serverId) {
       await this.servers.get(rule.serverId).catch(() => {
         throw new InvalidInputError(`server ${rule.serverId} not found`, 'serverId');

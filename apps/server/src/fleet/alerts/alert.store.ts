@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type AlertIncident, type AlertRule, type Prisma, PrismaService } from '@pharos/database';
+import { type AlertIncident, type AlertRule, type AlertSilence, type Prisma, PrismaService } from '@pharos/database';
 import type { DbTransaction } from '../../platform/database/transactions';
 
 /** A rule as it is stored (its id and times are the database's). */
@@ -9,16 +9,35 @@ export type AlertRuleToStore = Omit<AlertRule, 'id' | 'createdAt' | 'updatedAt'>
 export type AlertRuleChanges = Partial<Omit<AlertRuleToStore, 'createdById'>>;
 
 /** An incident as it opens: a copy of its rule's definition and the value that fired it. */
-export type IncidentToStore = Omit<AlertIncident, 'id' | 'resolvedAt' | 'resolvedValue'>;
+export type IncidentToStore = Omit<AlertIncident, 'id' | 'resolvedAt' | 'resolvedValue' | 'notified' | 'lastNotifiedAt'>;
+
+export type SilenceToStore = Omit<AlertSilence, 'id' | 'createdAt'>;
 
 export interface IncidentQuery {
   state?: 'firing' | 'resolved';
   serverId?: string;
+  severity?: 'warning' | 'critical';
   limit: number;
   offset: number;
 }
 
-/** Alerting's SQL: the rules, and the incidents they opened (open until resolved). */
+/**
+ * Opens an incident unless one of the rule, server and subject is open already (the partial
+ * unique index "AlertIncident_open_key": one open incident whichever instance saw it first).
+ */
+const OPEN_INCIDENT_SQL = `INSERT INTO "AlertIncident"
+    ("id", "ruleId", "serverId", "ruleName", "severity", "metric", "op", "threshold", "value", "firedAt", "subject", "detail")
+  VALUES (gen_random_uuid(), $1::uuid, $2::uuid, $3, $4::"AlertSeverity", $5, $6, $7, $8, $9::timestamptz, $10, $11)
+  ON CONFLICT ("ruleId", "serverId", "subject") WHERE "resolvedAt" IS NULL DO NOTHING
+  RETURNING *`;
+
+/** Open incidents told (and not told since for `repeatSeconds`) of rules that repeat. */
+const REMINDERS_DUE_SQL = `SELECT i.* FROM "AlertIncident" i JOIN "AlertRule" r ON r."id" = i."ruleId"
+  WHERE i."resolvedAt" IS NULL AND i."notified" AND r."enabled" AND r."repeatSeconds" > 0
+    AND i."lastNotifiedAt" < now() - r."repeatSeconds" * interval '1 second'
+  ORDER BY i."lastNotifiedAt" LIMIT $1`;
+
+/** Alerting's SQL: the rules, the incidents they opened (open until resolved), and silences. */
 /** Retention: a batch of incidents resolved before $1, at most $2 (by the index on "resolvedAt"). */
 const DELETE_RESOLVED_BEFORE_SQL = `DELETE FROM "AlertIncident" WHERE "id" IN (
     SELECT "id" FROM "AlertIncident" WHERE "resolvedAt" < $1::timestamptz ORDER BY "resolvedAt" LIMIT $2)`;
@@ -69,6 +88,7 @@ export class AlertStore {
   async incidents(query: IncidentQuery): Promise<{ items: AlertIncident[]; total: number }> {
     const where: Prisma.AlertIncidentWhereInput = {
       ...(query.serverId ? { serverId: query.serverId } : {}),
+      ...(query.severity ? { severity: query.severity } : {}),
       ...(query.state === 'firing' ? { resolvedAt: null } : query.state === 'resolved' ? { resolvedAt: { not: null } } : {}),
     };
     const [items, total] = await Promise.all([
@@ -88,14 +108,60 @@ export class AlertStore {
     return this.prisma.alertIncident.findMany({ where: { resolvedAt: null, OR: [{ ruleId }, { ruleId: null }] } });
   }
 
-  open(incident: IncidentToStore): Promise<AlertIncident> {
-    return this.prisma.alertIncident.create({ data: incident });
+  /** The new incident, or null when one of the rule, server and subject is open already. */
+  async open(i: IncidentToStore, tx: DbTransaction): Promise<AlertIncident | null> {
+    const rows = await tx.$queryRawUnsafe<AlertIncident[]>(OPEN_INCIDENT_SQL, i.ruleId, i.serverId, i.ruleName, i.severity, i.metric, i.op, i.threshold, i.value, i.firedAt.toISOString(), i.subject, i.detail);
+    return rows[0] ?? null;
   }
 
-  /** Resolves an incident unless it is resolved already; the incident as resolved, or null. */
-  async resolve(id: string, resolvedAt: Date, value: number | null): Promise<AlertIncident | null> {
-    const claimed = await this.prisma.alertIncident.updateMany({ where: { id, resolvedAt: null }, data: { resolvedAt, resolvedValue: value } });
-    if (claimed.count === 0) return null;
-    return this.prisma.alertIncident.findUniqueOrThrow({ where: { id } });
+  /** When the rule last told anyone about the server (storm control: its cooldown runs from it). */
+  async lastNotifiedAt(ruleId: string, serverId: string, tx: DbTransaction): Promise<Date | null> {
+    const row = await tx.alertIncident.aggregate({ where: { ruleId, serverId }, _max: { lastNotifiedAt: true } });
+    return row._max.lastNotifiedAt;
   }
+
+  async markNotified(id: string, at: Date, tx: DbTransaction): Promise<void> {
+    await tx.alertIncident.update({ where: { id }, data: { notified: true, lastNotifiedAt: at } });
+  }
+
+  remindersDue(limit: number): Promise<AlertIncident[]> {
+    return this.prisma.$queryRawUnsafe<AlertIncident[]>(REMINDERS_DUE_SQL, limit);
+  }
+
+  /** The server's open incidents of a rule (any subject). */
+  openOf(ruleId: string, serverId: string): Promise<AlertIncident[]> {
+    return this.prisma.alertIncident.findMany({ where: { ruleId, serverId, resolvedAt: null } });
+  }
+
+  /** Resolves in the caller's transaction; the incident as resolved, or null if it was already. */
+  async resolveIn(id: string, resolvedAt: Date, value: number | null, tx: DbTransaction): Promise<AlertIncident | null> {
+    const claimed = await tx.alertIncident.updateMany({ where: { id, resolvedAt: null }, data: { resolvedAt, resolvedValue: value } });
+    if (claimed.count === 0) return null;
+    return tx.alertIncident.findUniqueOrThrow({ where: { id } });
+  }
+
+  // ---------------------------------------------------------------- silences
+
+  silences(): Promise<AlertSilence[]> {
+    return this.prisma.alertSilence.findMany({ orderBy: [{ until: 'desc' }, { id: 'asc' }] });
+  }
+
+  activeSilences(now: Date, tx?: DbTransaction): Promise<AlertSilence[]> {
+    return (tx ?? this.prisma).alertSilence.findMany({ where: { until: { gt: now } } });
+  }
+
+  createSilence(silence: SilenceToStore, tx: DbTransaction): Promise<AlertSilence> {
+    return tx.alertSilence.create({ data: silence });
+  }
+
+  /** True when it existed. */
+  async deleteSilence(id: string, tx: DbTransaction): Promise<boolean> {
+    return (await tx.alertSilence.deleteMany({ where: { id } })).count > 0;
+  }
+
+  /** Retention: silences that ended before the cutoff. */
+  deleteSilencesEndedBefore(cutoff: Date, limit: number): Promise<number> {
+    return this.prisma.$executeRawUnsafe(`DELETE FROM "AlertSilence" WHERE "id" IN (SELECT "id" FROM "AlertSilence" WHERE "until" < $1::timestamptz ORDER BY "until" LIMIT $2)`, cutoff.toISOString(), limit);
+  }
+
 }

@@ -3,7 +3,10 @@ import type { Command, CommandKind, CommandState, Prisma } from '@pharos/databas
 import type { AgentCommand, AgentCommandResponse, AgentDockerCommand, AgentDockerResponse, CommandView, DockerAction, LogLevel } from '@pharos/protocol';
 import { PharosConfig } from '../../platform/config/pharos-config';
 import { Transactions } from '../../platform/database/transactions';
+import { JobLeases } from '../../platform/cluster/job-leases';
+import type { PeriodicTask } from '../../platform/runtime/periodic-task';
 import { ConflictError, NotFoundError } from '../../platform/errors/domain-errors';
+import { FleetEventBus } from '../../platform/events/fleet-event-bus';
 import { type AuditActor, AuditLogService } from '../../identity/audit/audit-log.service';
 import { EventLogService } from '../event-log/event-log.service';
 import { isUuid } from '../../platform/http/uuid';
@@ -50,7 +53,8 @@ const UNFINISHED: CommandState[] = ['pending', 'sent'];
 @Injectable()
 export class CommandsService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(CommandsService.name);
-  private sweepTimer?: NodeJS.Timeout;
+  private sweepTask?: PeriodicTask;
+  private stopListening?: () => void;
   private sweeping = false;
   /** Set by the agent socket at start-up; until then every command waits. */
   private agents: AgentLink | null = null;
@@ -62,15 +66,23 @@ export class CommandsService implements OnModuleInit, OnModuleDestroy {
     private readonly eventLog: EventLogService,
     private readonly audit: AuditLogService,
     private readonly config: PharosConfig,
+    private readonly jobs: JobLeases,
+    private readonly bus: FleetEventBus,
   ) {}
 
   onModuleInit(): void {
-    this.sweepTimer = setInterval(() => void this.sweep(), this.config.commandSweepSeconds * 1000);
-    this.sweepTimer.unref();
+    // One instance of a cluster times commands out; each is ended once whoever does it.
+    this.sweepTask = this.jobs.every('command-expiry', this.config.commandSweepSeconds * 1000, () => this.sweep(), () => undefined);
+    // A command queued on another instance for an agent connected here: delivered at once.
+    this.stopListening = this.bus.subscribeAll('command.queued', (_, serverId) => {
+      if (!this.agents?.holds(serverId)) return;
+      this.deliverPending(serverId).catch((error: unknown) => this.logger.error({ err: error, serverId }, 'could not deliver queued commands'));
+    });
   }
 
-  onModuleDestroy(): void {
-    clearInterval(this.sweepTimer);
+  async onModuleDestroy(): Promise<void> {
+    this.stopListening?.();
+    await this.sweepTask?.stop();
   }
 
   /** Stores, audits and (when its agent is connected) sends a command. Answered ⇒ committed. */
@@ -106,7 +118,8 @@ export class CommandsService implements OnModuleInit, OnModuleDestroy {
       return { command: created, entry: logged };
     });
     this.eventLog.publishCommitted(serverId, [entry]);
-    await this.deliver(command);
+    // Not connected here: the instance that holds the agent (if one does) delivers it.
+    if (!(await this.deliver(command))) this.bus.publish('command.queued', serverId, {});
     return this.get(command.id);
   }
 
@@ -214,6 +227,10 @@ export class CommandsService implements OnModuleInit, OnModuleDestroy {
     const completedAt = new Date();
     if (!(await this.store.end(command.id, from, state, fields, completedAt))) return false;
     await this.eventLog.record('server', command.serverId, { ...entry, data: entry.data as Prisma.InputJsonValue, at: completedAt });
+    // A failed command is a one-shot alert condition (the opt-in "command failed" rule).
+    if (state === 'failed' || state === 'timed_out') {
+      this.bus.publish('condition', command.serverId, { kind: 'command_failed', subject: `command:${command.id}`, failing: true, detail: entry.message, value: fields.exitCode ?? 0 });
+    }
     return true;
   }
 

@@ -26,7 +26,7 @@ export class ServerPresenceService implements OnModuleInit, OnModuleDestroy {
   private readonly transitions = new GroupCommitter<Transition, boolean>({ write: (items) => this.writeTransitions(items), maxBatch: 1000 });
   private flushing: Promise<void> = Promise.resolve();
 
-  private stopForgetting?: () => void;
+  private readonly unsubscribe: (() => void)[] = [];
 
   constructor(
     private readonly store: ServerStore,
@@ -37,13 +37,19 @@ export class ServerPresenceService implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
-    this.stopForgetting = this.bus.subscribeAll('server.deleted', (_, serverId) => this.forget(serverId));
+    this.unsubscribe.push(
+      this.bus.subscribeAll('server.deleted', (_, serverId) => this.forget(serverId)),
+      // Another instance changed it (cluster): what this one remembers may be wrong now.
+      this.bus.subscribeAll('server.presence', ({ status }, serverId) => {
+        if (this.status.has(serverId) && this.status.get(serverId) !== status) this.status.delete(serverId);
+      }),
+    );
     this.timer = setInterval(() => void this.flush(), this.config.presenceFlushSeconds * 1000);
     this.timer.unref();
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.stopForgetting?.();
+    for (const off of this.unsubscribe.splice(0)) off();
     clearInterval(this.timer);
     await this.flush();
   }
@@ -140,6 +146,9 @@ export class ServerPresenceService implements OnModuleInit, OnModuleDestroy {
       return stored.map((entry, i) => ({ subjectId: logged[i]!.subjectId, entry }));
     });
     for (const { subjectId, entry } of entries) this.eventLog.publishCommitted(subjectId, [entry]);
+    items.forEach((item, i) => {
+      if (changed[i]) this.bus.publish('server.presence', item.serverId, { status: item.status === 'offline' ? 'offline' : 'online', kind: item.event.kind, message: item.event.message });
+    });
     return changed;
   }
 }

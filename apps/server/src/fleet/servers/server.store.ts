@@ -117,9 +117,11 @@ function withAlerts(rows: Prisma.Sql, order: Prisma.Sql): Prisma.Sql {
 }
 
 /**
- * Server creations and renames take this transaction-scoped lock before they check that the
- * name is free, so that two of them cannot both find it free. (A unique index could not be
- * added to a fleet that already has two servers of one name.)
+ * Server creations and renames take a transaction-scoped lock on the name they give (this key
+ * and the name's hash) before they check that it is free, so that two of them cannot both find
+ * it free; creations of other names go on in parallel (one lock for every name made a burst of
+ * enrolments wait in line for connections). A unique index could not be added to a fleet that
+ * already has two servers of one name.
  */
 const SERVER_NAMES_LOCK = 0x5048_4e4d; // "PHNM"
 
@@ -214,11 +216,11 @@ export class ServerStore {
   }
 
   /**
-   * Takes the lock under which names are checked and given (see `SERVER_NAMES_LOCK`), then
+   * Takes the lock under which this name is checked and given (see `SERVER_NAMES_LOCK`), then
    * returns the id of another server already named `name` (compared case-insensitively), if any.
    */
   async lockAndFindName(name: string, exceptId: string | null, tx: DbTransaction): Promise<string | null> {
-    await tx.$queryRaw`SELECT pg_advisory_xact_lock(${SERVER_NAMES_LOCK}::bigint)::text`;
+    await tx.$queryRaw`SELECT pg_advisory_xact_lock(${SERVER_NAMES_LOCK}::int, hashtext(lower(${name})))::text`;
     const [row] = await tx.$queryRaw<{ id: string }[]>`
       SELECT "id"::text AS id FROM "Server" WHERE lower("name") = lower(${name}) AND (${exceptId}::uuid IS NULL OR "id" <> ${exceptId}::uuid) LIMIT 1`;
     return row?.id ?? null;
@@ -246,6 +248,11 @@ export class ServerStore {
   async status(id: string): Promise<ServerStatus | undefined> {
     const row = await this.prisma.server.findUnique({ where: { id }, select: { status: true } });
     return row?.status;
+  }
+
+  /** Name, group and tags (what alert rules and silences are scoped by); null when gone. */
+  scope(id: string): Promise<{ name: string; group: string | null; tags: string[] } | null> {
+    return this.prisma.server.findUnique({ where: { id }, select: { name: true, group: true, tags: true } });
   }
 
   async group(id: string): Promise<string | null> {

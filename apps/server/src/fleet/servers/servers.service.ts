@@ -135,6 +135,11 @@ export class ServersService {
     return this.store.setIdentity(id, identity, tx);
   }
 
+  /** The server's name, group and tags (null when the server is gone). */
+  scope(id: string): Promise<{ name: string; group: string | null; tags: string[] } | null> {
+    return this.store.scope(id);
+  }
+
   /** The server's group (null when none, or when the server is gone). */
   group(id: string): Promise<string | null> {
     return this.store.group(id);

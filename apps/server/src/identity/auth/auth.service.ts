@@ -28,15 +28,15 @@ export class AuthService {
   ) {}
 
   async login(username: string, password: string, ip: string, userAgent?: string): Promise<TokenPair> {
-    this.throttle.assertAllowed(ip, username);
+    await this.throttle.allow(ip, username);
     const user = await this.users.findByUsername(username);
     // Hash even for unknown users so the answer time does not reveal which names exist.
     const valid = await verifyPassword(password, user?.passwordHash ?? UNKNOWN_USER_HASH);
     if (!user || !valid || user.disabledAt) {
-      this.throttle.recordFailure(ip, username);
+      await this.throttle.failed(ip, username);
       throw new UnauthorizedError('invalid username or password');
     }
-    this.throttle.recordSuccess(username);
+    await this.throttle.succeeded(username);
     return this.issuePair(user, randomUUID(), userAgent);
   }
 

@@ -8,6 +8,7 @@ import { PharosConfig } from '../../platform/config/pharos-config';
 import { DomainError, ForbiddenError } from '../../platform/errors/domain-errors';
 import { FleetEventBus, type UserAccessChange } from '../../platform/events/fleet-event-bus';
 import { closeWithError, parseJsonFrame } from '../../platform/websockets/json-socket';
+import { markAuthenticated } from '../../platform/websockets/socket-limits';
 
 /** WebSocket close code 1013: the server cannot serve the socket now; reconnect later. */
 const TRY_AGAIN_LATER = 1013;
@@ -55,6 +56,7 @@ export class BrowserSocketAuthenticator {
         this.accessTokens.verify(parsed.value.token).then(
           (user) => {
             if (socket.readyState !== socket.OPEN) return resolve(null);
+            markAuthenticated(socket);
             this.closeOnExpiry(socket, user);
             this.closeOnAccessChange(socket, user);
             resolve(user);

@@ -1,4 +1,5 @@
 import type { PharosConfig } from '../../platform/config/pharos-config';
+import type { SharedWindows, WindowCounter } from '../../platform/cluster/shared-windows';
 import { FailureWindows } from './failure-windows';
 
 /** What `CredentialThrottle.check` made of a credential. */
@@ -39,13 +40,21 @@ export class CredentialThrottle {
   /** SHA-256 of credentials that authenticated → until when they count as known. */
   private readonly known = new Map<string, number>();
 
-  constructor(private readonly settings: CredentialThrottleSettings) {
+  /**
+   * @param shared in a cluster, the failures counted in Redis for every instance (`SharedWindows`);
+   *   which credentials authenticated lately stays each instance's own memory.
+   */
+  constructor(
+    private readonly settings: CredentialThrottleSettings,
+    private readonly shared: WindowCounter | null = null,
+  ) {
     this.failures = new FailureWindows(settings.windowSeconds * 1000);
   }
 
-  /** A throttle with the configured limits (each kind of credential has its own). */
-  static fromConfig(config: PharosConfig): CredentialThrottle {
-    return new CredentialThrottle({ maxFailures: config.credentialMaxFailures, windowSeconds: config.credentialFailureWindowSeconds });
+  /** A throttle with the configured limits; each kind of credential has its own (`name`). */
+  static fromConfig(config: PharosConfig, name = 'credential', windows?: SharedWindows): CredentialThrottle {
+    const settings = { maxFailures: config.credentialMaxFailures, windowSeconds: config.credentialFailureWindowSeconds };
+    return new CredentialThrottle(settings, windows?.counter(name, settings.windowSeconds * 1000) ?? null);
   }
 
   /**
@@ -54,11 +63,12 @@ export class CredentialThrottle {
    * credential against the address, an owner found as a success of the credential.
    */
   async check<T>(address: string | undefined, credentialHash: string, lookup: () => Promise<T | null>, now = Date.now()): Promise<CredentialCheck<T>> {
-    const retryAfterSeconds = this.refusal(address, credentialHash, now);
+    const retryAfterSeconds = this.shared ? await this.sharedRefusal(address, credentialHash, now) : this.refusal(address, credentialHash, now);
     if (retryAfterSeconds !== null) return { refused: 'throttled', retryAfterSeconds };
     const owner = await lookup();
     if (owner === null) {
-      this.recordFailure(address, now);
+      if (this.shared) await this.shared.record(addressKey(address));
+      else this.recordFailure(address, now);
       return { refused: 'unknown' };
     }
     this.recordSuccess(credentialHash, now);
@@ -68,6 +78,12 @@ export class CredentialThrottle {
   /** Null when the credential may be checked now; else the seconds until `address` may try again. */
   refusal(address: string | undefined, credentialHash: string, now = Date.now()): number | null {
     const retryAfter = this.failures.retryAfterSeconds(addressKey(address), this.settings.maxFailures, now);
+    if (retryAfter === null) return null;
+    return (this.known.get(credentialHash) ?? 0) > now ? null : retryAfter;
+  }
+
+  private async sharedRefusal(address: string | undefined, credentialHash: string, now: number): Promise<number | null> {
+    const retryAfter = await this.shared!.retryAfterSeconds(addressKey(address), this.settings.maxFailures);
     if (retryAfter === null) return null;
     return (this.known.get(credentialHash) ?? 0) > now ? null : retryAfter;
   }

@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@ne
 import { FrontendCloseCode, type FrontendServerMessage } from '@pharos/protocol';
 import type { WebSocket } from 'ws';
 import type { AuthenticatedUser } from '../../identity/access/authenticated-user';
+import { ClusterMembership } from '../../platform/cluster/cluster-membership';
 import { PharosConfig } from '../../platform/config/pharos-config';
 import { DomainError } from '../../platform/errors/domain-errors';
 import { BrowserSocketAuthenticator } from '../../identity/auth/browser-socket-auth';
@@ -72,7 +73,10 @@ export class LiveSocketsService implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly authenticator: BrowserSocketAuthenticator,
     private readonly config: PharosConfig,
-  ) {}
+    membership: ClusterMembership,
+  ) {
+    membership.gauge('browsers', () => this.streams.size);
+  }
 
   onModuleInit(): void {
     this.heartbeat = setInterval(() => this.checkHeartbeats(), this.config.liveHeartbeatSeconds * 1000);

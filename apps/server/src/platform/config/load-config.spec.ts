@@ -25,6 +25,19 @@ describe('loadConfig', () => {
     });
   });
 
+  it('is a single process unless REDIS_URL is set; cluster settings are checked', () => {
+    expect(loadConfig({ PHAROS_DATA_DIR: dataDir }).cluster).toMatchObject({ redisUrl: null, keyPrefix: 'pharos:', heartbeatSeconds: 5, leaseSeconds: 15 });
+    const secrets = { JWT_SECRET: 'j'.repeat(32), PHAROS_SECRET_KEY: 'k'.repeat(32) };
+    const clustered = loadConfig({ PHAROS_DATA_DIR: dataDir, REDIS_URL: 'redis://cache:6379/2', PHAROS_INSTANCE_ID: 'pharos-a', REDIS_KEY_PREFIX: 'x:', ...secrets });
+    expect(clustered.cluster).toMatchObject({ redisUrl: 'redis://cache:6379/2', instanceId: 'pharos-a', keyPrefix: 'x:' });
+    expect(() => loadConfig({ PHAROS_DATA_DIR: dataDir, REDIS_URL: 'http://cache', ...secrets })).toThrow(/^REDIS_URL must be a redis: or rediss: URL/);
+    // Secrets generated per instance would not match: a cluster must be given them.
+    expect(() => loadConfig({ PHAROS_DATA_DIR: dataDir, REDIS_URL: 'redis://cache' })).toThrow(/^JWT_SECRET is required with REDIS_URL/);
+    expect(() => loadConfig({ PHAROS_DATA_DIR: dataDir, REDIS_URL: 'redis://cache', JWT_SECRET: 'j'.repeat(32) })).toThrow(/^PHAROS_SECRET_KEY is required/);
+    expect(() => loadConfig({ PHAROS_DATA_DIR: dataDir, PHAROS_INSTANCE_ID: 'a b' })).toThrow(/^PHAROS_INSTANCE_ID /);
+    expect(() => loadConfig({ PHAROS_DATA_DIR: dataDir, CLUSTER_HEARTBEAT_SECONDS: '5', CLUSTER_LEASE_SECONDS: '6' })).toThrow(/^CLUSTER_LEASE_SECONDS /);
+  });
+
   it('uses PostgreSQL when DATABASE_URL is set', () => {
     const config = loadConfig({ PHAROS_DATA_DIR: dataDir, DATABASE_URL: 'postgresql://u:p@db:5432/pharos', DATABASE_POOL_SIZE: '20' });
     expect(config.database).toEqual({ kind: 'postgres', url: 'postgresql://u:p@db:5432/pharos', poolSize: 20 });

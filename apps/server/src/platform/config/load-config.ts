@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
-import { LOG_LEVELS, type LogLevel, PharosConfig } from './pharos-config';
+import { type EdgeSettings, LOG_LEVELS, type LogLevel, PharosConfig } from './pharos-config';
 
 /** A configuration value that is missing or wrong; its message is one line naming the variable. */
 export class ConfigError extends Error {
@@ -136,6 +136,11 @@ export function loadConfig(env: Env): PharosConfig {
   }
 
   const webDir = read.optional('PHAROS_WEB_DIR');
+  if (read.optional('REDIS_URL') !== undefined) {
+    // Each instance would generate its own: tokens signed on one would fail on the others.
+    if (jwtSecretGiven === undefined) throw new ConfigError('JWT_SECRET', 'is required with REDIS_URL: every instance of a cluster needs the same one');
+    if (secretKeyGiven === undefined) throw new ConfigError('PHAROS_SECRET_KEY', 'is required with REDIS_URL: every instance of a cluster needs the same one');
+  }
 
   return new PharosConfig({
     port,
@@ -175,6 +180,7 @@ export function loadConfig(env: Env): PharosConfig {
       usageRecentSeconds: read.seconds('LIGHTD_USAGE_RECENT_SECONDS', 30, 1, 86_400),
     },
     ...readAgentSettings(read),
+    edge: readEdgeSettings(read),
     metricsRawRetentionDays: read.integer('METRICS_RAW_RETENTION_DAYS', 7, 1, 3650),
     metricsRollupFlushSeconds: read.integer('METRICS_ROLLUP_FLUSH_SECONDS', 10, 1, 3600),
     metricsMinuteRetentionDays: read.integer('METRICS_MINUTE_RETENTION_DAYS', 90, 1, 3650),
@@ -187,13 +193,28 @@ export function loadConfig(env: Env): PharosConfig {
       auditDays: read.integer('AUDIT_LOG_RETENTION_DAYS', 365, 1, 36500),
       commandDays: read.integer('COMMAND_RETENTION_DAYS', 90, 1, 36500),
       alertIncidentDays: read.integer('ALERT_INCIDENT_RETENTION_DAYS', 180, 1, 36500),
+      alertNotificationDays: read.integer('ALERT_NOTIFICATION_RETENTION_DAYS', 30, 1, 36500),
       lightdUpdateDays: read.integer('LIGHTD_UPDATE_RETENTION_DAYS', 30, 1, 36500),
       refreshTokenDays: read.integer('REFRESH_TOKEN_RETENTION_DAYS', 7, 1, 36500),
       upgradeTokenDays: read.integer('UPGRADE_TOKEN_RETENTION_DAYS', 7, 1, 36500),
     },
+    notifications: {
+      pollMs: read.integer('NOTIFY_POLL_MS', 1000, 10, 600_000),
+      leaseSeconds: read.seconds('NOTIFY_LEASE_SECONDS', 60, 0.5, 3600),
+      groupMs: read.integer('NOTIFY_GROUP_MS', 2000, 0, 600_000),
+      retryBaseMs: read.integer('NOTIFY_RETRY_BASE_MS', 5000, 10, 3_600_000),
+      retryMaxMs: read.integer('NOTIFY_RETRY_MAX_MS', 15 * 60_000, 10, 86_400_000),
+      giveUpSeconds: read.seconds('NOTIFY_GIVE_UP_SECONDS', 24 * 3600, 1, 30 * 86_400),
+      requestTimeoutMs: read.integer('NOTIFY_REQUEST_TIMEOUT_MS', 15_000, 100, 300_000),
+      slackUrl: read.url('NOTIFY_SLACK_URL', ['http:', 'https:'], 'https://hooks.slack.com').replace(/\/+$/, ''),
+      discordUrl: read.url('NOTIFY_DISCORD_URL', ['http:', 'https:'], 'https://discord.com').replace(/\/+$/, ''),
+      telegramUrl: read.url('NOTIFY_TELEGRAM_URL', ['http:', 'https:'], 'https://api.telegram.org').replace(/\/+$/, ''),
+    },
+    alertRepeatSweepSeconds: read.seconds('ALERT_REPEAT_SWEEP_SECONDS', 30, 0.1, 3600),
     nodeOfflineMissedReports: read.integer('NODE_OFFLINE_MISSED_REPORTS', 5, 1, 1000),
     // Stored sizes are 32-bit integers.
     nodeReleaseMaxBytes: read.integer('NODE_RELEASE_MAX_BYTES', 256 * 1024 * 1024, 1024, 2 ** 31 - 1),
+    cluster: readClusterSettings(read),
   });
 }
 
@@ -211,6 +232,62 @@ function readDatabaseTimeouts(read: EnvReader) {
     queryMs,
     idleInTransactionMs: read.integer('DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS', 60_000, 100, 3_600_000),
   };
+}
+
+/** Timeouts and caps at the network edge (`EdgeSettings`). */
+function readEdgeSettings(read: EnvReader): EdgeSettings {
+  const headersTimeoutMs = read.integer('HTTP_HEADERS_TIMEOUT_MS', 10_000, 100, 3_600_000);
+  const requestTimeoutMs = read.integer('HTTP_REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000);
+  if (requestTimeoutMs < headersTimeoutMs) {
+    throw new ConfigError('HTTP_REQUEST_TIMEOUT_MS', `must not be below HTTP_HEADERS_TIMEOUT_MS (${headersTimeoutMs})`);
+  }
+  const fdLimit = openFileLimit();
+  return {
+    headersTimeoutMs,
+    requestTimeoutMs,
+    keepAliveTimeoutMs: read.integer('HTTP_KEEP_ALIVE_TIMEOUT_MS', 65_000, 100, 3_600_000),
+    idleTimeoutMs: read.integer('HTTP_IDLE_TIMEOUT_MS', 120_000, 100, 3_600_000),
+    maxConnectionsPerAddress: read.integer('MAX_CONNECTIONS_PER_ADDRESS', 256, 1, 1_000_000),
+    // Room for the database pool, the data files and the logs below the descriptor limit.
+    maxConnections: read.integer('MAX_CONNECTIONS', Math.max(64, fdLimit - 512), 1, 10_000_000),
+    authBodyLimitBytes: read.integer('AUTH_BODY_LIMIT_BYTES', 8 * 1024, 1024, 1024 * 1024),
+    apiBodyLimitBytes: read.integer('API_BODY_LIMIT_BYTES', 256 * 1024, 1024, 1024 * 1024 * 1024),
+    wsMaxPayloadBytes: read.integer('WS_MAX_PAYLOAD_BYTES', 64 * 1024, 1024, 64 * 1024 * 1024),
+    wsFramesPerSecond: read.integer('WS_FRAMES_PER_SECOND', 100, 1, 1_000_000),
+    wsFrameBurst: read.integer('WS_FRAME_BURST', 1000, 1, 10_000_000),
+    wsUnauthenticatedFrames: read.integer('WS_UNAUTHENTICATED_FRAMES', 64, 1, 10_000),
+    wsMaxBufferedBytes: read.integer('WS_MAX_BUFFERED_BYTES', 16 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
+  };
+}
+
+/** The soft limit of open files of this process (Linux), or a common default elsewhere. */
+function openFileLimit(): number {
+  try {
+    const limits = readFileSync('/proc/self/limits', 'utf8');
+    const soft = /^Max open files\s+(\d+|unlimited)/m.exec(limits)?.[1];
+    if (soft === 'unlimited') return 1_000_000;
+    if (soft !== undefined) return Number(soft);
+  } catch {
+    // Not Linux.
+  }
+  return 1024;
+}
+
+/** Cluster mode is on when REDIS_URL is set. */
+function readClusterSettings(read: EnvReader) {
+  const redisUrl = read.optional('REDIS_URL') === undefined ? null : read.url('REDIS_URL', ['redis:', 'rediss:']);
+  const instanceId = read.string('PHAROS_INSTANCE_ID', randomBytes(6).toString('hex'));
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(instanceId)) {
+    throw new ConfigError('PHAROS_INSTANCE_ID', 'must be 1 to 64 letters, digits, dots, dashes or underscores');
+  }
+  const keyPrefix = read.string('REDIS_KEY_PREFIX', 'pharos:');
+  if (keyPrefix.length > 100) throw new ConfigError('REDIS_KEY_PREFIX', 'must be at most 100 characters long');
+  const heartbeatSeconds = read.seconds('CLUSTER_HEARTBEAT_SECONDS', 5, 0.1, 600);
+  const leaseSeconds = read.seconds('CLUSTER_LEASE_SECONDS', 15, 0.3, 3600);
+  if (leaseSeconds < heartbeatSeconds * 2) {
+    throw new ConfigError('CLUSTER_LEASE_SECONDS', `must be at least twice CLUSTER_HEARTBEAT_SECONDS (${heartbeatSeconds})`);
+  }
+  return { redisUrl, keyPrefix, instanceId, heartbeatSeconds, leaseSeconds };
 }
 
 /** The agent socket, commands and the browsers' live sockets. */

@@ -46,12 +46,89 @@ export interface RetentionSettings {
   readonly commandDays: number;
   /** Resolved alert incidents, by when they resolved. */
   readonly alertIncidentDays: number;
+  /** Delivered or abandoned notifications and every delivery attempt, by when they were made. */
+  readonly alertNotificationDays: number;
   /** Lightd status and error updates (and status checks) as they came. */
   readonly lightdUpdateDays: number;
   /** Refresh tokens that expired or were revoked (used ones are revoked), by when. */
   readonly refreshTokenDays: number;
   /** Node upgrade tokens that expired. */
   readonly upgradeTokenDays: number;
+}
+
+/**
+ * What one client may cost the server before it is cut off: HTTP timeouts, connection caps,
+ * per-route body limits, and the limits every WebSocket has whatever its kind
+ * (`platform/http/edge-server.ts`, `platform/websockets/socket-limits.ts`).
+ */
+export interface EdgeSettings {
+  /**
+   * A connection must have sent a request's whole header block within this long, from when it
+   * opened or its previous response ended; a connection that never sends a request is closed
+   * after it too (408).
+   */
+  readonly headersTimeoutMs: number;
+  /** A request's body must have been received within this long of its headers (408); release uploads are spared. */
+  readonly requestTimeoutMs: number;
+  /** How long a kept-alive connection may wait for its next request. */
+  readonly keepAliveTimeoutMs: number;
+  /** A connection silent both ways this long is closed, whatever it is doing (a stalled reader included). */
+  readonly idleTimeoutMs: number;
+  /** Open connections one remote address may hold (WebSockets included); more are closed at once. */
+  readonly maxConnectionsPerAddress: number;
+  /** Open connections in all (below the process's file-descriptor limit); more are closed at once. */
+  readonly maxConnections: number;
+  /** Largest body of login, refresh and logout. */
+  readonly authBodyLimitBytes: number;
+  /** Largest body of the admin API's routes (the ingest routes take `bodyLimitBytes`). */
+  readonly apiBodyLimitBytes: number;
+  /** Largest WebSocket message of sockets whose gateway sets none of its own. */
+  readonly wsMaxPayloadBytes: number;
+  /** Frames of any kind (messages, pings, pongs) one socket may send per second, sustained, and in a burst above it. */
+  readonly wsFramesPerSecond: number;
+  readonly wsFrameBurst: number;
+  /** Frames of any kind a socket may send before it has authenticated (its auth message is one). */
+  readonly wsUnauthenticatedFrames: number;
+  /** Bytes queued for a socket that does not read before it is cut. */
+  readonly wsMaxBufferedBytes: number;
+}
+
+/**
+ * Cluster mode: several Pharos instances on one PostgreSQL, coordinated through Redis
+ * (`platform/cluster`). Without `redisUrl` the process is alone and nothing here is used.
+ */
+export interface ClusterSettings {
+  /** `redis://` or `rediss://` URL; null: a single process (the default). */
+  readonly redisUrl: string | null;
+  /** Every Redis key and channel Pharos uses starts with this (several clusters may share a Redis). */
+  readonly keyPrefix: string;
+  /** This instance's id (generated at start unless given): names its heartbeat, leases and bus messages. */
+  readonly instanceId: string;
+  /** How often the instance says it is alive; it counts as gone after three silent periods. */
+  readonly heartbeatSeconds: number;
+  /** How long a job lease lasts unrenewed: the most a job waits after its holder died. */
+  readonly leaseSeconds: number;
+}
+
+/** The notification outbox's delivery worker (outbound/notifications) and the providers' hosts. */
+export interface NotificationSettings {
+  /** How often the worker looks for due notifications. */
+  readonly pollMs: number;
+  /** How long a leased notification is held; a crashed instance's rows are taken again after it. */
+  readonly leaseSeconds: number;
+  /** How long a new notification waits, so that alerts firing together go in one message. */
+  readonly groupMs: number;
+  /** The first retry's delay, doubling per attempt up to `retryMaxMs`. */
+  readonly retryBaseMs: number;
+  readonly retryMaxMs: number;
+  /** After this long undelivered, a notification is given up (`failed`). */
+  readonly giveUpSeconds: number;
+  /** One delivery request's time limit. */
+  readonly requestTimeoutMs: number;
+  /** Hosted providers' API bases (a test or a proxy points them elsewhere). */
+  readonly slackUrl: string;
+  readonly discordUrl: string;
+  readonly telegramUrl: string;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -147,10 +224,15 @@ export class PharosConfig {
   /** Days of per-hour rollups kept. */
   readonly metricsHourRetentionDays!: number;
   readonly retention!: RetentionSettings;
+  readonly edge!: EdgeSettings;
+  readonly notifications!: NotificationSettings;
+  /** How often open incidents are checked for a reminder (rules with a repeat interval). */
+  readonly alertRepeatSweepSeconds!: number;
   /** An Ithiltir node is offline after this many of its report intervals pass without a report. */
   readonly nodeOfflineMissedReports!: number;
   /** Largest node release binary an admin may upload, in bytes. */
   readonly nodeReleaseMaxBytes!: number;
+  readonly cluster!: ClusterSettings;
 
   constructor(values: PharosConfig) {
     Object.assign(this, values);

@@ -41,4 +41,15 @@ describe('InProcessFleetEventBus', () => {
     expect(() => bus.publish('log', 'a', entry('x'))).not.toThrow();
     expect(seen).toEqual(['x']);
   });
+
+  it('gives events of other instances to subject and cluster-wide subscribers, not to instance-scoped ones', () => {
+    const bus = new InProcessFleetEventBus();
+    const seen: string[] = [];
+    bus.subscribe('log', 'a', (e) => seen.push(`subject:${e.message}`));
+    bus.subscribeAll('log', (e) => seen.push(`cluster:${e.message}`));
+    bus.subscribeAll('log', (e) => seen.push(`instance:${e.message}`), 'instance');
+    bus.publish('log', 'a', entry('here'));
+    bus.deliverFromElsewhere('log', 'a', entry('there'));
+    expect(seen).toEqual(['subject:here', 'cluster:here', 'instance:here', 'subject:there', 'cluster:there']);
+  });
 });

@@ -30,6 +30,44 @@ export interface FleetEventMap {
   'daemon.token-changed': SubjectOnly;
   /** The offline sweep marked a silent Lightd daemon offline (subject: its id). */
   'daemon.offline': SubjectOnly;
+  /**
+   * Updates of a Lightd daemon were stored by instance `instance` (cluster mode only): the other
+   * instances' Lightd writers forget what they remembered of its containers.
+   */
+  'daemon.written': { instance: string };
+
+  // Instance to instance (cluster mode): whoever holds the subject acts.
+
+  /** A command was queued for a server whose agent is not connected to the instance that queued it. */
+  'command.queued': SubjectOnly;
+
+  // What alerting watches besides samples; published after the change committed.
+
+  /** A server went online or offline (subject: its id); other instances' presence caches forget it. */
+  'server.presence': PresenceChange;
+  /** A built-in alert condition of a server as its source last saw it (subject: the server's id). */
+  condition: ConditionReport;
+}
+
+export interface PresenceChange {
+  status: 'online' | 'offline';
+  /** The event kind that says why, e.g. `server.offline`, `node.offline`, `daemon.offline`. */
+  kind: string;
+  message: string;
+}
+
+/** The built-in conditions a source reports (see fleet/alerts/alert-kinds.ts). */
+export type ConditionKind = 'container_failed' | 'raid_degraded' | 'smart_failed' | 'command_failed';
+
+export interface ConditionReport {
+  kind: ConditionKind;
+  /** What is failing: a RAID array, a disk, a container, a command; one incident per subject. */
+  subject: string;
+  failing: boolean;
+  /** Said in the notification, e.g. the Lightd error or the array's state. */
+  detail: string;
+  /** A figure for the incident (failed members, exit code, NVMe warning bits); 0 when none. */
+  value?: number;
 }
 
 /** A lifecycle event: the subject id says it all. */
@@ -44,16 +82,24 @@ export type FleetEventType = keyof FleetEventMap;
 export type FleetEventHandler<T extends FleetEventType> = (payload: FleetEventMap[T], subjectId: string) => void;
 
 /**
+ * Which events a catch-all subscriber gets: those of every instance of the cluster (the default;
+ * e.g. cache invalidation), or only those published by its own instance (e.g. alert evaluation,
+ * done once, by the instance that holds the agent). Without cluster mode both are the same.
+ */
+export type SubscriptionScope = 'cluster' | 'instance';
+
+/**
  * The one internal event bus: ingest publishes after storing, sockets and alerting subscribe.
- * This implementation is in-process; one spanning several Pharos instances (Redis, NATS)
- * replaces it behind the same two methods without touching publishers or gateways.
+ * The in-process implementation serves a single Pharos; in cluster mode the Redis one
+ * (`platform/cluster/redis-fleet-event-bus.ts`) carries events to every instance behind the same
+ * methods, so publishers and gateways do not know which runs.
  */
 export abstract class FleetEventBus {
   abstract publish<T extends FleetEventType>(type: T, subjectId: string, payload: FleetEventMap[T]): void;
   /** Returns the function that ends the subscription. */
   abstract subscribe<T extends FleetEventType>(type: T, subjectId: string, handler: FleetEventHandler<T>): () => void;
   /** Every event of a type, whatever its subject (e.g. alert evaluation). */
-  abstract subscribeAll<T extends FleetEventType>(type: T, handler: FleetEventHandler<T>): () => void;
+  abstract subscribeAll<T extends FleetEventType>(type: T, handler: FleetEventHandler<T>, scope?: SubscriptionScope): () => void;
 }
 
 @Injectable()
@@ -64,14 +110,21 @@ export class InProcessFleetEventBus extends FleetEventBus {
   publish<T extends FleetEventType>(type: T, subjectId: string, payload: FleetEventMap[T]): void {
     this.deliver(`${type}:${subjectId}`, payload, subjectId);
     this.deliver(`${type}:*`, payload, subjectId);
+    this.deliver(`${type}:*here`, payload, subjectId);
+  }
+
+  /** An event another instance published: to its subject's and the cluster-wide subscribers. */
+  deliverFromElsewhere(type: FleetEventType, subjectId: string, payload: unknown): void {
+    this.deliver(`${type}:${subjectId}`, payload, subjectId);
+    this.deliver(`${type}:*`, payload, subjectId);
   }
 
   subscribe<T extends FleetEventType>(type: T, subjectId: string, handler: FleetEventHandler<T>): () => void {
     return this.add(`${type}:${subjectId}`, handler);
   }
 
-  subscribeAll<T extends FleetEventType>(type: T, handler: FleetEventHandler<T>): () => void {
-    return this.add(`${type}:*`, handler);
+  subscribeAll<T extends FleetEventType>(type: T, handler: FleetEventHandler<T>, scope: SubscriptionScope = 'cluster'): () => void {
+    return this.add(scope === 'cluster' ? `${type}:*` : `${type}:*here`, handler);
   }
 
   /** How many handlers listen to a key (for tests and metrics). */

@@ -1,6 +1,8 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy, type Provider, type Type } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PharosConfig } from '../config/pharos-config';
+import { JobLeases } from '../cluster/job-leases';
+import type { PeriodicTask } from '../runtime/periodic-task';
 
 const DAY_MS = 86_400_000;
 const FIRST_PASS_DELAY_MS = 3000;
@@ -39,12 +41,15 @@ export class RetentionJob implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(RetentionJob.name);
   private readonly purges: RetentionPurge[] = [];
   private readonly tasks: RetentionTask[] = [];
-  private timer?: NodeJS.Timeout;
+  private task?: PeriodicTask;
   private firstPass?: NodeJS.Timeout;
   private running: Promise<unknown> = Promise.resolve();
   private stopping = false;
 
-  constructor(private readonly config: PharosConfig) {}
+  constructor(
+    private readonly config: PharosConfig,
+    private readonly jobs: JobLeases,
+  ) {}
 
   /** A table's purge, run on every pass. */
   register(purge: RetentionPurge): void {
@@ -60,16 +65,16 @@ export class RetentionJob implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.config.retention.intervalSeconds === 0) return;
     // Later, not now: on the embedded database every query runs on this thread, and would
     // hold up listening.
-    this.firstPass = setTimeout(() => void this.runLogged(), FIRST_PASS_DELAY_MS);
+    // In a cluster one instance runs the passes: the one holding the `retention` lease.
+    this.firstPass = setTimeout(() => void (this.jobs.holds('retention') && this.runLogged()), FIRST_PASS_DELAY_MS);
     this.firstPass.unref();
-    this.timer = setInterval(() => void this.runLogged(), this.config.retention.intervalSeconds * 1000);
-    this.timer.unref();
+    this.task = this.jobs.every('retention', this.config.retention.intervalSeconds * 1000, () => this.runLogged(), () => undefined);
   }
 
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.firstPass);
-    clearInterval(this.timer);
+    await this.task?.stop();
     await this.running.catch(() => undefined);
   }
 

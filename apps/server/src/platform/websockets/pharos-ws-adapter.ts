@@ -3,6 +3,8 @@ import { WsAdapter } from '@nestjs/platform-ws';
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocketServer } from 'ws';
+import type { EdgeSettings } from '../config/pharos-config';
+import { limitSocket } from './socket-limits';
 import { compileWsPath, type WsPathPattern } from './ws-path';
 
 type PatternedServer = WebSocketServer & { path?: string; pathPattern?: WsPathPattern };
@@ -10,15 +12,25 @@ type PatternedServer = WebSocketServer & { path?: string; pathPattern?: WsPathPa
 /**
  * Nest's `ws` adapter, sharing the HTTP port, with two changes Pharos's protocols need:
  * gateway paths may have parameters (`/api/v1/ws/logs/:serverId`), and an upgrade to an
- * unknown path is answered 404 instead of a silently dropped connection. Gateways read their
- * sockets' messages themselves (the protocols are `type`-tagged, not Nest's `event`/`data`).
+ * unknown path is answered 404 instead of a silently dropped connection. Every socket gets the
+ * limits of `socket-limits.ts` before its gateway sees it, and every server a `maxPayload`
+ * (`WS_MAX_PAYLOAD_BYTES` unless the gateway sets its own; `ws` alone would take 100 MiB).
+ * Gateways read their sockets' messages themselves (the protocols are `type`-tagged, not
+ * Nest's `event`/`data`).
  */
 export class PharosWsAdapter extends WsAdapter {
   private readonly serversByPort = new Map<number, PatternedServer[]>();
   private readonly boundHttpServers = new Set<unknown>();
 
-  constructor(app: INestApplicationContext) {
+  constructor(
+    app: INestApplicationContext,
+    private readonly edge: EdgeSettings,
+  ) {
     super(app);
+  }
+
+  override create(port: number, options: Record<string, unknown> = {}): WebSocketServer {
+    return super.create(port, { maxPayload: this.edge.wsMaxPayloadBytes, ...options }) as WebSocketServer;
   }
 
   override bindMessageHandlers(client: any, handlers: any[], transform: any): void {
@@ -49,7 +61,10 @@ export class PharosWsAdapter extends WsAdapter {
         socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
         return;
       }
-      server.handleUpgrade(request, socket, head, (ws) => server.emit('connection', ws, request));
+      server.handleUpgrade(request, socket, head, (ws) => {
+        limitSocket(ws, this.edge);
+        server.emit('connection', ws, request);
+      });
     });
     return httpServer;
   }

@@ -113,6 +113,12 @@ export class NodeStore {
     return rows.map((r) => ({ id: r.id, lastSeenAt: r.lastSeenAt, intervalSeconds: r.nodeStatic?.reportIntervalSeconds ?? null }));
   }
 
+  /** When the node was last seen, as every instance's presence wrote it; null when unknown or gone. */
+  async lastSeenAt(serverId: string): Promise<Date | null> {
+    const row = await this.prisma.server.findUnique({ where: { id: serverId }, select: { lastSeenAt: true } });
+    return row?.lastSeenAt ?? null;
+  }
+
   /** Revokes the node's active secrets and adds a new one (by its hash). */
   async replaceSecret(serverId: string, secret: { prefix: string; hash: string; createdById: string | null }, tx: DbTransaction): Promise<void> {
     await this.revokeSecrets(serverId, tx);

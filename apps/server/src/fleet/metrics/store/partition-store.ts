@@ -33,14 +33,23 @@ export class PartitionStore {
   /**
    * Makes the partition of `day` (a UTC midnight), moving the samples of that day that waited
    * in the default partition into it. One transaction.
+   *
+   * Writes of samples wait for it (reads do not): the parent is locked, not only the default
+   * partition. A write routes its rows by the partitions it saw when it locked the parent; one
+   * routed to the default partition before the attach, and let in once it committed, failed
+   * the default partition's new constraint ("violates partition constraint": a report refused,
+   * or its batch split, for no fault of its own). Locked first, before anything else the
+   * transaction locks, so it waits for the writes under way and every later one sees the new
+   * partition. Days are made ahead, so the move is usually of nothing and the wait short.
    */
   async createDayPartition(day: Date): Promise<string> {
     const name = partitionName(day);
     const lower = day.toISOString();
     const upper = new Date(day.getTime() + DAY_MS).toISOString();
     await this.prisma.$transaction([
-      // No sample may reach the default partition between the move and the attach.
-      this.prisma.$executeRawUnsafe(`LOCK TABLE "MetricSample_default" IN EXCLUSIVE MODE`),
+      // No sample may reach the default partition between the move and the attach, nor be
+      // routed by the partitions before it.
+      this.prisma.$executeRawUnsafe(`LOCK TABLE "MetricSample" IN EXCLUSIVE MODE`),
       this.prisma.$executeRawUnsafe(`CREATE TABLE "${name}" (LIKE "MetricSample" INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING COMPRESSION)`),
       this.prisma.$executeRawUnsafe(
         `WITH moved AS (DELETE FROM "MetricSample_default" WHERE "at" >= '${lower}' AND "at" < '${upper}' RETURNING *)

@@ -9,6 +9,7 @@ function fakeSocket() {
   const socket = {
     OPEN: 1,
     CONNECTING: 0,
+    CLOSED: 3,
     readyState: 1,
     sent: [] as unknown[],
     closedWith: undefined as number | undefined,
@@ -27,6 +28,10 @@ function fakeSocket() {
     terminate() {
       this.terminated = true;
       this.readyState = 3;
+    },
+    /** Shutting down waits for 'close' (a real socket's, after the handshake); this one never has it. */
+    once() {
+      return this;
     },
   };
   return socket;

@@ -2,11 +2,15 @@ import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/com
 import { AgentCloseCode, AgentErrorText, type AgentServerMessage } from '@pharos/protocol';
 import type { WebSocket } from 'ws';
 import { PharosConfig } from '../../../platform/config/pharos-config';
+import { ClusterMembership } from '../../../platform/cluster/cluster-membership';
 import { FleetEventBus } from '../../../platform/events/fleet-event-bus';
 import { closeWithError, sendJson } from '../../../platform/websockets/json-socket';
 import type { AgentLink } from '../../../fleet/commands/agent-link';
 import type { TerminalAgentLink, TerminalChannel } from '../../../fleet/terminals/terminal-link';
 import type { NetworkCounterMemory } from './agent-metrics';
+
+/** How long shutting down waits for agents to answer the close (then it goes on regardless). */
+const CLOSE_HANDSHAKE_WAIT_MS = 2000;
 
 /** Why a session ended, as the server's event log will say it. */
 export interface AgentSessionEnd {
@@ -69,7 +73,10 @@ export class AgentSessionRegistry implements AgentLink, TerminalAgentLink, OnMod
   constructor(
     private readonly config: PharosConfig,
     private readonly bus: FleetEventBus,
-  ) {}
+    membership?: ClusterMembership,
+  ) {
+    membership?.gauge('agents', () => this.sessions.size);
+  }
 
   onModuleInit(): void {
     this.unsubscribe.push(
@@ -80,13 +87,27 @@ export class AgentSessionRegistry implements AgentLink, TerminalAgentLink, OnMod
     this.heartbeat.unref();
   }
 
-  /** Closes every agent (they reconnect to the next Pharos) before the database goes away. */
-  onModuleDestroy(): void {
+  /**
+   * Closes every agent with 1001 (they reconnect, through the proxy to another instance of a
+   * cluster) before the database goes away, and waits a little for the close handshakes: a
+   * process that exits with an agent's close reply unread resets the connection, and the agent
+   * would see 1006 instead of being told.
+   */
+  async onModuleDestroy(): Promise<void> {
     for (const off of this.unsubscribe.splice(0)) off();
     this.stopping = true;
     clearInterval(this.heartbeat);
-    for (const session of this.sessions.values()) session.end(AgentCloseCode.GoingAway, AgentErrorText.ShuttingDown);
+    const closed: Promise<unknown>[] = [];
+    for (const session of this.sessions.values()) {
+      if (session.socket.readyState !== session.socket.CLOSED) closed.push(new Promise((resolve) => session.socket.once('close', resolve)));
+      session.end(AgentCloseCode.GoingAway, AgentErrorText.ShuttingDown);
+    }
     this.sessions.clear();
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_HANDSHAKE_WAIT_MS)));
+    timer?.unref();
+    await Promise.race([Promise.all(closed), waited]);
+    clearTimeout(timer);
   }
 
   /** True once Pharos is shutting down: closes then are not the agents' doing. */

@@ -18,9 +18,10 @@ import { CommandsService } from '../../../fleet/commands/commands.service';
 import { PharosConfig } from '../../../platform/config/pharos-config';
 import { DatabaseOutage } from '../../../platform/database/database-outage';
 import { closeWithError, parseJsonFrame, sendJson } from '../../../platform/websockets/json-socket';
+import { markAuthenticated } from '../../../platform/websockets/socket-limits';
 import type { AgentSession } from './agent-sessions';
 import { AgentsService } from './agents.service';
-import { MessageRateLimit } from './message-rate-limit';
+import { MessageRateLimit } from '../../../platform/websockets/message-rate-limit';
 
 /**
  * The agent WebSocket (docs/protocols/agent-websocket.md). The first message must be `auth` with the agent's API key;
@@ -65,15 +66,20 @@ export class AgentsGateway implements OnGatewayInit, OnGatewayConnection {
       }
     }, this.config.wsAuthTimeoutSeconds * 1000);
 
+    // Every frame takes from the agent's message cap, pings and pongs too: `ws` answers each
+    // ping by itself, and a pong costs a heartbeat write (issue 17: 400,000 pongs, and it stayed).
+    const withinRate = (): boolean => {
+      if (state === 'refused') return false;
+      if (rate.take()) return true;
+      state = 'refused';
+      const why = { kind: 'agent.flood', message: 'Agent disconnected: it sent more messages than allowed' };
+      if (session) session.end(AgentCloseCode.TooManyMessages, AgentErrorText.TooManyMessages, why);
+      else closeWithError(socket, AgentCloseCode.TooManyMessages, AgentErrorText.TooManyMessages);
+      return false;
+    };
+
     socket.on('message', (data: RawData, isBinary: boolean) => {
-      if (state === 'refused') return;
-      if (!rate.take()) {
-        state = 'refused';
-        const why = { kind: 'agent.flood', message: 'Agent disconnected: it sent more messages than allowed' };
-        if (session) session.end(AgentCloseCode.TooManyMessages, AgentErrorText.TooManyMessages, why);
-        else closeWithError(socket, AgentCloseCode.TooManyMessages, AgentErrorText.TooManyMessages);
-        return;
-      }
+      if (!withinRate()) return;
       session?.touch();
       const message = parseJsonFrame(data, isBinary);
       if (state === 'awaiting_auth') {
@@ -108,6 +114,7 @@ export class AgentsGateway implements OnGatewayInit, OnGatewayConnection {
           session = accepted.session;
           const hello: AgentAuthSuccess = { type: 'auth_success', server_id: session.serverId, message: 'Connected successfully' };
           sendJson(socket, hello);
+          markAuthenticated(socket);
           state = 'ready';
           await this.agents.connected(session, auth.value);
         });
@@ -124,8 +131,9 @@ export class AgentsGateway implements OnGatewayInit, OnGatewayConnection {
       }
     });
 
+    socket.on('ping', withinRate);
     socket.on('pong', () => {
-      if (session) enqueue(() => this.agents.heartbeat(session!));
+      if (withinRate() && session) enqueue(() => this.agents.heartbeat(session!));
     });
 
     socket.on('close', (code: number) => {

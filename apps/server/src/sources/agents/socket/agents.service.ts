@@ -1,8 +1,9 @@
-import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit, Optional } from '@nestjs/common';
 import { isDataRefusal } from '@pharos/database';
 import type { AgentAuthMessage, AgentLogMessage, AgentMetricsMessage, TerminalAgentMessage } from '@pharos/protocol';
 import type { WebSocket } from 'ws';
 import { CredentialThrottle } from '../../../identity/machine-credentials/credential-throttle';
+import { SharedWindows } from '../../../platform/cluster/shared-windows';
 import { PharosConfig } from '../../../platform/config/pharos-config';
 import { EventLogService } from '../../../fleet/event-log/event-log.service';
 import { GroupCommitter } from '../../../platform/database/group-commit';
@@ -57,8 +58,9 @@ export class AgentsService implements OnModuleInit, OnModuleDestroy {
     private readonly commands: CommandsService,
     private readonly terminals: TerminalRelayService,
     private readonly config: PharosConfig,
+    @Optional() windows?: SharedWindows,
   ) {
-    this.keyThrottle = CredentialThrottle.fromConfig(config);
+    this.keyThrottle = CredentialThrottle.fromConfig(config, 'agent-key', windows);
   }
 
   onModuleInit(): void {

@@ -4,7 +4,8 @@ import { PharosConfig } from '../../../platform/config/pharos-config';
 import { type DbTransaction, Transactions } from '../../../platform/database/transactions';
 import { UnauthorizedError } from '../../../platform/errors/domain-errors';
 import { FleetEventBus } from '../../../platform/events/fleet-event-bus';
-import { type PeriodicTask, startPeriodic } from '../../../platform/runtime/periodic-task';
+import { JobLeases } from '../../../platform/cluster/job-leases';
+import type { PeriodicTask } from '../../../platform/runtime/periodic-task';
 import { EventLogService, type NewLogEntry } from '../../../fleet/event-log/event-log.service';
 import { type CallFields, DaemonStore, type SilentDaemon } from '../store/daemon.store';
 import type { ReportingDaemon } from './daemon-token-directory';
@@ -27,10 +28,11 @@ export class DaemonLiveness implements OnModuleInit, OnModuleDestroy {
     private readonly eventLog: EventLogService,
     private readonly bus: FleetEventBus,
     private readonly config: PharosConfig,
+    private readonly jobs: JobLeases,
   ) {}
 
   onModuleInit(): void {
-    this.sweep = startPeriodic(this.config.lightd.offlineSweepSeconds * 1000, () => this.markSilentDaemonsOffline(), (error) => this.logger.error({ err: error }, 'offline sweep failed'));
+    this.sweep = this.jobs.every('lightd-offline-sweep', this.config.lightd.offlineSweepSeconds * 1000, () => this.markSilentDaemonsOffline(), (error) => this.logger.error({ err: error }, 'offline sweep failed'));
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -1,6 +1,7 @@
-import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit, Optional } from '@nestjs/common';
 import { CredentialCache } from '../../../identity/machine-credentials/credential-cache';
 import { CredentialThrottle } from '../../../identity/machine-credentials/credential-throttle';
+import { SharedWindows } from '../../../platform/cluster/shared-windows';
 import { PharosConfig } from '../../../platform/config/pharos-config';
 import { TooManyRequestsError, UnauthorizedError } from '../../../platform/errors/domain-errors';
 import { FleetEventBus } from '../../../platform/events/fleet-event-bus';
@@ -11,6 +12,8 @@ import { DaemonStore } from '../store/daemon.store';
 export interface ReportingDaemon {
   id: string;
   name: string;
+  /** The server the daemon is shown as (alerts about its containers are raised there). */
+  serverId: string;
 }
 
 /** A rotated or revoked token stops working here at once; on other Pharos instances within this. */
@@ -41,8 +44,9 @@ export class DaemonTokenDirectory implements OnModuleInit, OnModuleDestroy {
     private readonly store: DaemonStore,
     private readonly bus: FleetEventBus,
     config: PharosConfig,
+    @Optional() windows?: SharedWindows,
   ) {
-    this.throttle = CredentialThrottle.fromConfig(config);
+    this.throttle = CredentialThrottle.fromConfig(config, 'lightd-token', windows);
   }
 
   onModuleInit(): void {

@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { type ContainerStatus, isStatementRefusal, type SqlRunner } from '@pharos/database';
+import { RedisConnection } from '../../../platform/cluster/redis-connection';
 import { PharosConfig } from '../../../platform/config/pharos-config';
 import { UnauthorizedError } from '../../../platform/errors/domain-errors';
 import { FleetEventBus } from '../../../platform/events/fleet-event-bus';
@@ -84,6 +85,7 @@ export class LightdUpdateBatchWriter implements OnModuleInit, OnModuleDestroy {
     private readonly bus: FleetEventBus,
     private readonly checker: ContainerStatusChecker,
     config: PharosConfig,
+    private readonly redis: RedisConnection,
   ) {
     this.rules = { settleMs: config.lightd.statusSettleSeconds * 1000 };
   }
@@ -91,6 +93,11 @@ export class LightdUpdateBatchWriter implements OnModuleInit, OnModuleDestroy {
   onModuleInit(): void {
     const forget = (_: unknown, daemonId: string) => this.forgetDaemon(daemonId);
     this.unsubscribe.push(this.bus.subscribeAll('daemon.deleted', forget), this.bus.subscribeAll('daemon.offline', forget));
+    // Cluster: another instance stored updates of a daemon (the proxy may send its requests to
+    // any): what this one remembers of its containers may be old; the next batch locks and reads.
+    if (this.redis.clustered) {
+      this.unsubscribe.push(this.bus.subscribeAll('daemon.written', ({ instance }, daemonId) => instance !== this.redis.instanceId && forget(undefined, daemonId)));
+    }
   }
 
   onModuleDestroy(): void {
@@ -99,7 +106,12 @@ export class LightdUpdateBatchWriter implements OnModuleInit, OnModuleDestroy {
 
   async write(updates: ReceivedUpdate[]): Promise<(void | Error)[]> {
     const known = this.knownState(updates);
-    return (known && (await this.writeKnown(updates, known))) || this.writeLocking(updates);
+    const results = (known && (await this.writeKnown(updates, known))) || (await this.writeLocking(updates));
+    if (this.redis.clustered) {
+      const instance = this.redis.instanceId;
+      for (const daemonId of new Set(updates.map((u) => u.daemon.id))) this.bus.publish('daemon.written', daemonId, { instance });
+    }
+    return results;
   }
 
   /**
@@ -155,6 +167,7 @@ export class LightdUpdateBatchWriter implements OnModuleInit, OnModuleDestroy {
     if (cameBack.length > 0) logged.push(...(await this.announceReturns(updates, cameBack)));
     this.remember(containers, updates);
     for (const { subjectId, entry } of logged) this.eventLog.publishCommitted(subjectId, [entry]);
+    this.publishConditions(updates, updates.map((_, i) => i), containers);
     this.checker.ask(doubts);
     return updates.map(() => undefined);
   }
@@ -178,6 +191,7 @@ export class LightdUpdateBatchWriter implements OnModuleInit, OnModuleDestroy {
     });
     this.remember(containers, kept.map((i) => updates[i]!));
     for (const { subjectId, entry } of stored) this.eventLog.publishCommitted(subjectId, [entry]);
+    this.publishConditions(updates, kept, containers);
     this.checker.ask(doubts);
     return outcomes;
   }
@@ -234,6 +248,26 @@ export class LightdUpdateBatchWriter implements OnModuleInit, OnModuleDestroy {
       rows.push({ daemonId: daemon.id, containerId, at, event, status: reported });
     }
     return { rows, entries, doubts };
+  }
+
+  /**
+   * A container that an update moved into or out of `failed` (Lightd's error update), for
+   * alerting, once committed: one condition per container, on its daemon's server.
+   */
+  private publishConditions(updates: ReceivedUpdate[], kept: number[], containers: Map<ContainerKey, ContainerState>): void {
+    const told = new Set<string>();
+    for (const i of [...kept].reverse()) {
+      const { daemon, event } = updates[i]!;
+      const internalId = event.body.server;
+      if (internalId === undefined) continue;
+      const state = containers.get(keyOf(daemon.id, internalId));
+      if (!state?.changes.status || told.has(state.id)) continue;
+      told.add(state.id);
+      const failing = state.status === 'failed';
+      const error = [state.changes.lastError, state.changes.lastErrorData].filter(Boolean).join(': ');
+      const detail = failing ? `Container ${internalId} on ${daemon.name} failed${error ? `: ${error}` : ''}` : `Container ${internalId} on ${daemon.name} is ${state.status}`;
+      this.bus.publish('condition', daemon.serverId, { kind: 'container_failed', subject: `container:${internalId}`, failing, detail });
+    }
   }
 
   /** Each daemon of the batch with the time of its latest update, in key order. */

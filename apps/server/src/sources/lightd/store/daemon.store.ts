@@ -93,8 +93,8 @@ export class DaemonStore {
   }
 
   /** The daemons holding these remote token hashes. */
-  async byRemoteTokenHash(hashes: string[]): Promise<Map<string, { id: string; name: string }>> {
-    const daemons = await this.prisma.lightdDaemon.findMany({ where: { remoteTokenHash: { in: hashes } }, select: { id: true, name: true, remoteTokenHash: true } });
+  async byRemoteTokenHash(hashes: string[]): Promise<Map<string, { id: string; name: string; serverId: string }>> {
+    const daemons = await this.prisma.lightdDaemon.findMany({ where: { remoteTokenHash: { in: hashes } }, select: { id: true, name: true, serverId: true, remoteTokenHash: true } });
     return new Map(daemons.map(({ remoteTokenHash, ...daemon }) => [remoteTokenHash!, daemon]));
   }
 

@@ -1,7 +1,8 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { PharosConfig } from '../../../platform/config/pharos-config';
 import { FleetEventBus } from '../../../platform/events/fleet-event-bus';
-import { type PeriodicTask, startPeriodic } from '../../../platform/runtime/periodic-task';
+import { JobLeases } from '../../../platform/cluster/job-leases';
+import type { PeriodicTask } from '../../../platform/runtime/periodic-task';
 import { MetricsService } from '../../../fleet/metrics/metrics.service';
 import { ServerPresenceService } from '../../../fleet/servers/server-presence.service';
 import { ContainerStore } from '../store/container.store';
@@ -32,10 +33,11 @@ export class ContainerUsageSampler implements OnModuleInit, OnModuleDestroy {
     private readonly presence: ServerPresenceService,
     private readonly bus: FleetEventBus,
     private readonly config: PharosConfig,
+    private readonly jobs: JobLeases,
   ) {}
 
   onModuleInit(): void {
-    this.task = startPeriodic(this.config.lightd.usageSampleSeconds * 1000, () => this.sample(), (error) => this.logger.error({ err: error }, 'could not sample Lightd usage'));
+    this.task = this.jobs.every('lightd-usage-sampler', this.config.lightd.usageSampleSeconds * 1000, () => this.sample(), (error) => this.logger.error({ err: error }, 'could not sample Lightd usage'));
     this.stopOffline = this.bus.subscribeAll('daemon.offline', (_, daemonId) => void this.daemonOffline(daemonId));
   }
 

@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { NODE_DEFAULT_REPORT_INTERVAL_SECONDS } from '@pharos/protocol';
 import { ServerPresenceService } from '../../../fleet/servers/server-presence.service';
+import { RedisConnection } from '../../../platform/cluster/redis-connection';
 import { PharosConfig } from '../../../platform/config/pharos-config';
 import { FleetEventBus } from '../../../platform/events/fleet-event-bus';
 import { NodeStore } from '../node.store';
@@ -30,6 +31,7 @@ export class NodeLivenessService implements OnApplicationBootstrap, OnModuleDest
     private readonly presence: ServerPresenceService,
     private readonly bus: FleetEventBus,
     private readonly config: PharosConfig,
+    private readonly redis: RedisConnection,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -64,6 +66,7 @@ export class NodeLivenessService implements OnApplicationBootstrap, OnModuleDest
       for (const [serverId, node] of this.watched) {
         const silentMs = now - node.lastReportAt;
         if (silentMs <= missed * node.intervalSeconds * 1000) continue;
+        if (this.redis.clustered && (await this.reportedElsewhere(serverId, node, now))) continue;
         this.watched.delete(serverId);
         silent.push(serverId);
         try {
@@ -80,5 +83,18 @@ export class NodeLivenessService implements OnApplicationBootstrap, OnModuleDest
       this.sweeping = false;
     }
     return silent;
+  }
+
+  /**
+   * In a cluster a node's reports may reach another instance (the proxy picks one per request):
+   * its last-seen time, which every instance writes within PRESENCE_FLUSH_SECONDS, says whether
+   * it is silent. True (and watched from then) when it reported there in time.
+   */
+  private async reportedElsewhere(serverId: string, node: Watched, now: number): Promise<boolean> {
+    const seenAt = (await this.store.lastSeenAt(serverId))?.getTime() ?? 0;
+    const allowedMs = this.config.nodeOfflineMissedReports * node.intervalSeconds * 1000 + this.config.presenceFlushSeconds * 1000;
+    if (seenAt <= node.lastReportAt || now - seenAt > allowedMs) return false;
+    node.lastReportAt = seenAt;
+    return true;
   }
 }

@@ -5,6 +5,7 @@ import {
   type LogEntryData,
   type NodeIdentityReply,
   type NodeMetricsReply,
+  type NodeReport,
   validateNodeReport,
   validateNodeStatic,
   type WireError,
@@ -23,6 +24,7 @@ import { FleetEventBus } from '../../../platform/events/fleet-event-bus';
 import { jsonTextOf } from '../../../platform/http/json-bodies';
 import { type NodeFacts, NodeStore } from '../node.store';
 import { NodeLivenessService } from './node-liveness.service';
+import { nodeReportConditions } from './node-report-conditions';
 import { nodeReportToSample } from './node-report-sample';
 import type { NodeCredential } from './node-secrets.service';
 
@@ -173,6 +175,7 @@ export class NodeReportsService implements OnModuleInit, OnModuleDestroy {
       await this.routineWrites.submit(written);
       this.metrics.committed(node.serverId, sample);
       await this.afterCommit(node.serverId, facts, receivedAt, []);
+      this.publishConditions(node.serverId, report);
       return { ok: true, update: null };
     }
     const events = await this.commit(node.serverId, async (tx) => {
@@ -184,7 +187,13 @@ export class NodeReportsService implements OnModuleInit, OnModuleDestroy {
     Object.assign(facts, { version: report.version, hostname: report.hostname });
     this.metrics.committed(node.serverId, sample);
     await this.afterCommit(node.serverId, facts, receivedAt, events);
+    this.publishConditions(node.serverId, report);
     return { ok: true, update: offer?.manifest ?? null };
+  }
+
+  /** RAID and SMART verdicts for alerting (after the report committed). */
+  private publishConditions(serverId: string, report: NodeReport): void {
+    for (const condition of nodeReportConditions(report)) this.bus.publish('condition', serverId, condition);
   }
 
   /** Version and hostname onto the server (only when they change); a new version is an event. */

@@ -1,5 +1,8 @@
-import { type CanActivate, createParamDecorator, type ExecutionContext, Injectable } from '@nestjs/common';
-import { NODE_SECRET_HEADER } from '@pharos/protocol';
+import { type CanActivate, createParamDecorator, type ExecutionContext, Injectable, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { NODE_IDENTITY_PATH, NODE_METRICS_PATH, NODE_SECRET_HEADER, NODE_STATIC_PATH } from '@pharos/protocol';
+import type { FastifyInstance } from 'fastify';
+import { authenticateBeforeBody } from '../../../platform/http/authenticate-before-body';
 import { type NodeCredential, NodeSecretsService } from './node-secrets.service';
 
 interface NodeRequest {
@@ -9,18 +12,34 @@ interface NodeRequest {
 }
 
 /**
- * Lets a call through only with a valid `X-Node-Secret` (the routes are `@Public()`). A guard,
- * so the caller is known before its body is validated: an unknown caller gets 401, never a
- * verdict on what it sent.
+ * Lets a call through only with a valid `X-Node-Secret` (the routes are `@Public()`). The
+ * secret is checked before the body is even read (`authenticateBeforeBody`): an unknown caller
+ * gets 401 (or 429 from the credential throttle), never a verdict on what it sent, and costs no
+ * parse of its body.
  */
 @Injectable()
-export class NodeSecretGuard implements CanActivate {
-  constructor(private readonly secrets: NodeSecretsService) {}
+export class NodeSecretGuard implements CanActivate, OnModuleInit {
+  constructor(
+    private readonly secrets: NodeSecretsService,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {}
+
+  onModuleInit(): void {
+    const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
+    if (!fastify) return;
+    authenticateBeforeBody(fastify, [NODE_IDENTITY_PATH, NODE_METRICS_PATH, NODE_STATIC_PATH], async (request) => {
+      await this.authenticate(request as unknown as NodeRequest);
+    });
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<NodeRequest>();
-    request.ithiltirNode = await this.secrets.authenticate(request.headers[NODE_SECRET_HEADER], request.ip);
+    if (!request.ithiltirNode) await this.authenticate(request);
     return true;
+  }
+
+  private async authenticate(request: NodeRequest): Promise<void> {
+    request.ithiltirNode = await this.secrets.authenticate(request.headers[NODE_SECRET_HEADER], request.ip);
   }
 }
 

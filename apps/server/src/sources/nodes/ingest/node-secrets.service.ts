@@ -1,6 +1,7 @@
-import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit, Optional } from '@nestjs/common';
 import { CredentialCache } from '../../../identity/machine-credentials/credential-cache';
 import { CredentialThrottle } from '../../../identity/machine-credentials/credential-throttle';
+import { SharedWindows } from '../../../platform/cluster/shared-windows';
 import { PharosConfig } from '../../../platform/config/pharos-config';
 import type { DbTransaction } from '../../../platform/database/transactions';
 import { FleetEventBus } from '../../../platform/events/fleet-event-bus';
@@ -48,8 +49,9 @@ export class NodeSecretsService implements OnModuleInit, OnModuleDestroy {
     private readonly store: NodeStore,
     private readonly bus: FleetEventBus,
     config: PharosConfig,
+    @Optional() windows?: SharedWindows,
   ) {
-    this.throttle = CredentialThrottle.fromConfig(config);
+    this.throttle = CredentialThrottle.fromConfig(config, 'node-secret', windows);
   }
 
   onModuleInit(): void {
