@@ -1,5 +1,8 @@
 import { PrismaService } from '@pharos/database';
+import { CONTAINER_CONSOLE_WS_PATH, FRONTEND_LOGS_WS_PATH, FRONTEND_METRICS_WS_PATH, FRONTEND_TERMINAL_WS_PATH, FrontendCloseCode } from '@pharos/protocol';
+import { createHmac, randomUUID } from 'node:crypto';
 import { startPharos, TEST_ADMIN_PASSWORD, type RunningPharos } from './support/pharos-test-app';
+import { TestSocket } from './support/test-socket';
 
 describe('admin authentication', () => {
   let pharos: RunningPharos;
@@ -152,17 +155,41 @@ describe('access token lifetime, roles, and the refresh cookie behind a proxy', 
     expect((await login('http')).headers.get('set-cookie')).toMatch(/; HttpOnly; SameSite=Strict$/);
   });
 
-  it('stops accepting a token after a password change', async () => {
+  it('stops accepting a token after a password change, also one issued in the same second', async () => {
     const admin = await pharos.login();
     await pharos.request('/api/v1/users', { token: admin, body: { username: 'changer', password: 'first-password' } });
-    const token = await pharos.login('changer', 'first-password');
-    // JWT times are whole seconds; make sure the change lands in a later second.
-    await new Promise((r) => setTimeout(r, 1100));
     const { UsersService } = await import('../apps/server/src/identity/users/users.service');
+    // JWT times are whole seconds: start early in a second, so that the token and the reset
+    // share one (a check comparing times would let this token through).
+    while (Date.now() % 1000 > 150) await new Promise((r) => setTimeout(r, 10));
+    const token = await pharos.login('changer', 'first-password');
     await pharos.app.get(UsersService).setPassword('changer', 'second-password');
     const res = await pharos.request('/api/v1/auth/me', { token });
     expect(res.status).toBe(401);
-    expect(res.body.message).toBe('access token predates a password change');
+    expect(res.body.message).toBe("access token revoked: its user's password was reset or sessions ended; sign in again");
+    expect((await pharos.request('/api/v1/auth/me', { token: await pharos.login('changer', 'second-password') })).status).toBe(200);
+  });
+
+  it('refuses a correctly signed token without exp on REST and on every browser socket', async () => {
+    const admin = await pharos.login();
+    const claims = JSON.parse(Buffer.from(admin.split('.')[1]!, 'base64url').toString());
+    const { exp: _exp, ...forever } = claims;
+    const unexpiring = signHs256(forever, pharos.config.jwtSecret);
+    const signedAgain = signHs256({ ...forever, exp: claims.iat + 60 }, pharos.config.jwtSecret);
+    // The same claims with an exp pass: only the missing exp is refused.
+    expect((await pharos.request('/api/v1/auth/me', { token: signedAgain })).status).toBe(200);
+    const rest = await pharos.request('/api/v1/auth/me', { token: unexpiring });
+    expect(rest.status).toBe(401);
+    expect(rest.body.message).toBe('invalid access token: it must carry iat and exp');
+
+    const id = randomUUID();
+    const wsPaths = [FRONTEND_METRICS_WS_PATH, FRONTEND_LOGS_WS_PATH, FRONTEND_TERMINAL_WS_PATH].map((p) => p.replace(':serverId', id));
+    for (const wsPath of [...wsPaths, CONTAINER_CONSOLE_WS_PATH.replace(':containerId', id)]) {
+      const socket = await TestSocket.open(`${pharos.wsUrl}${wsPath}`);
+      socket.send({ type: 'auth', token: unexpiring });
+      expect(await socket.next()).toMatchObject({ type: 'error', message: 'invalid access token: it must carry iat and exp' });
+      expect((await socket.closed).code).toBe(FrontendCloseCode.Unauthorized);
+    }
   });
 
   it('keeps admin-only routes from viewers', async () => {
@@ -184,3 +211,10 @@ describe('access token lifetime, roles, and the refresh cookie behind a proxy', 
     expect(res.status).toBe(409);
   });
 });
+
+/** A JWT signed with HS256 as jsonwebtoken would sign it, with exactly the claims given. */
+function signHs256(claims: object, secret: string): string {
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part(claims)}`;
+  return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
+}

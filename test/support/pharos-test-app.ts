@@ -2,6 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../apps/server/src/platform/config/load-config';
@@ -87,6 +88,8 @@ export interface StartOptions {
   dataDir?: string;
   /** Listen on this port instead of a random one (e.g. one PHAROS_PUBLIC_URL names). */
   port?: number;
+  /** Log here (e.g. a test reading what was logged) instead of nowhere. */
+  logger?: Logger;
 }
 
 export async function startPharos(options: StartOptions = {}): Promise<RunningPharos> {
@@ -102,7 +105,7 @@ export async function startPharos(options: StartOptions = {}): Promise<RunningPh
     ...options.env,
   });
   const config = new PharosConfig({ ...loaded, database: db.target, migrateOnStart: loaded.migrateOnStart && !db.migrated });
-  const app = await createPharosApp(config);
+  const app = await createPharosApp(config, options.logger);
   await app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
   const { port } = app.getHttpServer().address() as AddressInfo;
   return new RunningPharos(app, config, db, `http://127.0.0.1:${port}`, !options.database);

@@ -36,9 +36,12 @@ function option(args: string[], name: string): string | undefined {
 }
 
 async function withDatabase<T>(target: DatabaseTarget, work: (db: DatabaseConnection) => Promise<T>): Promise<T> {
-  const db = await openDatabase(target);
+  const db = await openDatabase(target, { log: (_level, message) => process.stderr.write(`pharos: ${message}\n`) });
   try {
-    return await work(db);
+    const result = await work(db);
+    // A new embedded database (e.g. `db:migrate` before the first start) is kept.
+    await db.completeFirstStart?.();
+    return result;
   } finally {
     await db.close();
   }

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { isDataRefusal, refusalCode } from './data-refusal';
+import { isDatabaseUnavailable, isDataRefusal, refusalCode } from './data-refusal';
 
 /**
  * An error response as pg's protocol parser builds it (`parseErrorMessage` in pg-protocol:
@@ -41,5 +41,45 @@ describe('isDataRefusal', () => {
     // A socket error mapped by the adapter carries no SQLSTATE.
     const socket = Object.assign(new Error('Database not reachable'), { code: 'P1001', meta: { driverAdapterError: { cause: { kind: 'DatabaseNotReachable' } } } });
     expect([refusalCode(socket), isDataRefusal(socket)]).toEqual([undefined, false]);
+  });
+});
+
+describe('isDatabaseUnavailable', () => {
+  /** A Prisma error wrapping a driver error, as `@prisma/adapter-pg` reports one. */
+  const wrapped = (cause: object) => Object.assign(new Error('Invalid `prisma.user.findUnique()` invocation:\n\n\nan error'), { code: 'P2010', meta: { driverAdapterError: { cause } } });
+
+  it('is true for a database that cannot be reached or does not answer in time', () => {
+    const cases: [string, unknown][] = [
+      ['connect timeout (pg)', new Error('timeout expired')],
+      ['pool acquire timeout (pg-pool)', new Error('timeout exceeded when trying to connect')],
+      ['connect timeout (pg-pool)', new Error('Connection terminated due to connection timeout')],
+      ['no answer (query_timeout)', new Error('Query read timeout')],
+      ['connection lost', new Error('Connection terminated unexpectedly')],
+      ['connection refused', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED', syscall: 'connect', errno: -111 })],
+      ['statement_timeout', refusal('57014', 'canceling statement due to statement timeout')],
+      ['server shutting down', refusal('57P01', 'terminating connection due to administrator command')],
+      ['too many connections', refusal('53300', 'sorry, too many clients already')],
+      ['disk full', refusal('53100', 'could not extend file')],
+      ['wrapped by Prisma', wrapped({ kind: 'postgres', originalCode: '57014', originalMessage: 'canceling statement due to statement timeout' })],
+      ['socket kind from the adapter', wrapped({ kind: 'DatabaseNotReachable' })],
+      ['Prisma pool timeout', Object.assign(new Error('Timed out fetching a new connection'), { code: 'P2024' })],
+      ['no connection for a transaction in time', Object.assign(new Error('Transaction API error: Unable to start a transaction in the given time.'), { code: 'P2028' })],
+      ['in a cause chain', new Error('could not store', { cause: new Error('Query read timeout') })],
+    ];
+    for (const [what, error] of cases) expect([what, isDatabaseUnavailable(error)]).toEqual([what, true]);
+  });
+
+  it('is false for refusals of what was asked, and for anything else', () => {
+    const cases: [string, unknown][] = [
+      ['a data refusal', refusal('22P02', 'invalid input syntax for type json')],
+      ['a unique violation', refusal('23505', 'duplicate key value violates unique constraint')],
+      ['a deadlock', refusal('40P01', 'deadlock detected')],
+      ['a missing table', refusal('42P01', 'relation "x" does not exist')],
+      ['wrapped refusal', wrapped({ kind: 'UniqueConstraintViolation', originalCode: '23505' })],
+      ['a bug', new TypeError("Cannot read properties of undefined (reading 'at')")],
+      ['nothing', undefined],
+      ['a string', 'text'],
+    ];
+    for (const [what, error] of cases) expect([what, isDatabaseUnavailable(error)]).toEqual([what, false]);
   });
 });

@@ -2,14 +2,36 @@ import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import pg from 'pg';
 import { parseIntoClientConfig } from 'pg-connection-string';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
-import { isFreshDataDir, pgliteTemplateFile, readPgliteTemplate, savePgliteTemplate } from './pglite-template';
+import { adoptUnmarked, buildDirFor, dataDirState, isUsedDatabase, moveAside, moveIntoPlace, removeStaleBuilds } from './pglite-data-dir';
+import { pgliteTemplateFile, readPgliteTemplate, savePgliteTemplate } from './pglite-template';
 
 /** The Nest injection token of the process's one `DatabaseConnection`. */
 export const DATABASE_CONNECTION = Symbol('DATABASE_CONNECTION');
+
+/**
+ * How long Pharos waits on PostgreSQL, so that a database that stops answering (hung, cut off,
+ * overloaded) costs each request a bounded wait and a 503, never a hang. PGlite runs inside
+ * the process: nothing of it can stop answering on its own, and none of these apply.
+ */
+export interface DatabaseTimeouts {
+  /** Opening a connection (TCP, TLS, start-up, authentication). */
+  connectMs: number;
+  /** Getting a connection from the pool, opening one included (pg-pool's `connectionTimeoutMillis`). */
+  poolMs: number;
+  /** PostgreSQL's `statement_timeout`: the server cancels a statement running longer. */
+  statementMs: number;
+  /**
+   * How long Pharos waits for a statement's answer before it gives up on the connection (it is
+   * closed): the bound when the server does not answer at all, so longer than `statementMs`.
+   */
+  queryMs: number;
+  /** PostgreSQL's `idle_in_transaction_session_timeout`: a transaction left open this long is ended by the server. */
+  idleInTransactionMs: number;
+}
 
 /** Where Pharos keeps its data: a Postgres server, or PGlite files under a data directory. */
 export type DatabaseTarget =
@@ -23,6 +45,8 @@ export type DatabaseTarget =
  */
 export interface DatabaseConnection {
   readonly target: DatabaseTarget;
+  /** The bounds on waits on PostgreSQL this connection was opened with (none for PGlite). */
+  readonly timeouts?: DatabaseTimeouts;
   readonly adapterFactory: SqlMigrationAwareDriverAdapterFactory;
   /**
    * Runs one statement on the driver itself, outside Prisma (autocommit), and returns the rows
@@ -41,6 +65,19 @@ export interface DatabaseConnection {
   close(): Promise<void>;
   /** Called once migrations are applied, before anything else is written (the PGlite template). */
   afterMigrations?(): Promise<void>;
+  /**
+   * A fresh embedded database is built aside (see `pglite-data-dir.ts`): called once it is
+   * built (and migrated, when the caller migrates), this moves it into place and reopens it
+   * there. Until then, closing the connection discards the build.
+   */
+  completeFirstStart?(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** Bounds on every wait on PostgreSQL (see `DatabaseTimeouts`); none when absent. */
+  timeouts?: DatabaseTimeouts;
+  /** Told what happened to the embedded data directory (a broken one moved aside, a stale build removed). */
+  log?: (level: 'info' | 'warn', message: string) => void;
 }
 
 /** Statements on the driver: inside a transaction (`DatabaseConnection.transaction`), or each on its own. */
@@ -73,8 +110,27 @@ const PG_TEXT_OID = 25;
  *   arrive as strings, so reporting the column as `text` is exact.
  */
 class PharosPgClient extends pg.Client {
+  constructor(config: pg.ClientConfig & { pharosConnectTimeoutMillis?: number } = {}) {
+    // The pool hands each client its own options: its acquire timeout is not the connect timeout.
+    const { pharosConnectTimeoutMillis, ...rest } = config;
+    super(pharosConnectTimeoutMillis === undefined ? rest : { ...rest, connectionTimeoutMillis: pharosConnectTimeoutMillis });
+    // A connection that fails while nobody holds it is dropped by the pool (it is no longer
+    // queryable); this listener only keeps such an error from becoming an uncaught exception.
+    this.on('error', () => undefined);
+  }
+
   override connect(...args: unknown[]): never {
-    const ready = super.connect().then(() => super.query('SET jit = off').then(() => undefined, () => undefined));
+    // A server without the setting keeps its own; one that does not answer in time fails the connect.
+    const ready = super.connect().then(() =>
+      super.query('SET jit = off').then(
+        () => undefined,
+        (error: Error) => {
+          if (error.message !== QUERY_READ_TIMEOUT) return;
+          this.dropAfterTimeout(error);
+          throw error;
+        },
+      ),
+    );
     const callback = args[0];
     // pg.Pool connects with a callback; a lone client with a promise.
     if (typeof callback !== 'function') return ready as never;
@@ -87,12 +143,27 @@ class PharosPgClient extends pg.Client {
     // pg.Pool queries with a callback; the adapter's transactions with a promise.
     if (typeof args[last] === 'function') {
       const callback = args[last] as (error: Error | null, result?: pg.QueryResult) => void;
-      args[last] = (error: Error | null, result?: pg.QueryResult) => callback(error, result && charAsText(result));
+      args[last] = (error: Error | null, result?: pg.QueryResult) => {
+        if (error) this.dropAfterTimeout(error);
+        callback(error, result && charAsText(result));
+      };
     }
     const result = (super.query as (...a: unknown[]) => unknown)(...args);
-    return (result instanceof Promise ? result.then(charAsText) : result) as never;
+    return (result instanceof Promise ? result.then(charAsText, (error: Error) => { this.dropAfterTimeout(error); throw error; }) : result) as never;
+  }
+
+  /**
+   * pg gives up waiting on a statement after `query_timeout` but keeps the connection, whose
+   * next statements would queue behind the one still unanswered: the connection is closed
+   * instead, so the pool opens a fresh one (or fails fast while the server is away).
+   */
+  private dropAfterTimeout(error: Error): void {
+    if (error.message === QUERY_READ_TIMEOUT) (this as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
   }
 }
+
+/** pg's error when a statement got no answer within `query_timeout`. */
+const QUERY_READ_TIMEOUT = 'Query read timeout';
 
 function charAsText(result: pg.QueryResult): pg.QueryResult {
   for (const field of result.fields ?? []) if (field.dataTypeID === PG_CHAR_OID) field.dataTypeID = PG_TEXT_OID;
@@ -116,6 +187,10 @@ class PostgresAdapterFactory implements SqlMigrationAwareDriverAdapterFactory {
 
   constructor(private readonly config: pg.PoolConfig) {
     this.pool = new pg.Pool(config);
+    // A connection that fails while idle in the pool (the server restarted, a late answer after
+    // a timeout) is dropped by the pool, which then emits 'error': without a listener, an
+    // uncaught exception. The next use of the pool tells the caller whatever is still wrong.
+    this.pool.on('error', () => undefined);
     this.main = new PrismaPg(this.pool);
   }
 
@@ -166,11 +241,16 @@ class PostgresAdapterFactory implements SqlMigrationAwareDriverAdapterFactory {
 class PgliteAdapterFactory implements SqlMigrationAwareDriverAdapterFactory {
   readonly provider = 'postgres';
   readonly adapterName: string;
-  private readonly main: PrismaPGlite;
+  private main: PrismaPGlite;
 
   constructor(pglite: PGlite) {
     this.main = new PrismaPGlite(pglite);
     this.adapterName = this.main.adapterName;
+  }
+
+  /** Connects later adapters to `pglite` (the database reopened where it was moved). */
+  use(pglite: PGlite): void {
+    this.main = new PrismaPGlite(pglite);
   }
 
   connect(): Promise<SqlDriverAdapter> {
@@ -210,15 +290,36 @@ function prepared(text: string, values: unknown[]): pg.QueryConfig {
   return name === undefined ? { text, values } : { name, text, values };
 }
 
-export async function openDatabase(target: DatabaseTarget): Promise<DatabaseConnection> {
+/** The pool's and each connection's settings for `timeouts` (none: wait as long as it takes). */
+function timeoutSettings(timeouts: DatabaseTimeouts | undefined): Record<string, unknown> {
+  if (!timeouts) return {};
+  return {
+    connectionTimeoutMillis: timeouts.poolMs,
+    pharosConnectTimeoutMillis: timeouts.connectMs,
+    statement_timeout: timeouts.statementMs,
+    idle_in_transaction_session_timeout: timeouts.idleInTransactionMs,
+    query_timeout: timeouts.queryMs,
+    // A peer that vanished without closing (a cut network) is noticed by TCP keepalives.
+    keepAlive: true,
+  };
+}
+
+/**
+ * Opens the database. `timeouts` bound every wait on PostgreSQL (see `DatabaseTimeouts`);
+ * without them (migrations, which may run long), nothing is bounded.
+ */
+export async function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): Promise<DatabaseConnection> {
+  const { timeouts } = options;
   if (target.kind === 'postgres') {
     const adapterFactory = new PostgresAdapterFactory({
       ...parseIntoClientConfig(target.url),
       max: target.poolSize ?? 10,
+      ...timeoutSettings(timeouts),
       Client: PharosPgClient,
     } as pg.PoolConfig);
     return {
       target,
+      timeouts,
       adapterFactory,
       execute: async (sql, params) => (await adapterFactory.pool.query(prepared(sql, params))).rowCount ?? 0,
       query: async <T>(sql: string, params: unknown[]) => (await adapterFactory.pool.query(prepared(sql, params))).rows as T[],
@@ -247,27 +348,75 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseConn
       close: () => adapterFactory.close(),
     };
   }
+  return openPglite(target, options);
+}
+
+/**
+ * The embedded database. An existing data directory is opened where it is; a new one is built
+ * beside it and moved into place by `completeFirstStart` (`pglite-data-dir.ts`), from the
+ * template of a migrated database when one was kept.
+ */
+async function openPglite(target: DatabaseTarget & { kind: 'pglite' }, options: OpenOptions): Promise<DatabaseConnection> {
+  const log = options.log ?? (() => undefined);
   const onDisk = !target.dataDir.startsWith('memory://');
-  if (onDisk) mkdirSync(target.dataDir, { recursive: true });
+  let buildDir: string | null = null;
+  if (onDisk) {
+    const removed = removeStaleBuilds(target.dataDir);
+    if (removed.length > 0) log('info', `removed ${removed.length} embedded database build(s) an interrupted first start left: ${removed.join(', ')}`);
+    let state = dataDirState(target.dataDir);
+    if (state === 'unmarked') {
+      if (await isUsedDatabase(target.dataDir)) {
+        adoptUnmarked(target.dataDir);
+        state = 'complete';
+      } else {
+        const aside = moveAside(target.dataDir);
+        log('warn', `the embedded database at ${target.dataDir} was left half-made by an interrupted first start (it does not open, or holds no account): moved aside to ${aside} and built again`);
+        state = 'absent';
+      }
+    } else if (state === 'foreign') {
+      const aside = moveAside(target.dataDir);
+      log('warn', `${target.dataDir} holds files but no embedded database: moved aside to ${aside}, and a new database built in its place`);
+      state = 'absent';
+    }
+    if (state === 'absent') {
+      buildDir = buildDirFor(target.dataDir);
+      mkdirSync(buildDir, { recursive: true });
+    }
+  }
   // A fresh data directory starts from the kept template of a migrated database, if there is one.
-  const templateFile = onDisk && isFreshDataDir(target.dataDir) ? pgliteTemplateFile() : null;
+  const templateFile = buildDir ? pgliteTemplateFile() : null;
   const template = readPgliteTemplate(templateFile);
-  const pglite = await PGlite.create({ dataDir: target.dataDir, ...(template ? { loadDataDir: template } : {}) });
+  let pglite = await PGlite.create({ dataDir: buildDir ?? target.dataDir, ...(template ? { loadDataDir: template } : {}) });
+  const adapterFactory = new PgliteAdapterFactory(pglite);
   return {
     target,
-    adapterFactory: new PgliteAdapterFactory(pglite),
+    adapterFactory,
     // PGlite runs a query outside a transaction only when no transaction is open.
     execute: async (sql, params) => (await pglite.query(sql, params)).affectedRows ?? 0,
     query: async <T>(sql: string, params: unknown[]) => (await pglite.query<T>(sql, params)).rows,
     transaction: (work) => pglite.transaction((tx) => work({ query: async <T>(sql: string, params: unknown[]) => (await tx.query<T>(sql, params)).rows })),
     close: async () => {
       if (!pglite.closed) await pglite.close();
+      // A build never completed holds nothing anyone wrote through Pharos.
+      if (buildDir) rmSync(buildDir, { recursive: true, force: true });
     },
     ...(templateFile && !template
       ? {
           afterMigrations: async () => {
             // A cache: failing to keep it only makes the next fresh start slower.
             await savePgliteTemplate(pglite, templateFile).catch(() => undefined);
+          },
+        }
+      : {}),
+    ...(buildDir
+      ? {
+          completeFirstStart: async () => {
+            if (!buildDir) return;
+            await pglite.close();
+            moveIntoPlace(buildDir, target.dataDir);
+            buildDir = null;
+            pglite = await PGlite.create({ dataDir: target.dataDir });
+            adapterFactory.use(pglite);
           },
         }
       : {}),

@@ -48,11 +48,6 @@ export function pgliteTemplateFile(): string | null {
   }
 }
 
-/** True when the directory holds no database yet. */
-export function isFreshDataDir(dataDir: string): boolean {
-  return !existsSync(path.join(dataDir, 'PG_VERSION'));
-}
-
 /** The template to load a fresh data directory from, when one was kept. */
 export function readPgliteTemplate(file: string | null): Blob | undefined {
   if (!file || !existsSync(file)) return undefined;

@@ -6,7 +6,12 @@ import { PrismaClient } from './generated/prisma/client';
 @Injectable()
 export class PrismaService extends PrismaClient implements OnModuleDestroy {
   constructor(@Inject(DATABASE_CONNECTION) private readonly connection: DatabaseConnection) {
-    super({ adapter: connection.adapterFactory });
+    super({
+      adapter: connection.adapterFactory,
+      // A transaction waits for a connection as long as any other use of the pool does
+      // (DATABASE_POOL_TIMEOUT_MS), not Prisma's 2 s: under a burst it queues, then gets a 503.
+      ...(connection.timeouts ? { transactionOptions: { maxWait: connection.timeouts.poolMs } } : {}),
+    });
   }
 
   /**
@@ -30,13 +35,19 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
     return this.connection.transaction(work);
   }
 
-  /** True when the database answers a trivial query. */
-  async isReachable(): Promise<boolean> {
+  /**
+   * True when the database answers a trivial query within `timeoutMs`: false at once when it
+   * fails, and at the latest after `timeoutMs` when it does not answer (the query itself is
+   * left to its own timeouts).
+   */
+  async isReachable(timeoutMs = 2000): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<false>((resolve) => (timer = setTimeout(resolve, timeoutMs, false)));
+    const answered = this.connection.query('SELECT 1', []).then(() => true, () => false);
     try {
-      await this.$queryRaw`SELECT 1`;
-      return true;
-    } catch {
-      return false;
+      return await Promise.race([answered, late]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

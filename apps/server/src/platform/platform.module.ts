@@ -2,14 +2,17 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { DatabaseModule } from '@pharos/database';
 import { ConfigModule } from './config/config.module';
 import { PharosConfig } from './config/pharos-config';
+import { DatabaseOutage } from './database/database-outage';
 import { Transactions } from './database/transactions';
 import { ClusterModule } from './cluster/cluster.module';
 import { RetentionJob } from './retention/retention-job';
 
 /**
  * The ground floor every Pharos process stands on (the server and the command line): the
- * configuration, the database (opened and migrated as configured, and the `Transactions` that
- * span stores), the event bus and the cluster (`REDIS_URL`: job leases, shared limits), and the retention job every growing table contributes to.
+ * configuration, the database (opened and migrated as configured, the `Transactions` that
+ * span stores, and the `DatabaseOutage` that logs an outage once, not once per request), the
+ * event bus and the cluster (`REDIS_URL`: job leases, shared limits), and the retention job
+ * every growing table contributes to.
  */
 @Module({})
 export class PlatformModule {
@@ -17,13 +20,13 @@ export class PlatformModule {
     return {
       module: PlatformModule,
       global: true,
-      providers: [Transactions, RetentionJob],
-      exports: [Transactions, RetentionJob],
+      providers: [Transactions, RetentionJob, DatabaseOutage],
+      exports: [Transactions, RetentionJob, DatabaseOutage],
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule.forRootAsync({
           inject: [PharosConfig],
-          useFactory: (c: PharosConfig) => ({ target: c.database, migrateOnStart: c.migrateOnStart }),
+          useFactory: (c: PharosConfig) => ({ target: c.database, migrateOnStart: c.migrateOnStart, timeouts: c.databaseTimeouts }),
         }),
         ClusterModule,
       ],

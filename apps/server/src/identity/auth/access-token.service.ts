@@ -12,6 +12,8 @@ interface AccessClaims {
   name: string;
   role: UserRole;
   typ: 'access';
+  /** The user's `tokenVersion` when the token was issued. */
+  ver: number;
   iat: number;
   exp: number;
 }
@@ -19,8 +21,12 @@ interface AccessClaims {
 /**
  * Issues and checks the short-lived JWT access tokens admins send to the REST API (Bearer)
  * and in the first message of the browser WebSockets. A token stops working when its user is
- * disabled, changes password, or has their sessions ended by an admin. The user is read on
- * every check (no cache), so such a change counts from the next request.
+ * disabled, has their password reset, or has their sessions ended by an admin: each bumps the
+ * user's `tokenVersion`, which every token carries (`ver`). A version, not a time: JWT times
+ * are whole seconds, and a token minted in the same second as a password reset must not
+ * survive it. A role change needs no bump: the user, role included, is read on every check
+ * (no cache), so any change counts from the next request. A token must expire: one without
+ * `exp`, even correctly signed, is refused.
  */
 @Injectable()
 export class AccessTokenService {
@@ -31,7 +37,7 @@ export class AccessTokenService {
   ) {}
 
   issue(user: User): { token: string; expiresIn: number } {
-    const claims = { sub: user.id, name: user.username, role: user.role, typ: 'access' };
+    const claims = { sub: user.id, name: user.username, role: user.role, typ: 'access', ver: user.tokenVersion };
     const token = this.jwt.sign(claims, { expiresIn: this.config.accessTokenTtlSeconds, algorithm: 'HS256' });
     return { token, expiresIn: this.config.accessTokenTtlSeconds };
   }
@@ -48,17 +54,15 @@ export class AccessTokenService {
     return this.checkClaims(claims);
   }
 
+  /** The user of a token whose signature was verified (REST: passport-jwt; sockets: `verify`). */
   async checkClaims(claims: AccessClaims): Promise<AuthenticatedUser> {
     if (claims.typ !== 'access' || typeof claims.sub !== 'string') throw new UnauthorizedError('invalid access token');
+    // jsonwebtoken checks `exp` only when present: a token without one would never expire.
+    if (!Number.isFinite(claims.exp) || !Number.isFinite(claims.iat)) throw new UnauthorizedError('invalid access token: it must carry iat and exp');
+    if (!Number.isSafeInteger(claims.ver)) throw new UnauthorizedError('invalid access token: sign in again');
     const user = await this.users.findById(claims.sub);
     if (!user || user.disabledAt) throw new UnauthorizedError('user no longer exists or is disabled');
-    if (issuedBefore(claims, user.passwordChangedAt)) throw new UnauthorizedError('access token predates a password change');
-    if (user.sessionsEndedAt && issuedBefore(claims, user.sessionsEndedAt)) throw new UnauthorizedError('access token predates the end of its sessions');
+    if (claims.ver !== user.tokenVersion) throw new UnauthorizedError('access token revoked: its user\'s password was reset or sessions ended; sign in again');
     return { id: user.id, username: user.username, role: user.role, tokenExpiresAt: claims.exp * 1000 };
   }
-}
-
-/** JWT times are in whole seconds; a token minted in the same second as the change still counts. */
-function issuedBefore(claims: AccessClaims, moment: Date): boolean {
-  return claims.iat * 1000 < Math.floor(moment.getTime() / 1000) * 1000;
 }

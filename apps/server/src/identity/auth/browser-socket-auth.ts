@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { isDatabaseUnavailable } from '@pharos/database';
 import { FrontendCloseCode, frontendAuthMessage } from '@pharos/protocol';
 import type { WebSocket } from 'ws';
 import type { AuthenticatedUser } from '../access/authenticated-user';
@@ -8,6 +9,9 @@ import { DomainError, ForbiddenError } from '../../platform/errors/domain-errors
 import { FleetEventBus, type UserAccessChange } from '../../platform/events/fleet-event-bus';
 import { closeWithError, parseJsonFrame } from '../../platform/websockets/json-socket';
 import { markAuthenticated } from '../../platform/websockets/socket-limits';
+
+/** WebSocket close code 1013: the server cannot serve the socket now; reconnect later. */
+const TRY_AGAIN_LATER = 1013;
 
 /**
  * Authenticates an admin's browser WebSocket the way the browser socket protocol says (docs/protocols/agent-websocket.md): the first message is
@@ -58,6 +62,11 @@ export class BrowserSocketAuthenticator {
             resolve(user);
           },
           (error: unknown) => {
+            if (isDatabaseUnavailable(error)) {
+              // Not the token's fault: the browser reconnects later with the same one.
+              closeWithError(socket, TRY_AGAIN_LATER, 'the database is unavailable: try again later');
+              return resolve(null);
+            }
             const reason = error instanceof DomainError ? error.message : 'invalid access token';
             const expired = reason === 'access token expired';
             closeWithError(socket, expired ? FrontendCloseCode.TokenExpired : FrontendCloseCode.Unauthorized, reason);

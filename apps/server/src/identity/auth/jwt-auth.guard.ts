@@ -1,7 +1,7 @@
 import { type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import type { UserRole } from '@pharos/database';
+import { isDatabaseUnavailable, type UserRole } from '@pharos/database';
 import { ForbiddenError, UnauthorizedError } from '../../platform/errors/domain-errors';
 import type { AuthenticatedUser } from '../access/authenticated-user';
 import { ROLES_KEY } from '../access/roles.decorator';
@@ -31,7 +31,8 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   }
 
   override handleRequest<T>(error: unknown, user: T | false, info: unknown): T {
-    if (error instanceof UnauthorizedError) throw error;
+    // A database that cannot be asked who the user is: a 503 (HttpErrorFilter), not a bad token.
+    if (error instanceof UnauthorizedError || isDatabaseUnavailable(error)) throw error;
     if (error || !user) {
       const reason = (info as Error | undefined)?.message;
       if (reason === 'jwt expired') throw new UnauthorizedError('access token expired');

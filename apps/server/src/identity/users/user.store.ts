@@ -7,6 +7,8 @@ export interface AccountChanges {
   role?: UserRole;
   disabledAt?: Date | null;
   sessionsEndedAt?: Date;
+  /** Revokes every access token issued so far (see `User.tokenVersion`). */
+  revokeAccessTokens?: boolean;
 }
 
 /** A new refresh token of a sign-in (only its hash is stored). */
@@ -69,11 +71,13 @@ export class UserStore {
   }
 
   update(id: string, changes: AccountChanges, tx: DbTransaction): Promise<User> {
-    return tx.user.update({ where: { id }, data: changes });
+    const { revokeAccessTokens, ...data } = changes;
+    return tx.user.update({ where: { id }, data: { ...data, ...(revokeAccessTokens ? { tokenVersion: { increment: 1 } } : {}) } });
   }
 
+  /** A new password; every access token issued before is revoked. */
   setPassword(id: string, passwordHash: string, at: Date, tx: DbTransaction): Promise<User> {
-    return tx.user.update({ where: { id }, data: { passwordHash, passwordChangedAt: at } });
+    return tx.user.update({ where: { id }, data: { passwordHash, passwordChangedAt: at, tokenVersion: { increment: 1 } } });
   }
 
   // ---------------------------------------------------------------- sessions (refresh tokens)

@@ -94,7 +94,10 @@ export class UsersService {
         changed.disabled = changes.disabled;
         data.disabledAt = changes.disabled ? now : null;
         if (changes.disabled) {
+          // Access tokens issued so far stay refused, also once the user is enabled again. A
+          // role change needs no such step: every request reads the role afresh.
           data.sessionsEndedAt = now;
+          data.revokeAccessTokens = true;
           await this.store.endSessions(id, now, tx);
         }
       }

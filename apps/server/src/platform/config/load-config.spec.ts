@@ -43,6 +43,17 @@ describe('loadConfig', () => {
     expect(config.database).toEqual({ kind: 'postgres', url: 'postgresql://u:p@db:5432/pharos', poolSize: 20 });
   });
 
+  it('bounds every wait on PostgreSQL by default, and keeps the read timeout past the statement timeout', () => {
+    const config = loadConfig({ PHAROS_DATA_DIR: dataDir });
+    expect(config.databaseTimeouts).toEqual({ connectMs: 5000, poolMs: 10_000, statementMs: 30_000, queryMs: 35_000, idleInTransactionMs: 60_000 });
+    expect(config).toMatchObject({ readyTimeoutMs: 1500, databaseOutageLogSeconds: 30 });
+    expect(loadConfig({ PHAROS_DATA_DIR: dataDir, DATABASE_STATEMENT_TIMEOUT_MS: '2000' }).databaseTimeouts.queryMs).toBe(7000);
+    expect(() => loadConfig({ PHAROS_DATA_DIR: dataDir, DATABASE_STATEMENT_TIMEOUT_MS: '2000', DATABASE_QUERY_TIMEOUT_MS: '2000' })).toThrow(
+      'DATABASE_QUERY_TIMEOUT_MS must be longer than DATABASE_STATEMENT_TIMEOUT_MS (2000), so that PostgreSQL cancels a slow statement first',
+    );
+    expect(() => loadConfig({ PHAROS_DATA_DIR: dataDir, DATABASE_CONNECT_TIMEOUT_MS: '0' })).toThrow(ConfigError);
+  });
+
   it('generates a JWT secret once, keeps it in the data directory (0600), and reuses it', () => {
     const first = loadConfig({ PHAROS_DATA_DIR: dataDir });
     const file = path.join(dataDir, 'jwt-secret');

@@ -147,6 +147,9 @@ export function loadConfig(env: Env): PharosConfig {
     host,
     dataDir,
     database,
+    databaseTimeouts: readDatabaseTimeouts(read),
+    readyTimeoutMs: read.integer('READY_TIMEOUT_MS', 1500, 100, 60_000),
+    databaseOutageLogSeconds: read.seconds('DATABASE_OUTAGE_LOG_SECONDS', 30, 0.1, 86_400),
     migrateOnStart: read.boolean('PHAROS_MIGRATE_ON_START', true),
     publicUrl,
     jwtSecret: jwtSecretGiven ?? persistedSecret(dataDir, 'jwt-secret', 'JWT_SECRET'),
@@ -213,6 +216,22 @@ export function loadConfig(env: Env): PharosConfig {
     nodeReleaseMaxBytes: read.integer('NODE_RELEASE_MAX_BYTES', 256 * 1024 * 1024, 1024, 2 ** 31 - 1),
     cluster: readClusterSettings(read),
   });
+}
+
+/** How long Pharos waits on PostgreSQL (docs/configuration.md, "Database timeouts"). */
+function readDatabaseTimeouts(read: EnvReader) {
+  const statementMs = read.integer('DATABASE_STATEMENT_TIMEOUT_MS', 30_000, 100, 3_600_000);
+  const queryMs = read.integer('DATABASE_QUERY_TIMEOUT_MS', statementMs + 5000, 200, 3_700_000);
+  if (queryMs <= statementMs) {
+    throw new ConfigError('DATABASE_QUERY_TIMEOUT_MS', `must be longer than DATABASE_STATEMENT_TIMEOUT_MS (${statementMs}), so that PostgreSQL cancels a slow statement first`);
+  }
+  return {
+    connectMs: read.integer('DATABASE_CONNECT_TIMEOUT_MS', 5000, 100, 300_000),
+    poolMs: read.integer('DATABASE_POOL_TIMEOUT_MS', 10_000, 100, 300_000),
+    statementMs,
+    queryMs,
+    idleInTransactionMs: read.integer('DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS', 60_000, 100, 3_600_000),
+  };
 }
 
 /** Timeouts and caps at the network edge (`EdgeSettings`). */

@@ -1,4 +1,4 @@
-import type { DatabaseTarget } from '@pharos/database';
+import type { DatabaseTarget, DatabaseTimeouts } from '@pharos/database';
 
 /** How Pharos watches Lightd daemons and proxies their container consoles. */
 export interface LightdSettings {
@@ -145,6 +145,12 @@ export class PharosConfig {
   /** Holds the embedded database, the generated JWT secret and uploaded files. */
   readonly dataDir!: string;
   readonly database!: DatabaseTarget;
+  /** Bounds on every wait on PostgreSQL (`DatabaseTimeouts`); PGlite, inside the process, has none. */
+  readonly databaseTimeouts!: DatabaseTimeouts;
+  /** `/readyz` answers 503 when the database does not answer a trivial query within this long. */
+  readonly readyTimeoutMs!: number;
+  /** While the database is unavailable, how often the outage is logged (with the requests refused meanwhile). */
+  readonly databaseOutageLogSeconds!: number;
   readonly migrateOnStart!: boolean;
   /** The base URL clients reach Pharos at, without a trailing slash. */
   readonly publicUrl!: string;

@@ -50,7 +50,14 @@ export class PayloadTooLargeError extends DomainError {
   readonly status = 413;
 }
 
-/** The store could not keep a write; the client must be told it was not kept. */
+/**
+ * The store could not keep a write (or something else Pharos needs is away); the client must
+ * be told it was not kept, and may try again after `retryAfterSeconds`. Whoever throws it has
+ * logged why (or counted it: `DatabaseOutage`); the HTTP filter does not log it again.
+ */
 export class ServiceUnavailableError extends DomainError {
   readonly status = 503;
+  constructor(message: string, readonly retryAfterSeconds = 5) {
+    super(message);
+  }
 }

@@ -1,7 +1,9 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { isDatabaseUnavailable } from '@pharos/database';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
-import { DomainError, TooManyRequestsError } from './domain-errors';
+import { DatabaseOutage } from '../database/database-outage';
+import { DomainError, ServiceUnavailableError, TooManyRequestsError } from './domain-errors';
 
 /** The JSON body of every error reply. */
 export interface ErrorBody {
@@ -15,24 +17,34 @@ export interface ErrorBody {
 
 /**
  * The one place errors become HTTP replies: domain errors keep their status, Nest and Fastify
- * client errors (validation, unknown route, bad JSON, too large) keep theirs, anything else is
- * a 500 whose details go to the log and never to the client.
+ * client errors (validation, unknown route, bad JSON, too large) keep theirs, a database that
+ * cannot be reached or does not answer in time is a 503 with `Retry-After` (counted by
+ * `DatabaseOutage`, which logs the outage once per interval, not once per request), anything
+ * else is a 500 whose details go to the log and never to the client.
  */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpError');
+
+  constructor(private readonly outage: DatabaseOutage) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') return;
     const http = host.switchToHttp();
     const reply = http.getResponse<FastifyReply>();
     const request = http.getRequest<FastifyRequest>();
+    if (!(exception instanceof DomainError) && !(exception instanceof HttpException) && isDatabaseUnavailable(exception)) {
+      this.outage.refused(exception);
+      exception = new ServiceUnavailableError('the database is unavailable: try again later');
+    }
     const body = this.toBody(exception);
     body.requestId = request.id;
-    if (body.statusCode >= 500) {
+    if (body.statusCode >= 500 && !(exception instanceof ServiceUnavailableError)) {
       this.logger.error({ err: exception, reqId: request.id, url: request.url }, 'request failed');
     }
-    if (exception instanceof TooManyRequestsError) reply.header('retry-after', String(exception.retryAfterSeconds));
+    if (exception instanceof TooManyRequestsError || exception instanceof ServiceUnavailableError) {
+      reply.header('retry-after', String(exception.retryAfterSeconds));
+    }
     void reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 

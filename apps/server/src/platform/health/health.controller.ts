@@ -1,4 +1,5 @@
-import { Controller, Get, HttpCode, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, HttpCode } from '@nestjs/common';
+import { ServiceUnavailableError } from '../errors/domain-errors';
 import { Public } from '../http/public-route';
 import { HealthService } from './health.service';
 
@@ -17,7 +18,7 @@ export class HealthController {
   @Get('readyz')
   async ready(): Promise<{ status: 'ready'; database: 'up' }> {
     const problem = await this.health.readinessProblem();
-    if (problem) throw new ServiceUnavailableException(problem);
+    if (problem) throw new ServiceUnavailableError(problem, 1);
     return { status: 'ready', database: 'up' };
   }
 }

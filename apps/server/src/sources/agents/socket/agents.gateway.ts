@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { isDatabaseUnavailable } from '@pharos/database';
 import { type OnGatewayConnection, type OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import {
   AGENT_WS_PATH,
@@ -15,6 +16,7 @@ import type { IncomingMessage } from 'node:http';
 import type { RawData, WebSocket, WebSocketServer } from 'ws';
 import { CommandsService } from '../../../fleet/commands/commands.service';
 import { PharosConfig } from '../../../platform/config/pharos-config';
+import { DatabaseOutage } from '../../../platform/database/database-outage';
 import { closeWithError, parseJsonFrame, sendJson } from '../../../platform/websockets/json-socket';
 import { markAuthenticated } from '../../../platform/websockets/socket-limits';
 import type { AgentSession } from './agent-sessions';
@@ -34,6 +36,7 @@ export class AgentsGateway implements OnGatewayInit, OnGatewayConnection {
     private readonly agents: AgentsService,
     private readonly commands: CommandsService,
     private readonly config: PharosConfig,
+    private readonly outage: DatabaseOutage,
   ) {}
 
   afterInit(server: WebSocketServer): void {
@@ -49,7 +52,11 @@ export class AgentsGateway implements OnGatewayInit, OnGatewayConnection {
     // One chain per connection keeps messages in order and runs the close after them.
     let chain: Promise<unknown> = Promise.resolve();
     const enqueue = (work: () => Promise<unknown>) => {
-      chain = chain.then(work).catch((error: unknown) => this.logger.error({ err: error, serverId: session?.serverId }, 'agent message failed'));
+      chain = chain.then(work).catch((error: unknown) => {
+        // A database outage is logged once per interval (`DatabaseOutage`), not per message.
+        if (isDatabaseUnavailable(error)) this.outage.refused(error);
+        else this.logger.error({ err: error, serverId: session?.serverId }, 'agent message failed');
+      });
     };
 
     const authTimer = setTimeout(() => {

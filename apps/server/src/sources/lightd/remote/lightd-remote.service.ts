@@ -6,7 +6,7 @@ import {
   type LightdRemoteConfig,
   type LogEntryData,
 } from '@pharos/protocol';
-import { isDataRefusal } from '@pharos/database';
+import { isDatabaseUnavailable, isDataRefusal } from '@pharos/database';
 import { type DbTransaction, Transactions } from '../../../platform/database/transactions';
 import { DomainError, InvalidInputError, ServiceUnavailableError } from '../../../platform/errors/domain-errors';
 import { EventLogService } from '../../../fleet/event-log/event-log.service';
@@ -16,6 +16,7 @@ import { DaemonLiveness } from './daemon-liveness.service';
 import type { ReportingDaemon } from './daemon-token-directory';
 import { ContainerStatusChecker } from './container-status-checker';
 import { LightdUpdateBatchWriter, type ReceivedUpdate } from './lightd-update-batch';
+import { DatabaseOutage } from '../../../platform/database/database-outage';
 import { GroupCommitter } from '../../../platform/database/group-commit';
 
 /** Log entries stored in a transaction, to publish once it has committed. */
@@ -37,6 +38,7 @@ export class LightdRemoteService implements OnModuleDestroy {
     private readonly liveness: DaemonLiveness,
     batchWriter: LightdUpdateBatchWriter,
     checker: ContainerStatusChecker,
+    private readonly outage: DatabaseOutage,
   ) {
     this.updates = new GroupCommitter({
       // One batch at a time, so each starts from the state the previous committed (what the
@@ -49,7 +51,9 @@ export class LightdRemoteService implements OnModuleDestroy {
       failure: (error, items) => {
         if (error instanceof DomainError) return error;
         if (isDataRefusal(error)) return new InvalidInputError('the update holds a value the database cannot store');
-        this.logger.error({ err: error, updates: items.length }, 'could not store a batch of Lightd updates');
+        // An outage is logged once per interval (`DatabaseOutage`), not once per batch.
+        if (isDatabaseUnavailable(error)) this.outage.refused(error, items.length);
+        else this.logger.error({ err: error, updates: items.length }, 'could not store a batch of Lightd updates');
         return new ServiceUnavailableError('the update could not be stored');
       },
     });
@@ -108,7 +112,8 @@ export class LightdRemoteService implements OnModuleDestroy {
       stored = await this.transactions.run(work);
     } catch (error) {
       if (error instanceof DomainError) throw error;
-      this.logger.error({ err: error }, `could not store a Lightd ${what}`);
+      if (isDatabaseUnavailable(error)) this.outage.refused(error);
+      else this.logger.error({ err: error }, `could not store a Lightd ${what}`);
       throw new ServiceUnavailableError(`the ${what} could not be stored`);
     }
     for (const { subjectId, entries } of stored) this.eventLog.publishCommitted(subjectId, entries);

@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { isDataRefusal, Prisma, refusalCode } from '@pharos/database';
+import { isDatabaseUnavailable, isDataRefusal, Prisma, refusalCode } from '@pharos/database';
 import {
   describeWireError,
   type LogEntryData,
@@ -16,6 +16,7 @@ import { MetricsService, type SampleToRecord, type SnapshotToStore } from '../..
 import { UpdateOffersService } from '../../../fleet/releases/update-offers.service';
 import { ServerPresenceService } from '../../../fleet/servers/server-presence.service';
 import { ServersService } from '../../../fleet/servers/servers.service';
+import { DatabaseOutage } from '../../../platform/database/database-outage';
 import { GroupCommitter } from '../../../platform/database/group-commit';
 import { type DbTransaction, Transactions } from '../../../platform/database/transactions';
 import { DomainError, InvalidInputError, ServiceUnavailableError, UnauthorizedError } from '../../../platform/errors/domain-errors';
@@ -78,7 +79,7 @@ export class NodeReportsService implements OnModuleInit, OnModuleDestroy {
       return reports.map(() => undefined);
     },
     splitWhen: isDataRefusal,
-    failure: (error, reports) => this.asNodeError(reports.length === 1 ? reports[0]!.sample.serverId : undefined, error),
+    failure: (error, reports) => this.asNodeError(reports.length === 1 ? reports[0]!.sample.serverId : undefined, error, reports.length),
   });
   private installId?: string;
   private stopForgetting?: () => void;
@@ -93,6 +94,7 @@ export class NodeReportsService implements OnModuleInit, OnModuleDestroy {
     private readonly liveness: NodeLivenessService,
     private readonly offers: UpdateOffersService,
     private readonly bus: FleetEventBus,
+    private readonly outage: DatabaseOutage,
   ) {}
 
   onModuleInit(): void {
@@ -212,13 +214,15 @@ export class NodeReportsService implements OnModuleInit, OnModuleDestroy {
   /**
    * A failed write of one node's report (`serverId`; undefined for a batch of several) as the
    * node is told: its node deleted meanwhile, refused like a bad secret (401); a value the
-   * database refused, 400; the store failing, 503.
+   * database refused, 400; the store failing, 503 (an outage of the database is counted by
+   * `DatabaseOutage`, which logs it once per interval rather than once per report).
    */
-  private asNodeError(serverId: string | undefined, error: unknown): Error {
+  private asNodeError(serverId: string | undefined, error: unknown, reports = 1): Error {
     if (error instanceof DomainError) return error;
     if (serverId !== undefined && isServerGone(error)) return this.gone(serverId);
     if (isDataRefusal(error)) return new InvalidInputError('the report holds a value the database cannot store');
-    this.logger.error({ err: error, serverId }, 'could not store node reports');
+    if (isDatabaseUnavailable(error)) this.outage.refused(error, reports);
+    else this.logger.error({ err: error, serverId }, 'could not store node reports');
     return new ServiceUnavailableError('the report could not be stored');
   }
 
