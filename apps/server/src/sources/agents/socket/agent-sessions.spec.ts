@@ -105,4 +105,21 @@ describe('AgentSessionRegistry', () => {
     expect(registry.unregister(revoked)).toBe(true);
     registry.onModuleDestroy();
   });
+
+  it('closes an agent whose key was revoked while it was being admitted (after its key was checked, before it was registered)', () => {
+    const bus = new InProcessFleetEventBus();
+    const registry = new AgentSessionRegistry(config, bus);
+    registry.onModuleInit();
+    const socket = fakeSocket();
+    const admitted = new AgentSession(SERVER, 'k9', 'pak_k9', socket as unknown as WebSocket, undefined);
+    bus.publish('agent-key.revoked', 'k9', {});
+    expect(socket.closedWith).toBeUndefined();
+
+    registry.register(admitted);
+    expect(socket.closedWith).toBe(AgentCloseCode.KeyRevoked);
+    expect(admitted.endReason?.kind).toBe('agent.key_revoked');
+    // Its close marks the server offline as any revoked agent's does.
+    expect(registry.unregister(admitted)).toBe(true);
+    registry.onModuleDestroy();
+  });
 });

@@ -12,6 +12,12 @@ import type { NetworkCounterMemory } from './agent-metrics';
 /** How long shutting down waits for agents to answer the close (then it goes on regardless). */
 const CLOSE_HANDSHAKE_WAIT_MS = 2000;
 
+/**
+ * How long a revoked key is remembered for agents still between `auth_success` and `register`
+ * (their server is being marked online): far longer than that step ever takes.
+ */
+const REVOKED_KEY_MEMORY_MS = 5 * 60_000;
+
 /** Why a session ended, as the server's event log will say it. */
 export interface AgentSessionEnd {
   kind: string;
@@ -66,6 +72,8 @@ export class AgentSession implements TerminalChannel {
 @Injectable()
 export class AgentSessionRegistry implements AgentLink, TerminalAgentLink, OnModuleInit, OnModuleDestroy {
   private readonly sessions = new Map<string, AgentSession>();
+  /** Keys revoked lately (id → when), for `register`. */
+  private readonly revokedKeys = new Map<string, number>();
   private heartbeat?: NodeJS.Timeout;
   private stopping = false;
   private readonly unsubscribe: (() => void)[] = [];
@@ -115,13 +123,17 @@ export class AgentSessionRegistry implements AgentLink, TerminalAgentLink, OnMod
     return this.stopping;
   }
 
-  /** Makes `session` its server's connection, closing the one it replaces. */
+  /**
+   * Makes `session` its server's connection, closing the one it replaces. A key revoked while
+   * the agent was being admitted (after its key was checked, before this) closes it here.
+   */
   register(session: AgentSession): void {
     const previous = this.sessions.get(session.serverId);
     this.sessions.set(session.serverId, session);
     if (previous && previous !== session) {
       previous.end(AgentCloseCode.Replaced, AgentErrorText.Replaced, { kind: 'agent.replaced', message: 'Replaced by a newer connection' });
     }
+    if (this.revokedKeys.has(session.keyId)) this.keyRevoked(session.keyId);
   }
 
   /** Forgets a closed session; true when it was still its server's current connection. */
@@ -161,8 +173,9 @@ export class AgentSessionRegistry implements AgentLink, TerminalAgentLink, OnMod
     return this.get(serverId)?.send(message) ?? false;
   }
 
-  /** Closes the sessions of a revoked key. */
+  /** Closes the sessions of a revoked key, and remembers it for agents not registered yet. */
   private keyRevoked(keyId: string): void {
+    this.rememberRevoked(keyId);
     for (const session of this.sessions.values()) {
       if (session.keyId !== keyId) continue;
       session.end(AgentCloseCode.KeyRevoked, AgentErrorText.KeyRevoked, {
@@ -182,6 +195,12 @@ export class AgentSessionRegistry implements AgentLink, TerminalAgentLink, OnMod
     if (!session) return;
     this.sessions.delete(serverId);
     session.end(AgentCloseCode.KeyRevoked, AgentErrorText.KeyRevoked, { kind: 'agent.server_deleted', message: 'Agent disconnected: its server was deleted' });
+  }
+
+  private rememberRevoked(keyId: string): void {
+    const now = Date.now();
+    for (const [id, at] of this.revokedKeys) if (now - at > REVOKED_KEY_MEMORY_MS) this.revokedKeys.delete(id);
+    this.revokedKeys.set(keyId, now);
   }
 
   private checkHeartbeats(): void {
