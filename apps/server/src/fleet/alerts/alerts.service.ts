@@ -98,6 +98,8 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
   private readonly unsubscribe: (() => void)[] = [];
   private reminders?: PeriodicTask;
   private readonly writes = new ConcurrencyLimit(INCIDENT_WRITES_AT_ONCE);
+  /** Cluster: reads of a server's open incidents when it comes back online (a fleet reconnecting). */
+  private readonly lookups = new ConcurrencyLimit(INCIDENT_WRITES_AT_ONCE);
   /** True while this instance publishes an `alert` (its own subscribers get it at once). */
   private publishing = false;
 
@@ -244,10 +246,18 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
 
   /** Offline opens "server offline" (agents, nodes) or "Lightd daemon offline"; online resolves both. */
   private async presence(serverId: string, change: PresenceChange): Promise<void> {
+    let stored: AlertIncident[] | undefined;
     for (const rule of await this.rulesFor(serverId, ['server_offline', 'daemon_offline'])) {
       const key = trackerKey(rule.id, serverId, '');
       if (change.status === 'online') {
-        await this.resolve(key, serverId, 0, undefined, true, rule.id, '');
+        // Cluster: "online" is not repeated, and another instance may have opened the incident
+        // while its news is still on the way here: the database says (one read per change).
+        if (!this.open.has(key) && this.config.cluster.redisUrl) {
+          stored ??= await this.lookups.run(() => this.store.firing(serverId));
+          const row = stored.find((i) => i.ruleId === rule.id && i.subject === '');
+          if (row) this.open.set(key, row.id);
+        }
+        await this.resolve(key, serverId, 0);
         continue;
       }
       const byDaemon = change.kind === 'daemon.offline';
@@ -313,14 +323,8 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
     return !last || now.getTime() - last.getTime() >= rule.cooldownSeconds * 1000;
   }
 
-  /**
-   * Resolves the open incident of `key`. With `ruleId` (a change that is not repeated, e.g. a
-   * server back online) in cluster mode, one not known here is looked up in the database:
-   * another instance may have opened it while its news was on the way.
-   */
-  private async resolve(key: string, serverId: string, value: number | null, why?: string, tell = true, ruleId?: string, subject = ''): Promise<void> {
-    const lookUp = ruleId && this.config.cluster.redisUrl;
-    const incidentId = this.open.get(key) ?? (lookUp ? (await this.store.openOne(ruleId, serverId, subject))?.id : undefined);
+  private async resolve(key: string, serverId: string, value: number | null, why?: string, tell = true): Promise<void> {
+    const incidentId = this.open.get(key);
     this.open.delete(key);
     if (!incidentId) return;
     const resolvedAt = new Date();
