@@ -8,7 +8,7 @@ import { ensureBuilt, freePort, MAIN_JS, ServerProcess } from './support/built-s
 import { eventually } from './support/eventually';
 import { AgentRefused, enrolAgentServer, FakeAgent } from './support/fake-agent';
 import { openLiveSocket } from './support/live-socket';
-import { createTestDatabase, TEST_DB_MODE_VAR, type TestDatabase } from './support/test-database';
+import { createTestDatabase, TEST_DB_MODE_VAR, type TestDatabase, withAdminClient } from './support/test-database';
 import { TestSocket } from './support/test-socket';
 
 const REDIS_URL = process.env.PHAROS_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -258,6 +258,49 @@ onPostgres('two Pharos instances over PostgreSQL and Redis', () => {
       const others = instances.filter((i) => !i.jobs[job]!.held);
       expect(others.map((i) => i.jobs[job]!.runs)).toEqual([0]);
     }
+  });
+
+  it('resolves on B the incident A opened when the server’s agent moves from A to B', async () => {
+    const { serverId, apiKey } = await enrolAgentServer({ request: (url, init) => request(a.baseUrl, url, init) }, token, 'moved-alert');
+    // The notifications wait in the outbox (nothing listens at the channel's address).
+    const channel = await request(a.baseUrl, '/api/v1/alerts/channels', { token, body: { name: 'cluster-hook', url: 'http://127.0.0.1:9/hook', isDefault: false } });
+    expect(channel.status).toBe(201);
+    const rule = await request(a.baseUrl, '/api/v1/alerts/rules', { token, body: { name: 'CPU high (cluster)', metric: 'cpu_percent', op: 'gt', threshold: 90, serverId, channelIds: [channel.body.id], cooldownSeconds: 0 } });
+    expect(rule.status).toBe(201);
+    // This rule's (the agent's move also opens and resolves a built-in "server offline" one).
+    const incidents = async (): Promise<any[]> =>
+      (await request(b.baseUrl, `/api/v1/alerts/incidents?serverId=${serverId}`, { token })).body.items.filter((i: { rule_id?: string }) => i.rule_id === rule.body.id);
+
+    const first = await FakeAgent.connect(a.wsUrl, apiKey);
+    agents.push(first);
+    first.sendMetrics({ cpu_percent: 97 });
+    const [opened] = await eventually(async () => {
+      const listed = await incidents();
+      expect(listed).toEqual([expect.objectContaining({ rule_id: rule.body.id, state: 'firing' })]);
+      return listed;
+    });
+    first.close();
+    await first.closed;
+
+    // The agent reconnects to B and reports a recovered value: B resolves A's incident.
+    const second = await FakeAgent.connect(b.wsUrl, apiKey);
+    agents.push(second);
+    await eventually(async () => {
+      second.sendMetrics({ cpu_percent: 12 });
+      expect(await incidents()).toEqual([expect.objectContaining({ id: opened.id, state: 'resolved', value: 12 })]);
+    });
+    // A breach again, on B, opens a new incident (none open is left behind anywhere).
+    second.sendMetrics({ cpu_percent: 99 });
+    await eventually(async () => expect((await incidents()).map((i) => i.state).sort()).toEqual(['firing', 'resolved']));
+
+    const outbox = await withAdminClient(
+      async (client) => (await client.query<{ incidentId: string; event: string }>(`SELECT "incidentId", "event" FROM "AlertNotification" WHERE "ruleId" = $1`, [rule.body.id])).rows,
+      db.target.kind === 'postgres' ? db.target.url : undefined,
+    );
+    const ofFirst = outbox.filter((n) => n.incidentId === opened.id).map((n) => n.event).sort();
+    expect(ofFirst).toEqual(['firing', 'resolved']);
+    second.close();
+    await second.closed;
   });
 
   it('after kill -9 of A: its agent reconnects to B, gets the commands queued meanwhile, B takes A’s jobs over and its browsers’ places free', async () => {

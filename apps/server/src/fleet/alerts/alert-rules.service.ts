@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { AlertRule, AlertSeverity } from '@pharos/database';
 import { Transactions } from '../../platform/database/transactions';
+import { FleetEventBus } from '../../platform/events/fleet-event-bus';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../platform/errors/domain-errors';
 import { type AuditActor, AuditLogService } from '../../identity/audit/audit-log.service';
 import { isMetricSeries, METRIC_SERIES_NAMES } from '../metrics/metric-series';
@@ -81,8 +82,9 @@ type RuleListener = (ruleId: string) => void;
  * of a threshold. The evaluator keeps the enabled ones in memory and hears of every change.
  */
 @Injectable()
-export class AlertRulesService {
+export class AlertRulesService implements OnModuleInit, OnModuleDestroy {
   private readonly listeners = new Set<RuleListener>();
+  private unsubscribe?: () => void;
 
   constructor(
     private readonly store: AlertStore,
@@ -90,7 +92,19 @@ export class AlertRulesService {
     private readonly servers: ServersService,
     private readonly audit: AuditLogService,
     private readonly channels: NotificationStore,
+    private readonly bus: FleetEventBus,
   ) {}
+
+  /** Cluster: a rule changed on any instance is reloaded by the evaluator of every instance. */
+  onModuleInit(): void {
+    this.unsubscribe = this.bus.subscribeAll('alert.rule-changed', (_, ruleId) => {
+      for (const listener of this.listeners) listener(ruleId);
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe?.();
+  }
 
   onChanged(listener: RuleListener): () => void {
     this.listeners.add(listener);
@@ -187,6 +201,6 @@ export class AlertRulesService {
   }
 
   private changed(ruleId: string): void {
-    for (const listener of this.listeners) listener(ruleId);
+    this.bus.publish('alert.rule-changed', ruleId, {});
   }
 }

@@ -133,6 +133,11 @@ export class AlertStore {
     return this.prisma.alertIncident.findMany({ where: { ruleId, serverId, resolvedAt: null } });
   }
 
+  /** The open incident of the rule, server and subject, if any (at most one: the partial unique index). */
+  openOne(ruleId: string, serverId: string, subject: string): Promise<AlertIncident | null> {
+    return this.prisma.alertIncident.findFirst({ where: { ruleId, serverId, subject, resolvedAt: null } });
+  }
+
   /** Resolves in the caller's transaction; the incident as resolved, or null if it was already. */
   async resolveIn(id: string, resolvedAt: Date, value: number | null, tx: DbTransaction): Promise<AlertIncident | null> {
     const claimed = await tx.alertIncident.updateMany({ where: { id, resolvedAt: null }, data: { resolvedAt, resolvedValue: value } });

@@ -98,6 +98,10 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
   private readonly unsubscribe: (() => void)[] = [];
   private reminders?: PeriodicTask;
   private readonly writes = new ConcurrencyLimit(INCIDENT_WRITES_AT_ONCE);
+  /** Cluster: reads of a server's open incidents when it comes back online (a fleet reconnecting). */
+  private readonly lookups = new ConcurrencyLimit(INCIDENT_WRITES_AT_ONCE);
+  /** True while this instance publishes an `alert` (its own subscribers get it at once). */
+  private publishing = false;
 
   constructor(
     private readonly store: AlertStore,
@@ -118,6 +122,10 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
       this.bus.subscribeAll('server.presence', (change, serverId) => this.enqueue(serverId, () => this.presence(serverId, change)), 'instance'),
       this.bus.subscribeAll('condition', (report, serverId) => this.enqueue(serverId, () => this.condition(serverId, report)), 'instance'),
       this.bus.subscribeAll('server.deleted', (_, serverId) => this.forget(serverId)),
+      // Cluster: incidents another instance opened or resolved (a server's source moved here).
+      this.bus.subscribeAll('alert', (alert, serverId) => {
+        if (!this.publishing) this.enqueue(serverId, () => this.learn(serverId, alert));
+      }),
       this.alertRules.onChanged((ruleId) => this.enqueueAll(() => this.ruleChanged(ruleId))),
     );
     this.reminders = startPeriodic(this.config.alertRepeatSweepSeconds * 1000, () => this.remind(), (error) => this.logger.error({ err: error }, 'alert reminders failed'));
@@ -169,6 +177,33 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
+  /**
+   * Another instance opened or resolved an incident: this one takes it into its open incidents
+   * (and the rule's state for the server) so that it resolves it, or forgets it, and does not
+   * open a second one when the server's samples and reports come here.
+   */
+  private async learn(serverId: string, alert: AlertData): Promise<void> {
+    if (!alert.rule_id) return;
+    const key = trackerKey(alert.rule_id, serverId, alert.subject ?? '');
+    if (alert.state === 'firing') {
+      if (this.open.get(key) === alert.id) return;
+      this.open.set(key, alert.id);
+      this.trackers.set(key, new AlertTracker(true));
+    } else if (this.open.get(key) === alert.id) {
+      this.open.delete(key);
+      this.trackers.set(key, new AlertTracker());
+    }
+  }
+
+  private publish(serverId: string, alert: AlertData): void {
+    this.publishing = true;
+    try {
+      this.bus.publish('alert', serverId, alert);
+    } finally {
+      this.publishing = false;
+    }
+  }
+
   private enqueue(serverId: string, work: () => Promise<void>): void {
     const previous = this.queues.get(serverId);
     const next = (previous ? Promise.all([previous, this.ready]) : this.ready)
@@ -211,9 +246,17 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
 
   /** Offline opens "server offline" (agents, nodes) or "Lightd daemon offline"; online resolves both. */
   private async presence(serverId: string, change: PresenceChange): Promise<void> {
+    let stored: AlertIncident[] | undefined;
     for (const rule of await this.rulesFor(serverId, ['server_offline', 'daemon_offline'])) {
       const key = trackerKey(rule.id, serverId, '');
       if (change.status === 'online') {
+        // Cluster: "online" is not repeated, and another instance may have opened the incident
+        // while its news is still on the way here: the database says (one read per change).
+        if (!this.open.has(key) && this.config.cluster.redisUrl) {
+          stored ??= await this.lookups.run(() => this.store.firing(serverId));
+          const row = stored.find((i) => i.ruleId === rule.id && i.subject === '');
+          if (row) this.open.set(key, row.id);
+        }
         await this.resolve(key, serverId, 0);
         continue;
       }
@@ -253,7 +296,12 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
       }
       return opened;
     }));
-    if (!incident) return; // open already (another instance, or a report that raced this one)
+    if (!incident) {
+      // Open already (by another instance, or a report that raced this one): it is the one to resolve.
+      const current = await this.store.openOne(rule.id, serverId, subject);
+      if (current) this.open.set(key, current.id);
+      return;
+    }
     this.open.set(key, incident.id);
     const alert = toAlertData(incident, 'firing');
     await this.writes.run(() => this.eventLog.record('server', serverId, {
@@ -263,7 +311,7 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
       data: { incidentId: incident.id, ruleId: rule.id, value: firing.value, threshold: rule.threshold, subject },
       at: incident.firedAt,
     }));
-    this.bus.publish('alert', serverId, alert);
+    this.publish(serverId, alert);
   }
 
   /** Not silenced, and past the rule's cooldown for this server (storm control). */
@@ -297,7 +345,7 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
       data: { incidentId, ruleId: incident.ruleId, value },
       at: resolvedAt,
     }));
-    this.bus.publish('alert', serverId, alert);
+    this.publish(serverId, alert);
   }
 
   private queue(rule: AlertRule, incident: AlertIncident, event: NotificationEvent, scope: ServerScope | null, tx: DbTransaction, why?: string, key = `${incident.id}:${event}`): Promise<number> {

@@ -35,6 +35,8 @@ export interface FleetEventMap {
    * instances' Lightd writers forget what they remembered of its containers.
    */
   'daemon.written': { instance: string };
+  /** An alert rule was created, changed or deleted (subject: its id): every evaluator reloads. */
+  'alert.rule-changed': SubjectOnly;
 
   // Instance to instance (cluster mode): whoever holds the subject acts.
 
