@@ -1,5 +1,5 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { describeWithBrowser, ensureWebBuilt, DESKTOP, openSignedIn, PageProblems, screenshotEverywhere, seriousAccessibilityViolations, useTheme, WEB_DIST } from '../support/dashboard-browser';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { describeWithBrowser, ensureWebBuilt, DESKTOP, openSignedIn, PageProblems, PHONE, screenshot, screenshotEverywhere, seriousAccessibilityViolations, useTheme, WEB_DIST } from '../support/dashboard-browser';
 import { eventually } from '../support/eventually';
 import { IthiltirNodeEmulator } from '../support/ithiltir-node-emulator';
 import { healthyReport } from '../support/node-report-health';
@@ -33,6 +33,22 @@ describeWithBrowser('the alerts page', () => {
     expect((await node.report(healthyReport(node.nextReport(), 0.3))).status).toBe(200);
     ({ browser, context, page, problems } = await openSignedIn(pharos.baseUrl, TEST_ADMIN_PASSWORD, DESKTOP));
   });
+  /** A dialog (a modal: the theme switch behind it cannot be pressed) checked with axe and shot in each theme and size. */
+  async function dialogEverywhere(name: string, open: () => Promise<Locator>): Promise<void> {
+    for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
+      await page.setViewportSize(viewport);
+      for (const theme of ['light', 'dark'] as const) {
+        await useTheme(page, theme);
+        const dialog = await open();
+        expect(await seriousAccessibilityViolations(page)).toEqual([]);
+        await screenshot(page, `${name}-${size}-${theme}`);
+        await page.keyboard.press('Escape');
+        await dialog.waitFor({ state: 'hidden' });
+      }
+    }
+    await page.setViewportSize(DESKTOP);
+  }
+
   afterAll(async () => {
     await context?.close();
     await browser?.close();
@@ -127,7 +143,7 @@ describeWithBrowser('the alerts page', () => {
 
     // The channel's URL changed in its dialog (the current one is never shown back, only redacted).
     const channelRow = page.locator('[data-channel="ops-hook"]');
-    await channelRow.getByRole('button', { name: 'Open ops-hook' }).click();
+    await channelRow.getByRole('button', { name: 'Edit ops-hook' }).click();
     let channelDialog = page.getByRole('dialog', { name: 'ops-hook' });
     expect(await channelDialog.getByLabel('New URL').inputValue()).toBe('');
     await channelDialog.getByText(`Now: ${receiver.url}/…`).waitFor();
@@ -140,7 +156,7 @@ describeWithBrowser('the alerts page', () => {
     await channelRow.getByRole('button', { name: 'Send test ops-hook' }).click();
     await channelRow.getByText(/Not delivered: HTTP 503/).waitFor();
     expect(receiver.to('/hooks/refusing').map((r) => r.status)).toEqual([503]);
-    await channelRow.getByRole('button', { name: 'Open ops-hook' }).click();
+    await channelRow.getByRole('button', { name: 'Edit ops-hook' }).click();
     channelDialog = page.getByRole('dialog', { name: 'ops-hook' });
     const history = channelDialog.getByRole('region', { name: 'Recent deliveries' });
     const failed = history.locator('[data-attempt="failed"]');
@@ -150,33 +166,36 @@ describeWithBrowser('the alerts page', () => {
     // The earlier test and the firing alert, delivered.
     expect(await history.locator('[data-attempt="ok"]').count()).toBeGreaterThanOrEqual(2);
 
-    for (const theme of ['light', 'dark'] as const) {
-      await useTheme(page, theme);
-      expect(await seriousAccessibilityViolations(page)).toEqual([]);
-    }
-    await screenshotEverywhere(page, 'alerts-channel-dialog');
+    await page.keyboard.press('Escape');
+    await channelDialog.waitFor({ state: 'hidden' });
+    await dialogEverywhere('alerts-channel-dialog', async () => {
+      await channelRow.getByRole('button', { name: 'Edit ops-hook' }).click();
+      await history.locator('[data-attempt="failed"]').waitFor();
+      return channelDialog;
+    });
+    await channelRow.getByRole('button', { name: 'Edit ops-hook' }).click();
 
-    // Renamed and made default with the URL left blank: the URL is kept, as the next test shows.
-    await channelDialog.getByLabel('Name').fill('ops-hook-2');
-    await channelDialog.getByLabel('Default channel').check();
+    // Renamed and no longer default (the first channel added was), the URL left blank: kept, as the next test shows.
+    await channelDialog.getByLabel('Name', { exact: true }).fill('ops-hook-2');
+    expect(await channelDialog.getByLabel('Default channel').isChecked()).toBe(true);
+    await channelDialog.getByLabel('Default channel').uncheck();
     await channelDialog.getByRole('button', { name: 'Save channel' }).click();
     await channelDialog.waitFor({ state: 'hidden' });
     const renamed = page.locator('[data-channel="ops-hook-2"]');
     await renamed.waitFor();
     const channels = (await pharos.request('/api/v1/alerts/channels', { token: admin })).body.items;
-    expect(channels).toEqual([expect.objectContaining({ name: 'ops-hook-2', isDefault: true, url: `${receiver.url}/…` })]);
+    expect(channels).toEqual([expect.objectContaining({ name: 'ops-hook-2', isDefault: false, url: `${receiver.url}/…` })]);
     await renamed.getByRole('button', { name: 'Send test ops-hook-2' }).click();
     await renamed.getByText('Delivered').waitFor();
     expect(receiver.to('/hooks/refusing').map((r) => r.status)).toEqual([503, 200]);
 
     // The rule's edit dialog, for the screenshots.
-    await page.getByRole('button', { name: 'Edit CPU over 80' }).click();
-    await page.getByRole('dialog', { name: 'Edit CPU over 80' }).getByLabel('Preview: current values').getByText(/Would fire now/).waitFor();
-    for (const theme of ['light', 'dark'] as const) {
-      await useTheme(page, theme);
-      expect(await seriousAccessibilityViolations(page)).toEqual([]);
-    }
-    await screenshotEverywhere(page, 'alerts-rule-dialog');
+    await dialogEverywhere('alerts-rule-dialog', async () => {
+      await page.getByRole('button', { name: 'Edit CPU over 80' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Edit CPU over 80' });
+      await dialog.getByLabel('Preview: current values').getByText(/Would fire now/).waitFor();
+      return dialog;
+    });
     problems.expectNone();
   });
 });

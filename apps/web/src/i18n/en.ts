@@ -610,7 +610,6 @@ export const en = {
   notifyResolved: 'Tell when resolved',
   ruleEnabledField: 'Enabled',
   ruleChannels: 'Channels (none ticked: the default channels)',
-  channelDetails: (name: string) => `Open ${name}`,
   channelNewUrl: 'New URL (blank keeps the current one)',
   channelUrlNow: (redacted: string) => `Now: ${redacted} (secrets in it are never shown)`,
   channelNewSecret: 'New signing secret (blank keeps it)',

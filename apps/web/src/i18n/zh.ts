@@ -603,7 +603,6 @@ export const zh: Dictionary = {
   notifyResolved: '恢复时通知',
   ruleEnabledField: '启用',
   ruleChannels: '渠道（均不勾选：使用默认渠道）',
-  channelDetails: (name) => `打开 ${name}`,
   channelNewUrl: '新 URL（留空则保持不变）',
   channelUrlNow: (redacted) => `当前：${redacted}（其中的密钥永不显示）`,
   channelNewSecret: '新签名密钥（留空则保持不变）',

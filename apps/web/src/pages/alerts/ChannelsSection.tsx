@@ -44,7 +44,7 @@ export function ChannelTable({ channels, isAdmin, onChanged }: { channels: Chann
       kind: 'actions',
       cell: (c) => (
         <>
-          <button type="button" className="small" onClick={() => setOpened(c)} aria-label={t.channelDetails(c.name)}>
+          <button type="button" className="small" onClick={() => setOpened(c)} aria-label={`${isAdmin ? t.edit : t.deliveryHistory} ${c.name}`}>
             {isAdmin ? t.edit : t.deliveryHistory}
           </button>
           {isAdmin && (
