@@ -141,6 +141,15 @@ describeWithBrowser('the alerts page', () => {
     await page.getByRole('button', { name: 'Enable Server offline' }).waitFor();
     expect(await ruleByName('Server offline')).toEqual(expect.objectContaining({ enabled: false }));
 
+    // The built-in disk rule keeps its series and previews per filesystem, as it judges.
+    await page.getByRole('button', { name: 'Edit Disk above 90 %' }).click();
+    const diskDialog = page.getByRole('dialog', { name: 'Edit Disk above 90 %' });
+    expect(await diskDialog.getByLabel('Series').getAttribute('readonly')).not.toBeNull();
+    await diskDialog.getByLabel('Preview: current values').getByText(/^Would fire now on \d+ of \d+ value/).waitFor();
+    expect(await diskDialog.getByLabel('Preview: current values').getByRole('alert').count()).toBe(0);
+    await page.keyboard.press('Escape');
+    await diskDialog.waitFor({ state: 'hidden' });
+
     // The channel's URL changed in its dialog (the current one is never shown back, only redacted).
     const channelRow = page.locator('[data-channel="ops-hook"]');
     await channelRow.getByRole('button', { name: 'Edit ops-hook' }).click();
@@ -186,7 +195,7 @@ describeWithBrowser('the alerts page', () => {
     const channels = (await pharos.request('/api/v1/alerts/channels', { token: admin })).body.items;
     expect(channels).toEqual([expect.objectContaining({ name: 'ops-hook-2', isDefault: false, url: `${receiver.url}/…` })]);
     await renamed.getByRole('button', { name: 'Send test ops-hook-2' }).click();
-    await renamed.getByText('Delivered').waitFor();
+    await renamed.getByText('Delivered', { exact: true }).waitFor();
     expect(receiver.to('/hooks/refusing').map((r) => r.status)).toEqual([503, 200]);
 
     // The rule's edit dialog, for the screenshots.

@@ -133,7 +133,7 @@ export function NewRuleForm({ servers, channels, onCreated }: { servers: ServerV
       <ActionForm label={t.newRule} submit={t.createRule} busy={create.busy} error={create.error} onSubmit={() => void create.run()}>
         <RuleFields draft={draft} onChange={setDraft} kind="threshold" servers={servers} channels={channels} idPrefix="new-rule" />
       </ActionForm>
-      <RulePreview draft={draft} />
+      <RulePreview draft={draft} kind="threshold" />
     </>
   );
 }
@@ -154,7 +154,7 @@ function EditRuleDialog({ rule, servers, channels, onClose, onSaved }: { rule: R
         </div>
         <InlineError error={save.error} />
       </DialogForm>
-      {SAMPLED_KINDS.includes(rule.kind) && <RulePreview draft={draft} />}
+      {SAMPLED_KINDS.includes(rule.kind) && <RulePreview draft={draft} kind={rule.kind} />}
     </Dialog>
   );
 }
@@ -255,10 +255,10 @@ function RuleFields({ draft, onChange, kind, servers, channels, idPrefix, withEn
 }
 
 /** What the rule being written would say now, per server (refreshed as it is typed). */
-function RulePreview({ draft }: { draft: RuleDraft }) {
+function RulePreview({ draft, kind }: { draft: RuleDraft; kind: string }) {
   const t = useT();
-  const { serverId } = scopeFields(draft.scope);
-  const asked = useDebounced(JSON.stringify({ metric: draft.metric, op: draft.op, threshold: Number(draft.threshold), ...(serverId ? { serverId } : {}) }), 300);
+  const scope = Object.fromEntries(Object.entries(scopeFields(draft.scope)).filter(([, v]) => v !== null));
+  const asked = useDebounced(JSON.stringify({ kind, metric: draft.metric, op: draft.op, threshold: Number(draft.threshold), ...scope }), 300);
   // Live: asked again every few seconds, as the servers report.
   const tick = Math.floor(useNow(PREVIEW_REFRESH_MS) / PREVIEW_REFRESH_MS);
   const [rows, setRows] = useState<PreviewRow[] | null>(null);
