@@ -212,6 +212,8 @@ describe('alert notifications (outbox, channels, delivery)', () => {
       expect(listed.body.url).not.toContain('mail-pass');
       const test = await pharos.request(`/api/v1/alerts/channels/${channelId}/test`, { method: 'POST', token });
       expect(test.body).toEqual({ ok: true, statusCode: 250 });
+      // The test send is in the channel's delivery history.
+      expect((await pharos.request(`/api/v1/alerts/channels/${channelId}`, { token })).body.attempts).toEqual([expect.objectContaining({ ok: true, statusCode: 250, error: null })]);
       await cpuRule(id, [channelId], { notifyResolved: false });
       await cpu(emulator, 0.95);
       await eventually(() => expect(mails).toHaveLength(2), 10_000);

@@ -603,6 +603,23 @@ export const en = {
   newSilence: 'New silence',
   addSilence: 'Silence',
   silenceHours: 'For (hours)',
+  editRule: (name: string) => `Edit ${name}`,
+  saveRule: 'Save rule',
+  cooldownSeconds: 'Cooldown (seconds)',
+  repeatSeconds: 'Remind every (seconds, 0 never)',
+  notifyResolved: 'Tell when resolved',
+  ruleEnabledField: 'Enabled',
+  ruleChannels: 'Channels (none ticked: the default channels)',
+  channelNewUrl: 'New URL (blank keeps the current one)',
+  channelUrlNow: (redacted: string) => `Now: ${redacted} (secrets in it are never shown)`,
+  channelNewSecret: 'New signing secret (blank keeps it)',
+  removeSecret: 'Remove the signing secret',
+  defaultChannelField: 'Default channel (told of rules that name none)',
+  saveChannel: 'Save channel',
+  deliveryHistory: 'Recent deliveries',
+  deliveryResult: 'Result',
+  httpStatus: 'HTTP status',
+  noAttempts: 'Nothing sent yet.',
 };
 
 export type Dictionary = typeof en;

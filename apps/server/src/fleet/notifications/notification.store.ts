@@ -150,6 +150,30 @@ export class NotificationStore {
     await this.prisma.alertDeliveryAttempt.createMany({ data: attempts });
   }
 
+  /**
+   * A test message, sent at once rather than through the outbox: kept as a finished
+   * notification (`event` test) with its one attempt, so the channel's history shows it beside
+   * the real deliveries (and retention removes both like theirs).
+   */
+  async recordTestSend(channelId: string, idempotencyKey: string, payload: NotificationPayload, at: Date, result: { ok: boolean; statusCode: number | null; error: string | null }): Promise<void> {
+    await this.prisma.alertNotification.create({
+      data: {
+        idempotencyKey,
+        channelId,
+        event: 'test',
+        payload: payload as unknown as Prisma.InputJsonObject,
+        state: result.ok ? 'sent' : 'failed',
+        attempts: result.ok ? 0 : 1,
+        nextAttemptAt: at,
+        giveUpAt: at,
+        lastError: result.error,
+        sentAt: result.ok ? at : null,
+        createdAt: at,
+        attemptsMade: { create: { channelId, at, ok: result.ok, statusCode: result.statusCode, error: result.error } },
+      },
+    });
+  }
+
   /** A channel's latest attempts, newest first. */
   attemptsOf(channelId: string, take: number): Promise<AlertDeliveryAttempt[]> {
     return this.prisma.alertDeliveryAttempt.findMany({ where: { channelId }, orderBy: { at: 'desc' }, take });

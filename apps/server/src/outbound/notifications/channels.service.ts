@@ -152,8 +152,13 @@ export class ChannelsService {
   /** Sends a test message now (not through the outbox) and records the result on the channel. */
   async test(id: string): Promise<DeliveryResult> {
     const channel = await this.get(id);
-    const result = await this.send(channel, composeMessage([{ idempotencyKey: `test:${randomUUID()}`, payload: { event: 'test', text: `Test notification from Pharos for channel "${channel.name}".` } }]));
-    await this.store.recordChannelResult(id, new Date(), result.ok, result.ok ? null : (result.error ?? 'failed'));
+    const test = { idempotencyKey: `test:${randomUUID()}`, payload: { event: 'test' as const, text: `Test notification from Pharos for channel "${channel.name}".` } };
+    const result = await this.send(channel, composeMessage([test]));
+    const at = new Date();
+    const error = result.ok ? null : (result.error ?? 'failed');
+    // In the channel's delivery history too, like every real delivery.
+    await this.store.recordTestSend(id, test.idempotencyKey, test.payload, at, { ok: result.ok, statusCode: result.statusCode ?? null, error });
+    await this.store.recordChannelResult(id, at, result.ok, error);
     return result;
   }
 
