@@ -138,6 +138,8 @@ export class PharosProcess {
         PHAROS_ADMIN_PASSWORD: ADMIN_PASSWORD,
         PHAROS_WEB_DIR: 'none',
         LOG_LEVEL: process.env.PHAROS_BENCH_LOG_LEVEL ?? 'warn',
+        // Every simulated host of a benchmark connects from 127.0.0.1, as a fleet behind one NAT would.
+        MAX_CONNECTIONS_PER_ADDRESS: '1000000',
         // PHAROS_BENCH_ENV="NAME=value …": settings for an experiment, e.g. METRICS_ROLLUP_FLUSH_SECONDS=3600.
         ...Object.fromEntries((process.env.PHAROS_BENCH_ENV ?? '').split(' ').filter(Boolean).map((pair) => [pair.split('=')[0]!, pair.slice(pair.indexOf('=') + 1)])),
         ...env,
