@@ -6,3 +6,4 @@ export * from './lightd';
 export * from './agent-ws';
 export * from './ithiltir-node';
 export * from './admin-api';
+export * from './alerts-api';

@@ -1,8 +1,7 @@
-/** How a rule compares a series to its threshold. */
-export const ALERT_OPS = ['gt', 'gte', 'lt', 'lte'] as const;
-export type AlertOp = (typeof ALERT_OPS)[number];
+import { ALERT_OP_SYMBOLS, type AlertOp } from '@pharos/protocol';
 
-const SYMBOL: Record<AlertOp, string> = { gt: '>', gte: '≥', lt: '<', lte: '≤' };
+// How a rule compares a series to its threshold is part of the alerts API (libs/protocol alerts-api.ts).
+export { ALERT_OPS, type AlertOp } from '@pharos/protocol';
 
 export function breaches(op: AlertOp, value: number, threshold: number): boolean {
   switch (op) {
@@ -18,7 +17,7 @@ export function breaches(op: AlertOp, value: number, threshold: number): boolean
 }
 
 export function opSymbol(op: AlertOp): string {
-  return SYMBOL[op];
+  return ALERT_OP_SYMBOLS[op];
 }
 
 /**

@@ -1,5 +1,6 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { AlertRule, AlertSeverity } from '@pharos/database';
+import type { AlertRuleView } from '@pharos/protocol';
 import { Transactions } from '../../platform/database/transactions';
 import { FleetEventBus } from '../../platform/events/fleet-event-bus';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../platform/errors/domain-errors';
@@ -11,28 +12,6 @@ import { NotificationStore } from '../notifications/notification.store';
 import { ALERT_OPS, type AlertOp } from './alert-condition';
 import { type AlertKind, isBuiltIn } from './alert-kinds';
 import { AlertStore } from './alert.store';
-
-export interface AlertRuleView {
-  id: string;
-  kind: AlertKind;
-  builtIn: boolean;
-  name: string;
-  metric: string;
-  op: AlertOp;
-  threshold: number;
-  forSeconds: number;
-  serverId: string | null;
-  group: string | null;
-  tag: string | null;
-  severity: AlertSeverity;
-  enabled: boolean;
-  cooldownSeconds: number;
-  repeatSeconds: number;
-  notifyResolved: boolean;
-  channelIds: string[];
-  createdAt: string;
-  updatedAt: string;
-}
 
 export function toAlertRuleView(rule: AlertRule): AlertRuleView {
   return {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AlertSilence } from '@pharos/database';
+import type { SilenceView } from '@pharos/protocol';
 import { type AuditActor, AuditLogService } from '../../identity/audit/audit-log.service';
 import { Transactions } from '../../platform/database/transactions';
 import { InvalidInputError, NotFoundError } from '../../platform/errors/domain-errors';
@@ -7,17 +8,6 @@ import { isUuid } from '../../platform/http/uuid';
 import { ServersService } from '../servers/servers.service';
 import { AlertRulesService } from './alert-rules.service';
 import { AlertStore } from './alert.store';
-
-export interface SilenceView {
-  id: string;
-  serverId: string | null;
-  group: string | null;
-  ruleId: string | null;
-  until: string;
-  reason: string;
-  active: boolean;
-  createdAt: string;
-}
 
 export function toSilenceView(silence: AlertSilence, now = Date.now()): SilenceView {
   return {

@@ -1,12 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import type { AlertData, List, Page } from '@pharos/protocol';
+import type { AlertData, AlertRuleView, List, Page, SilenceView } from '@pharos/protocol';
 import type { AuthenticatedUser } from '../../identity/access/authenticated-user';
 import { CurrentUser } from '../../identity/access/current-user.decorator';
 import { Roles } from '../../identity/access/roles.decorator';
 import { InvalidInputError } from '../../platform/errors/domain-errors';
 import { isMetricSeries, METRIC_SERIES_NAMES } from '../metrics/metric-series';
-import { AlertRulesService, type AlertRuleView, toAlertRuleView } from './alert-rules.service';
-import { AlertSilencesService, type SilenceView, toSilenceView } from './alert-silences.service';
+import { AlertRulesService, toAlertRuleView } from './alert-rules.service';
+import { AlertSilencesService, toSilenceView } from './alert-silences.service';
 import { AlertListQuery, CreateAlertRuleDto, CreateSilenceDto, PreviewRuleDto, UpdateAlertRuleDto } from './alerts.dto';
 import { AlertsService } from './alerts.service';
 

@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { AlertIncident, AlertRule, AlertSilence } from '@pharos/database';
-import type { AlertData, LiveMetricsData } from '@pharos/protocol';
+import type { AlertData, AlertRulePreviewRow, LiveMetricsData } from '@pharos/protocol';
 import { PharosConfig } from '../../platform/config/pharos-config';
 import { type DbTransaction, Transactions } from '../../platform/database/transactions';
 import { type ConditionReport, FleetEventBus, type PresenceChange } from '../../platform/events/fleet-event-bus';
@@ -152,7 +152,7 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
    * What a threshold rule would say now, from each server's latest sample seen here: the
    * value per server (per filesystem for disk rules) and whether it breaches.
    */
-  async preview(rule: Pick<AlertRule, 'kind' | 'metric' | 'op' | 'threshold' | 'serverId' | 'group' | 'tag'>): Promise<{ serverId: string; serverName: string; subject?: string; value: number; breaching: boolean }[]> {
+  async preview(rule: Pick<AlertRule, 'kind' | 'metric' | 'op' | 'threshold' | 'serverId' | 'group' | 'tag'>): Promise<AlertRulePreviewRow[]> {
     const rows: { serverId: string; serverName: string; subject?: string; value: number; breaching: boolean }[] = [];
     for (const [serverId, sample] of this.latest) {
       const scope = await this.scopeOf(serverId);

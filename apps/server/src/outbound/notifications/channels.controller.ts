@@ -1,10 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import type { List } from '@pharos/protocol';
+import type { ChannelView, List } from '@pharos/protocol';
 import type { AuthenticatedUser } from '../../identity/access/authenticated-user';
 import { CurrentUser } from '../../identity/access/current-user.decorator';
 import { Roles } from '../../identity/access/roles.decorator';
 import { CreateChannelDto, UpdateChannelDto } from './channels.dto';
-import { type ChannelView, ChannelsService, toChannelView } from './channels.service';
+import { ChannelsService, toChannelView } from './channels.service';
 
 /** Notification channels: admins write and test, viewers read (URLs redacted for everyone). */
 @Controller('api/v1/alerts/channels')

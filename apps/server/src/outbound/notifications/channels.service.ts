@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AlertChannel } from '@pharos/database';
+import type { ChannelDetail, ChannelView } from '@pharos/protocol';
 import { randomUUID } from 'node:crypto';
 import { type AuditActor, AuditLogService } from '../../identity/audit/audit-log.service';
 import { NotificationStore } from '../../fleet/notifications/notification.store';
@@ -11,20 +12,6 @@ import { ChannelVault } from './channel-vault';
 import { composeMessage } from './notification-text';
 import { ChannelUrlError, type DeliveryResult, type NotificationProvider } from './providers/notification-provider';
 import { channelTarget } from './providers/providers';
-
-export interface ChannelView {
-  id: string;
-  name: string;
-  kind: string;
-  /** Tokens and passwords masked; the URL itself is never returned. */
-  url: string;
-  hasSecret: boolean;
-  isDefault: boolean;
-  enabled: boolean;
-  lastDelivery: { at: string; ok: boolean; error: string | null } | null;
-  pending: number;
-  createdAt: string;
-}
 
 export function toChannelView(channel: AlertChannel, pending = 0): ChannelView {
   return {
@@ -87,7 +74,7 @@ export class ChannelsService {
     return channel;
   }
 
-  async view(id: string): Promise<ChannelView & { attempts: { at: string; ok: boolean; statusCode: number | null; error: string | null }[] }> {
+  async view(id: string): Promise<ChannelDetail> {
     const channel = await this.get(id);
     const [pending, attempts] = await Promise.all([this.store.pendingCounts(), this.store.attemptsOf(id, 20)]);
     return {

@@ -1,4 +1,4 @@
-import type { AlertData, List, Page, ServerView } from '@pharos/protocol';
+import type { AlertData, AlertRuleView, ChannelView, List, Page, ServerView, SilenceView } from '@pharos/protocol';
 import { useState } from 'react';
 import { api } from '../../api/client';
 import { Link } from '../../app/router';
@@ -12,13 +12,12 @@ import { dateTime } from '../../format/time';
 import { useT } from '../../i18n/i18n';
 import { ChannelTable, NewChannelForm } from './ChannelsSection';
 import { NewRuleForm, RuleTable } from './RulesSection';
-import type { ChannelView, RuleView, SilenceView } from './types';
 
 /** Alerts: what fires and fired, the rules, where notifications go, and who is silenced. */
 export function AlertsPage({ isAdmin }: { isAdmin: boolean }) {
   const t = useT();
   const servers = useApi<Page<ServerView>>('/api/v1/servers?limit=500');
-  const rules = useApi<List<RuleView>>('/api/v1/alerts/rules');
+  const rules = useApi<List<AlertRuleView>>('/api/v1/alerts/rules');
   const channels = useApi<List<ChannelView>>('/api/v1/alerts/channels', { refreshMs: 10_000 });
   const names = Object.fromEntries((servers.data?.items ?? []).map((s) => [s.id, s.name]));
   return (
@@ -93,7 +92,7 @@ function Incidents({ names, servers }: { names: Record<string, string>; servers:
   );
 }
 
-function Silences({ names, rules, servers, isAdmin }: { names: Record<string, string>; rules: RuleView[]; servers: ServerView[]; isAdmin: boolean }) {
+function Silences({ names, rules, servers, isAdmin }: { names: Record<string, string>; rules: AlertRuleView[]; servers: ServerView[]; isAdmin: boolean }) {
   const t = useT();
   const silences = useApi<List<SilenceView>>('/api/v1/alerts/silences');
   const [serverId, setServerId] = useState('');

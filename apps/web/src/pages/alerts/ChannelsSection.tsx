@@ -8,7 +8,7 @@ import { StatusBadge } from '../../components/Status';
 import { Empty, InlineError, Loaded } from '../../components/States';
 import { dateTime } from '../../format/time';
 import { useT } from '../../i18n/i18n';
-import type { ChannelDetail, ChannelView, DeliveryAttempt } from './types';
+import type { ChannelDetail, ChannelView, DeliveryAttemptView } from '@pharos/protocol';
 
 /** The channels: test one, open one (edit it, see its recent deliveries), delete one. */
 export function ChannelTable({ channels, isAdmin, onChanged }: { channels: ChannelView[]; isAdmin: boolean; onChanged: () => void }) {
@@ -93,7 +93,7 @@ function ChannelDialog({ channel, isAdmin, onClose, onSaved }: { channel: Channe
     });
     onSaved();
   });
-  const attemptColumns: Column<DeliveryAttempt & { id: string }>[] = [
+  const attemptColumns: Column<DeliveryAttemptView & { id: string }>[] = [
     { header: t.time, kind: 'title', cell: (a) => dateTime(a.at) },
     { header: t.deliveryResult, cell: (a) => <StatusBadge status={a.ok ? 'completed' : 'failed'} label={a.ok ? t.delivered : t.notDelivered} /> },
     { header: t.httpStatus, cell: (a) => a.statusCode ?? '—' },

@@ -1,4 +1,4 @@
-import type { List, ServerView } from '@pharos/protocol';
+import type { AlertKind, AlertRulePreviewRow, AlertRuleView, ChannelView, List, ServerView } from '@pharos/protocol';
 import { useEffect, useState } from 'react';
 import { api } from '../../api/client';
 import { useDebounced, useNow } from '../../app/hooks';
@@ -9,13 +9,13 @@ import { Dialog, DialogForm } from '../../components/Dialog';
 import { StatusBadge } from '../../components/Status';
 import { Empty, InlineError } from '../../components/States';
 import { useT } from '../../i18n/i18n';
-import { type ChannelView, OPS, type PreviewRow, type RuleView, SAMPLED_KINDS, SERIES } from './types';
+import { OPS, SAMPLED_KINDS, SERIES } from './types';
 
 const PREVIEW_REFRESH_MS = 5000;
 
 type T = ReturnType<typeof useT>;
 
-function scopeOf(t: T, rule: Pick<RuleView, 'serverId' | 'group' | 'tag'>, names: Record<string, string>): string {
+function scopeOf(t: T, rule: Pick<AlertRuleView, 'serverId' | 'group' | 'tag'>, names: Record<string, string>): string {
   if (rule.serverId) return names[rule.serverId] ?? rule.serverId.slice(0, 8);
   if (rule.group) return t.scopeGroup(rule.group);
   if (rule.tag) return t.scopeTag(rule.tag);
@@ -23,19 +23,19 @@ function scopeOf(t: T, rule: Pick<RuleView, 'serverId' | 'group' | 'tag'>, names
 }
 
 /** The rules: each row can be switched on or off, edited (built-in ones too) or deleted (not built-in). */
-export function RuleTable({ rules, servers, channels, names, isAdmin, onChanged }: { rules: RuleView[]; servers: ServerView[]; channels: ChannelView[]; names: Record<string, string>; isAdmin: boolean; onChanged: () => void }) {
+export function RuleTable({ rules, servers, channels, names, isAdmin, onChanged }: { rules: AlertRuleView[]; servers: ServerView[]; channels: ChannelView[]; names: Record<string, string>; isAdmin: boolean; onChanged: () => void }) {
   const t = useT();
-  const [editing, setEditing] = useState<RuleView | null>(null);
-  const toggle = useAction(async (rule: RuleView) => {
+  const [editing, setEditing] = useState<AlertRuleView | null>(null);
+  const toggle = useAction(async (rule: AlertRuleView) => {
     await api.patch(`/api/v1/alerts/rules/${rule.id}`, { enabled: !rule.enabled });
     onChanged();
   });
-  const remove = useAction(async (rule: RuleView) => {
+  const remove = useAction(async (rule: AlertRuleView) => {
     await api.delete(`/api/v1/alerts/rules/${rule.id}`);
     onChanged();
   });
   const channelNames = Object.fromEntries(channels.map((c) => [c.id, c.name]));
-  const columns: Column<RuleView>[] = [
+  const columns: Column<AlertRuleView>[] = [
     { header: t.name, kind: 'title', cell: (r) => <strong>{r.name}</strong> },
     { header: t.alertCondition, cell: (r) => (SAMPLED_KINDS.includes(r.kind) ? `${r.metric} ${OPS[r.op]} ${r.threshold}${r.forSeconds ? ` · ${t.forSeconds(r.forSeconds)}` : ''}` : t.builtInCondition) },
     { header: t.alertScope, cell: (r) => scopeOf(t, r, names) },
@@ -76,12 +76,12 @@ export function RuleTable({ rules, servers, channels, names, isAdmin, onChanged 
 interface RuleDraft {
   name: string;
   metric: string;
-  op: RuleView['op'];
+  op: AlertRuleView['op'];
   threshold: string;
   forSeconds: string;
   /** '' the whole fleet, `server:<id>`, `group:<name>` or `tag:<name>`. */
   scope: string;
-  severity: RuleView['severity'];
+  severity: AlertRuleView['severity'];
   cooldownSeconds: string;
   repeatSeconds: string;
   notifyResolved: boolean;
@@ -91,7 +91,7 @@ interface RuleDraft {
 
 const NEW_RULE: RuleDraft = { name: '', metric: 'cpu_percent', op: 'gt', threshold: '90', forSeconds: '0', scope: '', severity: 'warning', cooldownSeconds: '300', repeatSeconds: '0', notifyResolved: true, channelIds: [], enabled: true };
 
-function draftOf(rule: RuleView): RuleDraft {
+function draftOf(rule: AlertRuleView): RuleDraft {
   const scope = rule.serverId ? `server:${rule.serverId}` : rule.group ? `group:${rule.group}` : rule.tag ? `tag:${rule.tag}` : '';
   return { name: rule.name, metric: rule.metric, op: rule.op, threshold: String(rule.threshold), forSeconds: String(rule.forSeconds), scope, severity: rule.severity, cooldownSeconds: String(rule.cooldownSeconds), repeatSeconds: String(rule.repeatSeconds), notifyResolved: rule.notifyResolved, channelIds: rule.channelIds, enabled: rule.enabled };
 }
@@ -139,7 +139,7 @@ export function NewRuleForm({ servers, channels, onCreated }: { servers: ServerV
 }
 
 /** The same form as a new rule's, filled with the rule; a built-in rule keeps its series. */
-function EditRuleDialog({ rule, servers, channels, onClose, onSaved }: { rule: RuleView; servers: ServerView[]; channels: ChannelView[]; onClose: () => void; onSaved: () => void }) {
+function EditRuleDialog({ rule, servers, channels, onClose, onSaved }: { rule: AlertRuleView; servers: ServerView[]; channels: ChannelView[]; onClose: () => void; onSaved: () => void }) {
   const t = useT();
   const [draft, setDraft] = useState(() => draftOf(rule));
   const save = useAction(async () => {
@@ -160,7 +160,7 @@ function EditRuleDialog({ rule, servers, channels, onClose, onSaved }: { rule: R
 }
 
 /** A rule's fields, shared by the new-rule form and the edit dialog. */
-function RuleFields({ draft, onChange, kind, servers, channels, idPrefix, withEnabled = false }: { draft: RuleDraft; onChange: (d: RuleDraft) => void; kind: string; servers: ServerView[]; channels: ChannelView[]; idPrefix: string; withEnabled?: boolean }) {
+function RuleFields({ draft, onChange, kind, servers, channels, idPrefix, withEnabled = false }: { draft: RuleDraft; onChange: (d: RuleDraft) => void; kind: AlertKind; servers: ServerView[]; channels: ChannelView[]; idPrefix: string; withEnabled?: boolean }) {
   const t = useT();
   const set = <K extends keyof RuleDraft>(key: K, value: RuleDraft[K]) => onChange({ ...draft, [key]: value });
   const sampled = SAMPLED_KINDS.includes(kind);
@@ -184,7 +184,7 @@ function RuleFields({ draft, onChange, kind, servers, channels, idPrefix, withEn
           </label>
           <label>
             {t.operator}
-            <select value={draft.op} onChange={(e) => set('op', e.target.value as RuleView['op'])}>
+            <select value={draft.op} onChange={(e) => set('op', e.target.value as AlertRuleView['op'])}>
               {Object.entries(OPS).map(([k, v]) => (
                 <option key={k} value={k}>
                   {v}
@@ -217,7 +217,7 @@ function RuleFields({ draft, onChange, kind, servers, channels, idPrefix, withEn
       </label>
       <label>
         {t.alertSeverity}
-        <select value={draft.severity} onChange={(e) => set('severity', e.target.value as RuleView['severity'])}>
+        <select value={draft.severity} onChange={(e) => set('severity', e.target.value as AlertRuleView['severity'])}>
           <option value="warning">{t.severityWarning}</option>
           <option value="critical">{t.severityCritical}</option>
         </select>
@@ -255,19 +255,19 @@ function RuleFields({ draft, onChange, kind, servers, channels, idPrefix, withEn
 }
 
 /** What the rule being written would say now, per server (refreshed as it is typed). */
-function RulePreview({ draft, kind }: { draft: RuleDraft; kind: string }) {
+function RulePreview({ draft, kind }: { draft: RuleDraft; kind: AlertKind }) {
   const t = useT();
   const scope = Object.fromEntries(Object.entries(scopeFields(draft.scope)).filter(([, v]) => v !== null));
   const asked = useDebounced(JSON.stringify({ kind, metric: draft.metric, op: draft.op, threshold: Number(draft.threshold), ...scope }), 300);
   // Live: asked again every few seconds, as the servers report.
   const tick = Math.floor(useNow(PREVIEW_REFRESH_MS) / PREVIEW_REFRESH_MS);
-  const [rows, setRows] = useState<PreviewRow[] | null>(null);
+  const [rows, setRows] = useState<AlertRulePreviewRow[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
     let live = true;
     const body = JSON.parse(asked) as { threshold: number };
     if (!Number.isFinite(body.threshold)) return;
-    api.post<List<PreviewRow>>('/api/v1/alerts/rules/preview', body).then(
+    api.post<List<AlertRulePreviewRow>>('/api/v1/alerts/rules/preview', body).then(
       (answer) => live && (setRows(answer.items), setError(null)),
       (e: unknown) => live && (setRows(null), setError(e)),
     );
