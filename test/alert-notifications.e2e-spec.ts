@@ -160,23 +160,23 @@ describe('alert notifications (outbox, channels, delivery)', () => {
     await cpu(emulator, 0.99);
 
     await eventually(() => expect(receiver.to('/bot110201543')).toHaveLength(2), 10_000);
-    const slack = await eventually(() => receiver.to('/services/T0001/B0002/XXXXXXXXXXXX')[0]!);
+    const slack = await eventually(() => receiver.firstTo('/services/T0001/B0002/XXXXXXXXXXXX'));
     expect(JSON.parse(slack.body)).toEqual({ text: expect.stringContaining('[FIRING] CPU high on notify-providers') });
 
-    const discord = await eventually(() => receiver.to('/api/webhooks/123456789012345678/webhooktoken123')[0]!);
+    const discord = await eventually(() => receiver.firstTo('/api/webhooks/123456789012345678/webhooktoken123'));
     expect(JSON.parse(discord.body)).toEqual({ content: expect.stringContaining('CPU high on notify-providers') });
 
-    const teams = await eventually(() => receiver.to('/webhookb2/group1@tenant1/IncomingWebhook/alt1/owner1')[0]!);
+    const teams = await eventually(() => receiver.firstTo('/webhookb2/group1@tenant1/IncomingWebhook/alt1/owner1'));
     expect(JSON.parse(teams.body)).toEqual(expect.objectContaining({ '@type': 'MessageCard', '@context': 'https://schema.org/extensions', themeColor: 'D70000', title: expect.stringContaining('CPU high') }));
 
-    const ntfy = await eventually(() => receiver.to('/pharos-alerts')[0]!);
+    const ntfy = await eventually(() => receiver.firstTo('/pharos-alerts'));
     expect(ntfy.method).toBe('POST');
     expect(ntfy.headers.title).toBe('[FIRING] CPU high on notify-providers');
     expect(ntfy.headers.priority).toBe('5');
     expect(ntfy.headers.authorization).toBe(`Basic ${Buffer.from('alice:pw').toString('base64')}`);
     expect(ntfy.body).toContain('critical · notify-providers · CPU high: cpu_percent 99 > 90');
 
-    const gotify = await eventually(() => receiver.to('/gotify/message')[0]!);
+    const gotify = await eventually(() => receiver.firstTo('/gotify/message'));
     expect(gotify.headers['x-gotify-key']).toBe('AppToken123');
     expect(JSON.parse(gotify.body)).toEqual({ title: '[FIRING] CPU high on notify-providers', message: expect.stringContaining('cpu_percent 99'), priority: 8 });
 

@@ -58,6 +58,13 @@ export class NotificationReceiver {
     return this.requests.filter((r) => r.path.startsWith(pathPrefix));
   }
 
+  /** The first request to `pathPrefix`; throws while none came (for `eventually`). */
+  firstTo(pathPrefix: string): ReceivedRequest {
+    const first = this.to(pathPrefix)[0];
+    if (!first) throw new Error(`nothing was posted to ${pathPrefix} yet`);
+    return first;
+  }
+
   close(): Promise<void> {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
