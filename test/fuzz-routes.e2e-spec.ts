@@ -65,6 +65,7 @@ const NODE_REPORT_SKELETON = { version: 'x', hostname: 'h' };
 /** `METHOD /path/:param`, as the Nest router has it. */
 const ROUTES: Record<string, RouteSpec> = {
   'GET /healthz': { auth: 'none' },
+  'GET /metrics': { auth: 'none' },
   'GET /readyz': { auth: 'none' },
   'POST /api/v1/auth/login': { auth: 'none', body: () => ({ username: 'nobody-here', password: 'wrong-password' }) },
   'POST /api/v1/auth/refresh': { auth: 'none', body: () => ({ refreshToken: 'not-a-token' }) },

@@ -112,6 +112,9 @@ describe('loadConfig', () => {
     ['METRICS_RAW_RETENTION_DAYS', '0', 'METRICS_RAW_RETENTION_DAYS must be an integer from 1 to 3650, got "0"'],
     ['NODE_OFFLINE_MISSED_REPORTS', 'x', 'NODE_OFFLINE_MISSED_REPORTS must be an integer from 1 to 1000, got "x"'],
     ['NODE_RELEASE_MAX_BYTES', '4294967296', 'NODE_RELEASE_MAX_BYTES must be an integer from 1024 to 2147483647, got "4294967296"'],
+    ['PROMETHEUS_ENABLED', 'sure', 'PROMETHEUS_ENABLED must be true or false, got "sure"'],
+    ['PROMETHEUS_TOKEN', 'short', 'PROMETHEUS_TOKEN must be at least 16 characters long'],
+    ['PROMETHEUS_TOKEN', 'a-long-enough-token-but-no-switch', 'PROMETHEUS_TOKEN is set but PROMETHEUS_ENABLED is not true: /metrics stays off'],
   ])('names the variable when %s=%s is wrong', (name, value, message) => {
     expect(() => loadConfig({ PHAROS_DATA_DIR: dataDir, [name]: value })).toThrow(new ConfigError(name, message.slice(name.length + 1)));
   });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
-import { type EdgeSettings, LOG_LEVELS, type LogLevel, PharosConfig } from './pharos-config';
+import { type EdgeSettings, LOG_LEVELS, type LogLevel, PharosConfig, type PrometheusSettings } from './pharos-config';
 
 /** A configuration value that is missing or wrong; its message is one line naming the variable. */
 export class ConfigError extends Error {
@@ -215,7 +215,17 @@ export function loadConfig(env: Env): PharosConfig {
     // Stored sizes are 32-bit integers.
     nodeReleaseMaxBytes: read.integer('NODE_RELEASE_MAX_BYTES', 256 * 1024 * 1024, 1024, 2 ** 31 - 1),
     cluster: readClusterSettings(read),
+    prometheus: readPrometheusSettings(read),
   });
+}
+
+/** `GET /metrics` (docs/operations.md, "Prometheus"). */
+function readPrometheusSettings(read: EnvReader): PrometheusSettings {
+  const token = read.optional('PROMETHEUS_TOKEN');
+  if (token !== undefined && token.length < 16) throw new ConfigError('PROMETHEUS_TOKEN', 'must be at least 16 characters long');
+  const enabled = read.boolean('PROMETHEUS_ENABLED', false);
+  if (token !== undefined && !enabled) throw new ConfigError('PROMETHEUS_TOKEN', 'is set but PROMETHEUS_ENABLED is not true: /metrics stays off');
+  return { enabled, token, fleetGauges: read.boolean('PROMETHEUS_FLEET_GAUGES', false) };
 }
 
 /** How long Pharos waits on PostgreSQL (docs/configuration.md, "Database timeouts"). */

@@ -138,6 +138,16 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
  * The whole configuration of a Pharos process, validated once at start-up (see
  * `loadConfig`) and injected by type wherever it is needed.
  */
+/** The Prometheus exposition at `GET /metrics` (docs/operations.md, "Prometheus"). */
+export interface PrometheusSettings {
+  /** Off by default: `/metrics` answers 404. */
+  enabled: boolean;
+  /** When set, a scrape must send `Authorization: Bearer <token>` (compared in constant time). */
+  token?: string;
+  /** Also expose each server's latest values (`pharos_server_*{server="…"}`). */
+  fleetGauges: boolean;
+}
+
 export class PharosConfig {
   /** TCP port of the HTTP and WebSocket server. */
   readonly port!: number;
@@ -233,6 +243,7 @@ export class PharosConfig {
   /** Largest node release binary an admin may upload, in bytes. */
   readonly nodeReleaseMaxBytes!: number;
   readonly cluster!: ClusterSettings;
+  readonly prometheus!: PrometheusSettings;
 
   constructor(values: PharosConfig) {
     Object.assign(this, values);
