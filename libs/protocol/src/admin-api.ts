@@ -211,7 +211,10 @@ export interface NodeDetail {
 export interface IssuedNodeSecret {
   secret: string;
   prefix: string;
+  /** `ithiltir-node report install <url> <secret>`, for a node already installed. */
   installCommand: string;
+  /** The one-liners that install the node and register it (`/deploy/<platform>/install.*`, with the secret). */
+  installScripts: { linux: string; macos: string; windows: string };
 }
 
 /** `POST /api/v1/nodes`: the new node, and its secret shown once. */
