@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { eventually } from './support/eventually';
 import { enrolAgentServer, FakeAgent } from './support/fake-agent';
@@ -25,7 +27,8 @@ describe('GET /metrics (Prometheus)', () => {
     let token: string;
 
     beforeAll(async () => {
-      pharos = await startPharos({ env: { PROMETHEUS_ENABLED: 'true', PROMETHEUS_TOKEN: TOKEN } });
+      // No dashboard: its fallback would answer an unknown path 200 (counted under `/*`).
+      pharos = await startPharos({ env: { PROMETHEUS_ENABLED: 'true', PROMETHEUS_TOKEN: TOKEN, PHAROS_WEB_DIR: 'none' } });
       token = await pharos.login();
     });
     afterAll(() => pharos.close());
@@ -73,6 +76,16 @@ describe('GET /metrics (Prometheus)', () => {
       }
     });
 
+    it('has every metric the Grafana dashboard (docs/grafana/pharos.json) queries', async () => {
+      const dashboard = JSON.parse(readFileSync(path.join(__dirname, '..', 'docs', 'grafana', 'pharos.json'), 'utf8')) as { panels: { targets?: { expr: string }[] }[] };
+      const queried = new Set(
+        dashboard.panels.flatMap((p) => p.targets ?? []).flatMap((t) => [...t.expr.matchAll(/\b((?:pharos|nodejs|process)_[a-z0-9_]+)/g)].map((m) => m[1]!.replace(/_(bucket|sum|count)$/, ''))),
+      );
+      expect(queried.size).toBeGreaterThan(10);
+      const families = await scrape();
+      for (const name of queried) expect([name, families.has(name)]).toEqual([name, true]);
+    });
+
     it("counts requests under the route's pattern, never the raw URL, and the counter moves under load", async () => {
       const labels = { method: 'GET', route: '/api/v1/servers/:id', status: '404' };
       const before = sample(await scrape(), 'pharos_http_requests_total', labels);
@@ -80,15 +93,18 @@ describe('GET /metrics (Prometheus)', () => {
       const ids = Array.from({ length: N }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
       const answers = await Promise.all(ids.map((id) => pharos.request(`/api/v1/servers/${id}`, { token })));
       expect(answers.every((a) => a.status === 404)).toBe(true);
-      const families = await scrape();
-      expect(sample(families, 'pharos_http_requests_total', labels)).toBeGreaterThanOrEqual(before + N);
+      // Counted once each answer has gone out (Fastify's onResponse), which may be just after the client has read it.
+      const families = await eventually(async () => {
+        const scraped = await scrape();
+        expect(sample(scraped, 'pharos_http_requests_total', labels)).toBeGreaterThanOrEqual(before + N);
+        return scraped;
+      });
       expect(observations(families, 'pharos_http_request_duration_seconds', { method: 'GET', route: '/api/v1/servers/:id' })).toBeGreaterThanOrEqual(N);
       const routes = new Set(families.get('pharos_http_requests_total')!.metrics.map((m) => m.labels!.route));
       for (const id of ids) expect([...routes].some((r) => r.includes(id))).toBe(false);
       // A URL no route matches is counted as such, not by its path.
       await pharos.request('/no/such/path/12345', { token });
-      const after = await scrape();
-      expect(sample(after, 'pharos_http_requests_total', { route: 'unmatched', status: '404' })).toBeGreaterThanOrEqual(1);
+      await eventually(async () => expect(sample(await scrape(), 'pharos_http_requests_total', { route: 'unmatched', status: '404' })).toBeGreaterThanOrEqual(1));
     });
 
     it('moves the socket gauges when an agent and a browser connect, and the group-commit histograms when samples are stored', async () => {

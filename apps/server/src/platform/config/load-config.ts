@@ -225,7 +225,7 @@ function readPrometheusSettings(read: EnvReader): PrometheusSettings {
   if (token !== undefined && token.length < 16) throw new ConfigError('PROMETHEUS_TOKEN', 'must be at least 16 characters long');
   const enabled = read.boolean('PROMETHEUS_ENABLED', false);
   if (token !== undefined && !enabled) throw new ConfigError('PROMETHEUS_TOKEN', 'is set but PROMETHEUS_ENABLED is not true: /metrics stays off');
-  return { enabled, token, fleetGauges: read.boolean('PROMETHEUS_FLEET_GAUGES', false) };
+  return { enabled, token };
 }
 
 /** How long Pharos waits on PostgreSQL (docs/configuration.md, "Database timeouts"). */

@@ -144,8 +144,6 @@ export interface PrometheusSettings {
   enabled: boolean;
   /** When set, a scrape must send `Authorization: Bearer <token>` (compared in constant time). */
   token?: string;
-  /** Also expose each server's latest values (`pharos_server_*{server="…"}`). */
-  fleetGauges: boolean;
 }
 
 export class PharosConfig {
