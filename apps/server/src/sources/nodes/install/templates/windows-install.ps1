@@ -46,15 +46,17 @@ $DryRun = $false
 $Positional = @()
 for ($i = 0; $i -lt $args.Count; $i++) {
   $arg = [string] $args[$i]
+  # Every clause whose pattern matches runs: each ends with break, so '^-' catches only the rest.
   switch -Regex ($arg) {
     '^--net$' {
       if ($i + 1 -ge $args.Count) { Fail '--net needs a value' }
       $i++
       $Net = [string] $args[$i]
+      break
     }
-    '^--net=' { $Net = $arg.Substring(6) }
-    '^--require-https$' { $RequireHttps = $true }
-    '^--dry-run$' { $DryRun = $true }
+    '^--net=' { $Net = $arg.Substring(6); break }
+    '^--require-https$' { $RequireHttps = $true; break }
+    '^--dry-run$' { $DryRun = $true; break }
     '^-' { Fail "unknown option $arg" }
     default { $Positional += $arg }
   }
