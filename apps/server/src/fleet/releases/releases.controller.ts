@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import type { AuthenticatedUser } from '../../identity/access/authenticated-user';
 import { CurrentUser } from '../../identity/access/current-user.decorator';
+import { RequiresScope } from '../../identity/access/api-token-scope';
 import { Roles } from '../../identity/access/roles.decorator';
 import { InvalidInputError } from '../../platform/errors/domain-errors';
 import { CreateTargetsDto, UploadReleaseQuery } from './releases.dto';
@@ -21,6 +22,7 @@ export class ReleasesController {
   /** Upload a binary: `POST /api/v1/releases?version=0.3.0&os=linux&arch=amd64`, body application/octet-stream. */
   @Post()
   @Roles('admin')
+  @RequiresScope('releases:manage')
   async upload(
     @Query() query: UploadReleaseQuery,
     @Req() request: FastifyRequest,
@@ -53,12 +55,14 @@ export class ReleasesController {
   /** Aim a version at all nodes, a group, or chosen nodes. */
   @Post('targets')
   @Roles('admin')
+  @RequiresScope('releases:manage')
   async addTargets(@Body() body: CreateTargetsDto, @CurrentUser() user: AuthenticatedUser): Promise<List<ReleaseTargetView>> {
     return { items: await this.releases.addTargets(body, user) };
   }
 
   @Delete('targets/:id')
   @Roles('admin')
+  @RequiresScope('releases:manage')
   @HttpCode(204)
   removeTarget(@Param('id') id: string, @CurrentUser() user: AuthenticatedUser): Promise<void> {
     return this.releases.removeTarget(id, user);
@@ -72,6 +76,7 @@ export class ReleasesController {
 
   @Delete(':id')
   @Roles('admin')
+  @RequiresScope('releases:manage')
   @HttpCode(204)
   delete(@Param('id') id: string, @CurrentUser() user: AuthenticatedUser): Promise<void> {
     return this.releases.delete(id, user);

@@ -3,6 +3,8 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { PharosConfig } from '../../platform/config/pharos-config';
+import { ApiTokensModule } from '../api-tokens/api-tokens.module';
+import { SessionsModule } from '../sessions/sessions.module';
 import { UsersModule } from '../users/users.module';
 import { AccessTokenService } from './access-token.service';
 import { AuthController } from './auth.controller';
@@ -14,12 +16,14 @@ import { JwtStrategy } from './jwt.strategy';
 import { LoginThrottle } from './login-throttle';
 
 /**
- * Admin sign-in: passwords, access and refresh tokens, the guard every HTTP route passes, and the
- * authentication of browser WebSockets.
+ * Admin sign-in: passwords, access and refresh tokens, the guard every HTTP route passes (which
+ * also takes personal API tokens), and the authentication of browser WebSockets.
  */
 @Module({
   imports: [
     UsersModule,
+    SessionsModule,
+    ApiTokensModule,
     PassportModule,
     JwtModule.registerAsync({
       inject: [PharosConfig],

@@ -37,10 +37,10 @@ export class AuthService {
       throw new UnauthorizedError('invalid username or password');
     }
     await this.throttle.succeeded(username);
-    return this.issuePair(user, randomUUID(), userAgent);
+    return this.issuePair(user, randomUUID(), ip, userAgent);
   }
 
-  async refresh(refreshToken: string, userAgent?: string): Promise<TokenPair> {
+  async refresh(refreshToken: string, ip: string, userAgent?: string): Promise<TokenPair> {
     const now = new Date();
     const stored = await this.users.session(hashSecret(refreshToken));
     if (stored?.usedAt) {
@@ -55,7 +55,7 @@ export class AuthService {
       await this.users.endSessionFamily(stored.familyId);
       throw new UnauthorizedError('refresh token already used; all sessions of this login are revoked');
     }
-    return this.issuePair(stored.user, stored.familyId, userAgent);
+    return this.issuePair(stored.user, stored.familyId, ip, userAgent);
   }
 
   async logout(refreshToken: string): Promise<void> {
@@ -63,7 +63,8 @@ export class AuthService {
     if (stored) await this.users.endSessionFamily(stored.familyId);
   }
 
-  private async issuePair(user: User, familyId: string, userAgent?: string): Promise<TokenPair> {
+  /** A session's tokens; the access token names the session (`sid`) so that ending it refuses them. */
+  private async issuePair(user: User, familyId: string, ip: string, userAgent?: string): Promise<TokenPair> {
     const refreshToken = generateSecret('prt_');
     await this.users.startSession({
       userId: user.id,
@@ -71,8 +72,9 @@ export class AuthService {
       tokenHash: hashSecret(refreshToken),
       expiresAt: new Date(Date.now() + this.config.refreshTokenTtlSeconds * 1000),
       userAgent: userAgent === undefined ? undefined : cutText(userAgent, 512),
+      ip,
     });
-    const access = this.accessTokens.issue(user);
+    const access = this.accessTokens.issue(user, familyId);
     return {
       accessToken: access.token,
       tokenType: 'Bearer',
