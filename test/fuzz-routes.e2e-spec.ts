@@ -153,6 +153,9 @@ const ROUTES: Record<string, RouteSpec> = {
   'POST /api/lightd/update': { auth: 'lightd', body: () => ({ event: 'update', server: 'c-0', status: 'ready' }) },
   'GET /api/lightd/config': { auth: 'lightd' },
   'POST /api/lightd/config': { auth: 'lightd', body: () => ({ interval: 60 }) },
+  'GET /api/openapi.json': { auth: 'none' },
+  'GET /api/docs': { auth: 'none' },
+  'GET /api/docs/:file': { auth: 'none' },
 };
 
 /** Every `METHOD /path` the Nest router serves. */
