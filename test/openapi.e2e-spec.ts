@@ -4,10 +4,11 @@ import type { FastifyInstance } from 'fastify';
 import fc from 'fast-check';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { describeWithBrowser, launchBrowser, PageProblems, screenshot } from './support/dashboard-browser';
 import { startPharos, type RunningPharos } from './support/pharos-test-app';
 
 /**
@@ -146,13 +147,30 @@ function fastifyRoutes(fastify: FastifyInstance): Set<string> {
   return routes;
 }
 
+/**
+ * A dashboard build of two files, served as the real one is (`PHAROS_WEB_DIR`): its files and
+ * its client-side fallback (`/`, `/*`) are Fastify's routes, not the API's, and the fallback
+ * must not take `/api/docs`.
+ */
+const DASHBOARD_FILES = ['index.html', 'assets/main-0123abcd.js'];
+
+function dashboardDir(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pharos-web-'));
+  mkdirSync(path.join(dir, 'assets'));
+  for (const file of DASHBOARD_FILES) writeFileSync(path.join(dir, file), file.endsWith('.html') ? '<!DOCTYPE html><title>Pharos</title>' : '');
+  return dir;
+}
+
+const DASHBOARD_ROUTES = ['GET /', 'GET /*', ...DASHBOARD_FILES.map((file) => `GET /${file}`)];
+
 describe('the OpenAPI document', () => {
   let pharos: RunningPharos;
   let doc: Schema;
   let fixture: Fixture;
+  const webDir = dashboardDir();
 
   beforeAll(async () => {
-    pharos = await startPharos();
+    pharos = await startPharos({ env: { PHAROS_WEB_DIR: webDir } });
     const adminToken = await pharos.login();
     const node = await pharos.request('/api/v1/nodes', { token: adminToken, body: { name: 'openapi-node' } });
     const daemon = await pharos.request('/api/v1/lightd/daemons', { token: adminToken, body: { name: 'openapi-daemon', apiUrl: 'http://127.0.0.1:9' } });
@@ -171,6 +189,7 @@ describe('the OpenAPI document', () => {
 
   afterAll(async () => {
     await pharos?.close();
+    rmSync(webDir, { recursive: true, force: true });
   });
 
   it('is valid OpenAPI 3.1', async () => {
@@ -184,7 +203,8 @@ describe('the OpenAPI document', () => {
       for (const method of Object.keys(item)) documented.add(`${method.toUpperCase()} ${path.replace(/\{([^}]+)\}/g, ':$1')}`);
     }
     const served = fastifyRoutes(pharos.app.getHttpAdapter().getInstance());
-    expect([...documented].sort()).toEqual([...served].sort());
+    expect(DASHBOARD_ROUTES.filter((route) => !served.has(route))).toEqual([]);
+    expect([...documented].sort()).toEqual([...served].filter((route) => !DASHBOARD_ROUTES.includes(route)).sort());
     expect(documented.size).toBeGreaterThan(80);
   });
 
@@ -274,13 +294,15 @@ describe('the OpenAPI document', () => {
 
 describe('the API page', () => {
   let pharos: RunningPharos;
+  const webDir = dashboardDir();
 
   beforeAll(async () => {
-    pharos = await startPharos();
+    pharos = await startPharos({ env: { PHAROS_WEB_DIR: webDir } });
   });
 
   afterAll(async () => {
     await pharos?.close();
+    rmSync(webDir, { recursive: true, force: true });
   });
 
   it('is Swagger UI over /api/openapi.json, its files served by Pharos', async () => {
@@ -299,5 +321,39 @@ describe('the API page', () => {
     expect(start).toContain("url: '/api/openapi.json'");
     expect((await pharos.request('/api/docs/swagger-ui-bundle.js.map')).status).toBe(404);
     expect((await pharos.request('/api/docs/..%2Fpackage.json')).status).toBe(404);
+  });
+});
+
+describeWithBrowser('the API page in Chromium', () => {
+  let pharos: RunningPharos;
+
+  beforeAll(async () => {
+    pharos = await startPharos();
+  });
+
+  afterAll(async () => {
+    await pharos?.close();
+  });
+
+  it('shows every operation of the document, under its Content-Security-Policy, with nothing fetched from elsewhere', async () => {
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage();
+      const problems = new PageProblems(page);
+      const elsewhere: string[] = [];
+      page.on('request', (request) => {
+        if (!request.url().startsWith(pharos.baseUrl) && !request.url().startsWith('data:')) elsewhere.push(request.url());
+      });
+      await page.goto(`${pharos.baseUrl}/api/docs`);
+      await page.locator('.opblock').first().waitFor();
+      const doc = (await pharos.request('/api/openapi.json')).body as Schema;
+      const operations = Object.values(doc.paths as Record<string, Schema>).reduce((n, item) => n + Object.keys(item).length, 0);
+      expect(await page.locator('.opblock').count()).toBe(operations);
+      await screenshot(page, 'api-docs');
+      expect(elsewhere).toEqual([]);
+      problems.expectNone();
+    } finally {
+      await browser.close();
+    }
   });
 });
