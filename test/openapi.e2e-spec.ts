@@ -217,6 +217,10 @@ describe('the OpenAPI document', () => {
     expect(security('get', '/deploy/{os}/{file}')).toEqual(['nodeSecret', 'nodeUpgradeToken']);
     expect(security('post', '/api/lightd/update')).toEqual(['lightdRemoteToken']);
     expect(security('get', '/api/openapi.json')).toEqual([]);
+    // Roles, on a handler or its whole controller.
+    expect(doc.paths['/api/v1/servers'].post.responses['403']).toBeDefined();
+    expect(doc.paths['/api/v1/users'].get.description).toBe('Needs the role admin.');
+    expect(doc.paths['/api/v1/servers'].get.responses['403']).toBeUndefined();
     expect(doc.components.securitySchemes.nodeSecret).toMatchObject({ type: 'apiKey', in: 'header', name: 'X-Node-Secret' });
     // Every error answers the same body.
     expect(doc.paths['/api/v1/servers/{id}'].patch.responses['400'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Error' });

@@ -29,6 +29,19 @@ export const BodySchema = (schema: JsonSchema, contentType = 'application/json')
 export const AnswerSchema = (schema: JsonSchema, contentType = 'application/json') =>
   SetMetadata<string, DocumentedContent>(ANSWER_SCHEMA_KEY, { schema, contentType });
 
+export const REQUIREMENT_KEY = 'pharos:openapi:requirements';
+
+/**
+ * What a caller needs beyond its credential (a role): said in the route's description, with a
+ * 403. On a controller or a handler; both add to the route's list.
+ */
+export function ApiRequirement(text: string): ClassDecorator & MethodDecorator {
+  return (target: object, _key?: string | symbol, descriptor?: PropertyDescriptor) => {
+    const holder = (descriptor?.value ?? target) as object;
+    Reflect.defineMetadata(REQUIREMENT_KEY, [...((Reflect.getMetadata(REQUIREMENT_KEY, holder) as string[] | undefined) ?? []), text], holder);
+  };
+}
+
 /** An OpenAPI security scheme (`components.securitySchemes`), under the name it is listed by. */
 export interface DocumentedCredential {
   name: string;

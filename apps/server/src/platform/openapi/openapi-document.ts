@@ -11,6 +11,7 @@ import {
   type DocumentedContent,
   type DocumentedCredential,
   type JsonSchema,
+  REQUIREMENT_KEY,
 } from './api-schema';
 import { dtoSchemas, SCHEMA_REF_PREFIX } from './dto-schemas';
 
@@ -139,10 +140,13 @@ export class OpenApiDocument {
     const responses: Record<string, JsonSchema> = { [String(status)]: this.answer(route, status) };
     if (parameters.length > 0 || requestBody) responses['400'] = ERROR_REPLY('The input was refused (the field is named)');
     if (credentials.length > 0) responses['401'] = ERROR_REPLY('No valid credential');
+    const requirements = this.requirements(route);
+    if (requirements.length > 0) responses['403'] = ERROR_REPLY(`Without ${requirements.join(', ')}`);
     if (parameters.some((p) => p.in === 'path')) responses['404'] = ERROR_REPLY('Not found');
     responses.default = ERROR_REPLY('Another error: 403, 409, 413, 429 (with Retry-After), 503 (the database is unavailable, with Retry-After)');
     return {
       tags: [tagOf(route)],
+      ...(requirements.length > 0 ? { description: `Needs ${requirements.join(', ')}.` } : {}),
       ...(parameters.length > 0 ? { parameters } : {}),
       ...(requestBody ? { requestBody } : {}),
       responses,
@@ -188,6 +192,12 @@ export class OpenApiDocument {
     if (contentType) return { description, content: { [contentType.split(';')[0]!.trim()]: { schema: { type: 'string' } } } };
     // A view type of libs/protocol without a runtime schema: JSON, not described further.
     return { description, content: { 'application/json': { schema: {} } } };
+  }
+
+  /** What the route needs besides its credential (`ApiRequirement`: a role), the controller's and the handler's. */
+  private requirements(route: DiscoveredRoute): string[] {
+    const own = (target: object) => (Reflect.getMetadata(REQUIREMENT_KEY, target) as string[] | undefined) ?? [];
+    return [...new Set([...own(route.controller), ...own(route.handler)])];
   }
 
   /** None for `@Public()` routes without a guard of their own; the guards' credentials; else the admin session. */
