@@ -16,7 +16,7 @@ import {
 import { dtoSchemas, SCHEMA_REF_PREFIX } from './dto-schemas';
 
 /** One route as Nest registered it: `GET /api/v1/servers/:id`, its handler and controller. */
-export interface DiscoveredRoute {
+interface DiscoveredRoute {
   method: string;
   /** The path as the router has it, parameters as `:name`. */
   path: string;
@@ -81,7 +81,7 @@ export class OpenApiDocument {
   }
 
   /** Every `METHOD /path` the controllers serve. */
-  routes(): DiscoveredRoute[] {
+  private routes(): DiscoveredRoute[] {
     const routes: DiscoveredRoute[] = [];
     for (const wrapper of this.discovery.getControllers()) {
       const controller = wrapper.metatype as DiscoveredRoute['controller'] | null;
@@ -102,11 +102,13 @@ export class OpenApiDocument {
 
   private build(): JsonSchema {
     const schemas = dtoSchemas();
+    const routes = this.routes();
+    refuseSharedClassNames(routes);
     const securitySchemes: Record<string, JsonSchema> = {};
     const paths: Record<string, Record<string, JsonSchema>> = {};
     const used = new Set<string>();
     const operationIds = new Set<string>();
-    for (const route of this.routes()) {
+    for (const route of routes) {
       const operation = this.operation(route, schemas, securitySchemes);
       let operationId = `${tagOf(route)}_${route.handlerName}`;
       for (let n = 2; operationIds.has(operationId); n++) operationId = `${tagOf(route)}_${route.handlerName}_${n}`;
@@ -210,6 +212,22 @@ export class OpenApiDocument {
     if (own.length > 0) return own;
     const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC_KEY, [route.handler, route.controller]);
     return isPublic ? [] : [ACCESS_TOKEN_CREDENTIAL];
+  }
+}
+
+/**
+ * Schemas are named by class; two DTO classes of one name would merge into one schema (and
+ * document one route with the other's rules). A clear failure instead: rename one.
+ */
+function refuseSharedClassNames(routes: DiscoveredRoute[]): void {
+  const byName = new Map<string, unknown>();
+  for (const route of routes) {
+    for (const type of (Reflect.getMetadata('design:paramtypes', route.controller.prototype as object, route.handlerName) ?? []) as unknown[]) {
+      if (typeof type !== 'function' || PRIMITIVES.has(type) || type === Object) continue;
+      const seen = byName.get(type.name);
+      if (seen && seen !== type) throw new Error(`two classes are named ${type.name} (one in ${tagOf(route)}): the OpenAPI document names schemas by class, rename one`);
+      byName.set(type.name, type);
+    }
   }
 }
 
