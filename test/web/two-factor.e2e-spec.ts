@@ -1,6 +1,6 @@
 import { Secret, TOTP } from 'otpauth';
 import type { Browser, Page } from 'playwright-core';
-import { DESKTOP, describeWithBrowser, ensureWebBuilt, launchBrowser, PageProblems, screenshot, seriousAccessibilityViolations, signIn, WEB_DIST } from '../support/dashboard-browser';
+import { DESKTOP, describeWithBrowser, ensureWebBuilt, launchBrowser, PageProblems, screenshot, seriousAccessibilityViolations, signIn, useTheme, WEB_DIST } from '../support/dashboard-browser';
 import { startPharos, TEST_ADMIN_PASSWORD, type RunningPharos } from '../support/pharos-test-app';
 
 /** What an authenticator app shows for `secret`, `steps` 30-second steps from now. */
@@ -62,7 +62,11 @@ describeWithBrowser('two-factor sign-in in the dashboard', () => {
     await section.getByRole('button', { name: 'Set up two-factor sign-in' }).click();
     await screenshot(page, 'account-two-factor-enrol');
     const { secret, recoveryCodes } = await enrolOnPage();
-    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    expect(await page.title()).toBe('Account · Pharos');
+    for (const theme of ['dark', 'light'] as const) {
+      await useTheme(page, theme);
+      expect({ theme, violations: await seriousAccessibilityViolations(page) }).toEqual({ theme, violations: [] });
+    }
     await page.getByRole('button', { name: 'I saved them' }).click();
     await section.locator('[data-two-factor-status="on"]').waitFor();
     expect(await section.textContent()).toContain('10 unused recovery codes.');
@@ -72,6 +76,7 @@ describeWithBrowser('two-factor sign-in in the dashboard', () => {
     await passwordStep('admin', TEST_ADMIN_PASSWORD);
     const step = page.getByRole('form', { name: 'Two-factor sign-in' });
     await step.getByLabel('Code from the app').fill(codeOf(secret, 1));
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'login-two-factor-code');
     await step.getByRole('button', { name: 'Verify' }).click();
     await page.getByRole('link', { name: 'Fleet' }).waitFor();
@@ -90,6 +95,7 @@ describeWithBrowser('two-factor sign-in in the dashboard', () => {
     const row = page.locator('[data-user="tess"]');
     await row.getByRole('button', { name: 'Require two-factor sign-in of tess' }).click();
     await page.getByRole('status').filter({ hasText: 'tess must now sign in with two factors.' }).waitFor();
+    await row.getByRole('button', { name: 'Stop requiring two-factor sign-in of tess' }).waitFor();
     expect(await row.textContent()).toContain('required');
 
     await signOut();

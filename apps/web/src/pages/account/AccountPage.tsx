@@ -15,7 +15,8 @@ export function AccountPage({ user }: { user: SessionUser }) {
   const t = useT();
   return (
     <section className="page">
-      <PageHeader title={`${t.navAccount}: ${user.username}`} />
+      <PageHeader title={t.navAccount} />
+      <p className="muted">{t.signedInAs(user.username, user.role === 'admin' ? t.roleAdmin : t.roleViewer)}</p>
       <TwoFactorSection />
     </section>
   );
