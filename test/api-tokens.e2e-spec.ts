@@ -132,6 +132,8 @@ describe('personal API tokens', () => {
       ['/api/v1/api-tokens', 'POST', { name: 'minted', scopes: ['admin'], expiresInDays: 1 }],
       ['/api/v1/sessions', 'GET', undefined],
       ['/api/v1/sessions', 'DELETE', undefined],
+      ['/api/v1/account/two-factor', 'GET', undefined],
+      ['/api/v1/account/two-factor/totp/enrol', 'POST', {}],
     ] as const) {
       const res = await pharos.request(path, { token, method, body });
       expect(res.status).toBe(403);

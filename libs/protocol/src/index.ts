@@ -8,3 +8,4 @@ export * from './ithiltir-node';
 export * from './admin-api';
 export * from './alerts-api';
 export * from './access-api';
+export * from './two-factor-api';

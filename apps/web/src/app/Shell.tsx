@@ -14,6 +14,7 @@ const NAV: { href: string; label: (t: Dictionary) => string; adminOnly?: boolean
   { href: '/releases', label: (t) => t.navReleases },
   { href: '/users', label: (t) => t.navUsers, adminOnly: true },
   { href: '/audit', label: (t) => t.navAudit, adminOnly: true },
+  { href: '/account', label: (t) => t.navAccount },
   { href: '/api-tokens', label: (t) => t.navApiTokens },
   { href: '/sessions', label: (t) => t.navSessions },
 ];

@@ -7,6 +7,7 @@ import { CurrentUser } from '../../identity/access/current-user.decorator';
 import { RequiresScope } from '../../identity/access/api-token-scope';
 import { Roles } from '../../identity/access/roles.decorator';
 import { InvalidInputError } from '../../platform/errors/domain-errors';
+import { BodySchema } from '../../platform/openapi/api-schema';
 import { CreateTargetsDto, UploadReleaseQuery } from './releases.dto';
 import { ReleasesService } from './releases.service';
 import { UpdateOffersService } from './update-offers.service';
@@ -23,6 +24,7 @@ export class ReleasesController {
   @Post()
   @Roles('admin')
   @RequiresScope('releases:manage')
+  @BodySchema({ type: 'string', contentMediaType: 'application/octet-stream' }, 'application/octet-stream')
   async upload(
     @Query() query: UploadReleaseQuery,
     @Req() request: FastifyRequest,

@@ -1,6 +1,7 @@
-import { SetMetadata } from '@nestjs/common';
+import { applyDecorators, SetMetadata } from '@nestjs/common';
 import type { UserRole } from '@pharos/database';
 import { API_TOKEN_SCOPES, type ApiTokenScope } from '@pharos/protocol';
+import { ApiRequirement } from '../../platform/openapi/api-schema';
 
 export const SCOPE_KEY = 'pharos:api-token-scope';
 export const SESSION_ONLY_KEY = 'pharos:session-only';
@@ -9,13 +10,13 @@ export const SESSION_ONLY_KEY = 'pharos:session-only';
  * The scope an API token needs for this route, where the default (`requiredScope`) is wrong:
  * running commands (`commands:run`), managing releases (`releases:manage`).
  */
-export const RequiresScope = (scope: ApiTokenScope) => SetMetadata(SCOPE_KEY, scope);
+export const RequiresScope = (scope: ApiTokenScope) => applyDecorators(SetMetadata(SCOPE_KEY, scope), ApiRequirement(`with a personal API token, its scope ${scope}`));
 
 /**
  * The route takes a signed-in session only, never an API token: managing tokens and sessions,
  * so that a leaked token cannot mint more tokens or keep its owner out.
  */
-export const SessionOnly = () => SetMetadata(SESSION_ONLY_KEY, true);
+export const SessionOnly = () => applyDecorators(SetMetadata(SESSION_ONLY_KEY, true), ApiRequirement('a signed-in session: a personal API token is refused'));
 
 /**
  * The scope a route needs of an API token: the declared one; else `admin` for admin-only
