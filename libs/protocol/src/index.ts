@@ -7,3 +7,5 @@ export * from './agent-ws';
 export * from './ithiltir-node';
 export * from './admin-api';
 export * from './alerts-api';
+export * from './access-api';
+export * from './two-factor-api';

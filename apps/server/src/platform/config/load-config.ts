@@ -159,6 +159,7 @@ export function loadConfig(env: Env): PharosConfig {
     adminPassword,
     loginMaxFailures: read.integer('LOGIN_MAX_FAILURES', 10, 1, 10_000),
     loginFailureWindowSeconds: read.integer('LOGIN_FAILURE_WINDOW_SECONDS', 900, 1, 86_400),
+    requireTwoFactorForAdmins: read.boolean('AUTH_REQUIRE_TWO_FACTOR_FOR_ADMINS', false),
     credentialMaxFailures: read.integer('CREDENTIAL_MAX_FAILURES', 50, 1, 1_000_000),
     credentialFailureWindowSeconds: read.integer('CREDENTIAL_FAILURE_WINDOW_SECONDS', 900, 1, 86_400),
     trustProxy: read.boolean('TRUST_PROXY', false),
@@ -196,6 +197,7 @@ export function loadConfig(env: Env): PharosConfig {
       alertNotificationDays: read.integer('ALERT_NOTIFICATION_RETENTION_DAYS', 30, 1, 36500),
       lightdUpdateDays: read.integer('LIGHTD_UPDATE_RETENTION_DAYS', 30, 1, 36500),
       refreshTokenDays: read.integer('REFRESH_TOKEN_RETENTION_DAYS', 7, 1, 36500),
+      apiTokenDays: read.integer('API_TOKEN_RETENTION_DAYS', 30, 1, 36500),
       upgradeTokenDays: read.integer('UPGRADE_TOKEN_RETENTION_DAYS', 7, 1, 36500),
     },
     notifications: {

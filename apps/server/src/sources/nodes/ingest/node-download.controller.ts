@@ -2,6 +2,7 @@ import { Controller, Get, Param, Req, Res, StreamableFile, UseGuards } from '@ne
 import { NODE_DEPLOY_PATH } from '@pharos/protocol';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../../../platform/http/public-route';
+import { AnswerSchema } from '../../../platform/openapi/api-schema';
 import { type ReleaseDownload, ReleasesService } from '../../../fleet/releases/releases.service';
 import { installAssetOf, INSTALL_SHA256_HEADER, INSTALL_VERSION_HEADER } from '../install/node-install-scripts';
 import { type AuthenticatedDownload, NodeDownloadGuard } from './node-download.guard';
@@ -22,6 +23,7 @@ export class NodeDownloadController {
   constructor(private readonly releases: ReleasesService) {}
 
   @Get(`${NODE_DEPLOY_PATH}/:os/:file`)
+  @AnswerSchema({ type: 'string', contentMediaType: 'application/octet-stream' }, 'application/octet-stream')
   async deploy(
     @Param('os') os: string,
     @Param('file') file: string,
