@@ -3,6 +3,7 @@ import { Registry } from 'prom-client';
 import { PharosConfig } from '../config/pharos-config';
 import { NotFoundError, UnauthorizedError } from '../errors/domain-errors';
 import { Public } from '../http/public-route';
+import { AnswerSchema } from '../openapi/api-schema';
 import { secretsEqual } from '../secrets/secret-token';
 import { PrometheusMetrics } from './prometheus-metrics';
 
@@ -23,6 +24,7 @@ export class PrometheusController {
 
   @Public()
   @Get(PROMETHEUS_PATH)
+  @AnswerSchema({ type: 'string', description: 'The Prometheus text exposition format 0.0.4' }, 'text/plain')
   @Header('Content-Type', Registry.PROMETHEUS_CONTENT_TYPE)
   @Header('Cache-Control', 'no-store')
   async scrape(@Headers('authorization') authorization?: string): Promise<string> {

@@ -1,6 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { PharosConfig } from '../../../platform/config/pharos-config';
 import { Public } from '../../../platform/http/public-route';
+import { AnswerSchema } from '../../../platform/openapi/api-schema';
 import { NODE_INSTALL_SCRIPTS, type NodeInstallPlatform, renderNodeInstallScript } from './node-install-scripts';
 
 /**
@@ -16,6 +17,7 @@ export class NodeInstallController {
   constructor(private readonly config: PharosConfig) {}
 
   @Get(NODE_INSTALL_SCRIPTS.linux.path)
+  @AnswerSchema({ type: 'string' }, 'text/x-shellscript')
   @Header('Content-Type', NODE_INSTALL_SCRIPTS.linux.contentType)
   @Header('Cache-Control', 'no-cache')
   linux(): string {
@@ -23,6 +25,7 @@ export class NodeInstallController {
   }
 
   @Get(NODE_INSTALL_SCRIPTS.macos.path)
+  @AnswerSchema({ type: 'string' }, 'text/x-shellscript')
   @Header('Content-Type', NODE_INSTALL_SCRIPTS.macos.contentType)
   @Header('Cache-Control', 'no-cache')
   macos(): string {
@@ -30,6 +33,7 @@ export class NodeInstallController {
   }
 
   @Get(NODE_INSTALL_SCRIPTS.windows.path)
+  @AnswerSchema({ type: 'string' }, 'text/plain')
   @Header('Content-Type', NODE_INSTALL_SCRIPTS.windows.contentType)
   @Header('Cache-Control', 'no-cache')
   windows(): string {
