@@ -7,3 +7,4 @@ export * from './agent-ws';
 export * from './ithiltir-node';
 export * from './admin-api';
 export * from './alerts-api';
+export * from './sso-api';

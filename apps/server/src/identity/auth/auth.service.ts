@@ -63,7 +63,8 @@ export class AuthService {
     if (stored) await this.users.endSessionFamily(stored.familyId);
   }
 
-  private async issuePair(user: User, familyId: string, userAgent?: string): Promise<TokenPair> {
+  /** A session for a user who just proved who they are (here, or by single sign-on: `identity/sso`). */
+  async issuePair(user: User, familyId: string, userAgent?: string): Promise<TokenPair> {
     const refreshToken = generateSecret('prt_');
     await this.users.startSession({
       userId: user.id,

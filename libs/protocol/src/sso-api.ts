@@ -1,0 +1,13 @@
+// ------------------------------------------------------------------ single sign-on
+
+/**
+ * `GET /api/v1/auth/providers` (public): how the login page may sign in. `oidc` is null unless
+ * an OpenID Connect provider is configured; then the page shows "Sign in with <name>", a plain
+ * link to `startUrl`: the browser leaves for the provider and its callback sends it back to the
+ * dashboard with `?signin=sso` (the refresh cookie set: the dashboard trades it for its access
+ * token) or `?signin_error=<why>` when the sign-in was refused.
+ */
+export interface SignInProviders {
+  password: true;
+  oidc: { name: string; startUrl: string } | null;
+}
