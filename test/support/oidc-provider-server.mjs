@@ -4,8 +4,10 @@
 // the test chose last (`PUT /__test/account`) without a form: its interaction page answers at
 // once, granting what the client asked for.
 //
-// Environment: CLIENT_ID, CLIENT_SECRET, REDIRECT_URIS (comma-separated). Prints one line of
-// JSON, {"issuer": "http://127.0.0.1:<port>"}, once it listens.
+// Environment: CLIENT_ID, CLIENT_SECRET, REDIRECT_URIS (comma-separated), and ISSUER_HOST
+// (127.0.0.1 unless given: `localhost` puts the provider on another site than a Pharos at
+// 127.0.0.1, as in real life). Prints one line of JSON, {"issuer": "http://<host>:<port>"},
+// once it listens.
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer } from 'node:http';
 import process from 'node:process';
@@ -16,7 +18,7 @@ let account = { sub: 'nobody', claims: {} };
 
 const server = createServer();
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-const issuer = `http://127.0.0.1:${server.address().port}`;
+const issuer = `http://${process.env.ISSUER_HOST ?? '127.0.0.1'}:${server.address().port}`;
 
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const provider = new Provider(issuer, {

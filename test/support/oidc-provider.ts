@@ -10,10 +10,10 @@ export class TestOidcProvider {
     readonly issuer: string,
   ) {}
 
-  /** Starts the provider with one client that may redirect to `redirectUris`. */
-  static async start(client: { clientId: string; clientSecret: string; redirectUris: string[] }): Promise<TestOidcProvider> {
+  /** Starts the provider with one client that may redirect to `redirectUris`, its issuer named by `issuerHost`. */
+  static async start(client: { clientId: string; clientSecret: string; redirectUris: string[] }, issuerHost = '127.0.0.1'): Promise<TestOidcProvider> {
     const child = spawn(process.execPath, [path.join(__dirname, 'oidc-provider-server.mjs')], {
-      env: { ...process.env, CLIENT_ID: client.clientId, CLIENT_SECRET: client.clientSecret, REDIRECT_URIS: client.redirectUris.join(',') },
+      env: { ...process.env, CLIENT_ID: client.clientId, CLIENT_SECRET: client.clientSecret, REDIRECT_URIS: client.redirectUris.join(','), ISSUER_HOST: issuerHost },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';

@@ -1,4 +1,4 @@
-import type { SessionTokens, UserView } from '@pharos/protocol';
+import type { SessionTokens, SignInProviders, UserView } from '@pharos/protocol';
 import { words } from '../i18n/i18n';
 
 /**
@@ -47,6 +47,19 @@ export class ApiClient {
     const tokens = await this.send<SessionTokens>('POST', '/api/v1/auth/login', { username, password, refreshCookie: true }, false);
     this.keep(tokens);
     return tokens.user;
+  }
+
+  /** The ways to sign in the login page offers (a public route). */
+  providers(): Promise<SignInProviders> {
+    return this.send<SignInProviders>('GET', '/api/v1/auth/providers', undefined, false);
+  }
+
+  /**
+   * Back from single sign-on: Pharos set the refresh cookie on its way here, and trading it
+   * signs the dashboard in as a password login does. False when it was refused.
+   */
+  adoptSsoSession(): Promise<boolean> {
+    return this.refresh();
   }
 
   /** Ends the session on Pharos (the cookie's whole family) and here. */
