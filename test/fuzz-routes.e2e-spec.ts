@@ -39,7 +39,7 @@ interface Fixture {
 
 interface RouteSpec {
   auth: Credential;
-  /** A valid body, mutated one part at a time (POST/PATCH only). */
+  /** A valid body, mutated one part at a time (POST/PATCH/PUT only). */
   body?: (f: Fixture) => Record<string, unknown>;
   /** Valid query values; the fuzzer also tries the shared page/range names. */
   query?: Record<string, string>;
@@ -86,6 +86,9 @@ const ROUTES: Record<string, RouteSpec> = {
   'POST /api/v1/users': { auth: 'admin', body: () => ({ username: 'fuzz-user', password: 'fuzz-password-1', role: 'viewer' }) },
   'PATCH /api/v1/users/:id': { auth: 'admin', body: () => ({ role: 'viewer', disabled: false }) },
   'POST /api/v1/users/:id/password': { auth: 'admin', pathOnly: true },
+  'GET /api/v1/users/:id/oidc-identity': { auth: 'admin' },
+  'PUT /api/v1/users/:id/oidc-identity': { auth: 'admin', body: () => ({ subject: 'fuzz-subject' }) },
+  'DELETE /api/v1/users/:id/oidc-identity': { auth: 'admin', pathOnly: true },
   'GET /api/v1/audit': { auth: 'admin', query: { limit: '10', action: 'server.', actor: 'admin' } },
   'GET /api/v1/cluster': { auth: 'admin' },
   'GET /api/v1/servers': { auth: 'admin', query: { limit: '10', offset: '0', search: 'fuzz', sort: 'name', order: 'asc' } },
@@ -293,7 +296,7 @@ function mutations(spec: RouteSpec, method: string, path: string): fc.Arbitrary<
     options.push(
       fc.record({ name: fc.option(fc.constantFrom(...queryNames), { nil: null }), value: badQueryValue }).map((q) => ({ kind: 'query' as const, ...q })),
     );
-    if (method === 'POST' || method === 'PATCH') {
+    if (method === 'POST' || method === 'PATCH' || method === 'PUT') {
       options.push(
         fc.oneof(
           fc.oneof(fc.constant(null), fc.constant([]), fc.constant('text'), fc.constant(12), deep, badValue).map((body) => ({ kind: 'body' as const, body })),
@@ -322,7 +325,7 @@ function examples(spec: RouteSpec, method: string, path: string): [Mutation][] {
     for (const name of Object.keys(spec.query ?? {}))
       for (const value of ['99999999999999999999', '9999999999999999999', '-1', '0000-01-01T00:00:00Z', '%ED%A0%80', '']) cases.push({ kind: 'query', name, value });
     cases.push({ kind: 'query', name: null, value: '1' });
-    if (method === 'POST' || method === 'PATCH') {
+    if (method === 'POST' || method === 'PATCH' || method === 'PUT') {
       for (const body of [null, [], 'text', nested(60, true), nested(60, false)]) cases.push({ kind: 'body', body });
       cases.push({ kind: 'body', body: undefined, raw: '['.repeat(70) + ']'.repeat(70) });
       for (const field of [...Object.keys(spec.body?.(FIXTURE_SHAPE) ?? {}), null])
@@ -458,7 +461,7 @@ describe('every route under generated bad input', () => {
     const url = `${pharos.baseUrl}${fillPath(path, fixture, m.kind === 'path' ? m.value : undefined)}${query.length ? `?${query.join('&')}` : ''}`;
     const headers = headersFor(spec.auth);
     let body: string | undefined;
-    if (method === 'POST' || method === 'PATCH') {
+    if (method === 'POST' || method === 'PATCH' || method === 'PUT') {
       if (m.kind === 'body') body = m.raw ?? JSON.stringify(m.body);
       else if (m.kind === 'field') body = JSON.stringify({ ...spec.body?.(fixture), [m.field ?? 'unknownField']: m.value });
       else if (spec.body) body = JSON.stringify(spec.body(fixture));

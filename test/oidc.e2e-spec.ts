@@ -13,15 +13,17 @@ describe('single sign-on with OpenID Connect', () => {
   let pharos: RunningPharos;
   let prisma: PrismaService;
   let adminToken: string;
+  /** The Pharos the helpers below drive (`pharos`, or one configured otherwise). */
+  let target: RunningPharos;
+  /** Ports for the Pharos instances, known before they start: the provider lists their callbacks. */
+  let ports: number[];
 
-  beforeAll(async () => {
-    const port = await freePort();
-    const publicUrl = `http://127.0.0.1:${port}`;
-    provider = await TestOidcProvider.start({ ...CLIENT, redirectUris: [`${publicUrl}/api/v1/auth/oidc/callback`] });
-    pharos = await startPharos({
+  /** A Pharos signing in at the provider, with `env` on top of the common SSO settings. */
+  function startWithSso(port: number, env: Record<string, string> = {}): Promise<RunningPharos> {
+    return startPharos({
       port,
       env: {
-        PHAROS_PUBLIC_URL: publicUrl,
+        PHAROS_PUBLIC_URL: `http://127.0.0.1:${port}`,
         OIDC_ISSUER: provider.issuer,
         OIDC_CLIENT_ID: CLIENT.clientId,
         OIDC_CLIENT_SECRET: CLIENT.clientSecret,
@@ -30,8 +32,15 @@ describe('single sign-on with OpenID Connect', () => {
         OIDC_ROLE_CLAIM: 'groups',
         OIDC_ADMIN_VALUES: 'pharos-admins',
         OIDC_VIEWER_VALUES: 'staff, ops',
+        ...env,
       },
     });
+  }
+
+  beforeAll(async () => {
+    ports = [await freePort(), await freePort()];
+    provider = await TestOidcProvider.start({ ...CLIENT, redirectUris: ports.map((port) => `http://127.0.0.1:${port}/api/v1/auth/oidc/callback`) });
+    pharos = target = await startWithSso(ports[0]!);
     prisma = pharos.app.get(PrismaService);
     adminToken = await pharos.login();
   });
@@ -43,7 +52,7 @@ describe('single sign-on with OpenID Connect', () => {
 
   /** The authorization URL a new sign-in sends the browser to, and the browser holding its state cookie. */
   async function startSignIn(browser = new RedirectingBrowser()): Promise<{ browser: RedirectingBrowser; authorizeUrl: URL }> {
-    const res = await browser.fetch(`${pharos.baseUrl}/api/v1/auth/oidc/start`);
+    const res = await browser.fetch(`${target.baseUrl}/api/v1/auth/oidc/start`);
     expect(res.status).toBe(303);
     return { browser, authorizeUrl: new URL(res.headers.get('location')!) };
   }
@@ -60,7 +69,7 @@ describe('single sign-on with OpenID Connect', () => {
     const res = await browser.fetch(callback.href);
     expect(res.status).toBe(303);
     const landing = new URL(res.headers.get('location')!);
-    expect(landing.origin + landing.pathname).toBe(`${pharos.baseUrl}/`);
+    expect(landing.origin + landing.pathname).toBe(`${target.baseUrl}/`);
     return landing;
   }
 
@@ -73,7 +82,7 @@ describe('single sign-on with OpenID Connect', () => {
 
   /** What the dashboard does on `?signin=sso`: trades the refresh cookie for its session. */
   async function dashboardSession(browser: RedirectingBrowser): Promise<{ status: number; body: any }> {
-    const res = await browser.fetch(`${pharos.baseUrl}/api/v1/auth/refresh`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const res = await browser.fetch(`${target.baseUrl}/api/v1/auth/refresh`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     return { status: res.status, body: await res.json() };
   }
 
@@ -238,6 +247,65 @@ describe('single sign-on with OpenID Connect', () => {
     expect(result['expired SSO sign-in attempts']).toBeGreaterThanOrEqual(1);
     expect(await prisma.oidcSignInAttempt.count({ where: { expiresAt: { lt: later } } })).toBe(0);
   });
+
+  describe('with auto-provisioning off', () => {
+    let strict: RunningPharos;
+    let strictAdmin: string;
+
+    beforeAll(async () => {
+      strict = target = await startWithSso(ports[1]!, { OIDC_AUTO_PROVISION: 'false' });
+      strictAdmin = await strict.login();
+    });
+
+    afterAll(async () => {
+      target = pharos;
+      await strict?.close();
+    });
+
+    it('refuses an account no admin linked, creating nothing', async () => {
+      const before = await strict.app.get(PrismaService).user.count();
+      const { landing } = await signIn('kim-subject', { preferred_username: 'kim', groups: ['pharos-admins'] });
+      expect(landing.searchParams.get('signin_error')).toMatch(/no Pharos account is linked.*"kim-subject"/);
+      expect(await strict.app.get(PrismaService).user.count()).toBe(before);
+    });
+
+    it('signs in the user an admin linked, with the role the claims give; unlinking ends that', async () => {
+      const kim = (await strict.request('/api/v1/users', { token: strictAdmin, body: { username: 'kim.local', password: 'kim-password-1', role: 'viewer' } })).body;
+      const linked = await strict.request(`/api/v1/users/${kim.id}/oidc-identity`, { method: 'PUT', token: strictAdmin, body: { subject: 'kim-subject' } });
+      expect(linked.status).toBe(200);
+      expect(linked.body).toMatchObject({ issuer: provider.issuer, subject: 'kim-subject' });
+
+      const { landing, browser } = await signIn('kim-subject', { preferred_username: 'kim', groups: ['pharos-admins'] });
+      expect(landing.searchParams.get('signin')).toBe('sso');
+      expect((await dashboardSession(browser)).body.user).toMatchObject({ id: kim.id, username: 'kim.local', role: 'admin' });
+      const audit = await strict.request('/api/v1/audit?action=user.', { token: strictAdmin });
+      expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['user.oidc_link', 'user.update']));
+
+      expect((await strict.request(`/api/v1/users/${kim.id}/oidc-identity`, { method: 'DELETE', token: strictAdmin })).status).toBe(204);
+      expect((await strict.request(`/api/v1/users/${kim.id}/oidc-identity`, { token: strictAdmin })).status).toBe(404);
+      const refused = await signIn('kim-subject', { preferred_username: 'kim', groups: ['pharos-admins'] });
+      expect(refused.landing.searchParams.get('signin_error')).toMatch(/no Pharos account is linked/);
+    });
+
+    it('refuses a bad subject, a subject another user has, and non-admins, changing nothing', async () => {
+      const users = (await strict.request('/api/v1/users', { token: strictAdmin })).body.items;
+      const admin = users.find((u: { username: string }) => u.username === 'admin');
+      const lee = (await strict.request('/api/v1/users', { token: strictAdmin, body: { username: 'lee', password: 'lee-password-1', role: 'viewer' } })).body;
+      for (const subject of ['', 'has space', 'x'.repeat(256), 42]) {
+        const res = await strict.request(`/api/v1/users/${lee.id}/oidc-identity`, { method: 'PUT', token: strictAdmin, body: { subject } });
+        expect(res.status).toBe(400);
+        expect(res.body.field).toBe('subject');
+      }
+      expect((await strict.request(`/api/v1/users/${admin.id}/oidc-identity`, { method: 'PUT', token: strictAdmin, body: { subject: 'shared-subject' } })).status).toBe(200);
+      const taken = await strict.request(`/api/v1/users/${lee.id}/oidc-identity`, { method: 'PUT', token: strictAdmin, body: { subject: 'shared-subject' } });
+      expect(taken.status).toBe(409);
+      expect(taken.body.message).toMatch(/linked to another user/);
+      expect((await strict.request(`/api/v1/users/${lee.id}/oidc-identity`, { token: strictAdmin })).status).toBe(404);
+      expect((await strict.request('/api/v1/users/not-a-uuid/oidc-identity', { token: strictAdmin })).status).toBe(404);
+      const viewer = await strict.login('lee', 'lee-password-1');
+      expect((await strict.request(`/api/v1/users/${lee.id}/oidc-identity`, { method: 'PUT', token: viewer, body: { subject: 'lee-subject' } })).status).toBe(403);
+    });
+  });
 });
 
 describe('single sign-on when not configured', () => {
@@ -252,5 +320,10 @@ describe('single sign-on when not configured', () => {
       expect(res.status).toBe(404);
       expect(res.body.message).toMatch(/not configured/);
     }
+    const admin = await pharos.login();
+    const me = (await pharos.request('/api/v1/auth/me', { token: admin })).body;
+    const link = await pharos.request(`/api/v1/users/${me.id}/oidc-identity`, { method: 'PUT', token: admin, body: { subject: 's' } });
+    expect(link.status).toBe(404);
+    expect(link.body.message).toMatch(/not configured/);
   });
 });

@@ -11,3 +11,20 @@ export interface SignInProviders {
   password: true;
   oidc: { name: string; startUrl: string } | null;
 }
+
+/**
+ * `GET|PUT|DELETE /api/v1/users/:id/oidc-identity` (admins): the provider account a Pharos user
+ * signs in as. SSO finds users by it alone; with `OIDC_AUTO_PROVISION=false` an admin links
+ * each account before its first sign-in (the subject is the provider's `sub` claim).
+ */
+export interface OidcIdentityView {
+  issuer: string;
+  subject: string;
+  createdAt: string;
+  lastSignInAt: string;
+}
+
+/** `PUT /api/v1/users/:id/oidc-identity`: link the user to this subject at the configured provider. */
+export interface OidcIdentityLink {
+  subject: string;
+}

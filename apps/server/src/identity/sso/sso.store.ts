@@ -43,8 +43,19 @@ export class SsoStore {
     return this.prisma.oidcIdentity.findUnique({ where: { issuer_subject: { issuer, subject } }, include: { user: true } });
   }
 
-  async linkIdentity(link: { userId: string; issuer: string; subject: string }, tx: DbTransaction): Promise<void> {
-    await tx.oidcIdentity.create({ data: link });
+  /** Links a user to a provider account; Prisma's P2002 when the account is linked already. */
+  linkIdentity(link: { userId: string; issuer: string; subject: string }, tx: DbTransaction): Promise<OidcIdentity> {
+    return tx.oidcIdentity.create({ data: link });
+  }
+
+  /** The provider account a user is linked to at `issuer`, if any. */
+  identityOf(userId: string, issuer: string, db: DbTransaction = this.prisma): Promise<OidcIdentity | null> {
+    return db.oidcIdentity.findFirst({ where: { userId, issuer } });
+  }
+
+  /** Removes the user's link at `issuer`; returns how many went (0 or 1). */
+  async unlinkIdentity(userId: string, issuer: string, tx: DbTransaction): Promise<number> {
+    return (await tx.oidcIdentity.deleteMany({ where: { userId, issuer } })).count;
   }
 
   async touchIdentity(id: string, at: Date): Promise<void> {

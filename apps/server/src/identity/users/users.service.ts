@@ -140,7 +140,7 @@ export class UsersService {
    * account) in one transaction. Its password is random and never shown: the user signs in
    * with SSO, unless an admin resets it. A taken name throws Prisma's P2002, as a taken link does.
    */
-  async createForSingleSignOn(username: string, role: UserRole, link: (user: User, tx: DbTransaction) => Promise<void>): Promise<User> {
+  async createForSingleSignOn(username: string, role: UserRole, link: (user: User, tx: DbTransaction) => Promise<unknown>): Promise<User> {
     const passwordHash = await hashPassword(generatePassword());
     return this.transactions.run(async (tx) => {
       const user = await this.store.create({ username, passwordHash, role }, tx);

@@ -222,7 +222,8 @@ export function loadConfig(env: Env): PharosConfig {
 /** Single sign-on, on when OIDC_ISSUER is set (docs/configuration.md, "Single sign-on"). */
 function readOidcSettings(read: EnvReader): OidcSettings | null {
   if (read.optional('OIDC_ISSUER') === undefined) return null;
-  const issuer = read.url('OIDC_ISSUER', ['https:', 'http:']).replace(/\/+$/, '');
+  // Exactly as the provider names itself (some end it with a slash): discovery checks it.
+  const issuer = read.url('OIDC_ISSUER', ['https:', 'http:']);
   // Plain HTTP lets anyone on the path forge the provider's answers: only on this machine.
   if (new URL(issuer).protocol === 'http:' && !['localhost', '127.0.0.1', '[::1]'].includes(new URL(issuer).hostname)) {
     throw new ConfigError('OIDC_ISSUER', 'must be an https URL (http only for a provider on localhost)');
