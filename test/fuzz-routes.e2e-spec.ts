@@ -82,6 +82,16 @@ const ROUTES: Record<string, RouteSpec> = {
   'GET /api/v1/auth/providers': { auth: 'none' },
   'GET /api/v1/auth/oidc/start': { auth: 'none' },
   'GET /api/v1/auth/oidc/callback': { auth: 'none', query: { code: 'fuzz-code', state: 'fuzz-state', iss: 'http://127.0.0.1:9' } },
+  'POST /api/v1/auth/login/two-factor': { auth: 'none', body: () => ({ challenge: 'not-a-challenge', code: '123456' }) },
+  'POST /api/v1/auth/login/two-factor/enrol': { auth: 'none', body: () => ({ challenge: 'not-a-challenge' }) },
+  'GET /api/v1/account/two-factor': { auth: 'admin' },
+  'POST /api/v1/account/two-factor/totp/enrol': { auth: 'admin' },
+  'POST /api/v1/account/two-factor/totp/confirm': { auth: 'admin', body: () => ({ code: '123456' }) },
+  'POST /api/v1/account/two-factor/totp/disable': { auth: 'admin', body: () => ({ password: 'wrong-password', code: '123456' }) },
+  'POST /api/v1/account/two-factor/recovery-codes': { auth: 'admin', body: () => ({ code: '123456' }) },
+  'GET /api/v1/users/two-factor': { auth: 'admin' },
+  'PATCH /api/v1/users/:id/two-factor': { auth: 'admin', body: () => ({ required: false }) },
+  'DELETE /api/v1/users/:id/two-factor': { auth: 'admin', pathOnly: true },
   'GET /api/v1/users': { auth: 'admin' },
   'POST /api/v1/users': { auth: 'admin', body: () => ({ username: 'fuzz-user', password: 'fuzz-password-1', role: 'viewer' }) },
   'PATCH /api/v1/users/:id': { auth: 'admin', body: () => ({ role: 'viewer', disabled: false }) },
@@ -167,6 +177,9 @@ const ROUTES: Record<string, RouteSpec> = {
   'POST /api/lightd/update': { auth: 'lightd', body: () => ({ event: 'update', server: 'c-0', status: 'ready' }) },
   'GET /api/lightd/config': { auth: 'lightd' },
   'POST /api/lightd/config': { auth: 'lightd', body: () => ({ interval: 60 }) },
+  'GET /api/openapi.json': { auth: 'none' },
+  'GET /api/docs': { auth: 'none' },
+  'GET /api/docs/:file': { auth: 'none' },
 };
 
 /** Every `METHOD /path` the Nest router serves. */

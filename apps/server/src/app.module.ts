@@ -14,6 +14,7 @@ import { HealthModule } from './platform/health/health.module';
 import { LightdModule } from './sources/lightd/lightd.module';
 import { LiveModule } from './outbound/live/live.module';
 import { OutboundNotificationsModule } from './outbound/notifications/notifications.module';
+import { OpenApiModule } from './platform/openapi/openapi.module';
 import { MetricsModule } from './fleet/metrics/metrics.module';
 import { NodesModule } from './sources/nodes/nodes.module';
 import { ReleasesModule } from './fleet/releases/releases.module';
@@ -48,6 +49,7 @@ export class AppModule {
         OutboundNotificationsModule,
         ReleasesModule,
         NodesModule,
+        OpenApiModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: HttpErrorFilter },

@@ -7,4 +7,5 @@ export * from './agent-ws';
 export * from './ithiltir-node';
 export * from './admin-api';
 export * from './alerts-api';
+export * from './two-factor-api';
 export * from './sso-api';

@@ -3,6 +3,7 @@ import { useT } from '../i18n/i18n';
 import { Link } from './router';
 import { PageHeader } from '../components/PageHeader';
 import { Empty } from '../components/States';
+import { AccountPage } from '../pages/account/AccountPage';
 import { AlertsPage } from '../pages/alerts/AlertsPage';
 import { AuditPage } from '../pages/audit/AuditPage';
 import { CredentialsPage } from '../pages/credentials/CredentialsPage';
@@ -29,6 +30,7 @@ export function Routes({ path, user }: { path: string; user: SessionUser }) {
   if (path === '/releases') return <ReleasesPage isAdmin={isAdmin} />;
   if (path === '/users' && isAdmin) return <UsersPage currentUser={user} />;
   if (path === '/audit' && isAdmin) return <AuditPage />;
+  if (path === '/account') return <AccountPage user={user} />;
   return <NotFound path={path} />;
 }
 

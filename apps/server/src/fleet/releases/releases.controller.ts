@@ -6,6 +6,7 @@ import type { AuthenticatedUser } from '../../identity/access/authenticated-user
 import { CurrentUser } from '../../identity/access/current-user.decorator';
 import { Roles } from '../../identity/access/roles.decorator';
 import { InvalidInputError } from '../../platform/errors/domain-errors';
+import { BodySchema } from '../../platform/openapi/api-schema';
 import { CreateTargetsDto, UploadReleaseQuery } from './releases.dto';
 import { ReleasesService } from './releases.service';
 import { UpdateOffersService } from './update-offers.service';
@@ -21,6 +22,7 @@ export class ReleasesController {
   /** Upload a binary: `POST /api/v1/releases?version=0.3.0&os=linux&arch=amd64`, body application/octet-stream. */
   @Post()
   @Roles('admin')
+  @BodySchema({ type: 'string', contentMediaType: 'application/octet-stream' }, 'application/octet-stream')
   async upload(
     @Query() query: UploadReleaseQuery,
     @Req() request: FastifyRequest,

@@ -4,6 +4,10 @@ import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { PharosConfig } from '../../platform/config/pharos-config';
 import { UsersModule } from '../users/users.module';
+import { AccountTwoFactorController } from '../two-factor/account-two-factor.controller';
+import { TwoFactorLoginController } from '../two-factor/two-factor-login.controller';
+import { TwoFactorModule } from '../two-factor/two-factor.module';
+import { TwoFactorSignIn } from '../two-factor/two-factor-sign-in';
 import { AccessTokenService } from './access-token.service';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
@@ -20,18 +24,20 @@ import { LoginThrottle } from './login-throttle';
 @Module({
   imports: [
     UsersModule,
+    TwoFactorModule,
     PassportModule,
     JwtModule.registerAsync({
       inject: [PharosConfig],
       useFactory: (config: PharosConfig) => ({ secret: jwtKey(config), signOptions: { algorithm: 'HS256' } }),
     }),
   ],
-  controllers: [AuthController],
+  controllers: [AuthController, TwoFactorLoginController, AccountTwoFactorController],
   providers: [
     AuthService,
     AccessTokenService,
     JwtStrategy,
     LoginThrottle,
+    TwoFactorSignIn,
     BrowserSocketAuthenticator,
     { provide: APP_GUARD, useClass: JwtAuthGuard },
   ],

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { User } from '@pharos/database';
-import { cutText, type SessionTokens } from '@pharos/protocol';
+import { cutText, type SessionTokens, type TwoFactorChallenge } from '@pharos/protocol';
 import { randomUUID } from 'node:crypto';
 import { PharosConfig } from '../../platform/config/pharos-config';
 import { UnauthorizedError } from '../../platform/errors/domain-errors';
@@ -9,9 +9,15 @@ import { toUserView, UsersService } from '../users/users.service';
 import { generateSecret, hashSecret } from '../../platform/secrets/secret-token';
 import { AccessTokenService } from './access-token.service';
 import { LoginThrottle } from './login-throttle';
+import { AuditLogService } from '../audit/audit-log.service';
+import { SignInChallenges } from '../two-factor/sign-in-challenges';
+import { TwoFactorService } from '../two-factor/two-factor.service';
 
 /** A new session's tokens, the refresh token included (`SessionTokens` as the body carries it). */
 export type TokenPair = SessionTokens & { refreshToken: string };
+
+/** How a sign-in proved who it is (audited as `auth.sign_in`). */
+export type SignInMethod = 'password' | 'password+totp' | 'password+recovery code' | 'oidc';
 
 /**
  * Password login and refresh-token rotation. A refresh token is used once: each use revokes it
@@ -25,9 +31,13 @@ export class AuthService {
     private readonly accessTokens: AccessTokenService,
     private readonly throttle: LoginThrottle,
     private readonly config: PharosConfig,
+    private readonly twoFactor: TwoFactorService,
+    private readonly challenges: SignInChallenges,
+    private readonly audit: AuditLogService,
   ) {}
 
-  async login(username: string, password: string, ip: string, userAgent?: string): Promise<TokenPair> {
+  /** A session, or the challenge of a second step (`identity/two-factor`) when the user has or must have one. */
+  async login(username: string, password: string, ip: string, userAgent?: string): Promise<TokenPair | TwoFactorChallenge> {
     await this.throttle.allow(ip, username);
     const user = await this.users.findByUsername(username);
     // Hash even for unknown users so the answer time does not reveal which names exist.
@@ -36,8 +46,19 @@ export class AuthService {
       await this.throttle.failed(ip, username);
       throw new UnauthorizedError('invalid username or password');
     }
+    const next = await this.twoFactor.stepAfterPassword(user);
+    // The username's failures are forgotten only when the whole sign-in succeeds: else each
+    // right password would reset the count of wrong codes (`two-factor-sign-in.ts`).
+    if (next) return this.challenges.issue(user, next);
     await this.throttle.succeeded(username);
-    return this.issuePair(user, randomUUID(), userAgent);
+    return this.signIn(user, 'password', userAgent);
+  }
+
+  /** A new session of a user who proved who they are (audited with how); every sign-in ends here. */
+  async signIn(user: User, method: SignInMethod, userAgent?: string): Promise<TokenPair> {
+    const pair = await this.issuePair(user, randomUUID(), userAgent);
+    await this.audit.record(user, 'auth.sign_in', { type: 'user', id: user.id }, { method });
+    return pair;
   }
 
   async refresh(refreshToken: string, userAgent?: string): Promise<TokenPair> {
@@ -63,8 +84,7 @@ export class AuthService {
     if (stored) await this.users.endSessionFamily(stored.familyId);
   }
 
-  /** A session for a user who just proved who they are (here, or by single sign-on: `identity/sso`). */
-  async issuePair(user: User, familyId: string, userAgent?: string): Promise<TokenPair> {
+  private async issuePair(user: User, familyId: string, userAgent?: string): Promise<TokenPair> {
     const refreshToken = generateSecret('prt_');
     await this.users.startSession({
       userId: user.id,

@@ -1,10 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Prisma, type User, type UserRole } from '@pharos/database';
-import { randomUUID } from 'node:crypto';
 import { PharosConfig, type OidcSettings } from '../../platform/config/pharos-config';
 import { NotFoundError, UnauthorizedError } from '../../platform/errors/domain-errors';
 import { hashSecret, secretsEqual } from '../../platform/secrets/secret-token';
-import { AuditLogService } from '../audit/audit-log.service';
 import { AuthService, type TokenPair } from '../auth/auth.service';
 import { UsersService } from '../users/users.service';
 import { type AuthorizationChecks, OidcClient } from './oidc-client';
@@ -26,7 +24,7 @@ const USERNAME_TRIES = 50;
  * state (hashed), nonce and PKCE verifier server-side, bound to the browser by the state in a
  * cookie; the callback takes the attempt once, lets `OidcClient` verify the provider's answer,
  * maps the claims to a role, finds the user by (issuer, subject) or creates them, and issues
- * the session as a password sign-in does (`AuthService.issuePair`).
+ * the session as a password sign-in does (`AuthService.signIn`, which audits it).
  */
 @Injectable()
 export class SsoSignInService {
@@ -39,7 +37,6 @@ export class SsoSignInService {
     private readonly store: SsoStore,
     private readonly users: UsersService,
     private readonly auth: AuthService,
-    private readonly audit: AuditLogService,
     config: PharosConfig,
   ) {
     this.settings = config.oidc;
@@ -95,8 +92,8 @@ export class SsoSignInService {
       throw new UnauthorizedError(`your ${settings.displayName} account has no role in Pharos (its "${settings.roleClaim}" claim holds none of the configured values): ask an admin`);
     }
     const user = await this.signedInUser(settings, claims, role);
-    await this.audit.record({ id: user.id, username: user.username }, 'auth.login', { type: 'user', id: user.id }, { method: 'oidc', issuer: claims.iss, role });
-    return this.auth.issuePair(user, randomUUID(), userAgent);
+    // The provider's own second factor, if any, was its business: Pharos's two-factor step is for passwords.
+    return this.auth.signIn(user, 'oidc', userAgent);
   }
 
   private async verifiedClaims(settings: OidcSettings, query: string, checks: AuthorizationChecks): Promise<Claims & { iss: string; sub: string }> {

@@ -159,6 +159,7 @@ export function loadConfig(env: Env): PharosConfig {
     adminPassword,
     loginMaxFailures: read.integer('LOGIN_MAX_FAILURES', 10, 1, 10_000),
     loginFailureWindowSeconds: read.integer('LOGIN_FAILURE_WINDOW_SECONDS', 900, 1, 86_400),
+    requireTwoFactorForAdmins: read.boolean('AUTH_REQUIRE_TWO_FACTOR_FOR_ADMINS', false),
     credentialMaxFailures: read.integer('CREDENTIAL_MAX_FAILURES', 50, 1, 1_000_000),
     credentialFailureWindowSeconds: read.integer('CREDENTIAL_FAILURE_WINDOW_SECONDS', 900, 1, 86_400),
     trustProxy: read.boolean('TRUST_PROXY', false),

@@ -187,6 +187,8 @@ export class PharosConfig {
   /** Failed logins allowed per client address and per username inside the window. */
   readonly loginMaxFailures!: number;
   readonly loginFailureWindowSeconds!: number;
+  /** Every admin must sign in with a second factor (TOTP); one without it enrols at sign-in. */
+  readonly requireTwoFactorForAdmins!: boolean;
   /**
    * Failed agent-key, node-secret or Lightd-token attempts one client address may make inside
    * the window; then credentials from it that have not authenticated lately are refused.

@@ -1,6 +1,7 @@
 import { Controller, Get, Param, StreamableFile, UseGuards } from '@nestjs/common';
 import { NODE_DEPLOY_PATH } from '@pharos/protocol';
 import { Public } from '../../../platform/http/public-route';
+import { AnswerSchema } from '../../../platform/openapi/api-schema';
 import { ReleasesService } from '../../../fleet/releases/releases.service';
 import { NodeDownloadGuard } from './node-download.guard';
 
@@ -16,6 +17,7 @@ export class NodeDownloadController {
   constructor(private readonly releases: ReleasesService) {}
 
   @Get(`${NODE_DEPLOY_PATH}/:os/:file`)
+  @AnswerSchema({ type: 'string', contentMediaType: 'application/octet-stream' }, 'application/octet-stream')
   async deploy(@Param('os') os: string, @Param('file') file: string): Promise<StreamableFile> {
     const binary = await this.releases.download(os, file);
     return new StreamableFile(binary.stream, {

@@ -2,7 +2,15 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { NODE_SECRET_HEADER, NODE_UPGRADE_TOKEN_PARAM } from '@pharos/protocol';
 import { UnauthorizedError } from '../../../platform/errors/domain-errors';
 import { UpdateOffersService } from '../../../fleet/releases/update-offers.service';
+import type { DocumentedCredential } from '../../../platform/openapi/api-schema';
+import { NODE_SECRET_CREDENTIAL } from './node-secret.guard';
 import { NodeSecretsService } from './node-secrets.service';
+
+/** What nodes before 0.2.3 download with instead of their secret: the token of the URL they were offered. */
+const UPGRADE_TOKEN_CREDENTIAL: DocumentedCredential = {
+  name: 'nodeUpgradeToken',
+  scheme: { type: 'apiKey', in: 'query', name: NODE_UPGRADE_TOKEN_PARAM, description: 'The upgrade token of an offered download URL (nodes before 0.2.3)' },
+};
 
 interface DownloadRequest {
   headers: Record<string, string | string[] | undefined>;
@@ -20,6 +28,8 @@ const TOKEN = /^[0-9a-f]{32}$/;
  */
 @Injectable()
 export class NodeDownloadGuard implements CanActivate {
+  static readonly credentials = [NODE_SECRET_CREDENTIAL, UPGRADE_TOKEN_CREDENTIAL];
+
   constructor(
     private readonly secrets: NodeSecretsService,
     private readonly offers: UpdateOffersService,
