@@ -131,6 +131,9 @@ describe('single sign-on with OpenID Connect', () => {
     expect(link.userId).toBe(tokens.user.id);
     const audit = await pharos.request('/api/v1/audit?action=auth.sign_in&actor=alice', { token: adminToken });
     expect(audit.body.items[0]).toMatchObject({ action: 'auth.sign_in', actor: { id: tokens.user.id, username: 'alice' }, data: { method: 'oidc' } });
+    // The same kind of session as a password sign-in's: listed with its device and address.
+    const sessions = await pharos.request('/api/v1/sessions', { token: tokens.accessToken });
+    expect(sessions.body.items).toEqual([expect.objectContaining({ current: true, ip: '127.0.0.1', userAgent: expect.any(String) })]);
   });
 
   it('finds the user again by (issuer, subject), not by name, and applies the role the claims give now', async () => {

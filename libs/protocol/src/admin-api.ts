@@ -158,7 +158,8 @@ export interface CommandView {
 export interface AuditEntryView {
   id: string;
   at: string;
-  actor: { id: string | null; username: string | null };
+  /** `apiToken`: the personal API token the action came with, if it came with one. */
+  actor: { id: string | null; username: string | null; apiToken?: { id: string; name: string | null } };
   action: string;
   target: { type: string; id: string | null } | null;
   data: unknown;

@@ -34,13 +34,13 @@ export class AuthController {
   @Public()
   @Post('refresh')
   @HttpCode(200)
-  async refresh(@Body() body: RefreshDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<SessionTokens> {
+  async refresh(@Body() body: RefreshDto, @Ip() ip: string, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<SessionTokens> {
     const userAgent = request.headers['user-agent'];
-    if (body.refreshToken !== undefined) return this.auth.refresh(body.refreshToken, userAgent);
+    if (body.refreshToken !== undefined) return this.auth.refresh(body.refreshToken, ip, userAgent);
     const token = readRefreshCookie(request.headers.cookie);
     if (!token) throw new InvalidInputError('refreshToken is required (in the body, or as the session cookie)', 'refreshToken');
     try {
-      return inCookie(await this.auth.refresh(token, userAgent), request, reply);
+      return inCookie(await this.auth.refresh(token, ip, userAgent), request, reply);
     } catch (error) {
       // A refused cookie is over: the browser drops it (a store failure keeps it for a retry).
       if (error instanceof UnauthorizedError) reply.header('set-cookie', clearedRefreshCookie(isHttps(request)));

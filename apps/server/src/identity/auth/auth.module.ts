@@ -3,6 +3,8 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { PharosConfig } from '../../platform/config/pharos-config';
+import { ApiTokensModule } from '../api-tokens/api-tokens.module';
+import { SessionsModule } from '../sessions/sessions.module';
 import { UsersModule } from '../users/users.module';
 import { AccountTwoFactorController } from '../two-factor/account-two-factor.controller';
 import { TwoFactorLoginController } from '../two-factor/two-factor-login.controller';
@@ -18,12 +20,14 @@ import { JwtStrategy } from './jwt.strategy';
 import { LoginThrottle } from './login-throttle';
 
 /**
- * Admin sign-in: passwords, access and refresh tokens, the guard every HTTP route passes, and the
- * authentication of browser WebSockets.
+ * Admin sign-in: passwords, access and refresh tokens, the guard every HTTP route passes (which
+ * also takes personal API tokens), and the authentication of browser WebSockets.
  */
 @Module({
   imports: [
     UsersModule,
+    SessionsModule,
+    ApiTokensModule,
     TwoFactorModule,
     PassportModule,
     JwtModule.registerAsync({

@@ -51,17 +51,20 @@ export class AuthService {
     // right password would reset the count of wrong codes (`two-factor-sign-in.ts`).
     if (next) return this.challenges.issue(user, next);
     await this.throttle.succeeded(username);
-    return this.signIn(user, 'password', userAgent);
+    return this.signIn(user, 'password', userAgent, ip);
   }
 
-  /** A new session of a user who proved who they are (audited with how); every sign-in ends here. */
-  async signIn(user: User, method: SignInMethod, userAgent?: string): Promise<TokenPair> {
-    const pair = await this.issuePair(user, randomUUID(), userAgent);
+  /**
+   * A new session of a user who proved who they are (audited with how); every sign-in ends here.
+   * `ip`: where the sign-in came from, shown on the sessions page.
+   */
+  async signIn(user: User, method: SignInMethod, userAgent?: string, ip?: string): Promise<TokenPair> {
+    const pair = await this.issuePair(user, randomUUID(), ip, userAgent);
     await this.audit.record(user, 'auth.sign_in', { type: 'user', id: user.id }, { method });
     return pair;
   }
 
-  async refresh(refreshToken: string, userAgent?: string): Promise<TokenPair> {
+  async refresh(refreshToken: string, ip: string | undefined, userAgent?: string): Promise<TokenPair> {
     const now = new Date();
     const stored = await this.users.session(hashSecret(refreshToken));
     if (stored?.usedAt) {
@@ -76,7 +79,7 @@ export class AuthService {
       await this.users.endSessionFamily(stored.familyId);
       throw new UnauthorizedError('refresh token already used; all sessions of this login are revoked');
     }
-    return this.issuePair(stored.user, stored.familyId, userAgent);
+    return this.issuePair(stored.user, stored.familyId, ip, userAgent);
   }
 
   async logout(refreshToken: string): Promise<void> {
@@ -84,7 +87,8 @@ export class AuthService {
     if (stored) await this.users.endSessionFamily(stored.familyId);
   }
 
-  private async issuePair(user: User, familyId: string, userAgent?: string): Promise<TokenPair> {
+  /** A session's tokens; the access token names the session (`sid`) so that ending it refuses them. */
+  private async issuePair(user: User, familyId: string, ip: string | undefined, userAgent?: string): Promise<TokenPair> {
     const refreshToken = generateSecret('prt_');
     await this.users.startSession({
       userId: user.id,
@@ -92,8 +96,9 @@ export class AuthService {
       tokenHash: hashSecret(refreshToken),
       expiresAt: new Date(Date.now() + this.config.refreshTokenTtlSeconds * 1000),
       userAgent: userAgent === undefined ? undefined : cutText(userAgent, 512),
+      ip,
     });
-    const access = this.accessTokens.issue(user);
+    const access = this.accessTokens.issue(user, familyId);
     return {
       accessToken: access.token,
       tokenType: 'Bearer',

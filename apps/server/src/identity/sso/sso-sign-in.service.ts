@@ -72,7 +72,7 @@ export class SsoSignInService {
    * The provider's answer, turned into a session; an `UnauthorizedError` saying why when it is
    * refused. `query` is the callback's whole query string, as the library verifies it.
    */
-  async finish(params: CallbackParams, query: string, cookieState: string | undefined, userAgent?: string): Promise<TokenPair> {
+  async finish(params: CallbackParams, query: string, cookieState: string | undefined, client: { userAgent?: string; ip?: string }): Promise<TokenPair> {
     const { settings } = this.configured();
     if (params.error !== undefined) {
       throw new UnauthorizedError(`${settings.displayName} did not sign you in: ${params.error}${params.errorDescription ? ` (${params.errorDescription})` : ''}`);
@@ -93,7 +93,7 @@ export class SsoSignInService {
     }
     const user = await this.signedInUser(settings, claims, role);
     // The provider's own second factor, if any, was its business: Pharos's two-factor step is for passwords.
-    return this.auth.signIn(user, 'oidc', userAgent);
+    return this.auth.signIn(user, 'oidc', client.userAgent, client.ip);
   }
 
   private async verifiedClaims(settings: OidcSettings, query: string, checks: AuthorizationChecks): Promise<Claims & { iss: string; sub: string }> {

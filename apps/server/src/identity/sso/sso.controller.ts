@@ -1,4 +1,4 @@
-import { Controller, Get, Logger, Req, Res } from '@nestjs/common';
+import { Controller, Get, Ip, Logger, Req, Res } from '@nestjs/common';
 import type { SignInProviders } from '@pharos/protocol';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PharosConfig } from '../../platform/config/pharos-config';
@@ -48,13 +48,13 @@ export class SsoController {
   /** Where the provider sends the browser back: a session, or the reason there is none. */
   @Public()
   @Get('oidc/callback')
-  async callback(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async callback(@Req() request: FastifyRequest, @Ip() ip: string, @Res() reply: FastifyReply): Promise<void> {
     if (this.sso.providerName === null) throw new NotFoundError('single sign-on is not configured (OIDC_ISSUER)');
     const secure = isHttps(request);
     const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '';
     const cookieState = readCookie(request.headers.cookie, SSO_STATE_COOKIE);
     try {
-      const pair = await this.sso.finish(callbackParams(request.query), query, cookieState, request.headers['user-agent']);
+      const pair = await this.sso.finish(callbackParams(request.query), query, cookieState, { userAgent: request.headers['user-agent'], ip });
       this.backToDashboard(reply, { signin: 'sso' }, [clearedSsoStateCookie(secure), refreshCookie(pair.refreshToken, pair.refreshExpiresIn, secure)]);
     } catch (error) {
       if (!(error instanceof DomainError)) this.logger.error({ err: error }, 'SSO sign-in failed');

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Ip, Post } from '@nestjs/common';
 import type { User } from '@pharos/database';
 import type { RecoveryCodes, TotpEnrolment, TwoFactorStatus } from '@pharos/protocol';
 import { ForbiddenError, NotFoundError } from '../../platform/errors/domain-errors';
+import { SessionOnly } from '../access/api-token-scope';
 import type { AuthenticatedUser } from '../access/authenticated-user';
 import { CurrentUser } from '../access/current-user.decorator';
 import { verifyPassword } from '../users/password-hasher';
@@ -10,8 +11,12 @@ import { DisableTwoFactorDto, TotpCodeDto } from './two-factor.dto';
 import { TwoFactorSignIn } from './two-factor-sign-in';
 import { TwoFactorService } from './two-factor.service';
 
-/** The signed-in user's own two-factor sign-in (any role). Changes need a current code; turning it off, the password too. */
+/**
+ * The signed-in user's own two-factor sign-in (any role). Changes need a current code; turning it
+ * off, the password too. A signed-in session only: an API token has no say in how its user signs in.
+ */
 @Controller('api/v1/account/two-factor')
+@SessionOnly()
 export class AccountTwoFactorController {
   constructor(
     private readonly twoFactor: TwoFactorService,

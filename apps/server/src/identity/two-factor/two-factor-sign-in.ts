@@ -37,7 +37,7 @@ export class TwoFactorSignIn {
       if (step.code === undefined) throw new InvalidInputError('code is required: the code the authenticator app shows for the new secret', 'code');
       let recoveryCodes: string[] | null = null;
       await this.proven(user, ip, new UnauthorizedError('invalid two-factor code'), async () => (recoveryCodes = await this.twoFactor.confirmEnrolment(user, step.code!)) !== null);
-      return { ...(await this.signIn(user, 'password+totp', userAgent)), recoveryCodes: recoveryCodes! };
+      return { ...(await this.signIn(user, 'password+totp', ip, userAgent)), recoveryCodes: recoveryCodes! };
     }
     if ((step.code === undefined) === (step.recoveryCode === undefined)) {
       throw new InvalidInputError('give either code (from the authenticator app) or recoveryCode', 'code');
@@ -46,7 +46,7 @@ export class TwoFactorSignIn {
     await this.proven(user, ip, new UnauthorizedError('invalid two-factor code'), () =>
       step.code !== undefined ? this.twoFactor.useTotpCode(user, step.code) : this.twoFactor.useRecoveryCode(user, step.recoveryCode!),
     );
-    return this.signIn(user, method, userAgent);
+    return this.signIn(user, method, ip, userAgent);
   }
 
   /** The enrolment an `enrol` challenge asks for: a new secret, pending until `complete` confirms it. */
@@ -68,9 +68,9 @@ export class TwoFactorSignIn {
     throw refusal;
   }
 
-  private async signIn(user: User, method: SignInMethod, userAgent?: string): Promise<TokenPair> {
+  private async signIn(user: User, method: SignInMethod, ip: string, userAgent?: string): Promise<TokenPair> {
     await this.throttle.succeeded(user.username);
-    return this.auth.signIn(user, method, userAgent);
+    return this.auth.signIn(user, method, userAgent, ip);
   }
 
   /** The user a challenge was issued to, if it still holds: not expired, the user enabled, their token version unchanged. */

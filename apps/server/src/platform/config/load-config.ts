@@ -197,6 +197,7 @@ export function loadConfig(env: Env): PharosConfig {
       alertNotificationDays: read.integer('ALERT_NOTIFICATION_RETENTION_DAYS', 30, 1, 36500),
       lightdUpdateDays: read.integer('LIGHTD_UPDATE_RETENTION_DAYS', 30, 1, 36500),
       refreshTokenDays: read.integer('REFRESH_TOKEN_RETENTION_DAYS', 7, 1, 36500),
+      apiTokenDays: read.integer('API_TOKEN_RETENTION_DAYS', 30, 1, 36500),
       upgradeTokenDays: read.integer('UPGRADE_TOKEN_RETENTION_DAYS', 7, 1, 36500),
     },
     notifications: {

@@ -52,6 +52,8 @@ export interface RetentionSettings {
   readonly lightdUpdateDays: number;
   /** Refresh tokens that expired or were revoked (used ones are revoked), by when. */
   readonly refreshTokenDays: number;
+  /** Personal API tokens that expired or were revoked, by when. */
+  readonly apiTokenDays: number;
   /** Node upgrade tokens that expired. */
   readonly upgradeTokenDays: number;
 }

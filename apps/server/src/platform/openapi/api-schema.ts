@@ -63,6 +63,6 @@ export const ACCESS_TOKEN_CREDENTIAL: DocumentedCredential = {
     type: 'http',
     scheme: 'bearer',
     bearerFormat: 'JWT',
-    description: 'An access token from `POST /api/v1/auth/login` (or a personal API token, sent the same way).',
+    description: 'An access token from `POST /api/v1/auth/login`, or a personal API token (`pat_…`, docs/security.md: it needs the route\'s scope).',
   },
 };

@@ -1,5 +1,6 @@
 import type { List, PasswordReset, UserChanges, UserRole, UserTwoFactorView, UserView } from '@pharos/protocol';
 import { type FormEvent, useState } from 'react';
+import { UserSessionsDialog } from '../sessions/UserSessionsDialog';
 import { api, type SessionUser } from '../../api/client';
 import { useAction, useApi } from '../../app/useApi';
 import { ActionForm } from '../../components/ActionForm';
@@ -13,7 +14,7 @@ import { dateTime } from '../../format/time';
 import type { Dictionary } from '../../i18n/en';
 import { useT } from '../../i18n/i18n';
 
-type Editing = { user: UserView; what: 'role' | 'disable' | 'password' | 'reset-two-factor' };
+type Editing = { user: UserView; what: 'role' | 'disable' | 'password' | 'reset-two-factor' | 'sessions' };
 
 /** Every account: its role and state, changed here; and a form to add one (admins only). */
 export function UsersPage({ currentUser }: { currentUser: SessionUser }) {
@@ -89,6 +90,7 @@ export function UsersPage({ currentUser }: { currentUser: SessionUser }) {
       {editing?.what === 'role' && <RoleDialog user={editing.user} onClose={() => setEditing(null)} onSaved={(u) => done(t.userNowRole(u.username, u.role === 'admin'))} />}
       {editing?.what === 'disable' && <DisableDialog user={editing.user} onClose={() => setEditing(null)} onDisabled={(u) => done(t.userDisabled(u.username))} />}
       {editing?.what === 'reset-two-factor' && <ResetTwoFactorDialog user={editing.user} onClose={() => setEditing(null)} onReset={(u) => done(t.twoFactorWasReset(u.username))} />}
+      {editing?.what === 'sessions' && <UserSessionsDialog user={editing.user} onClose={() => setEditing(null)} />}
       {editing?.what === 'password' && (
         <PasswordDialog
           user={editing.user}
@@ -124,6 +126,9 @@ function UserActions({ user, locked, enabling, onEdit, onEnable }: { user: UserV
       </button>
       <button type="button" className="small" onClick={() => onEdit('password')} aria-label={t.resetPasswordOf(user.username)}>
         {t.resetPassword}
+      </button>
+      <button type="button" className="small" onClick={() => onEdit('sessions')} aria-label={t.showSessionsOf(user.username)}>
+        {t.sessions}
       </button>
       {user.disabled ? (
         <button type="button" className="small" onClick={onEnable} disabled={enabling} aria-label={t.enableUser(user.username)}>
