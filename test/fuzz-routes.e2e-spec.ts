@@ -39,7 +39,7 @@ interface Fixture {
 
 interface RouteSpec {
   auth: Credential;
-  /** A valid body, mutated one part at a time (POST/PATCH only). */
+  /** A valid body, mutated one part at a time (POST/PATCH/PUT only). */
   body?: (f: Fixture) => Record<string, unknown>;
   /** Valid query values; the fuzzer also tries the shared page/range names. */
   query?: Record<string, string>;
@@ -59,6 +59,14 @@ const QUIET_BACKGROUND = {
   PRESENCE_FLUSH_SECONDS: '3600',
 };
 
+/** SSO on, with a provider that is never reached: the callback's own checks refuse first. */
+const SSO_PROVIDER_AWAY = {
+  OIDC_ISSUER: 'http://127.0.0.1:9',
+  OIDC_CLIENT_ID: 'fuzz',
+  OIDC_CLIENT_SECRET: 'fuzz-secret',
+  OIDC_ADMIN_VALUES: 'admins',
+};
+
 const UUID_ZERO = '00000000-0000-0000-0000-000000000000';
 const NODE_REPORT_SKELETON = { version: 'x', hostname: 'h' };
 
@@ -72,6 +80,9 @@ const ROUTES: Record<string, RouteSpec> = {
   'DELETE /api/v1/auth/refresh': { auth: 'none' },
   'POST /api/v1/auth/logout': { auth: 'none', body: () => ({ refreshToken: 'not-a-token' }) },
   'GET /api/v1/auth/me': { auth: 'admin' },
+  'GET /api/v1/auth/providers': { auth: 'none' },
+  'GET /api/v1/auth/oidc/start': { auth: 'none' },
+  'GET /api/v1/auth/oidc/callback': { auth: 'none', query: { code: 'fuzz-code', state: 'fuzz-state', iss: 'http://127.0.0.1:9' } },
   'POST /api/v1/auth/login/two-factor': { auth: 'none', body: () => ({ challenge: 'not-a-challenge', code: '123456' }) },
   'POST /api/v1/auth/login/two-factor/enrol': { auth: 'none', body: () => ({ challenge: 'not-a-challenge' }) },
   'GET /api/v1/account/two-factor': { auth: 'admin' },
@@ -86,6 +97,9 @@ const ROUTES: Record<string, RouteSpec> = {
   'POST /api/v1/users': { auth: 'admin', body: () => ({ username: 'fuzz-user', password: 'fuzz-password-1', role: 'viewer' }) },
   'PATCH /api/v1/users/:id': { auth: 'admin', body: () => ({ role: 'viewer', disabled: false }) },
   'POST /api/v1/users/:id/password': { auth: 'admin', pathOnly: true },
+  'GET /api/v1/users/:id/oidc-identity': { auth: 'admin' },
+  'PUT /api/v1/users/:id/oidc-identity': { auth: 'admin', body: () => ({ subject: 'fuzz-subject' }) },
+  'DELETE /api/v1/users/:id/oidc-identity': { auth: 'admin', pathOnly: true },
   'GET /api/v1/audit': { auth: 'admin', query: { limit: '10', action: 'server.', actor: 'admin' } },
   'GET /api/v1/api-tokens': { auth: 'admin' },
   'POST /api/v1/api-tokens': { auth: 'admin', body: () => ({ name: 'fuzz token', scopes: ['fleet:read'], expiresInDays: 30 }) },
@@ -308,7 +322,7 @@ function mutations(spec: RouteSpec, method: string, path: string): fc.Arbitrary<
     options.push(
       fc.record({ name: fc.option(fc.constantFrom(...queryNames), { nil: null }), value: badQueryValue }).map((q) => ({ kind: 'query' as const, ...q })),
     );
-    if (method === 'POST' || method === 'PATCH') {
+    if (method === 'POST' || method === 'PATCH' || method === 'PUT') {
       options.push(
         fc.oneof(
           fc.oneof(fc.constant(null), fc.constant([]), fc.constant('text'), fc.constant(12), deep, badValue).map((body) => ({ kind: 'body' as const, body })),
@@ -337,7 +351,7 @@ function examples(spec: RouteSpec, method: string, path: string): [Mutation][] {
     for (const name of Object.keys(spec.query ?? {}))
       for (const value of ['99999999999999999999', '9999999999999999999', '-1', '0000-01-01T00:00:00Z', '%ED%A0%80', '']) cases.push({ kind: 'query', name, value });
     cases.push({ kind: 'query', name: null, value: '1' });
-    if (method === 'POST' || method === 'PATCH') {
+    if (method === 'POST' || method === 'PATCH' || method === 'PUT') {
       for (const body of [null, [], 'text', nested(60, true), nested(60, false)]) cases.push({ kind: 'body', body });
       cases.push({ kind: 'body', body: undefined, raw: '['.repeat(70) + ']'.repeat(70) });
       for (const field of [...Object.keys(spec.body?.(FIXTURE_SHAPE) ?? {}), null])
@@ -373,7 +387,7 @@ describe('every route under generated bad input', () => {
   let cases = 0;
 
   beforeAll(async () => {
-    pharos = await startPharos({ env: QUIET_BACKGROUND });
+    pharos = await startPharos({ env: { ...QUIET_BACKGROUND, ...SSO_PROVIDER_AWAY } });
     prisma = pharos.app.get(PrismaService);
     adminToken = await pharos.login();
     const token = adminToken;
@@ -474,13 +488,14 @@ describe('every route under generated bad input', () => {
     const url = `${pharos.baseUrl}${fillPath(path, fixture, m.kind === 'path' ? m.value : undefined)}${query.length ? `?${query.join('&')}` : ''}`;
     const headers = headersFor(spec.auth);
     let body: string | undefined;
-    if (method === 'POST' || method === 'PATCH') {
+    if (method === 'POST' || method === 'PATCH' || method === 'PUT') {
       if (m.kind === 'body') body = m.raw ?? JSON.stringify(m.body);
       else if (m.kind === 'field') body = JSON.stringify({ ...spec.body?.(fixture), [m.field ?? 'unknownField']: m.value });
       else if (spec.body) body = JSON.stringify(spec.body(fixture));
       if (body !== undefined) headers['content-type'] = 'application/json';
     }
-    return { url, init: { method, headers, body } };
+    // A redirect is an answer (SSO routes send the browser on): it is not followed.
+    return { url, init: { method, headers, body, redirect: 'manual' } };
   }
 
   it('has a fuzz entry for every route the server serves, and no entry for a route it does not', () => {

@@ -20,6 +20,7 @@ import { NodesModule } from './sources/nodes/nodes.module';
 import { ReleasesModule } from './fleet/releases/releases.module';
 import { ServersModule } from './fleet/servers/servers.module';
 import { FirstAdminModule, UsersModule } from './identity/users/users.module';
+import { SsoModule } from './identity/sso/sso.module';
 
 /**
  * The Pharos server. Each capability is one module (one folder); add a new one to `imports`.
@@ -37,6 +38,7 @@ export class AppModule {
         AuthModule,
         UsersModule,
         FirstAdminModule,
+        SsoModule,
         ServersModule,
         MetricsModule,
         LightdModule,

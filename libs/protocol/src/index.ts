@@ -9,3 +9,4 @@ export * from './admin-api';
 export * from './alerts-api';
 export * from './access-api';
 export * from './two-factor-api';
+export * from './sso-api';

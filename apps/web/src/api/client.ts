@@ -1,4 +1,4 @@
-import type { LoginAnswer, SessionTokens, TotpEnrolment, TwoFactorChallenge, TwoFactorSession, UserView } from '@pharos/protocol';
+import type { LoginAnswer, SessionTokens, SignInProviders, TotpEnrolment, TwoFactorChallenge, TwoFactorSession, UserView } from '@pharos/protocol';
 import { words } from '../i18n/i18n';
 
 /**
@@ -64,6 +64,19 @@ export class ApiClient {
   /** The enrolment an account that must have two-factor sign-in goes through at sign-in. */
   enrolAtSignIn(challenge: string): Promise<TotpEnrolment> {
     return this.send<TotpEnrolment>('POST', '/api/v1/auth/login/two-factor/enrol', { challenge }, false);
+  }
+
+  /** The ways to sign in the login page offers (a public route). */
+  providers(): Promise<SignInProviders> {
+    return this.send<SignInProviders>('GET', '/api/v1/auth/providers', undefined, false);
+  }
+
+  /**
+   * Back from single sign-on: Pharos set the refresh cookie on its way here, and trading it
+   * signs the dashboard in as a password login does. False when it was refused.
+   */
+  adoptSsoSession(): Promise<boolean> {
+    return this.refresh();
   }
 
   /** Ends the session on Pharos (the cookie's whole family) and here. */

@@ -33,6 +33,8 @@ export const en = {
   signIn: 'Sign in',
   signingIn: 'Signing in…',
   signInToRun: 'Sign in to run your fleet.',
+  signInWith: (provider: string) => `Sign in with ${provider}`,
+  orWithPassword: 'or with a password',
   username: 'Username',
   password: 'Password',
   sessionEnded: 'Your session has ended. Please sign in again.',

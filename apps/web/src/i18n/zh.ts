@@ -27,6 +27,8 @@ export const zh: Dictionary = {
   signIn: '登录',
   signingIn: '正在登录…',
   signInToRun: '登录以管理你的服务器集群。',
+  signInWith: (provider: string) => `使用 ${provider} 登录`,
+  orWithPassword: '或使用密码登录',
   username: '用户名',
   password: '密码',
   sessionEnded: '会话已结束，请重新登录。',

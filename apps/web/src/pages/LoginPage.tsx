@@ -1,5 +1,5 @@
-import type { TotpEnrolment, TwoFactorChallenge } from '@pharos/protocol';
-import { type FormEvent, type ReactNode, useState } from 'react';
+import type { SignInProviders, TotpEnrolment, TwoFactorChallenge } from '@pharos/protocol';
+import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
 import { api } from '../api/client';
 import { usePageTitle } from '../app/usePageTitle';
 import { BrandMark } from '../components/BrandMark';
@@ -7,14 +7,41 @@ import { errorText } from '../components/States';
 import { LanguageSelect, useT } from '../i18n/i18n';
 import { CodeInput, RecoveryCodesOnce, TotpEnrolmentForm } from './account/TotpEnrolmentForm';
 
+/**
+ * What single sign-on's callback said in the address the dashboard was loaded at (`?signin=sso`
+ * or `?signin_error=…`, see `SignInProviders`), read once and removed from the address so a
+ * reload or a bookmark does not repeat it.
+ */
+const SSO_OUTCOME = takeSsoOutcome();
+
+function takeSsoOutcome(): { signedIn: boolean; error: string | null } {
+  const params = new URLSearchParams(location.search);
+  const outcome = { signedIn: params.get('signin') === 'sso', error: params.get('signin_error') };
+  if (outcome.signedIn || outcome.error !== null) history.replaceState(null, '', location.pathname);
+  return outcome;
+}
+
 export function LoginPage({ notice }: { notice?: string }) {
   const t = useT();
   const [username, setUsername] = useState('admin');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(SSO_OUTCOME.error);
+  const [busy, setBusy] = useState(SSO_OUTCOME.signedIn);
   const [challenge, setChallenge] = useState<TwoFactorChallenge | null>(null);
+  const [providers, setProviders] = useState<SignInProviders | null>(null);
   usePageTitle(t.signIn);
+
+  useEffect(() => {
+    void api.providers().then(setProviders, () => setProviders(null));
+    // Back from the provider signed in: the cookie is traded for the session (the app then leaves this page).
+    if (SSO_OUTCOME.signedIn) {
+      SSO_OUTCOME.signedIn = false;
+      void api
+        .adoptSsoSession()
+        .catch((e: unknown) => setError(errorText(e)))
+        .finally(() => setBusy(false));
+    }
+  }, []);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -41,6 +68,14 @@ export function LoginPage({ notice }: { notice?: string }) {
   return (
     <LoginCard label={t.signIn} onSubmit={submit}>
       <p className="muted">{t.signInToRun}</p>
+      {providers?.oidc && (
+        <>
+          <button type="button" className="primary" disabled={busy} onClick={() => location.assign(providers.oidc!.startUrl)}>
+            {t.signInWith(providers.oidc.name)}
+          </button>
+          <p className="muted login-or">{t.orWithPassword}</p>
+        </>
+      )}
       {notice && !error && (
         <p className="notice" role="status">
           {notice}

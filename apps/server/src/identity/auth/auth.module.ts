@@ -45,6 +45,6 @@ import { LoginThrottle } from './login-throttle';
     BrowserSocketAuthenticator,
     { provide: APP_GUARD, useClass: JwtAuthGuard },
   ],
-  exports: [AccessTokenService, BrowserSocketAuthenticator],
+  exports: [AuthService, AccessTokenService, BrowserSocketAuthenticator],
 })
 export class AuthModule {}

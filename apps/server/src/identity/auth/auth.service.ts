@@ -17,7 +17,7 @@ import { TwoFactorService } from '../two-factor/two-factor.service';
 export type TokenPair = SessionTokens & { refreshToken: string };
 
 /** How a sign-in proved who it is (audited as `auth.sign_in`). */
-export type SignInMethod = 'password' | 'password+totp' | 'password+recovery code';
+export type SignInMethod = 'password' | 'password+totp' | 'password+recovery code' | 'oidc';
 
 /**
  * Password login and refresh-token rotation. A refresh token is used once: each use revokes it

@@ -133,6 +133,30 @@ export interface NotificationSettings {
   readonly telegramUrl: string;
 }
 
+/**
+ * Single sign-on with an OpenID Connect provider (`identity/sso`); null when `OIDC_ISSUER` is
+ * not set. The callback is `<publicUrl>/api/v1/auth/oidc/callback`.
+ */
+export interface OidcSettings {
+  /** The provider's issuer URL (its discovery document is `<issuer>/.well-known/openid-configuration`). */
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** Scopes asked for, `openid` among them. */
+  readonly scopes: string[];
+  /** The button's label: "Sign in with <displayName>". */
+  readonly displayName: string;
+  /** The claim whose value(s) decide the role (`groups`, `roles`, …; a string or a list of strings). */
+  readonly roleClaim: string;
+  /** Claim values that make the user an admin; else a viewer value makes them a viewer; else the sign-in is refused. */
+  readonly adminValues: string[];
+  readonly viewerValues: string[];
+  /** Whether a first sign-in creates the user; if not, an admin links the account first. */
+  readonly autoProvision: boolean;
+  /** How long a sign-in may take from the redirect to the provider to its callback. */
+  readonly signInTimeoutSeconds: number;
+}
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -246,6 +270,8 @@ export class PharosConfig {
   readonly nodeReleaseMaxBytes!: number;
   readonly cluster!: ClusterSettings;
   readonly prometheus!: PrometheusSettings;
+  /** Single sign-on with OIDC, or null when OIDC_ISSUER is unset. */
+  readonly oidc!: OidcSettings | null;
 
   constructor(values: PharosConfig) {
     Object.assign(this, values);
