@@ -11,7 +11,7 @@ import { type BenchResult, type BenchRow, machine } from './support/report';
 export type ReportSize = 'small' | 'large';
 
 /** A valid NodeReport: `small` is a host with one filesystem and interface (~1.8 KB), `large` a storage box (~8 KB). */
-function nodeReport(size: ReportSize, hostname: string, at: Date, round: number): NodeReport {
+export function nodeReport(size: ReportSize, hostname: string, at: Date, round: number): NodeReport {
   const report = realisticNodeReport({ hostname, at, round }) as NodeReport & { metrics: Record<string, unknown> };
   const m = report.metrics as unknown as Record<string, Record<string, unknown> & { length?: number }>;
   if (size === 'small') {
@@ -34,10 +34,10 @@ function nodeReport(size: ReportSize, hostname: string, at: Date, round: number)
 }
 
 /** `count` nodes enrolled through the admin API, with their secrets. */
-export async function createNodes(pharos: PharosProcess, count: number): Promise<{ name: string; secret: string }[]> {
+export async function createNodes(pharos: PharosProcess, count: number, prefix = 'bench-node'): Promise<{ name: string; secret: string }[]> {
   const admin = await pharos.admin();
   return eachLimited(
-    Array.from({ length: count }, (_, i) => `bench-node-${i + 1}`),
+    Array.from({ length: count }, (_, i) => `${prefix}-${i + 1}`),
     8,
     async (name) => ({ name, secret: (await admin.enrolNode(name)).secret }),
   );

@@ -1,3 +1,4 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { METRIC_SERIES, METRIC_SERIES_NAMES } from '../metric-series';
 import { ByteReader, ByteWriter, readXorFloats, writeXorFloats } from './byte-streams';
 import { floatOfText, numericText, parseSeriesText, type SeriesEntries, seriesText } from './series-text';
@@ -10,6 +11,8 @@ import { floatOfText, numericText, parseSeriesText, type SeriesEntries, seriesTe
  * per-entity series (metric, entity) is its own column: which samples have it, then its
  * values as Gorilla XOR of float64 bits. A series number whose text is not what
  * `numericText` gives for its float64 (a uint64 counter above 2^53, `1.50`) is kept as text.
+ * The whole, after its version, is deflated when that makes it shorter (the key names and the
+ * bits XOR leaves: about 30 % less, `docs/metric-blocks.md`).
  */
 
 /** The block format this code writes; `decodeBlock` refuses any other. */
@@ -44,6 +47,13 @@ const enum Presence {
 /** Set in a column's flags when some of its values are kept as text. */
 const HAS_TEXTS = 0x10;
 
+/** How the body of a block (all after its version and this byte) is stored. */
+const enum BodyEncoding {
+  Plain = 0,
+  /** Raw deflate (RFC 1951, `zlib.deflateRawSync`). */
+  Deflate = 1,
+}
+
 const enum SeriesKind {
   Null = 0,
   Entries = 1,
@@ -55,7 +65,6 @@ const enum SeriesKind {
 export function encodeBlock(samples: readonly BlockSample[]): Buffer {
   if (samples.length === 0) throw new Error('a metric block holds at least one sample');
   const out = new ByteWriter();
-  out.byte(BLOCK_VERSION);
   out.varint(samples.length);
   out.varint(BLOCK_COLUMNS.length);
   writeTimes(out, samples);
@@ -67,12 +76,30 @@ export function encodeBlock(samples: readonly BlockSample[]): Buffer {
     out.chunk(encodeColumn(values.map((v) => (v === null ? null : { float: v }))));
   });
   writeSeries(out, samples);
-  return out.toBuffer();
+  const body = out.toBuffer();
+  const deflated = deflateRawSync(body);
+  const [encoding, stored] = deflated.length < body.length ? [BodyEncoding.Deflate, deflated] : [BodyEncoding.Plain, body];
+  return Buffer.concat([Buffer.from([BLOCK_VERSION, encoding]), stored]);
+}
+
+/** The body of a block, once its version is known and its encoding undone. */
+function bodyOf(data: Uint8Array): ByteReader {
+  const version = data[0];
+  if (version !== BLOCK_VERSION) throw new Error(`metric block version ${version} is not known to this Pharos (it reads version ${BLOCK_VERSION})`);
+  if (data.length < 2) throw new Error('metric block truncated');
+  const body = data.subarray(2);
+  if (data[1] === BodyEncoding.Plain) return new ByteReader(body);
+  if (data[1] !== BodyEncoding.Deflate) throw new Error(`metric block: unknown body encoding ${data[1]}`);
+  try {
+    return new ByteReader(inflateRawSync(body));
+  } catch {
+    throw new Error('metric block truncated (its deflated body does not inflate)');
+  }
 }
 
 /** Every sample of a block, as it was encoded. */
 export function decodeBlock(data: Uint8Array): BlockSample[] {
-  const input = new ByteReader(data);
+  const input = bodyOf(data);
   const count = readHeader(input);
   const at = readTimes(input, count);
   const columns = BLOCK_COLUMNS.map(() => decodeColumn(input.chunk(), count).map((v) => (v === null ? null : typeof v === 'number' ? v : Number(v))));
@@ -86,7 +113,7 @@ export function decodeBlock(data: Uint8Array): BlockSample[] {
  * the jsonb gives); the other columns are skipped, not decoded.
  */
 export function readBlock(data: Uint8Array, columns: readonly number[], metrics: readonly string[] = []): BlockColumns {
-  const input = new ByteReader(data);
+  const input = bodyOf(data);
   const count = readHeader(input);
   const at = readTimes(input, count);
   const decoded = new Map<number, (number | null)[]>();
@@ -100,8 +127,6 @@ export function readBlock(data: Uint8Array, columns: readonly number[], metrics:
 }
 
 function readHeader(input: ByteReader): number {
-  const version = input.byte();
-  if (version !== BLOCK_VERSION) throw new Error(`metric block version ${version} is not known to this Pharos (it reads version ${BLOCK_VERSION})`);
   const count = input.varint();
   const columns = input.varint();
   if (columns !== BLOCK_COLUMNS.length) throw new Error(`metric block: ${columns} headline columns where version ${BLOCK_VERSION} has ${BLOCK_COLUMNS.length}`);
