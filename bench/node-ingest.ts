@@ -7,6 +7,7 @@ import { ingestRows, measureIngest } from './support/ingest-bench';
 import type { LoadRequest } from './support/http-load';
 import { createBenchDatabase, PharosProcess } from './support/pharos-process';
 import { type BenchResult, type BenchRow, machine } from './support/report';
+import { STORED_SAMPLES_SQL } from './support/stored-samples';
 
 export type ReportSize = 'small' | 'large';
 
@@ -111,7 +112,7 @@ export async function nodeIngest(quick: boolean): Promise<BenchResult> {
     }
     const sql = new Client({ connectionString: db.url });
     await sql.connect();
-    const result = await sql.query<{ n: string }>('SELECT count(*) AS n FROM "MetricSample"');
+    const result = await sql.query<{ n: string }>(STORED_SAMPLES_SQL);
     await sql.end();
     const stored = Number(result.rows[0]!.n);
     rows.push({ metric: 'samples stored = answered 200', value: stored === answered ? 'yes' : `no (${stored} vs ${answered})`, goal: 'equal', met: stored === answered });

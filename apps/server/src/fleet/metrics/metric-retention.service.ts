@@ -8,6 +8,12 @@ import { PartitionStore, partitionName } from './store/partition-store';
 const DAY_MS = 86_400_000;
 /** Day partitions are made this many days ahead, so reports never wait for one. */
 const DAYS_AHEAD = 3;
+/**
+ * And this many behind: samples of older days are late ones (back-filled history, a clock
+ * behind), which the sweep compacts into blocks within the hour; they wait in the default
+ * partition meanwhile. A partition per day of the whole retention would be 30 empty tables.
+ */
+const DAYS_BEHIND = 1;
 
 export interface MaintenanceResult {
   created: string[];
@@ -72,7 +78,8 @@ export class MetricRetentionService implements OnModuleInit, OnApplicationBootst
 
   private async maintainOnce(now: Date): Promise<MaintenanceResult> {
     const rawCutoff = new Date(now.getTime() - this.config.metricsRawRetentionDays * DAY_MS);
-    const created = await this.ensureDayPartitions(rawCutoff, new Date(now.getTime() + DAYS_AHEAD * DAY_MS));
+    const firstDay = new Date(Math.max(rawCutoff.getTime(), now.getTime() - DAYS_BEHIND * DAY_MS));
+    const created = await this.ensureDayPartitions(firstDay, new Date(now.getTime() + DAYS_AHEAD * DAY_MS));
     const dropped: string[] = [];
     for (const { name, day } of await this.store.dayPartitions()) {
       if (day.getTime() + DAY_MS <= rawCutoff.getTime()) {

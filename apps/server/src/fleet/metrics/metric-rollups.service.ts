@@ -226,18 +226,20 @@ export class MetricRollupsService implements OnApplicationBootstrap, OnModuleDes
    * samples into its block, with its rollups recomputed; returns how many samples. A task of
    * the retention job.
    */
-  sweep(now = new Date()): Promise<number> {
-    return this.serially(async () => {
-      const before = new Date(bucketStart(now.getTime() - SWEEP_AFTER_MS, MINUTE.seconds));
-      let swept = 0;
-      for (;;) {
+  async sweep(now = new Date()): Promise<number> {
+    const before = new Date(bucketStart(now.getTime() - SWEEP_AFTER_MS, MINUTE.seconds));
+    let swept = 0;
+    // Round by round, each its own turn: the flushes of the live minutes go in between (a
+    // backlog, such as the raw days of a version without blocks, takes a while).
+    for (;;) {
+      const round = await this.serially(async () => {
         const pairs = await this.blocks.rawMinutesBefore(before, SWEEP_PAIRS);
-        if (pairs.length === 0) return swept;
         await this.rollUp(pairs, true, before.getTime());
-        swept += pairs.reduce((n, p) => n + p.samples, 0);
-        if (pairs.length < SWEEP_PAIRS) return swept;
-      }
-    });
+        return pairs;
+      });
+      swept += round.reduce((n, p) => n + p.samples, 0);
+      if (round.length < SWEEP_PAIRS) return swept;
+    }
   }
 
   /**
@@ -251,6 +253,7 @@ export class MetricRollupsService implements OnApplicationBootstrap, OnModuleDes
    * `endedBy` is compacted into one block per server.
    */
   private async rollUp(pairs: PendingMinute[], paced: boolean, endedBy = Date.now() - MINUTE_MS - SETTLE_MS): Promise<void> {
+    if (pairs.length === 0) return;
     // Key order, so two writers of one row (a flush and an eager sample) never deadlock.
     const sorted = [...pairs].sort((a, b) => (a.serverId < b.serverId ? -1 : a.serverId > b.serverId ? 1 : a.minute - b.minute));
     const steps: PendingMinute[][] = [[]];
