@@ -186,7 +186,7 @@ describe.each([
     expect(await prisma.metricRollup1m.findFirst({ where: { serverId, bucket: new Date(old) } })).toMatchObject({ samples: 3, cpuPercent: 1 });
 
     const stored = await storedSampleCount(prisma, serverId);
-    const later = await retention.maintain(new Date(Date.now() + 7 * 86_400_000 + 86_400_000));
+    const later = await retention.maintain(new Date(Date.now() + 31 * 86_400_000)); // past the default 30 days
     expect(later.deleted.blocks).toBeGreaterThanOrEqual(7);
     expect(await storedSampleCount(prisma, serverId)).toBe(0);
     expect(stored).toBeGreaterThan(0);

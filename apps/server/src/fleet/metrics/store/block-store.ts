@@ -82,14 +82,14 @@ export class BlockStore {
     await tx.$executeRawUnsafe(PUT_BLOCKS_SQL, JSON.stringify(rows), Buffer.concat(blocks.map((b) => b.data)), version);
   }
 
-  /** The blocks of a server overlapping [from, to), oldest first. */
+  /** The blocks of a server overlapping [from, to), oldest first (straight to the driver: a day is 1,440 rows). */
   blocksOf(serverId: string, from: Date, to: Date): Promise<{ minute: number; data: Uint8Array }[]> {
-    return this.prisma.$queryRawUnsafe(BLOCKS_OF_SERVER_SQL, serverId, from.toISOString(), to.toISOString());
+    return this.prisma.queryDirect(BLOCKS_OF_SERVER_SQL, [serverId, from.toISOString(), to.toISOString()]);
   }
 
   /** The blocks of many servers overlapping [from, to). */
   blocksOfServers(serverIds: string[], from: Date, to: Date): Promise<{ serverId: string; minute: number; data: Uint8Array }[]> {
-    return this.prisma.$queryRawUnsafe(BLOCKS_OF_SERVERS_SQL, serverIds, from.toISOString(), to.toISOString());
+    return this.prisma.queryDirect(BLOCKS_OF_SERVERS_SQL, [serverIds, from.toISOString(), to.toISOString()]);
   }
 
   /** The (server, minute) pairs in [from, to) with raw samples or a block, of one server or all. */
