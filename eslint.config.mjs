@@ -86,6 +86,20 @@ export default tseslint.config(
     },
   },
   {
+    // The dashboard takes only types from the shared protocol library: a value import pulls the
+    // validators into the bundle (and their code generation breaks the page under its CSP).
+    files: ['apps/web/src/**/*.ts', 'apps/web/src/**/*.tsx'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: '@pharos/protocol', allowTypeImports: true, message: 'The dashboard imports only types from @pharos/protocol (import type …).' }],
+          patterns: [{ group: ['@pharos/protocol/*'], allowTypeImports: true, message: 'The dashboard imports only types from @pharos/protocol (import type …).' }],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

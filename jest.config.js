@@ -20,8 +20,9 @@ const shared = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j)s$': swc },
   // Dependencies shipped only as ES modules are compiled like our own code (the schema
-  // engine's Wasm glue; content-disposition under @fastify/static).
-  transformIgnorePatterns: ['/node_modules/(?!(@prisma/schema-engine-wasm|content-disposition)/)'],
+  // engine's Wasm glue; content-disposition under @fastify/static; openid-client and its
+  // oauth4webapi and jose, which the built server loads with Node's require(esm)).
+  transformIgnorePatterns: ['/node_modules/(?!(@prisma/schema-engine-wasm|content-disposition|openid-client|oauth4webapi|jose)/)'],
   moduleNameMapper: {
     '^@pharos/protocol$': '<rootDir>/libs/protocol/src',
     '^@pharos/protocol/(.*)$': '<rootDir>/libs/protocol/src/$1',

@@ -39,7 +39,7 @@ interface Fixture {
 
 interface RouteSpec {
   auth: Credential;
-  /** A valid body, mutated one part at a time (POST/PATCH only). */
+  /** A valid body, mutated one part at a time (POST/PATCH/PUT only). */
   body?: (f: Fixture) => Record<string, unknown>;
   /** Valid query values; the fuzzer also tries the shared page/range names. */
   query?: Record<string, string>;
@@ -59,23 +59,57 @@ const QUIET_BACKGROUND = {
   PRESENCE_FLUSH_SECONDS: '3600',
 };
 
+/** SSO on, with a provider that is never reached: the callback's own checks refuse first. */
+const SSO_PROVIDER_AWAY = {
+  OIDC_ISSUER: 'http://127.0.0.1:9',
+  OIDC_CLIENT_ID: 'fuzz',
+  OIDC_CLIENT_SECRET: 'fuzz-secret',
+  OIDC_ADMIN_VALUES: 'admins',
+};
+
 const UUID_ZERO = '00000000-0000-0000-0000-000000000000';
 const NODE_REPORT_SKELETON = { version: 'x', hostname: 'h' };
 
 /** `METHOD /path/:param`, as the Nest router has it. */
 const ROUTES: Record<string, RouteSpec> = {
   'GET /healthz': { auth: 'none' },
+  'GET /metrics': { auth: 'none' },
   'GET /readyz': { auth: 'none' },
   'POST /api/v1/auth/login': { auth: 'none', body: () => ({ username: 'nobody-here', password: 'wrong-password' }) },
   'POST /api/v1/auth/refresh': { auth: 'none', body: () => ({ refreshToken: 'not-a-token' }) },
   'DELETE /api/v1/auth/refresh': { auth: 'none' },
   'POST /api/v1/auth/logout': { auth: 'none', body: () => ({ refreshToken: 'not-a-token' }) },
   'GET /api/v1/auth/me': { auth: 'admin' },
+  'GET /api/v1/auth/providers': { auth: 'none' },
+  'GET /api/v1/auth/oidc/start': { auth: 'none' },
+  'GET /api/v1/auth/oidc/callback': { auth: 'none', query: { code: 'fuzz-code', state: 'fuzz-state', iss: 'http://127.0.0.1:9' } },
+  'POST /api/v1/auth/login/two-factor': { auth: 'none', body: () => ({ challenge: 'not-a-challenge', code: '123456' }) },
+  'POST /api/v1/auth/login/two-factor/enrol': { auth: 'none', body: () => ({ challenge: 'not-a-challenge' }) },
+  'GET /api/v1/account/two-factor': { auth: 'admin' },
+  'POST /api/v1/account/two-factor/totp/enrol': { auth: 'admin' },
+  'POST /api/v1/account/two-factor/totp/confirm': { auth: 'admin', body: () => ({ code: '123456' }) },
+  'POST /api/v1/account/two-factor/totp/disable': { auth: 'admin', body: () => ({ password: 'wrong-password', code: '123456' }) },
+  'POST /api/v1/account/two-factor/recovery-codes': { auth: 'admin', body: () => ({ code: '123456' }) },
+  'GET /api/v1/users/two-factor': { auth: 'admin' },
+  'PATCH /api/v1/users/:id/two-factor': { auth: 'admin', body: () => ({ required: false }) },
+  'DELETE /api/v1/users/:id/two-factor': { auth: 'admin', pathOnly: true },
   'GET /api/v1/users': { auth: 'admin' },
   'POST /api/v1/users': { auth: 'admin', body: () => ({ username: 'fuzz-user', password: 'fuzz-password-1', role: 'viewer' }) },
   'PATCH /api/v1/users/:id': { auth: 'admin', body: () => ({ role: 'viewer', disabled: false }) },
   'POST /api/v1/users/:id/password': { auth: 'admin', pathOnly: true },
+  'GET /api/v1/users/:id/oidc-identity': { auth: 'admin' },
+  'PUT /api/v1/users/:id/oidc-identity': { auth: 'admin', body: () => ({ subject: 'fuzz-subject' }) },
+  'DELETE /api/v1/users/:id/oidc-identity': { auth: 'admin', pathOnly: true },
   'GET /api/v1/audit': { auth: 'admin', query: { limit: '10', action: 'server.', actor: 'admin' } },
+  'GET /api/v1/api-tokens': { auth: 'admin' },
+  'POST /api/v1/api-tokens': { auth: 'admin', body: () => ({ name: 'fuzz token', scopes: ['fleet:read'], expiresInDays: 30 }) },
+  'DELETE /api/v1/api-tokens/:id': { auth: 'admin', pathOnly: true },
+  'GET /api/v1/sessions': { auth: 'admin' },
+  'DELETE /api/v1/sessions': { auth: 'admin' },
+  'DELETE /api/v1/sessions/:id': { auth: 'admin', pathOnly: true },
+  'GET /api/v1/users/:id/sessions': { auth: 'admin' },
+  'DELETE /api/v1/users/:id/sessions': { auth: 'admin', pathOnly: true },
+  'DELETE /api/v1/users/:id/sessions/:sessionId': { auth: 'admin', pathOnly: true },
   'GET /api/v1/cluster': { auth: 'admin' },
   'GET /api/v1/servers': { auth: 'admin', query: { limit: '10', offset: '0', search: 'fuzz', sort: 'name', order: 'asc' } },
   'POST /api/v1/servers': { auth: 'admin', body: () => ({ name: 'fuzz-server', group: 'g', tags: ['t'] }) },
@@ -127,6 +161,9 @@ const ROUTES: Record<string, RouteSpec> = {
   'POST /api/node/metrics': { auth: 'node', body: () => ({ ...NODE_REPORT_SKELETON }) },
   'POST /api/node/static': { auth: 'node', body: () => ({ ...NODE_REPORT_SKELETON }) },
   'GET /deploy/:os/:file': { auth: 'node' },
+  'GET /deploy/linux/install.sh': { auth: 'none' },
+  'GET /deploy/macos/install.sh': { auth: 'none' },
+  'GET /deploy/windows/install.ps1': { auth: 'none' },
   'POST /api/v1/releases': { auth: 'admin', query: { version: '0.3.0', os: 'linux', arch: 'amd64' } },
   'GET /api/v1/releases': { auth: 'admin' },
   'GET /api/v1/releases/targets': { auth: 'admin' },
@@ -153,6 +190,9 @@ const ROUTES: Record<string, RouteSpec> = {
   'POST /api/lightd/update': { auth: 'lightd', body: () => ({ event: 'update', server: 'c-0', status: 'ready' }) },
   'GET /api/lightd/config': { auth: 'lightd' },
   'POST /api/lightd/config': { auth: 'lightd', body: () => ({ interval: 60 }) },
+  'GET /api/openapi.json': { auth: 'none' },
+  'GET /api/docs': { auth: 'none' },
+  'GET /api/docs/:file': { auth: 'none' },
 };
 
 /** Every `METHOD /path` the Nest router serves. */
@@ -282,7 +322,7 @@ function mutations(spec: RouteSpec, method: string, path: string): fc.Arbitrary<
     options.push(
       fc.record({ name: fc.option(fc.constantFrom(...queryNames), { nil: null }), value: badQueryValue }).map((q) => ({ kind: 'query' as const, ...q })),
     );
-    if (method === 'POST' || method === 'PATCH') {
+    if (method === 'POST' || method === 'PATCH' || method === 'PUT') {
       options.push(
         fc.oneof(
           fc.oneof(fc.constant(null), fc.constant([]), fc.constant('text'), fc.constant(12), deep, badValue).map((body) => ({ kind: 'body' as const, body })),
@@ -311,7 +351,7 @@ function examples(spec: RouteSpec, method: string, path: string): [Mutation][] {
     for (const name of Object.keys(spec.query ?? {}))
       for (const value of ['99999999999999999999', '9999999999999999999', '-1', '0000-01-01T00:00:00Z', '%ED%A0%80', '']) cases.push({ kind: 'query', name, value });
     cases.push({ kind: 'query', name: null, value: '1' });
-    if (method === 'POST' || method === 'PATCH') {
+    if (method === 'POST' || method === 'PATCH' || method === 'PUT') {
       for (const body of [null, [], 'text', nested(60, true), nested(60, false)]) cases.push({ kind: 'body', body });
       cases.push({ kind: 'body', body: undefined, raw: '['.repeat(70) + ']'.repeat(70) });
       for (const field of [...Object.keys(spec.body?.(FIXTURE_SHAPE) ?? {}), null])
@@ -347,7 +387,7 @@ describe('every route under generated bad input', () => {
   let cases = 0;
 
   beforeAll(async () => {
-    pharos = await startPharos({ env: QUIET_BACKGROUND });
+    pharos = await startPharos({ env: { ...QUIET_BACKGROUND, ...SSO_PROVIDER_AWAY } });
     prisma = pharos.app.get(PrismaService);
     adminToken = await pharos.login();
     const token = adminToken;
@@ -420,6 +460,7 @@ describe('every route under generated bad input', () => {
                   ? UUID_ZERO
                   : params.serverId,
       ':keyId': params.keyId,
+      ':sessionId': UUID_ZERO,
       ':commandId': params.commandId,
       ':version': '0.3.0',
       ':os': 'linux',
@@ -447,13 +488,14 @@ describe('every route under generated bad input', () => {
     const url = `${pharos.baseUrl}${fillPath(path, fixture, m.kind === 'path' ? m.value : undefined)}${query.length ? `?${query.join('&')}` : ''}`;
     const headers = headersFor(spec.auth);
     let body: string | undefined;
-    if (method === 'POST' || method === 'PATCH') {
+    if (method === 'POST' || method === 'PATCH' || method === 'PUT') {
       if (m.kind === 'body') body = m.raw ?? JSON.stringify(m.body);
       else if (m.kind === 'field') body = JSON.stringify({ ...spec.body?.(fixture), [m.field ?? 'unknownField']: m.value });
       else if (spec.body) body = JSON.stringify(spec.body(fixture));
       if (body !== undefined) headers['content-type'] = 'application/json';
     }
-    return { url, init: { method, headers, body } };
+    // A redirect is an answer (SSO routes send the browser on): it is not followed.
+    return { url, init: { method, headers, body, redirect: 'manual' } };
   }
 
   it('has a fuzz entry for every route the server serves, and no entry for a route it does not', () => {

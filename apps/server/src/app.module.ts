@@ -14,11 +14,13 @@ import { HealthModule } from './platform/health/health.module';
 import { LightdModule } from './sources/lightd/lightd.module';
 import { LiveModule } from './outbound/live/live.module';
 import { OutboundNotificationsModule } from './outbound/notifications/notifications.module';
+import { OpenApiModule } from './platform/openapi/openapi.module';
 import { MetricsModule } from './fleet/metrics/metrics.module';
 import { NodesModule } from './sources/nodes/nodes.module';
 import { ReleasesModule } from './fleet/releases/releases.module';
 import { ServersModule } from './fleet/servers/servers.module';
 import { FirstAdminModule, UsersModule } from './identity/users/users.module';
+import { SsoModule } from './identity/sso/sso.module';
 
 /**
  * The Pharos server. Each capability is one module (one folder); add a new one to `imports`.
@@ -36,6 +38,7 @@ export class AppModule {
         AuthModule,
         UsersModule,
         FirstAdminModule,
+        SsoModule,
         ServersModule,
         MetricsModule,
         LightdModule,
@@ -46,6 +49,7 @@ export class AppModule {
         OutboundNotificationsModule,
         ReleasesModule,
         NodesModule,
+        OpenApiModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: HttpErrorFilter },

@@ -18,6 +18,8 @@ import { createRootLogger, PinoNestLogger } from './platform/logging/pharos-logg
 import { lazyRequestLogger } from './platform/logging/request-logger';
 import { findWebRoot, mountWebApp } from './outbound/web/web-app';
 import { PharosWsAdapter } from './platform/websockets/pharos-ws-adapter';
+import { countHttpRequests } from './platform/prometheus/http-request-metrics';
+import { PrometheusMetrics } from './platform/prometheus/prometheus-metrics';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
@@ -74,6 +76,7 @@ export async function createPharosApp(
     abortOnError: false,
     bodyParser: false, // JSON bodies: parseJsonBodies; no route takes forms
   });
+  countHttpRequests(adapter.getInstance(), app.get(PrometheusMetrics));
   app.useWebSocketAdapter(new PharosWsAdapter(app, config.edge));
   const webRoot = config.webRoot === undefined ? findWebRoot() : config.webRoot;
   if (webRoot) await mountWebApp(app, webRoot);

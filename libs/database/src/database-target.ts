@@ -43,6 +43,14 @@ export type DatabaseTarget =
  * one way to release it. PGlite is an in-process database that may be opened only once per
  * directory, so everything in a process must share one `DatabaseConnection`.
  */
+/** A connection pool's state: connections open, idle, requests waiting for one, and its size. */
+export interface PoolUsage {
+  total: number;
+  idle: number;
+  waiting: number;
+  max: number;
+}
+
 export interface DatabaseConnection {
   readonly target: DatabaseTarget;
   /** The bounds on waits on PostgreSQL this connection was opened with (none for PGlite). */
@@ -63,6 +71,8 @@ export interface DatabaseConnection {
    */
   transaction<T>(work: (sql: SqlRunner) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /** The pool's connections now (PostgreSQL only: the embedded database has no pool), for metrics. */
+  poolUsage?(): PoolUsage;
   /** Called once migrations are applied, before anything else is written (the PGlite template). */
   afterMigrations?(): Promise<void>;
   /**
@@ -321,6 +331,10 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
       target,
       timeouts,
       adapterFactory,
+      poolUsage: () => {
+        const { pool } = adapterFactory;
+        return { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max ?? 10 };
+      },
       execute: async (sql, params) => (await adapterFactory.pool.query(prepared(sql, params))).rowCount ?? 0,
       query: async <T>(sql: string, params: unknown[]) => (await adapterFactory.pool.query(prepared(sql, params))).rows as T[],
       transaction: async (work) => {

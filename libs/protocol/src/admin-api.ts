@@ -158,7 +158,8 @@ export interface CommandView {
 export interface AuditEntryView {
   id: string;
   at: string;
-  actor: { id: string | null; username: string | null };
+  /** `apiToken`: the personal API token the action came with, if it came with one. */
+  actor: { id: string | null; username: string | null; apiToken?: { id: string; name: string | null } };
   action: string;
   target: { type: string; id: string | null } | null;
   data: unknown;
@@ -211,7 +212,10 @@ export interface NodeDetail {
 export interface IssuedNodeSecret {
   secret: string;
   prefix: string;
+  /** `ithiltir-node report install <url> <secret>`, for a node already installed. */
   installCommand: string;
+  /** The one-liners that install the node and register it (`/deploy/<platform>/install.*`, with the secret). */
+  installScripts: { linux: string; macos: string; windows: string };
 }
 
 /** `POST /api/v1/nodes`: the new node, and its secret shown once. */

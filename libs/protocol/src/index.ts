@@ -7,3 +7,6 @@ export * from './agent-ws';
 export * from './ithiltir-node';
 export * from './admin-api';
 export * from './alerts-api';
+export * from './access-api';
+export * from './two-factor-api';
+export * from './sso-api';

@@ -296,10 +296,8 @@ export type NodeStaticReport = StaticOf<typeof NodeStaticReport>;
 // ---------------------------------------------------------------- replies
 
 /** `POST /api/node/identity` → the Dash installation's stable id; `created` on the call that made it. */
-export interface NodeIdentityReply {
-  install_id: string;
-  created: boolean;
-}
+export const NodeIdentityReply = Type.Object({ install_id: Type.String(), created: Type.Boolean() });
+export type NodeIdentityReply = StaticOf<typeof NodeIdentityReply>;
 
 /** A release offered to the node in a metrics reply. */
 export const UpdateManifest = Type.Object({
@@ -312,10 +310,8 @@ export const UpdateManifest = Type.Object({
 export type UpdateManifest = StaticOf<typeof UpdateManifest>;
 
 /** `POST /api/node/metrics` → 200, `application/json`. Only `update` matters to the node. */
-export interface NodeMetricsReply {
-  ok: true;
-  update: UpdateManifest | null;
-}
+export const NodeMetricsReply = Type.Object({ ok: Type.Literal(true), update: Type.Union([UpdateManifest, Type.Null()]) });
+export type NodeMetricsReply = StaticOf<typeof NodeMetricsReply>;
 
 // ---------------------------------------------------------------- validation
 

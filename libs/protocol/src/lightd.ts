@@ -25,16 +25,13 @@ export const LIGHTD_REMOTE_PREFIX = '/api/lightd';
 export const LIGHTD_TOKEN_PREFIX = 'lightd_';
 
 /** The only answer to `GET /health` Lightd counts as healthy. */
-export interface LightdHealthAnswer {
-  status: 200;
-  endpoint: 'active';
-}
+export const LightdHealthAnswer = Type.Object({ status: Type.Literal(200), endpoint: Type.Literal('active') });
+export type LightdHealthAnswer = Static<typeof LightdHealthAnswer>;
 export const LIGHTD_HEALTH_ANSWER: LightdHealthAnswer = { status: 200, endpoint: 'active' };
 
 /** The answer to `POST /update` and `POST /config` (Lightd needs a 2xx; the seed's remote sends this). */
-export interface LightdAcceptedAnswer {
-  success: true;
-}
+export const LightdAcceptedAnswer = Type.Object({ success: Type.Literal(true) });
+export type LightdAcceptedAnswer = Static<typeof LightdAcceptedAnswer>;
 export const LIGHTD_ACCEPTED_ANSWER: LightdAcceptedAnswer = { success: true };
 
 export const LIGHTD_CONTAINER_STATUSES = ['installing', 'ready', 'failed'] as const;
@@ -83,6 +80,17 @@ export const LightdOtherEvent = Type.Object({
   server: Type.Optional(InternalId),
 });
 export type LightdOtherEvent = Static<typeof LightdOtherEvent> & Record<string, unknown>;
+
+/**
+ * Every shape `decodeLightdRemoteEvent` accepts, for the API documents (OpenAPI, AsyncAPI): an
+ * update with a status, an update with an error, billing, or another event kind.
+ */
+export const LightdRemoteEventBody = Type.Union([
+  Type.Composite([Type.Omit(LightdUpdateEvent, ['status']), Type.Object({ status: LightdContainerStatus })]),
+  Type.Composite([Type.Omit(LightdUpdateEvent, ['error']), Type.Object({ error: Type.String() })]),
+  LightdBillingEvent,
+  LightdOtherEvent,
+]);
 
 /** What a `POST /update` body turned out to be. */
 export type LightdRemoteEvent =

@@ -5,6 +5,7 @@ import { PharosConfig } from './config/pharos-config';
 import { DatabaseOutage } from './database/database-outage';
 import { Transactions } from './database/transactions';
 import { ClusterModule } from './cluster/cluster.module';
+import { PrometheusModule } from './prometheus/prometheus.module';
 import { RetentionJob } from './retention/retention-job';
 
 /**
@@ -12,7 +13,7 @@ import { RetentionJob } from './retention/retention-job';
  * configuration, the database (opened and migrated as configured, the `Transactions` that
  * span stores, and the `DatabaseOutage` that logs an outage once, not once per request), the
  * event bus and the cluster (`REDIS_URL`: job leases, shared limits), and the retention job
- * every growing table contributes to.
+ * every growing table contributes to, and the Prometheus registry modules add their numbers to.
  */
 @Module({})
 export class PlatformModule {
@@ -29,6 +30,7 @@ export class PlatformModule {
           useFactory: (c: PharosConfig) => ({ target: c.database, migrateOnStart: c.migrateOnStart, timeouts: c.databaseTimeouts }),
         }),
         ClusterModule,
+        PrometheusModule,
       ],
     };
   }

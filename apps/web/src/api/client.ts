@@ -1,4 +1,4 @@
-import type { SessionTokens, UserView } from '@pharos/protocol';
+import type { LoginAnswer, SessionTokens, SignInProviders, TotpEnrolment, TwoFactorChallenge, TwoFactorSession, UserView } from '@pharos/protocol';
 import { words } from '../i18n/i18n';
 
 /**
@@ -43,10 +43,40 @@ export class ApiClient {
     return () => this.listeners.delete(listener);
   }
 
-  async login(username: string, password: string): Promise<SessionUser> {
-    const tokens = await this.send<SessionTokens>('POST', '/api/v1/auth/login', { username, password, refreshCookie: true }, false);
-    this.keep(tokens);
-    return tokens.user;
+  /** Signs in, or answers the second step the account needs first (`loginTwoFactor`). */
+  async login(username: string, password: string): Promise<SessionUser | TwoFactorChallenge> {
+    const answer = await this.send<LoginAnswer>('POST', '/api/v1/auth/login', { username, password, refreshCookie: true }, false);
+    if ('twoFactorRequired' in answer) return answer;
+    this.keep(answer);
+    return answer.user;
+  }
+
+  /**
+   * The second step: a code or a recovery code (for an enrolment, the new secret's first code).
+   * `enter` starts the session here, so that new recovery codes can be shown before the
+   * dashboard replaces the sign-in page.
+   */
+  async loginTwoFactor(challenge: string, proof: { code: string } | { recoveryCode: string }): Promise<{ recoveryCodes?: string[]; enter: () => void }> {
+    const { recoveryCodes, ...tokens } = await this.send<TwoFactorSession>('POST', '/api/v1/auth/login/two-factor', { challenge, ...proof, refreshCookie: true }, false);
+    return { recoveryCodes, enter: () => this.keep(tokens) };
+  }
+
+  /** The enrolment an account that must have two-factor sign-in goes through at sign-in. */
+  enrolAtSignIn(challenge: string): Promise<TotpEnrolment> {
+    return this.send<TotpEnrolment>('POST', '/api/v1/auth/login/two-factor/enrol', { challenge }, false);
+  }
+
+  /** The ways to sign in the login page offers (a public route). */
+  providers(): Promise<SignInProviders> {
+    return this.send<SignInProviders>('GET', '/api/v1/auth/providers', undefined, false);
+  }
+
+  /**
+   * Back from single sign-on: Pharos set the refresh cookie on its way here, and trading it
+   * signs the dashboard in as a password login does. False when it was refused.
+   */
+  adoptSsoSession(): Promise<boolean> {
+    return this.refresh();
   }
 
   /** Ends the session on Pharos (the cookie's whole family) and here. */

@@ -3,7 +3,9 @@ import { useT } from '../i18n/i18n';
 import { Link } from './router';
 import { PageHeader } from '../components/PageHeader';
 import { Empty } from '../components/States';
+import { AccountPage } from '../pages/account/AccountPage';
 import { AlertsPage } from '../pages/alerts/AlertsPage';
+import { ApiTokensPage } from '../pages/api-tokens/ApiTokensPage';
 import { AuditPage } from '../pages/audit/AuditPage';
 import { CredentialsPage } from '../pages/credentials/CredentialsPage';
 import { FleetPage } from '../pages/fleet/FleetPage';
@@ -12,6 +14,7 @@ import { DaemonPage } from '../pages/lightd/DaemonPage';
 import { LightdPage } from '../pages/lightd/LightdPage';
 import { ReleasesPage } from '../pages/releases/ReleasesPage';
 import { ServerPage } from '../pages/server/ServerPage';
+import { SessionsPage } from '../pages/sessions/SessionsPage';
 import { UsersPage } from '../pages/users/UsersPage';
 import { matchRoute } from './router';
 
@@ -27,8 +30,11 @@ export function Routes({ path, user }: { path: string; user: SessionUser }) {
   if ((params = matchRoute('/lightd/containers/:id', path))) return <ContainerPage key={params.id} id={params.id!} />;
   if (path === '/credentials') return <CredentialsPage isAdmin={isAdmin} />;
   if (path === '/releases') return <ReleasesPage isAdmin={isAdmin} />;
+  if (path === '/api-tokens') return <ApiTokensPage user={user} />;
+  if (path === '/sessions') return <SessionsPage />;
   if (path === '/users' && isAdmin) return <UsersPage currentUser={user} />;
   if (path === '/audit' && isAdmin) return <AuditPage />;
+  if (path === '/account') return <AccountPage user={user} />;
   return <NotFound path={path} />;
 }
 

@@ -14,6 +14,9 @@ const NAV: { href: string; label: (t: Dictionary) => string; adminOnly?: boolean
   { href: '/releases', label: (t) => t.navReleases },
   { href: '/users', label: (t) => t.navUsers, adminOnly: true },
   { href: '/audit', label: (t) => t.navAudit, adminOnly: true },
+  { href: '/account', label: (t) => t.navAccount },
+  { href: '/api-tokens', label: (t) => t.navApiTokens },
+  { href: '/sessions', label: (t) => t.navSessions },
 ];
 
 /** The frame around every page: a skip link, navigation, theme and language, who is signed in. */

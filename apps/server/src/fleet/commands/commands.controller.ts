@@ -2,6 +2,7 @@ import type { Page } from '@pharos/protocol';
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import type { AuthenticatedUser } from '../../identity/access/authenticated-user';
 import { CurrentUser } from '../../identity/access/current-user.decorator';
+import { RequiresScope } from '../../identity/access/api-token-scope';
 import { Roles } from '../../identity/access/roles.decorator';
 import { CommandListQuery, DockerCommandDto, RunCommandDto } from './commands.dto';
 import { type CommandView, CommandsService } from './commands.service';
@@ -17,6 +18,7 @@ export class CommandsController {
 
   @Post('api/v1/servers/:id/commands')
   @Roles('admin')
+  @RequiresScope('commands:run')
   @HttpCode(202)
   run(@Param('id') serverId: string, @Body() body: RunCommandDto, @CurrentUser() user: AuthenticatedUser): Promise<CommandView> {
     return this.commands.create(serverId, { kind: 'shell', command: body.command }, user, body.expiresInSeconds);
@@ -24,6 +26,7 @@ export class CommandsController {
 
   @Post('api/v1/servers/:id/docker-commands')
   @Roles('admin')
+  @RequiresScope('commands:run')
   @HttpCode(202)
   docker(@Param('id') serverId: string, @Body() body: DockerCommandDto, @CurrentUser() user: AuthenticatedUser): Promise<CommandView> {
     return this.commands.create(serverId, { kind: 'docker', action: body.action, containerId: body.containerId }, user, body.expiresInSeconds);

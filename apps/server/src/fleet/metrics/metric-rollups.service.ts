@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { PharosConfig } from '../../platform/config/pharos-config';
+import { PrometheusMetrics } from '../../platform/prometheus/prometheus-metrics';
 import { MetricCompaction } from './blocks/metric-compaction';
 import { BlockStore } from './store/block-store';
 import { bucketStart, ROLLUPS } from './store/rollup-sql';
@@ -69,7 +70,29 @@ export class MetricRollupsService implements OnApplicationBootstrap, OnModuleDes
     private readonly blocks: BlockStore,
     private readonly compaction: MetricCompaction,
     private readonly config: PharosConfig,
-  ) {}
+    prometheus: PrometheusMetrics,
+  ) {
+    prometheus.gauge('pharos_rollup_pending_minutes', 'Server-minutes of samples not rolled up yet (taken by a running flush included)', [], () => [[{}, this.backlog().serverMinutes]]);
+    prometheus.gauge('pharos_rollup_oldest_pending_seconds', 'Age of the oldest minute not rolled up yet (0 when none)', [], () => {
+      const { oldestMinute } = this.backlog();
+      return [[{}, oldestMinute === null ? 0 : Math.max(0, (Date.now() - oldestMinute) / 1000)]];
+    });
+  }
+
+  /** What waits to be rolled up: server-minutes, and the oldest minute's start (ms) or null. */
+  backlog(): { serverMinutes: number; oldestMinute: number | null } {
+    let serverMinutes = 0;
+    let oldest = Infinity;
+    for (const [minute, servers] of this.pending) {
+      serverMinutes += servers.size;
+      oldest = Math.min(oldest, minute);
+    }
+    for (const pairs of this.inFlight.values()) {
+      serverMinutes += pairs.length;
+      for (const { minute } of pairs) oldest = Math.min(oldest, minute);
+    }
+    return { serverMinutes, oldestMinute: oldest === Infinity ? null : oldest };
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     const state = await this.store.state();

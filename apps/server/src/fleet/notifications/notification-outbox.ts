@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PharosConfig } from '../../platform/config/pharos-config';
+import { PrometheusMetrics } from '../../platform/prometheus/prometheus-metrics';
 import type { DbTransaction } from '../../platform/database/transactions';
 import { type NotificationToQueue, NotificationStore } from './notification.store';
 
@@ -13,7 +14,10 @@ export class NotificationOutbox {
   constructor(
     private readonly store: NotificationStore,
     private readonly config: PharosConfig,
-  ) {}
+    prometheus: PrometheusMetrics,
+  ) {
+    prometheus.gauge('pharos_notification_outbox_pending', 'Notifications in the outbox not yet delivered or given up', [], async () => [[{}, await this.store.pendingTotal()]]);
+  }
 
   /** Rows queued for the channels (empty: the default channels); due after the grouping pause. */
   queue(items: NotificationToQueue[], channelIds: string[], tx: DbTransaction, now = new Date()): Promise<number> {

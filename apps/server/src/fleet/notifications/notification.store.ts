@@ -185,6 +185,11 @@ export class NotificationStore {
     return new Map(groups.map((g) => [g.channelId, g._count._all]));
   }
 
+  /** Outbox rows still to deliver, over every channel (the Prometheus outbox depth). */
+  pendingTotal(): Promise<number> {
+    return this.prisma.alertNotification.count({ where: { state: 'pending' } });
+  }
+
   notificationsOfChannel(channelId: string, take: number) {
     return this.prisma.alertNotification.findMany({ where: { channelId }, orderBy: { createdAt: 'desc' }, take });
   }

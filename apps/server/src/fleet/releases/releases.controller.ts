@@ -4,8 +4,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import type { AuthenticatedUser } from '../../identity/access/authenticated-user';
 import { CurrentUser } from '../../identity/access/current-user.decorator';
+import { RequiresScope } from '../../identity/access/api-token-scope';
 import { Roles } from '../../identity/access/roles.decorator';
 import { InvalidInputError } from '../../platform/errors/domain-errors';
+import { BodySchema } from '../../platform/openapi/api-schema';
 import { CreateTargetsDto, UploadReleaseQuery } from './releases.dto';
 import { ReleasesService } from './releases.service';
 import { UpdateOffersService } from './update-offers.service';
@@ -21,6 +23,8 @@ export class ReleasesController {
   /** Upload a binary: `POST /api/v1/releases?version=0.3.0&os=linux&arch=amd64`, body application/octet-stream. */
   @Post()
   @Roles('admin')
+  @RequiresScope('releases:manage')
+  @BodySchema({ type: 'string', contentMediaType: 'application/octet-stream' }, 'application/octet-stream')
   async upload(
     @Query() query: UploadReleaseQuery,
     @Req() request: FastifyRequest,
@@ -53,12 +57,14 @@ export class ReleasesController {
   /** Aim a version at all nodes, a group, or chosen nodes. */
   @Post('targets')
   @Roles('admin')
+  @RequiresScope('releases:manage')
   async addTargets(@Body() body: CreateTargetsDto, @CurrentUser() user: AuthenticatedUser): Promise<List<ReleaseTargetView>> {
     return { items: await this.releases.addTargets(body, user) };
   }
 
   @Delete('targets/:id')
   @Roles('admin')
+  @RequiresScope('releases:manage')
   @HttpCode(204)
   removeTarget(@Param('id') id: string, @CurrentUser() user: AuthenticatedUser): Promise<void> {
     return this.releases.removeTarget(id, user);
@@ -72,6 +78,7 @@ export class ReleasesController {
 
   @Delete(':id')
   @Roles('admin')
+  @RequiresScope('releases:manage')
   @HttpCode(204)
   delete(@Param('id') id: string, @CurrentUser() user: AuthenticatedUser): Promise<void> {
     return this.releases.delete(id, user);

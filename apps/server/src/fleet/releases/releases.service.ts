@@ -13,6 +13,13 @@ import { normalizeNodeArch, releaseDownloadUrl, releaseFileName } from './releas
 import { ReleaseStore, type TargetScope } from './release.store';
 import { UpdateOffersService } from './update-offers.service';
 
+/** A release file being served. */
+export interface ReleaseDownload {
+  stream: ReadStream;
+  size: number;
+  fileName: string;
+}
+
 export interface NewTargets {
   version: string;
   scope: 'all' | 'group' | 'servers';
@@ -111,10 +118,20 @@ export class ReleasesService {
   }
 
   /** The binary a node asks for at /deploy/<os>/<file>. */
-  async download(os: string, fileName: string): Promise<{ stream: ReadStream; size: number; fileName: string }> {
+  async download(os: string, fileName: string): Promise<ReleaseDownload> {
     const release = await this.store.byFile(os, fileName);
     if (!release || (await this.files.size(os, fileName)) !== release.size) throw new NotFoundError(`no release file ${os}/${fileName}`);
     return { stream: this.files.open(os, fileName), size: release.size, fileName };
+  }
+
+  /**
+   * The build a node being installed downloads (see `UpdateOffersService.installBuild`), with
+   * its version and digest for the install script to check; 404 when none was uploaded.
+   */
+  async installDownload(node: { serverId: string; group: string | null }, os: NodeReleaseOs, arch: string): Promise<ReleaseDownload & { version: string; sha256: string }> {
+    const release = await this.offers.installBuild(node, os, arch);
+    if (!release) throw new NotFoundError(`no node release for ${os}/${arch} was uploaded: upload one (Releases) and run the installer again`);
+    return { ...(await this.download(release.os, release.fileName)), version: release.version, sha256: release.sha256 };
   }
 
   /** Aims a version at all nodes, one group, or chosen nodes (one target per node). */

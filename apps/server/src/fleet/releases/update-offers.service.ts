@@ -2,10 +2,12 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { NodeRelease, ReleaseTarget } from '@pharos/database';
 import {
   checkUpdateManifest,
+  compareNodeVersions,
   NODE_UPGRADE_TOKEN_PARAM,
   nodeSendsSecretOnDownload,
   nodeTakesUpdates,
   NODE_AUTO_UPDATE_MIN_VERSION,
+  type NodeReleaseOs,
   type NodeRolloutState,
   type RolloutProgress,
   type UpdateManifest,
@@ -109,6 +111,25 @@ export class UpdateOffersService {
       manifest.url += `?${NODE_UPGRADE_TOKEN_PARAM}=${await this.upgradeToken(node.serverId, release, new URL(manifest.url).pathname)}`;
     }
     return { releaseId: release.id, manifest };
+  }
+
+  /**
+   * The build a node being installed gets (`/deploy/<os>/node_<os>_<arch>`, the install
+   * scripts'): the version its release target names when that has a build for os/arch, else the
+   * newest version uploaded for os/arch; null when there is none.
+   */
+  async installBuild(node: { serverId: string; group: string | null }, os: NodeReleaseOs, arch: string): Promise<NodeRelease | null> {
+    const { targets, releases } = await this.load();
+    const target = pickReleaseTarget(targets, node);
+    const targeted = target ? releases.get(buildKey(target.version, os, arch)) : undefined;
+    if (targeted) return targeted;
+    let newest: NodeRelease | null = null;
+    for (const release of releases.values()) {
+      if (release.os !== os || release.arch !== arch) continue;
+      const order = newest && (compareNodeVersions(release.version, newest.version) || (release.createdAt > newest.createdAt ? 1 : -1));
+      if (!newest || order === 1) newest = release;
+    }
+    return newest;
   }
 
   /** The node's token for the release's file: the one offered lately while it has time left, else a new one (its hash stored). */

@@ -231,7 +231,7 @@ export class TerminalRelayService implements OnModuleDestroy {
     }
   }
 
-  /** Sessions open now (for tests and diagnostics). */
+  /** Sessions open now (for tests, diagnostics and the `terminals` socket gauge). */
   openSessions(): number {
     return this.sessions.size;
   }

@@ -6,6 +6,8 @@ import { AuditStore } from './audit.store';
 export interface AuditActor {
   id: string;
   username: string;
+  /** The personal API token the actor acted with, if any (the entry names it). */
+  apiToken?: { id: string; name: string };
 }
 
 /** Who did what to which target: every admin action that changes or drives the fleet. */
@@ -25,6 +27,8 @@ export class AuditLogService {
       {
         actorId: actor?.id,
         actorName: actor?.username,
+        apiTokenId: actor?.apiToken?.id,
+        apiTokenName: actor?.apiToken?.name,
         action,
         targetType: target?.type,
         targetId: target?.id,

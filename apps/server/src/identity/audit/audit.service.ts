@@ -9,7 +9,11 @@ export function toAuditEntryView(entry: AuditEntry): AuditEntryView {
   return {
     id: entry.id.toString(),
     at: entry.at.toISOString(),
-    actor: { id: entry.actorId, username: entry.actorName },
+    actor: {
+      id: entry.actorId,
+      username: entry.actorName,
+      ...(entry.apiTokenId !== null && { apiToken: { id: entry.apiTokenId, name: entry.apiTokenName } }),
+    },
     action: entry.action,
     target: entry.targetType ? { type: entry.targetType, id: entry.targetId } : null,
     data: entry.data ?? null,

@@ -6,6 +6,8 @@ import type { DbTransaction } from '../../platform/database/transactions';
 export interface NewAuditEntry {
   actorId?: string;
   actorName?: string;
+  apiTokenId?: string;
+  apiTokenName?: string;
   action: string;
   targetType?: string;
   targetId?: string;

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Ip, Post, Req, Res } from '@nestjs/common';
-import type { SessionTokens } from '@pharos/protocol';
+import type { LoginAnswer, SessionTokens } from '@pharos/protocol';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidInputError, NotFoundError, UnauthorizedError } from '../../platform/errors/domain-errors';
 import { toUserView, type UserView, UsersService } from '../users/users.service';
@@ -24,22 +24,23 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(200)
-  async login(@Body() body: LoginDto, @Ip() ip: string, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<SessionTokens> {
-    const pair = await this.auth.login(body.username, body.password, ip, request.headers['user-agent']);
-    return body.refreshCookie ? inCookie(pair, request, reply) : pair;
+  async login(@Body() body: LoginDto, @Ip() ip: string, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<LoginAnswer> {
+    const answer = await this.auth.login(body.username, body.password, ip, request.headers['user-agent']);
+    // A two-factor challenge has no refresh token yet: the second step sets the cookie.
+    return body.refreshCookie && 'refreshToken' in answer ? inCookie(answer, request, reply) : answer;
   }
 
   /** Trades a refresh token for a new pair: the body's, or else the cookie's (answered as a cookie again). */
   @Public()
   @Post('refresh')
   @HttpCode(200)
-  async refresh(@Body() body: RefreshDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<SessionTokens> {
+  async refresh(@Body() body: RefreshDto, @Ip() ip: string, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<SessionTokens> {
     const userAgent = request.headers['user-agent'];
-    if (body.refreshToken !== undefined) return this.auth.refresh(body.refreshToken, userAgent);
+    if (body.refreshToken !== undefined) return this.auth.refresh(body.refreshToken, ip, userAgent);
     const token = readRefreshCookie(request.headers.cookie);
     if (!token) throw new InvalidInputError('refreshToken is required (in the body, or as the session cookie)', 'refreshToken');
     try {
-      return inCookie(await this.auth.refresh(token, userAgent), request, reply);
+      return inCookie(await this.auth.refresh(token, ip, userAgent), request, reply);
     } catch (error) {
       // A refused cookie is over: the browser drops it (a store failure keeps it for a retry).
       if (error instanceof UnauthorizedError) reply.header('set-cookie', clearedRefreshCookie(isHttps(request)));
@@ -72,8 +73,8 @@ export class AuthController {
   }
 }
 
-/** The pair with its refresh token moved from the body into the cookie. */
-function inCookie({ refreshToken, ...rest }: TokenPair, request: FastifyRequest, reply: FastifyReply): SessionTokens {
+/** The pair with its refresh token moved from the body into the cookie (also after a two-factor step). */
+export function inCookie({ refreshToken, ...rest }: TokenPair, request: FastifyRequest, reply: FastifyReply): SessionTokens {
   reply.header('set-cookie', refreshCookie(refreshToken, rest.refreshExpiresIn, isHttps(request)));
   return rest;
 }

@@ -20,7 +20,8 @@ const TRY_AGAIN_LATER = 1013;
  * socket is closed (4401) when the token expires; the browser reconnects with a fresh one.
  * It is also closed when an admin changes the user's access: disabled or password reset (4001,
  * the browser's refresh then fails and its session ends), role changed (4401, it reconnects
- * with a token of the new role, or is refused what the role may no longer see).
+ * with a token of the new role, or is refused what the role may no longer see), or its session
+ * alone was ended on the sessions page (4001).
  */
 @Injectable()
 export class BrowserSocketAuthenticator {
@@ -110,8 +111,10 @@ export class BrowserSocketAuthenticator {
   }
 
   private closeOnAccessChange(socket: WebSocket, user: AuthenticatedUser): void {
-    const unsubscribe = this.bus.subscribe('access', user.id, ({ reason }: UserAccessChange) => {
-      if (reason === 'role') closeWithError(socket, FrontendCloseCode.TokenExpired, 'your role changed: reconnect with a fresh access token');
+    const unsubscribe = this.bus.subscribe('access', user.id, ({ reason, sessionIds }: UserAccessChange) => {
+      if (reason === 'session') {
+        if (user.sessionId !== undefined && sessionIds?.includes(user.sessionId)) closeWithError(socket, FrontendCloseCode.Unauthorized, 'this session was ended: sign in again');
+      } else if (reason === 'role') closeWithError(socket, FrontendCloseCode.TokenExpired, 'your role changed: reconnect with a fresh access token');
       else closeWithError(socket, FrontendCloseCode.Unauthorized, reason === 'disabled' ? 'your account was disabled' : 'your password was reset: sign in again');
     });
     socket.once('close', unsubscribe);

@@ -9,9 +9,14 @@ export const REFRESH_COOKIE_PATH = '/api/v1/auth/refresh';
 
 /** The refresh token a `Cookie` header holds, if any. */
 export function readRefreshCookie(header: string | undefined): string | undefined {
+  return readCookie(header, REFRESH_COOKIE);
+}
+
+/** The value of cookie `name` in a `Cookie` header, if any (and not empty). */
+export function readCookie(header: string | undefined, name: string): string | undefined {
   for (const part of header?.split(';') ?? []) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === REFRESH_COOKIE) return part.slice(eq + 1).trim() || undefined;
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim() || undefined;
   }
   return undefined;
 }

@@ -18,6 +18,7 @@ export interface NewSession {
   tokenHash: string;
   expiresAt: Date;
   userAgent?: string;
+  ip?: string;
 }
 
 /** The ids of the enabled admins, each row locked until the transaction ends. */

@@ -135,6 +135,36 @@ export class UsersService {
     return { user, password: generated };
   }
 
+  /**
+   * An account for a single sign-on user, created with `link` (which ties it to the provider's
+   * account) in one transaction. Its password is random and never shown: the user signs in
+   * with SSO, unless an admin resets it. A taken name throws Prisma's P2002, as a taken link does.
+   */
+  async createForSingleSignOn(username: string, role: UserRole, link: (user: User, tx: DbTransaction) => Promise<unknown>): Promise<User> {
+    const passwordHash = await hashPassword(generatePassword());
+    return this.transactions.run(async (tx) => {
+      const user = await this.store.create({ username, passwordHash, role }, tx);
+      await link(user, tx);
+      await this.audit.record(null, 'user.create', { type: TARGET_TYPE, id: user.id }, { username, role, via: 'oidc' }, tx);
+      return user;
+    });
+  }
+
+  /**
+   * The role the provider's claims give an SSO user, applied at each of their sign-ins
+   * (audited, and their open sockets re-checked, when it changed).
+   */
+  async applyRoleFromSingleSignOn(user: User, role: UserRole): Promise<User> {
+    if (user.role === role) return user;
+    const updated = await this.transactions.run(async (tx) => {
+      const changed = await this.store.update(user.id, { role }, tx);
+      await this.audit.record(null, 'user.update', { type: TARGET_TYPE, id: user.id }, { username: user.username, role: { from: user.role, to: role }, via: 'oidc' }, tx);
+      return changed;
+    });
+    this.accessChanged(user.id, 'role');
+    return updated;
+  }
+
   findByUsername(username: string): Promise<User | null> {
     return this.store.findByUsername(username);
   }

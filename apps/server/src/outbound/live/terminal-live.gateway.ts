@@ -12,6 +12,7 @@ import type { RawData, WebSocket, WebSocketServer } from 'ws';
 import type { AuthenticatedUser } from '../../identity/access/authenticated-user';
 import { BrowserSocketAuthenticator } from '../../identity/auth/browser-socket-auth';
 import { TerminalRelayService, type TerminalSession } from '../../fleet/terminals/terminal-relay.service';
+import { ClusterMembership } from '../../platform/cluster/cluster-membership';
 import { PharosConfig } from '../../platform/config/pharos-config';
 import { DomainError } from '../../platform/errors/domain-errors';
 import { parseJsonFrame, sendJson } from '../../platform/websockets/json-socket';
@@ -50,7 +51,10 @@ export class TerminalLiveGateway implements OnGatewayInit, OnGatewayConnection {
     private readonly relay: TerminalRelayService,
     private readonly authenticator: BrowserSocketAuthenticator,
     private readonly config: PharosConfig,
-  ) {}
+    membership: ClusterMembership,
+  ) {
+    membership.gauge('terminals', () => this.relay.openSessions());
+  }
 
   afterInit(server: WebSocketServer): void {
     server.options.maxPayload = TERMINAL_MAX_CLIENT_MESSAGE_BYTES;

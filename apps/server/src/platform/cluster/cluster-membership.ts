@@ -11,7 +11,7 @@ export interface InstanceView {
   startedAt: string;
   /** When it last said it was alive. */
   heartbeatAt: string;
-  /** Open sockets by kind: `agents`, `browsers`. */
+  /** Open sockets by kind: `agents`, `browsers`, `consoles` (console viewers), `terminals`. */
   sockets: Record<string, number>;
   /** The singleton jobs it knows, with whether it holds each and how often it ran it. */
   jobs: Record<string, JobState>;
@@ -48,6 +48,11 @@ export class ClusterMembership implements OnApplicationBootstrap, BeforeApplicat
   /** A count shown for this instance (e.g. its open agent sockets), read at each heartbeat. */
   gauge(kind: string, read: () => number): void {
     this.gauges.set(kind, read);
+  }
+
+  /** This instance's open sockets by kind, read now (also what `/metrics` exposes). */
+  socketCounts(): Record<string, number> {
+    return Object.fromEntries([...this.gauges].map(([kind, read]) => [kind, read()]));
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -102,7 +107,7 @@ export class ClusterMembership implements OnApplicationBootstrap, BeforeApplicat
       self: true,
       startedAt: this.startedAt,
       heartbeatAt: new Date().toISOString(),
-      sockets: Object.fromEntries([...this.gauges].map(([kind, read]) => [kind, read()])),
+      sockets: this.socketCounts(),
       jobs: this.jobs.snapshot(),
     };
   }

@@ -88,6 +88,31 @@ describe('loadConfig', () => {
     });
   });
 
+  it('turns single sign-on on with OIDC_ISSUER, and checks its settings', () => {
+    expect(loadConfig({ PHAROS_DATA_DIR: dataDir }).oidc).toBeNull();
+    const sso = { PHAROS_DATA_DIR: dataDir, OIDC_ISSUER: 'https://sso.example.com/application/o/pharos/', OIDC_CLIENT_ID: 'pharos', OIDC_CLIENT_SECRET: 's', OIDC_ADMIN_VALUES: 'admins, ops-leads' };
+    expect(loadConfig(sso).oidc).toEqual({
+      issuer: 'https://sso.example.com/application/o/pharos/',
+      clientId: 'pharos',
+      clientSecret: 's',
+      scopes: ['openid', 'profile', 'email'],
+      displayName: 'SSO',
+      roleClaim: 'groups',
+      adminValues: ['admins', 'ops-leads'],
+      viewerValues: [],
+      autoProvision: true,
+      signInTimeoutSeconds: 600,
+    });
+    expect(loadConfig({ ...sso, OIDC_SCOPES: ' openid   groups ' }).oidc?.scopes).toEqual(['openid', 'groups']);
+    expect(loadConfig({ ...sso, OIDC_ISSUER: 'http://127.0.0.1:9000' }).oidc?.issuer).toBe('http://127.0.0.1:9000');
+    expect(() => loadConfig({ ...sso, OIDC_ISSUER: 'http://sso.example.com' })).toThrow(/^OIDC_ISSUER must be an https URL/);
+    expect(() => loadConfig({ ...sso, OIDC_CLIENT_ID: '' })).toThrow(/^OIDC_CLIENT_ID is required/);
+    expect(() => loadConfig({ ...sso, OIDC_CLIENT_SECRET: undefined })).toThrow(/^OIDC_CLIENT_SECRET is required/);
+    expect(() => loadConfig({ ...sso, OIDC_SCOPES: 'profile email' })).toThrow(/^OIDC_SCOPES must include openid/);
+    expect(() => loadConfig({ ...sso, OIDC_ADMIN_VALUES: ' , ' })).toThrow(/^OIDC_ADMIN_VALUES or OIDC_VIEWER_VALUES is required/);
+    expect(() => loadConfig({ ...sso, OIDC_AUTO_PROVISION: 'maybe' })).toThrow(/^OIDC_AUTO_PROVISION /);
+  });
+
   it('strips a trailing slash from the public URL', () => {
     expect(loadConfig({ PHAROS_DATA_DIR: dataDir, PHAROS_PUBLIC_URL: 'https://pharos.example/' }).publicUrl).toBe(
       'https://pharos.example',
@@ -112,6 +137,9 @@ describe('loadConfig', () => {
     ['METRICS_RAW_RETENTION_DAYS', '0', 'METRICS_RAW_RETENTION_DAYS must be an integer from 1 to 3650, got "0"'],
     ['NODE_OFFLINE_MISSED_REPORTS', 'x', 'NODE_OFFLINE_MISSED_REPORTS must be an integer from 1 to 1000, got "x"'],
     ['NODE_RELEASE_MAX_BYTES', '4294967296', 'NODE_RELEASE_MAX_BYTES must be an integer from 1024 to 2147483647, got "4294967296"'],
+    ['PROMETHEUS_ENABLED', 'sure', 'PROMETHEUS_ENABLED must be true or false, got "sure"'],
+    ['PROMETHEUS_TOKEN', 'short', 'PROMETHEUS_TOKEN must be at least 16 characters long'],
+    ['PROMETHEUS_TOKEN', 'a-long-enough-token-but-no-switch', 'PROMETHEUS_TOKEN is set but PROMETHEUS_ENABLED is not true: /metrics stays off'],
   ])('names the variable when %s=%s is wrong', (name, value, message) => {
     expect(() => loadConfig({ PHAROS_DATA_DIR: dataDir, [name]: value })).toThrow(new ConfigError(name, message.slice(name.length + 1)));
   });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
-import { type EdgeSettings, LOG_LEVELS, type LogLevel, PharosConfig } from './pharos-config';
+import { type EdgeSettings, LOG_LEVELS, type LogLevel, type OidcSettings, PharosConfig, type PrometheusSettings } from './pharos-config';
 
 /** A configuration value that is missing or wrong; its message is one line naming the variable. */
 export class ConfigError extends Error {
@@ -159,6 +159,7 @@ export function loadConfig(env: Env): PharosConfig {
     adminPassword,
     loginMaxFailures: read.integer('LOGIN_MAX_FAILURES', 10, 1, 10_000),
     loginFailureWindowSeconds: read.integer('LOGIN_FAILURE_WINDOW_SECONDS', 900, 1, 86_400),
+    requireTwoFactorForAdmins: read.boolean('AUTH_REQUIRE_TWO_FACTOR_FOR_ADMINS', false),
     credentialMaxFailures: read.integer('CREDENTIAL_MAX_FAILURES', 50, 1, 1_000_000),
     credentialFailureWindowSeconds: read.integer('CREDENTIAL_FAILURE_WINDOW_SECONDS', 900, 1, 86_400),
     trustProxy: read.boolean('TRUST_PROXY', false),
@@ -196,6 +197,7 @@ export function loadConfig(env: Env): PharosConfig {
       alertNotificationDays: read.integer('ALERT_NOTIFICATION_RETENTION_DAYS', 30, 1, 36500),
       lightdUpdateDays: read.integer('LIGHTD_UPDATE_RETENTION_DAYS', 30, 1, 36500),
       refreshTokenDays: read.integer('REFRESH_TOKEN_RETENTION_DAYS', 7, 1, 36500),
+      apiTokenDays: read.integer('API_TOKEN_RETENTION_DAYS', 30, 1, 36500),
       upgradeTokenDays: read.integer('UPGRADE_TOKEN_RETENTION_DAYS', 7, 1, 36500),
     },
     notifications: {
@@ -215,7 +217,56 @@ export function loadConfig(env: Env): PharosConfig {
     // Stored sizes are 32-bit integers.
     nodeReleaseMaxBytes: read.integer('NODE_RELEASE_MAX_BYTES', 256 * 1024 * 1024, 1024, 2 ** 31 - 1),
     cluster: readClusterSettings(read),
+    prometheus: readPrometheusSettings(read),
+    oidc: readOidcSettings(read),
   });
+}
+
+/** `GET /metrics` (docs/operations.md, "Prometheus"). */
+function readPrometheusSettings(read: EnvReader): PrometheusSettings {
+  const token = read.optional('PROMETHEUS_TOKEN');
+  if (token !== undefined && token.length < 16) throw new ConfigError('PROMETHEUS_TOKEN', 'must be at least 16 characters long');
+  const enabled = read.boolean('PROMETHEUS_ENABLED', false);
+  if (token !== undefined && !enabled) throw new ConfigError('PROMETHEUS_TOKEN', 'is set but PROMETHEUS_ENABLED is not true: /metrics stays off');
+  return { enabled, token };
+}
+
+/** Single sign-on, on when OIDC_ISSUER is set (docs/configuration.md, "Single sign-on"). */
+function readOidcSettings(read: EnvReader): OidcSettings | null {
+  if (read.optional('OIDC_ISSUER') === undefined) return null;
+  // Exactly as the provider names itself (some end it with a slash): discovery checks it.
+  const issuer = read.url('OIDC_ISSUER', ['https:', 'http:']);
+  // Plain HTTP lets anyone on the path forge the provider's answers: only on this machine.
+  if (new URL(issuer).protocol === 'http:' && !['localhost', '127.0.0.1', '[::1]'].includes(new URL(issuer).hostname)) {
+    throw new ConfigError('OIDC_ISSUER', 'must be an https URL (http only for a provider on localhost)');
+  }
+  const scopes = list(read.string('OIDC_SCOPES', 'openid profile email'), /\s+/);
+  if (!scopes.includes('openid')) throw new ConfigError('OIDC_SCOPES', 'must include openid');
+  const adminValues = list(read.string('OIDC_ADMIN_VALUES', ''), ',');
+  const viewerValues = list(read.string('OIDC_VIEWER_VALUES', ''), ',');
+  if (adminValues.length + viewerValues.length === 0) {
+    throw new ConfigError('OIDC_ADMIN_VALUES', 'or OIDC_VIEWER_VALUES is required: no one could sign in with SSO otherwise');
+  }
+  return {
+    issuer,
+    clientId: read.string('OIDC_CLIENT_ID'),
+    clientSecret: read.string('OIDC_CLIENT_SECRET'),
+    scopes,
+    displayName: read.string('OIDC_DISPLAY_NAME', 'SSO').slice(0, 64),
+    roleClaim: read.string('OIDC_ROLE_CLAIM', 'groups'),
+    adminValues,
+    viewerValues,
+    autoProvision: read.boolean('OIDC_AUTO_PROVISION', true),
+    signInTimeoutSeconds: read.integer('OIDC_SIGN_IN_TIMEOUT_SECONDS', 600, 30, 3600),
+  };
+}
+
+/** The non-empty items of a separated list. */
+function list(raw: string, separator: string | RegExp): string[] {
+  return raw
+    .split(separator)
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
 }
 
 /** How long Pharos waits on PostgreSQL (docs/configuration.md, "Database timeouts"). */

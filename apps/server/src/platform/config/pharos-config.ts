@@ -52,6 +52,8 @@ export interface RetentionSettings {
   readonly lightdUpdateDays: number;
   /** Refresh tokens that expired or were revoked (used ones are revoked), by when. */
   readonly refreshTokenDays: number;
+  /** Personal API tokens that expired or were revoked, by when. */
+  readonly apiTokenDays: number;
   /** Node upgrade tokens that expired. */
   readonly upgradeTokenDays: number;
 }
@@ -131,6 +133,30 @@ export interface NotificationSettings {
   readonly telegramUrl: string;
 }
 
+/**
+ * Single sign-on with an OpenID Connect provider (`identity/sso`); null when `OIDC_ISSUER` is
+ * not set. The callback is `<publicUrl>/api/v1/auth/oidc/callback`.
+ */
+export interface OidcSettings {
+  /** The provider's issuer URL (its discovery document is `<issuer>/.well-known/openid-configuration`). */
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** Scopes asked for, `openid` among them. */
+  readonly scopes: string[];
+  /** The button's label: "Sign in with <displayName>". */
+  readonly displayName: string;
+  /** The claim whose value(s) decide the role (`groups`, `roles`, …; a string or a list of strings). */
+  readonly roleClaim: string;
+  /** Claim values that make the user an admin; else a viewer value makes them a viewer; else the sign-in is refused. */
+  readonly adminValues: string[];
+  readonly viewerValues: string[];
+  /** Whether a first sign-in creates the user; if not, an admin links the account first. */
+  readonly autoProvision: boolean;
+  /** How long a sign-in may take from the redirect to the provider to its callback. */
+  readonly signInTimeoutSeconds: number;
+}
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -138,6 +164,14 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
  * The whole configuration of a Pharos process, validated once at start-up (see
  * `loadConfig`) and injected by type wherever it is needed.
  */
+/** The Prometheus exposition at `GET /metrics` (docs/operations.md, "Prometheus"). */
+export interface PrometheusSettings {
+  /** Off by default: `/metrics` answers 404. */
+  enabled: boolean;
+  /** When set, a scrape must send `Authorization: Bearer <token>` (compared in constant time). */
+  token?: string;
+}
+
 export class PharosConfig {
   /** TCP port of the HTTP and WebSocket server. */
   readonly port!: number;
@@ -163,6 +197,8 @@ export class PharosConfig {
   /** Failed logins allowed per client address and per username inside the window. */
   readonly loginMaxFailures!: number;
   readonly loginFailureWindowSeconds!: number;
+  /** Every admin must sign in with a second factor (TOTP); one without it enrols at sign-in. */
+  readonly requireTwoFactorForAdmins!: boolean;
   /**
    * Failed agent-key, node-secret or Lightd-token attempts one client address may make inside
    * the window; then credentials from it that have not authenticated lately are refused.
@@ -233,6 +269,9 @@ export class PharosConfig {
   /** Largest node release binary an admin may upload, in bytes. */
   readonly nodeReleaseMaxBytes!: number;
   readonly cluster!: ClusterSettings;
+  readonly prometheus!: PrometheusSettings;
+  /** Single sign-on with OIDC, or null when OIDC_ISSUER is unset. */
+  readonly oidc!: OidcSettings | null;
 
   constructor(values: PharosConfig) {
     Object.assign(this, values);

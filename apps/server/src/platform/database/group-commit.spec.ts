@@ -1,8 +1,35 @@
-import { GroupCommitter } from './group-commit';
+import { type BatchWritten, GroupCommitter } from './group-commit';
 
 const tick = () => new Promise((r) => setImmediate(r));
 
 describe('GroupCommitter', () => {
+  it('tells its watchers about each batch once written: size, the oldest item\'s wait, write time, items refused', async () => {
+    let release!: () => void;
+    let calls = 0;
+    const committer = new GroupCommitter<number, number>({
+      write: async (items) => {
+        if (calls++ === 0) await new Promise<void>((r) => (release = r));
+        return items.map((i) => (i === 3 ? new Error('refused') : i));
+      },
+    });
+    const seen: BatchWritten[] = [];
+    committer.watch((batch) => seen.push(batch));
+    const first = committer.submit(1);
+    await tick();
+    const later = [2, 3].map((i) => committer.submit(i).catch(() => 'refused'));
+    await new Promise((r) => setTimeout(r, 20));
+    release();
+    await first;
+    await Promise.all(later);
+    expect(seen.map(({ size, failedItems }) => ({ size, failedItems }))).toEqual([
+      { size: 1, failedItems: 0 },
+      { size: 2, failedItems: 1 },
+    ]);
+    // The second batch waited behind the first, which took at least 20 ms.
+    expect(seen[1]!.waitMs).toBeGreaterThanOrEqual(15);
+    expect(seen[0]!.writeMs).toBeGreaterThanOrEqual(15);
+  });
+
   it('writes items that arrive while a batch is being written as one next batch, answering each after its batch', async () => {
     const batches: number[][] = [];
     let release!: () => void;

@@ -39,8 +39,21 @@ export interface GroupCommitOptions<T, R> {
   failure?: (error: unknown, items: T[]) => Error;
 }
 
+/** One batch as a watcher sees it, once written (or failed): for metrics, read per batch, never per item. */
+export interface BatchWritten {
+  size: number;
+  /** How long its oldest item waited in the queue before the batch was taken. */
+  waitMs: number;
+  /** How long writing it took, splits included. */
+  writeMs: number;
+  /** Items that got an error (all of them when the write failed whole). */
+  failedItems: number;
+}
+
 interface Pending<T, R> {
   item: T;
+  /** `performance.now()` at submit. */
+  queuedAt: number;
   resolve: (result: R) => void;
   reject: (error: Error) => void;
 }
@@ -50,6 +63,7 @@ export class GroupCommitter<T, R> {
   private writing = 0;
   private scheduled = false;
   private idle: (() => void)[] = [];
+  private readonly watchers: ((batch: BatchWritten) => void)[] = [];
   private readonly maxBatch: number;
   private readonly concurrency: number;
   /** Batches and items taken, writes that failed, and batches (or parts) split, for diagnostics and tests. */
@@ -62,9 +76,14 @@ export class GroupCommitter<T, R> {
 
   submit(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
-      this.queue.push({ item, resolve, reject });
+      this.queue.push({ item, queuedAt: performance.now(), resolve, reject });
       this.schedule();
     });
+  }
+
+  /** Tells `watcher` about every batch once it is written or failed (e.g. Prometheus histograms). */
+  watch(watcher: (batch: BatchWritten) => void): void {
+    this.watchers.push(watcher);
   }
 
   /** Resolves once nothing is queued or being written (e.g. before shutting down). */
@@ -100,12 +119,21 @@ export class GroupCommitter<T, R> {
     this.counters.batches++;
     this.counters.items += batch.length;
     this.counters.largestBatch = Math.max(this.counters.largestBatch, batch.length);
+    const started = performance.now();
     const outcomes = await this.outcomesOf(batch.map((p) => p.item));
+    const writeMs = performance.now() - started;
+    let failedItems = 0;
     batch.forEach((p, i) => {
       const outcome = outcomes[i];
-      if (outcome instanceof Error) p.reject(outcome);
-      else p.resolve(outcome as R);
+      if (outcome instanceof Error) {
+        failedItems++;
+        p.reject(outcome);
+      } else p.resolve(outcome as R);
     });
+    if (this.watchers.length > 0) {
+      const written: BatchWritten = { size: batch.length, waitMs: started - batch[0]!.queuedAt, writeMs, failedItems };
+      for (const watcher of this.watchers) watcher(written);
+    }
   }
 
   /**

@@ -75,9 +75,14 @@ export interface ConditionReport {
 /** A lifecycle event: the subject id says it all. */
 export type SubjectOnly = Record<string, never>;
 
-/** Why a user's access changed: their sessions were ended, or their role is another now. */
+/**
+ * Why a user's access changed: their sessions were ended, or their role is another now; or some
+ * of their sessions were ended one by one (`session`: only the sockets of `sessionIds` close).
+ */
 export interface UserAccessChange {
-  reason: 'disabled' | 'password' | 'role';
+  reason: 'disabled' | 'password' | 'role' | 'session';
+  /** With `session`: the ended sessions (refresh-token families). */
+  sessionIds?: string[];
 }
 
 export type FleetEventType = keyof FleetEventMap;

@@ -7,17 +7,21 @@ import { IsInt, IsString, Max, Min, ValidateBy, ValidateIf, type ValidationArgum
  * name, a page or a date range is refused the same way on every route.
  */
 
+/** The conditions of `Optional()` and `Nullable()`, by which the OpenAPI document tells them apart. */
+export const whenGiven = (_object: object, value: unknown): boolean => value !== undefined;
+export const whenNotNull = (_object: object, value: unknown): boolean => value !== undefined && value !== null;
+
 /**
  * May be left out; `null` is refused by the field's own rules. (class-validator's `@IsOptional`
  * also skips `null`, which then reached a NOT NULL column as a 500: issue 17.)
  */
 export function Optional(): PropertyDecorator {
-  return ValidateIf((_object, value) => value !== undefined);
+  return ValidateIf(whenGiven);
 }
 
 /** May be left out, or `null` to clear it. */
 export function Nullable(): PropertyDecorator {
-  return ValidateIf((_object, value) => value !== undefined && value !== null);
+  return ValidateIf(whenNotNull);
 }
 
 /**
@@ -137,3 +141,21 @@ export function CursorId(what: string): PropertyDecorator {
     ),
   );
 }
+
+/** Text that is not empty or blank and holds no control or bidi-override character: the JSON Schema `pattern` of a display name. */
+const DISPLAY_TEXT_PATTERN = `^(?!\\s*$)[^${HIDDEN_OR_CONTROL.source.slice(1, -1)}]*$`;
+
+const displayTextSchema = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength, pattern: DISPLAY_TEXT_PATTERN });
+
+/**
+ * The JSON Schema of each rule above that class-validator knows only as a custom check, by the
+ * rule's name, from its constraints: what the OpenAPI document says of a field that uses it
+ * (`platform/openapi/dto-schemas.ts`). A value the schema accepts, the rule accepts.
+ */
+export const FIELD_RULE_SCHEMAS: Record<string, (constraints: unknown[]) => Record<string, unknown>> = {
+  isDisplayName: ([maxLength]) => displayTextSchema(maxLength as number),
+  isLabel: () => displayTextSchema(LABEL_MAX_LENGTH),
+  isLabels: ([maxItems]) => ({ type: 'array', maxItems, items: displayTextSchema(LABEL_MAX_LENGTH) }),
+  isSaneDate: () => ({ type: 'string', format: 'date-time' }),
+  isCursorId: () => ({ type: 'string', pattern: '^[1-9]\\d{0,18}$' }),
+};

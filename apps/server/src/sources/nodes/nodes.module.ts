@@ -11,15 +11,17 @@ import { NodeSecretGuard } from './ingest/node-secret.guard';
 import { NodeSecretsService } from './ingest/node-secrets.service';
 import { NodesController } from './admin/nodes.controller';
 import { NodesService } from './admin/nodes.service';
+import { NodeInstallController } from './install/node-install.controller';
 import { NodeStore } from './node.store';
 
 /**
- * Ithiltir nodes: Pharos as the Dash they push to (`ingest/`: /api/node/*, /deploy), and their
- * admin API (`admin/`).
+ * Ithiltir nodes: Pharos as the Dash they push to (`ingest/`: /api/node/*, /deploy), the
+ * install scripts (`install/`: /deploy/{linux,macos,windows}/install.*), and their admin API
+ * (`admin/`).
  */
 @Module({
   imports: [ServersModule, MetricsModule, ReleasesModule],
-  controllers: [NodeProtocolController, NodeDownloadController, NodesController],
+  controllers: [NodeProtocolController, NodeDownloadController, NodeInstallController, NodesController],
   providers: [NodeStore, NodeSecretsService, NodeSecretGuard, NodeDownloadGuard, NodeReportsService, NodeLivenessService, NodesService],
 })
 export class NodesModule {}

@@ -2,11 +2,12 @@ import type { IssuedNode } from '@pharos/protocol';
 import { useState } from 'react';
 import { api } from '../../api/client';
 import { useAction } from '../../app/useApi';
-import { CopyField, SecretOnce } from '../../components/CopyField';
+import { SecretOnce } from '../../components/CopyField';
+import { NodeInstallCommands } from '../../components/NodeInstallCommands';
 import { useT } from '../../i18n/i18n';
 import { NameForm } from './NameForm';
 
-/** Creates an Ithiltir node; its secret and install command are shown once. */
+/** Creates an Ithiltir node; its secret and install commands are shown once. */
 export function NodeCredentials() {
   const t = useT();
   const [issued, setIssued] = useState<IssuedNode | null>(null);
@@ -14,8 +15,7 @@ export function NodeCredentials() {
   if (issued) {
     return (
       <SecretOnce title={t.secretOfNode(issued.node.name)} onDone={() => setIssued(null)}>
-        <CopyField label={t.installCommand} value={issued.installCommand} multiline />
-        <CopyField label={t.nodeSecret} value={issued.secret} />
+        <NodeInstallCommands issued={issued} />
       </SecretOnce>
     );
   }

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { api } from '../../api/client';
 import { useAction, useApi } from '../../app/useApi';
 import { CopyField, SecretOnce } from '../../components/CopyField';
+import { NodeInstallCommands } from '../../components/NodeInstallCommands';
 import { type Column, DataTable } from '../../components/DataTable';
 import { StatusBadge } from '../../components/Status';
 import { Empty, InlineError, Loaded } from '../../components/States';
@@ -100,8 +101,7 @@ function NodeSecret({ serverId, secret, now }: { serverId: string; secret: NodeD
       </p>
       {issued && (
         <SecretOnce title={t.newNodeSecret} onDone={() => setIssued(null)}>
-          <CopyField label={t.installCommand} value={issued.installCommand} multiline />
-          <CopyField label={t.nodeSecret} value={issued.secret} />
+          <NodeInstallCommands issued={issued} />
         </SecretOnce>
       )}
       <InlineError error={rotate.error ?? revoke.error} />

@@ -1,5 +1,6 @@
-import type { List, PasswordReset, UserChanges, UserRole, UserView } from '@pharos/protocol';
+import type { List, PasswordReset, UserChanges, UserRole, UserTwoFactorView, UserView } from '@pharos/protocol';
 import { type FormEvent, useState } from 'react';
+import { UserSessionsDialog } from '../sessions/UserSessionsDialog';
 import { api, type SessionUser } from '../../api/client';
 import { useAction, useApi } from '../../app/useApi';
 import { ActionForm } from '../../components/ActionForm';
@@ -13,12 +14,19 @@ import { dateTime } from '../../format/time';
 import type { Dictionary } from '../../i18n/en';
 import { useT } from '../../i18n/i18n';
 
-type Editing = { user: UserView; what: 'role' | 'disable' | 'password' };
+type Editing = { user: UserView; what: 'role' | 'disable' | 'password' | 'reset-two-factor' | 'sessions' };
 
 /** Every account: its role and state, changed here; and a form to add one (admins only). */
 export function UsersPage({ currentUser }: { currentUser: SessionUser }) {
   const t = useT();
   const users = useApi<List<UserView>>('/api/v1/users');
+  const twoFactor = useApi<List<UserTwoFactorView>>('/api/v1/users/two-factor');
+  const twoFactorOf = new Map(twoFactor.data?.items.map((v) => [v.userId, v]));
+  const setRequired = useAction(async (user: UserView, required: boolean) => {
+    await api.patch<UserTwoFactorView>(`/api/v1/users/${user.id}/two-factor`, { required });
+    setNotice(t.twoFactorNowRequired(user.username, required));
+    twoFactor.reload();
+  });
   const [editing, setEditing] = useState<Editing | null>(null);
   const [notice, setNotice] = useState<string>();
   const [reset, setReset] = useState<PasswordReset | null>(null);
@@ -31,6 +39,7 @@ export function UsersPage({ currentUser }: { currentUser: SessionUser }) {
     setEditing(null);
     setNotice(message);
     users.reload();
+    twoFactor.reload();
   };
   const enabledAdmins = users.data?.items.filter((u) => u.role === 'admin' && !u.disabled).length ?? 0;
   const columns: Column<UserView>[] = [
@@ -46,12 +55,16 @@ export function UsersPage({ currentUser }: { currentUser: SessionUser }) {
     },
     { header: t.role, cell: (u) => (u.role === 'admin' ? t.roleAdmin : t.roleViewer) },
     { header: t.state, cell: (u) => <StatusBadge status={u.disabled ? 'offline' : 'online'} label={u.disabled ? t.disabled : t.active} /> },
+    { header: t.twoFactorColumn, cell: (u) => <TwoFactorCell state={twoFactorOf.get(u.id)} /> },
     { header: t.created, className: 'muted small', cell: (u) => dateTime(u.createdAt) },
     {
       header: t.actions,
       kind: 'actions',
       cell: (u) => (
-        <UserActions user={u} locked={lockReason(t, u, currentUser, enabledAdmins)} enabling={enable.busy} onEdit={(what) => setEditing({ user: u, what })} onEnable={() => void enable.run(u)} />
+        <>
+          <UserActions user={u} locked={lockReason(t, u, currentUser, enabledAdmins)} enabling={enable.busy} onEdit={(what) => setEditing({ user: u, what })} onEnable={() => void enable.run(u)} />
+          <TwoFactorActions user={u} state={twoFactorOf.get(u.id)} busy={setRequired.busy} onRequire={(required) => void setRequired.run(u, required)} onReset={() => setEditing({ user: u, what: 'reset-two-factor' })} />
+        </>
       ),
     },
   ];
@@ -70,11 +83,14 @@ export function UsersPage({ currentUser }: { currentUser: SessionUser }) {
         </SecretOnce>
       )}
       <InlineError error={enable.error} />
+      <InlineError error={setRequired.error} />
       <Loaded resource={users}>
         {({ items }) => <DataTable label={t.navUsers} columns={columns} rows={items} empty={<Empty title={t.noUsers} />} rowAttributes={(u) => ({ 'data-user': u.username })} />}
       </Loaded>
       {editing?.what === 'role' && <RoleDialog user={editing.user} onClose={() => setEditing(null)} onSaved={(u) => done(t.userNowRole(u.username, u.role === 'admin'))} />}
       {editing?.what === 'disable' && <DisableDialog user={editing.user} onClose={() => setEditing(null)} onDisabled={(u) => done(t.userDisabled(u.username))} />}
+      {editing?.what === 'reset-two-factor' && <ResetTwoFactorDialog user={editing.user} onClose={() => setEditing(null)} onReset={(u) => done(t.twoFactorWasReset(u.username))} />}
+      {editing?.what === 'sessions' && <UserSessionsDialog user={editing.user} onClose={() => setEditing(null)} />}
       {editing?.what === 'password' && (
         <PasswordDialog
           user={editing.user}
@@ -111,6 +127,9 @@ function UserActions({ user, locked, enabling, onEdit, onEnable }: { user: UserV
       <button type="button" className="small" onClick={() => onEdit('password')} aria-label={t.resetPasswordOf(user.username)}>
         {t.resetPassword}
       </button>
+      <button type="button" className="small" onClick={() => onEdit('sessions')} aria-label={t.showSessionsOf(user.username)}>
+        {t.sessions}
+      </button>
       {user.disabled ? (
         <button type="button" className="small" onClick={onEnable} disabled={enabling} aria-label={t.enableUser(user.username)}>
           {t.enable}
@@ -121,6 +140,71 @@ function UserActions({ user, locked, enabling, onEdit, onEnable }: { user: UserV
         </button>
       )}
     </>
+  );
+}
+
+function TwoFactorCell({ state }: { state: UserTwoFactorView | undefined }) {
+  const t = useT();
+  if (!state) return null;
+  return (
+    <span data-two-factor={state.enabled ? 'on' : 'off'}>
+      <StatusBadge status={state.enabled ? 'online' : 'unknown'} label={state.enabled ? t.twoFactorOn : t.twoFactorOff} />
+      {(state.required || state.requiredByPolicy) && (
+        <span className="muted small" title={state.requiredByPolicy ? t.requiredByAdminSetting : undefined}>
+          {' '}
+          · {t.twoFactorRequired}
+        </span>
+      )}
+    </span>
+  );
+}
+
+/** Require two-factor sign-in of a user (or stop requiring it), and reset it for one who lost their device. */
+function TwoFactorActions({ user, state, busy, onRequire, onReset }: { user: UserView; state: UserTwoFactorView | undefined; busy: boolean; onRequire: (required: boolean) => void; onReset: () => void }) {
+  const t = useT();
+  if (!state) return null;
+  return (
+    <>
+      <button
+        type="button"
+        className="small"
+        onClick={() => onRequire(!state.required)}
+        disabled={busy}
+        aria-label={state.required ? t.stopRequiringTwoFactorOf(user.username) : t.requireTwoFactorOf(user.username)}
+        aria-pressed={state.required}
+      >
+        {state.required ? t.stopRequiringTwoFactor : t.requireTwoFactor}
+      </button>
+      {state.enabled && (
+        <button type="button" className="small danger" onClick={onReset} aria-label={t.resetTwoFactorOf(user.username)}>
+          {t.resetTwoFactor}
+        </button>
+      )}
+    </>
+  );
+}
+
+function ResetTwoFactorDialog({ user, onClose, onReset }: { user: UserView; onClose: () => void; onReset: (user: UserView) => void }) {
+  const t = useT();
+  const reset = useAction(async () => {
+    await api.delete(`/api/v1/users/${user.id}/two-factor`);
+    return true;
+  });
+  return (
+    <ConfirmDialog
+      title={t.resetTwoFactorOf(user.username)}
+      open
+      confirmLabel={t.resetTwoFactor}
+      danger
+      busy={reset.busy}
+      error={reset.error}
+      onClose={onClose}
+      onConfirm={async () => {
+        if (await reset.run()) onReset(user);
+      }}
+    >
+      <p>{t.resetTwoFactorDetail(user.username)}</p>
+    </ConfirmDialog>
   );
 }
 

@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { agentSystemdUnit, renderInstallScript, shellQuote } from './install-script';
+import { shellQuote } from '../../../platform/http/script-template';
+import { agentSystemdUnit, renderInstallScript } from './install-script';
 
 const ROOT = path.resolve(__dirname, '../../../../../..');
 

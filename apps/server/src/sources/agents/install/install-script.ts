@@ -1,3 +1,5 @@
+import { renderScriptTemplate } from '../../../platform/http/script-template';
+
 /**
  * `install.sh`: installs the agent on a Linux host as a systemd service, talking to this Pharos.
  * Rendered with Pharos's public URL only; the API key is the script's argument (or
@@ -9,11 +11,6 @@
 
 /** The path it is served at. */
 export const AGENT_INSTALL_SCRIPT_PATH = '/api/v1/agents/install.sh';
-
-/** A word for sh: single-quoted, a quote inside as `'\''`. */
-export function shellQuote(text: string): string {
-  return `'${text.replace(/'/g, `'\\''`)}'`;
-}
 
 /**
  * The systemd unit the script writes: `apps/agent/pharos-agent.service` with the agent's
@@ -40,17 +37,21 @@ WantedBy=multi-user.target
 }
 
 export function renderInstallScript(publicUrl: string): string {
+  return renderScriptTemplate(installScriptTemplate(), 'sh', publicUrl);
+}
+
+function installScriptTemplate(): string {
   const unit = agentSystemdUnit('@BINARY@');
   return `#!/bin/sh
-# Installs pharos-agent as a systemd service reporting to ${publicUrl.replace(/[\r\n]/g, '')}
-#   curl -fsSL ${publicUrl}${AGENT_INSTALL_SCRIPT_PATH} | sudo sh -s -- --key pak_…
+# Installs pharos-agent as a systemd service reporting to {{PUBLIC_URL_TEXT}}
+#   curl -fsSL {{PUBLIC_URL_TEXT}}${AGENT_INSTALL_SCRIPT_PATH} | sudo sh -s -- --key pak_…
 # Options: --key KEY (or PHAROS_AGENT_KEY in the environment), --package SPEC (what npm installs:
 # a registry name, a .tgz path or URL; default pharos-agent), --run-as USER, --workdir DIR,
 # --no-commands, --no-docker, --no-terminal. Needs root, systemd, Node.js 20.19+ and npm.
 # PHAROS_INSTALL_ROOT (default /) puts its files under another root, e.g. an image being built.
 set -eu
 
-PHAROS_URL=${shellQuote(publicUrl)}
+PHAROS_URL={{PUBLIC_URL}}
 KEY="\${PHAROS_AGENT_KEY:-}"
 PACKAGE="\${PHAROS_AGENT_PACKAGE:-pharos-agent}"
 RUN_AS=""

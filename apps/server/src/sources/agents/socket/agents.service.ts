@@ -7,6 +7,7 @@ import { SharedWindows } from '../../../platform/cluster/shared-windows';
 import { PharosConfig } from '../../../platform/config/pharos-config';
 import { EventLogService } from '../../../fleet/event-log/event-log.service';
 import { GroupCommitter } from '../../../platform/database/group-commit';
+import { PrometheusMetrics } from '../../../platform/prometheus/prometheus-metrics';
 import { CommandsService } from '../../../fleet/commands/commands.service';
 import { TerminalRelayService } from '../../../fleet/terminals/terminal-relay.service';
 import { MetricsService, type SampleToRecord } from '../../../fleet/metrics/metrics.service';
@@ -58,8 +59,10 @@ export class AgentsService implements OnModuleInit, OnModuleDestroy {
     private readonly commands: CommandsService,
     private readonly terminals: TerminalRelayService,
     private readonly config: PharosConfig,
+    prometheus: PrometheusMetrics,
     @Optional() windows?: SharedWindows,
   ) {
+    prometheus.watchGroupCommit('agent_samples', this.sampleWrites);
     this.keyThrottle = CredentialThrottle.fromConfig(config, 'agent-key', windows);
   }
 

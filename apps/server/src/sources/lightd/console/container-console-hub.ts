@@ -54,6 +54,13 @@ export class ContainerConsoleHub implements OnModuleInit, OnModuleDestroy {
     this.stopEnding = this.bus.subscribeAll('daemon.deleted', (_, daemonId) => this.endDaemon(daemonId, 'the daemon was removed from Pharos'));
   }
 
+  /** Browsers watching a console on this instance now (the `consoles` socket gauge). */
+  viewerCount(): number {
+    let viewers = 0;
+    for (const { link } of this.links.values()) viewers += link.viewerCount;
+    return viewers;
+  }
+
   /** Adds a viewer to a container's console (404 when the container does not exist). */
   async attach(containerId: string, viewer: ConsoleViewer): Promise<ConsoleSession> {
     const container = await this.containers.forConsole(containerId);

@@ -10,6 +10,7 @@ import {
 } from '@pharos/protocol';
 import type { IncomingMessage } from 'node:http';
 import type { RawData, WebSocket } from 'ws';
+import { ClusterMembership } from '../../../platform/cluster/cluster-membership';
 import { DomainError, NotFoundError } from '../../../platform/errors/domain-errors';
 import { BrowserSocketAuthenticator } from '../../../identity/auth/browser-socket-auth';
 import { closeWithError, parseJsonFrame, sendJson } from '../../../platform/websockets/json-socket';
@@ -39,7 +40,10 @@ export class ContainerConsoleGateway implements OnGatewayConnection {
   constructor(
     private readonly authenticator: BrowserSocketAuthenticator,
     private readonly hub: ContainerConsoleHub,
-  ) {}
+    membership: ClusterMembership,
+  ) {
+    membership.gauge('consoles', () => this.hub.viewerCount());
+  }
 
   async handleConnection(socket: WebSocket, request: IncomingMessage): Promise<void> {
     // Frames are kept from the start: a browser may send commands right behind its auth

@@ -3,6 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { LIGHTD_REMOTE_PREFIX } from '@pharos/protocol';
 import type { FastifyInstance } from 'fastify';
 import { authenticateBeforeBody } from '../../../platform/http/authenticate-before-body';
+import type { DocumentedCredential } from '../../../platform/openapi/api-schema';
 import { DaemonTokenDirectory, type ReportingDaemon } from './daemon-token-directory';
 import { lightdTokenFromAuthorization } from './remote-authorization';
 
@@ -11,6 +12,12 @@ interface LightdRequest {
   ip: string;
   lightdDaemon?: ReportingDaemon;
 }
+
+/** The remote token Pharos issued the daemon, sent as Lightd sends it (docs/protocols/lightd-remote.md §1). */
+const LIGHTD_REMOTE_CREDENTIAL: DocumentedCredential = {
+  name: 'lightdRemoteToken',
+  scheme: { type: 'http', scheme: 'bearer', bearerFormat: 'lightd_…', description: "A Lightd daemon's remote token (`remote.token` in its config.json), `Authorization: Bearer lightd_…`" },
+};
 
 /** The remote routes as `LightdRemoteController` registers them: at the root and under the prefix. */
 const REMOTE_ROUTES = ['', LIGHTD_REMOTE_PREFIX].flatMap((prefix) => ['health', 'update', 'config'].map((call) => `${prefix}/${call}`));
@@ -22,6 +29,8 @@ const REMOTE_ROUTES = ['', LIGHTD_REMOTE_PREFIX].flatMap((prefix) => ['health', 
  */
 @Injectable()
 export class LightdRemoteTokenGuard implements CanActivate, OnModuleInit {
+  static readonly credentials = [LIGHTD_REMOTE_CREDENTIAL];
+
   constructor(
     private readonly directory: DaemonTokenDirectory,
     private readonly adapterHost: HttpAdapterHost,

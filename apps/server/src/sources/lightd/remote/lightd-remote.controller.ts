@@ -3,11 +3,14 @@ import {
   LIGHTD_ACCEPTED_ANSWER,
   LIGHTD_HEALTH_ANSWER,
   LIGHTD_REMOTE_PREFIX,
-  type LightdAcceptedAnswer,
-  type LightdHealthAnswer,
+  LightdAcceptedAnswer,
+  LightdConfigReport,
+  LightdHealthAnswer,
+  LightdRemoteEventBody,
   type LightdRemoteConfig,
 } from '@pharos/protocol';
 import { Public } from '../../../platform/http/public-route';
+import { AnswerSchema, BodySchema } from '../../../platform/openapi/api-schema';
 import type { ReportingDaemon } from './daemon-token-directory';
 import { CallingDaemon, LightdRemoteTokenGuard } from './lightd-remote-token.guard';
 import { LightdRemoteService } from './lightd-remote.service';
@@ -24,6 +27,7 @@ export class LightdRemoteController {
   constructor(private readonly remote: LightdRemoteService) {}
 
   @Get('health')
+  @AnswerSchema(LightdHealthAnswer)
   async health(@CallingDaemon() daemon: ReportingDaemon): Promise<LightdHealthAnswer> {
     await this.remote.recordHealthCheck(daemon);
     return LIGHTD_HEALTH_ANSWER;
@@ -31,6 +35,8 @@ export class LightdRemoteController {
 
   @Post('update')
   @HttpCode(200)
+  @BodySchema(LightdRemoteEventBody)
+  @AnswerSchema(LightdAcceptedAnswer)
   async update(@CallingDaemon() daemon: ReportingDaemon, @Body() body: unknown): Promise<LightdAcceptedAnswer> {
     await this.remote.receiveUpdate(daemon, body);
     return LIGHTD_ACCEPTED_ANSWER;
@@ -43,6 +49,8 @@ export class LightdRemoteController {
 
   @Post('config')
   @HttpCode(200)
+  @BodySchema(LightdConfigReport)
+  @AnswerSchema(LightdAcceptedAnswer)
   async saveConfig(@CallingDaemon() daemon: ReportingDaemon, @Body() body: unknown): Promise<LightdAcceptedAnswer> {
     await this.remote.receiveConfig(daemon, body);
     return LIGHTD_ACCEPTED_ANSWER;

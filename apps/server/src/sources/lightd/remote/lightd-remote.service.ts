@@ -18,6 +18,7 @@ import { ContainerStatusChecker } from './container-status-checker';
 import { LightdUpdateBatchWriter, type ReceivedUpdate } from './lightd-update-batch';
 import { DatabaseOutage } from '../../../platform/database/database-outage';
 import { GroupCommitter } from '../../../platform/database/group-commit';
+import { PrometheusMetrics } from '../../../platform/prometheus/prometheus-metrics';
 
 /** Log entries stored in a transaction, to publish once it has committed. */
 type Stored = { subjectId: string; entries: LogEntryData[] }[];
@@ -39,6 +40,7 @@ export class LightdRemoteService implements OnModuleDestroy {
     batchWriter: LightdUpdateBatchWriter,
     checker: ContainerStatusChecker,
     private readonly outage: DatabaseOutage,
+    prometheus: PrometheusMetrics,
   ) {
     this.updates = new GroupCommitter({
       // One batch at a time, so each starts from the state the previous committed (what the
@@ -57,6 +59,7 @@ export class LightdRemoteService implements OnModuleDestroy {
         return new ServiceUnavailableError('the update could not be stored');
       },
     });
+    prometheus.watchGroupCommit('lightd_updates', this.updates);
     // What Lightd's API answers about a doubtful status joins the same queue as updates.
     checker.answerTo((answer) => this.updates.submit(answer));
   }

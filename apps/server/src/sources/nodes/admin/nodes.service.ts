@@ -10,6 +10,7 @@ import { Transactions } from '../../../platform/database/transactions';
 import { FleetEventBus } from '../../../platform/events/fleet-event-bus';
 import { nodeReportToSample } from '../ingest/node-report-sample';
 import { NodeSecretsService } from '../ingest/node-secrets.service';
+import { nodeInstallCommands } from '../install/node-install-scripts';
 import { type ListedStaticFacts, NodeStore } from '../node.store';
 
 export type { IssuedNodeSecret, NodeDetail, NodeFactsView, NodeView };
@@ -66,9 +67,15 @@ export class NodesService {
     private readonly bus: FleetEventBus,
   ) {}
 
-  /** `ithiltir-node report install <url> <secret>`: what the admin runs on the host. */
-  installCommand(secret: string): string {
-    return `ithiltir-node report install ${this.config.publicUrl}${NODE_METRICS_PATH} ${secret}`;
+  /**
+   * What the admin runs on the host: `ithiltir-node report install <url> <secret>` for a node
+   * already installed, or the one-liner that installs it (`/deploy/<platform>/install.*`).
+   */
+  installCommands(secret: string): Pick<IssuedNodeSecret, 'installCommand' | 'installScripts'> {
+    return {
+      installCommand: `ithiltir-node report install ${this.config.publicUrl}${NODE_METRICS_PATH} ${secret}`,
+      installScripts: nodeInstallCommands(this.config.publicUrl, secret),
+    };
   }
 
   async create(input: Omit<NewServer, 'source'>, actor: AuditActor): Promise<IssuedNode> {
@@ -78,7 +85,7 @@ export class NodesService {
       await this.audit.record(actor, 'node.create', { type: 'server', id: server.id }, { name: server.name, secretPrefix: issued.prefix }, tx);
       return { server, issued };
     });
-    return { node: this.toView(server, null, null), ...issued, installCommand: this.installCommand(issued.secret) };
+    return { node: this.toView(server, null, null), ...issued, ...this.installCommands(issued.secret) };
   }
 
   async list(query: Omit<ServerQuery, 'source'>): Promise<{ items: NodeView[]; total: number }> {
@@ -111,7 +118,7 @@ export class NodesService {
       return issued;
     });
     this.bus.publish('node.secret-changed', id, {});
-    return { ...issued, installCommand: this.installCommand(issued.secret) };
+    return { ...issued, ...this.installCommands(issued.secret) };
   }
 
   /** The node can no longer report until a new secret is issued. */

@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { NODE_IDENTITY_PATH, NODE_METRICS_PATH, NODE_STATIC_PATH, type NodeIdentityReply, type NodeMetricsReply } from '@pharos/protocol';
+import { NODE_IDENTITY_PATH, NODE_METRICS_PATH, NODE_STATIC_PATH, NodeIdentityReply, NodeMetricsReply, NodeReport, NodeStaticReport } from '@pharos/protocol';
 import { Public } from '../../../platform/http/public-route';
+import { AnswerSchema, BodySchema } from '../../../platform/openapi/api-schema';
 import { CallingNode, NodeSecretGuard } from './node-secret.guard';
 import { NodeReportsService } from './node-reports.service';
 import type { NodeCredential } from './node-secrets.service';
@@ -21,6 +22,7 @@ export class NodeProtocolController {
   /** The body (`{}`) means nothing; it is declared so that it is validated like the others. */
   @Post(NODE_IDENTITY_PATH)
   @HttpCode(200)
+  @AnswerSchema(NodeIdentityReply)
   identity(@Body() _body: unknown): Promise<NodeIdentityReply> {
     return this.reports.identity();
   }
@@ -28,12 +30,15 @@ export class NodeProtocolController {
   /** `{"ok":true,"update":null}`, or the manifest of a release for the node. */
   @Post(NODE_METRICS_PATH)
   @HttpCode(200)
+  @BodySchema(NodeReport)
+  @AnswerSchema(NodeMetricsReply)
   metrics(@CallingNode() node: NodeCredential, @Body() body: unknown): Promise<NodeMetricsReply> {
     return this.reports.storeReport(node, body);
   }
 
   @Post(NODE_STATIC_PATH)
   @HttpCode(200)
+  @BodySchema(NodeStaticReport)
   async static(@CallingNode() node: NodeCredential, @Body() body: unknown): Promise<{ ok: true }> {
     await this.reports.storeStatic(node, body);
     return { ok: true };

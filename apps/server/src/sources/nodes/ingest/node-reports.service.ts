@@ -18,6 +18,7 @@ import { ServerPresenceService } from '../../../fleet/servers/server-presence.se
 import { ServersService } from '../../../fleet/servers/servers.service';
 import { DatabaseOutage } from '../../../platform/database/database-outage';
 import { GroupCommitter } from '../../../platform/database/group-commit';
+import { PrometheusMetrics } from '../../../platform/prometheus/prometheus-metrics';
 import { type DbTransaction, Transactions } from '../../../platform/database/transactions';
 import { DomainError, InvalidInputError, ServiceUnavailableError, UnauthorizedError } from '../../../platform/errors/domain-errors';
 import { FleetEventBus } from '../../../platform/events/fleet-event-bus';
@@ -95,7 +96,10 @@ export class NodeReportsService implements OnModuleInit, OnModuleDestroy {
     private readonly offers: UpdateOffersService,
     private readonly bus: FleetEventBus,
     private readonly outage: DatabaseOutage,
-  ) {}
+    prometheus: PrometheusMetrics,
+  ) {
+    prometheus.watchGroupCommit('node_reports', this.routineWrites);
+  }
 
   onModuleInit(): void {
     this.stopForgetting = this.bus.subscribeAll('server.deleted', (_, serverId) => this.facts.delete(serverId));

@@ -3,7 +3,14 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { NODE_IDENTITY_PATH, NODE_METRICS_PATH, NODE_SECRET_HEADER, NODE_STATIC_PATH } from '@pharos/protocol';
 import type { FastifyInstance } from 'fastify';
 import { authenticateBeforeBody } from '../../../platform/http/authenticate-before-body';
+import type { DocumentedCredential } from '../../../platform/openapi/api-schema';
 import { type NodeCredential, NodeSecretsService } from './node-secrets.service';
+
+/** The node's secret, as `POST /api/v1/nodes` answered it (docs/protocols/ithiltir-node.md). */
+export const NODE_SECRET_CREDENTIAL: DocumentedCredential = {
+  name: 'nodeSecret',
+  scheme: { type: 'apiKey', in: 'header', name: 'X-Node-Secret', description: "An Ithiltir node's secret (docs/protocols/ithiltir-node.md)" },
+};
 
 interface NodeRequest {
   headers: Record<string, string | string[] | undefined>;
@@ -19,6 +26,8 @@ interface NodeRequest {
  */
 @Injectable()
 export class NodeSecretGuard implements CanActivate, OnModuleInit {
+  static readonly credentials = [NODE_SECRET_CREDENTIAL];
+
   constructor(
     private readonly secrets: NodeSecretsService,
     private readonly adapterHost: HttpAdapterHost,
