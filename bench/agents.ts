@@ -10,6 +10,7 @@ import { hashSecret } from '../apps/server/src/platform/secrets/secret-token';
 import { BareWsServer } from './support/bare-ws-server';
 import { createBenchDatabase, openFilesLimit, PharosProcess, processUsage, ROOT } from './support/pharos-process';
 import { type BenchResult, type BenchRow, machine, percentile } from './support/report';
+import { STORED_SAMPLES_SQL } from './support/stored-samples';
 
 const MAX_OPEN_FILES = openFilesLimit(65_536);
 
@@ -181,7 +182,7 @@ async function twoInstances(o: {
   });
   const redis = new Redis(redisUrl);
   try {
-    const stored = async () => Number((await o.sql.query<{ n: string }>('SELECT count(*) AS n FROM "MetricSample"')).rows[0]!.n);
+    const stored = async () => Number((await o.sql.query<{ n: string }>(STORED_SAMPLES_SQL)).rows[0]!.n);
     const before = await stored();
     const users: [string, string][] = [['admin', ''], ...[1, 2, 3].map((i): [string, string] => [`bench-viewer-${i}`, `bench-viewer-password-${i}`])];
     // Browsers 0 and 1 on B watch agents of A; 2 and 3 on A watch agents of B.
@@ -289,7 +290,7 @@ export async function agents(quick: boolean): Promise<BenchResult> {
     // Every sample the client sent must be stored: wait for the last ones to land.
     let persisted = 0;
     for (let i = 0; i < 40; i++) {
-      const { rows } = await sql.query<{ n: string }>('SELECT count(*) AS n FROM "MetricSample"');
+      const { rows } = await sql.query<{ n: string }>(STORED_SAMPLES_SQL);
       const n = Number(rows[0]!.n);
       if (n === persisted && n >= measured.client.sent) break;
       persisted = n;

@@ -7,11 +7,12 @@ import { ingestRows, measureIngest } from './support/ingest-bench';
 import type { LoadRequest } from './support/http-load';
 import { createBenchDatabase, PharosProcess } from './support/pharos-process';
 import { type BenchResult, type BenchRow, machine } from './support/report';
+import { STORED_SAMPLES_SQL } from './support/stored-samples';
 
 export type ReportSize = 'small' | 'large';
 
 /** A valid NodeReport: `small` is a host with one filesystem and interface (~1.8 KB), `large` a storage box (~8 KB). */
-function nodeReport(size: ReportSize, hostname: string, at: Date, round: number): NodeReport {
+export function nodeReport(size: ReportSize, hostname: string, at: Date, round: number): NodeReport {
   const report = realisticNodeReport({ hostname, at, round }) as NodeReport & { metrics: Record<string, unknown> };
   const m = report.metrics as unknown as Record<string, Record<string, unknown> & { length?: number }>;
   if (size === 'small') {
@@ -34,10 +35,10 @@ function nodeReport(size: ReportSize, hostname: string, at: Date, round: number)
 }
 
 /** `count` nodes enrolled through the admin API, with their secrets. */
-export async function createNodes(pharos: PharosProcess, count: number): Promise<{ name: string; secret: string }[]> {
+export async function createNodes(pharos: PharosProcess, count: number, prefix = 'bench-node'): Promise<{ name: string; secret: string }[]> {
   const admin = await pharos.admin();
   return eachLimited(
-    Array.from({ length: count }, (_, i) => `bench-node-${i + 1}`),
+    Array.from({ length: count }, (_, i) => `${prefix}-${i + 1}`),
     8,
     async (name) => ({ name, secret: (await admin.enrolNode(name)).secret }),
   );
@@ -111,7 +112,7 @@ export async function nodeIngest(quick: boolean): Promise<BenchResult> {
     }
     const sql = new Client({ connectionString: db.url });
     await sql.connect();
-    const result = await sql.query<{ n: string }>('SELECT count(*) AS n FROM "MetricSample"');
+    const result = await sql.query<{ n: string }>(STORED_SAMPLES_SQL);
     await sql.end();
     const stored = Number(result.rows[0]!.n);
     rows.push({ metric: 'samples stored = answered 200', value: stored === answered ? 'yes' : `no (${stored} vs ${answered})`, goal: 'equal', met: stored === answered });

@@ -21,6 +21,7 @@ import { Client } from 'pg';
 import WebSocket from 'ws';
 import { eachLimited } from '../apps/simulator/src/admin-client';
 import { createBenchDatabase, PharosProcess } from './support/pharos-process';
+import { STORED_SAMPLES_OF_SQL } from './support/stored-samples';
 
 const POISON = 'bad \ud800';
 const DAEMONS = 10;
@@ -136,7 +137,7 @@ async function agentAttack(pharos: PharosProcess, db: Client, seconds: number, p
   const ids = agents.slice(1).map((a) => a.serverId);
   // Samples are answered by nothing: wait until what was sent is stored, or stops changing.
   const othersSent = others.reduce((n, o) => n + o.sent, 0);
-  const storedNow = async () => Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM "MetricSample" WHERE "serverId" = ANY($1::uuid[])', [ids])).rows[0]!.n);
+  const storedNow = async () => Number((await db.query<{ n: string }>(STORED_SAMPLES_OF_SQL, [ids])).rows[0]!.n);
   let stored = await storedNow();
   for (let unchanged = 0; stored < othersSent && unchanged < 10; ) {
     await new Promise((r) => setTimeout(r, 100));
@@ -144,7 +145,7 @@ async function agentAttack(pharos: PharosProcess, db: Client, seconds: number, p
     unchanged = now === stored ? unchanged + 1 : 0;
     stored = now;
   }
-  const poisonerStored = Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM "MetricSample" WHERE "serverId" = $1::uuid', [agents[0]!.serverId])).rows[0]!.n);
+  const poisonerStored = Number((await db.query<{ n: string }>(STORED_SAMPLES_OF_SQL, [[agents[0]!.serverId]])).rows[0]!.n);
   return { poisoner: { ...poisoner!, stored: poisonerStored }, othersSent, othersErrors: others.reduce((n, o) => n + o.errors, 0), stored };
 }
 

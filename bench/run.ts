@@ -9,6 +9,7 @@ import { coldStart } from './cold-start';
 import { fleetList } from './fleet-list';
 import { historyQuery } from './history-query';
 import { lightdUpdates } from './lightd-updates';
+import { metricStorage } from './metric-storage';
 import { nodeIngest } from './node-ingest';
 import { retention } from './retention';
 import { MAIN_JS } from './support/pharos-process';
@@ -20,6 +21,7 @@ const BENCHMARKS: Record<string, (quick: boolean) => Promise<BenchResult>> = {
   'node-ingest': nodeIngest,
   agents,
   'history-query': historyQuery,
+  'metric-storage': metricStorage,
   'fleet-list': fleetList,
   'cold-start': coldStart,
   retention,

@@ -5,6 +5,7 @@ import { MetricsService } from '../apps/server/src/fleet/metrics/metrics.service
 import { ServerPresenceService } from '../apps/server/src/fleet/servers/server-presence.service';
 import { eventually } from './support/eventually';
 import { startPharos, type RunningPharos } from './support/pharos-test-app';
+import { storedSampleCount, storedSamples } from './support/stored-samples';
 
 function sample(serverId: string, at: Date, cpu: number): LiveMetricsData {
   return {
@@ -93,7 +94,8 @@ describe('servers and their metric history', () => {
     for (let i = 0; i < 240; i++) await metrics.record(id, sample(id, new Date(start.getTime() + i * 30_000), i));
 
     const prisma = pharos.app.get(PrismaService);
-    expect(await prisma.metricSample.count({ where: { serverId: id } })).toBe(240);
+    // Raw rows, or blocks once the sweep compacted them (samples two days old).
+    expect(await storedSampleCount(prisma, id)).toBe(240);
     const minute = await prisma.metricRollup1m.findUniqueOrThrow({ where: { serverId_bucket: { serverId: id, bucket: start } } });
     expect(minute).toMatchObject({ samples: 2, cpuPercent: 0.5, cpuPercentMax: 1 });
     const hour = await prisma.metricRollup1h.findUniqueOrThrow({ where: { serverId_bucket: { serverId: id, bucket: start } } });
@@ -218,7 +220,7 @@ describe('servers and their metric history', () => {
     await metrics.record(id, sample(id, at, 10));
     await metrics.record(id, sample(id, at, 90));
     const prisma = pharos.app.get(PrismaService);
-    const rows = await prisma.metricSample.findMany({ where: { serverId: id } });
+    const rows = await storedSamples(prisma, id);
     expect(rows.map((r) => r.cpuPercent)).toEqual([10]);
     const minute = await prisma.metricRollup1m.findUniqueOrThrow({ where: { serverId_bucket: { serverId: id, bucket: at } } });
     expect(minute).toMatchObject({ samples: 1, cpuPercent: 10 });

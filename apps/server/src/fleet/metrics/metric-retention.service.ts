@@ -1,23 +1,35 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { PharosConfig } from '../../platform/config/pharos-config';
 import { RetentionJob, type RetentionResult } from '../../platform/retention/retention-job';
+import { MetricRollupsService } from './metric-rollups.service';
+import { BlockStore } from './store/block-store';
 import { PartitionStore, partitionName } from './store/partition-store';
 
 const DAY_MS = 86_400_000;
 /** Day partitions are made this many days ahead, so reports never wait for one. */
 const DAYS_AHEAD = 3;
+/**
+ * And this many behind: samples of older days are late ones (back-filled history, a clock
+ * behind), which the sweep compacts into blocks within the hour; they wait in the default
+ * partition meanwhile. A partition per day of the whole retention would be 30 empty tables.
+ */
+const DAYS_BEHIND = 1;
 
 export interface MaintenanceResult {
   created: string[];
   dropped: string[];
-  /** Rows deleted from the default partition and the rollups. */
-  deleted: { raw: number; minute: number; hour: number };
+  /** Rows deleted from the default partition, the blocks and the rollups. */
+  deleted: { raw: number; blocks: number; minute: number; hour: number };
+  /** Raw samples left in ended minutes, compacted into their blocks. */
+  swept: number;
 }
 
 /**
  * Keeps the metric history within its retention: raw samples live in one partition per UTC
- * day (made ahead of time, dropped whole when older than METRICS_RAW_RETENTION_DAYS), the
- * minute and hour rollups are trimmed by age in batches. A task of the retention job
+ * day (made ahead of time, dropped whole when older than METRICS_RAW_RETENTION_DAYS), their
+ * compacted blocks are deleted whole past the same age, the raw samples stored late are
+ * compacted into their blocks (`MetricRollupsService.sweep`), and the minute and hour rollups
+ * are trimmed by age in batches. A task of the retention job
  * (`platform/retention`), which runs it after start-up and every RETENTION_INTERVAL_SECONDS.
  */
 @Injectable()
@@ -27,6 +39,8 @@ export class MetricRetentionService implements OnModuleInit, OnApplicationBootst
 
   constructor(
     private readonly store: PartitionStore,
+    private readonly blocks: BlockStore,
+    private readonly rollups: MetricRollupsService,
     private readonly config: PharosConfig,
     private readonly job: RetentionJob,
   ) {}
@@ -48,7 +62,11 @@ export class MetricRetentionService implements OnModuleInit, OnApplicationBootst
     if (result.created.length || result.dropped.length) {
       this.logger.log(`metric partitions: made ${result.created.length}, dropped ${result.dropped.length}`);
     }
-    return { 'raw samples outside day partitions': result.deleted.raw, 'minute rollups': result.deleted.minute, 'hour rollups': result.deleted.hour };
+    return {
+      'raw samples outside day partitions': result.deleted.raw,
+      'sample blocks': result.deleted.blocks,
+      'late raw samples compacted': result.swept,
+      'minute rollups': result.deleted.minute, 'hour rollups': result.deleted.hour };
   }
 
   /** One maintenance pass as of `now`; passes never overlap. */
@@ -60,7 +78,8 @@ export class MetricRetentionService implements OnModuleInit, OnApplicationBootst
 
   private async maintainOnce(now: Date): Promise<MaintenanceResult> {
     const rawCutoff = new Date(now.getTime() - this.config.metricsRawRetentionDays * DAY_MS);
-    const created = await this.ensureDayPartitions(rawCutoff, new Date(now.getTime() + DAYS_AHEAD * DAY_MS));
+    const firstDay = new Date(Math.max(rawCutoff.getTime(), now.getTime() - DAYS_BEHIND * DAY_MS));
+    const created = await this.ensureDayPartitions(firstDay, new Date(now.getTime() + DAYS_AHEAD * DAY_MS));
     const dropped: string[] = [];
     for (const { name, day } of await this.store.dayPartitions()) {
       if (day.getTime() + DAY_MS <= rawCutoff.getTime()) {
@@ -69,11 +88,15 @@ export class MetricRetentionService implements OnModuleInit, OnApplicationBootst
       }
     }
     const raw = await this.job.purge({ deleteBatch: (cutoff, limit) => this.store.deleteDefaultPartitionBefore(cutoff, limit) }, rawCutoff);
+    // Whole days, as the partitions of the raw samples go.
+    const blocks = await this.job.purge({ deleteBatch: (cutoff, limit) => this.blocks.deleteBlocksBefore(cutoff, limit) }, new Date(startOfUtcDay(rawCutoff)));
+    // Minutes that ended by the clock (not `now`, which may be a pass's simulated time).
+    const swept = await this.rollups.sweep();
     const minuteCutoff = new Date(now.getTime() - this.config.metricsMinuteRetentionDays * DAY_MS);
     const minute = await this.job.purge({ deleteBatch: (cutoff, limit) => this.store.deleteRollupsBefore('MetricRollup1m', cutoff, limit) }, minuteCutoff);
     const hourCutoff = new Date(now.getTime() - this.config.metricsHourRetentionDays * DAY_MS);
     const hour = await this.job.purge({ deleteBatch: (cutoff, limit) => this.store.deleteRollupsBefore('MetricRollup1h', cutoff, limit) }, hourCutoff);
-    return { created, dropped, deleted: { raw, minute, hour } };
+    return { created, dropped, deleted: { raw, blocks, minute, hour }, swept };
   }
 
   /**

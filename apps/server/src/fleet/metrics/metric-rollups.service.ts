@@ -1,6 +1,8 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { PharosConfig } from '../../platform/config/pharos-config';
 import { PrometheusMetrics } from '../../platform/prometheus/prometheus-metrics';
+import { MetricCompaction } from './blocks/metric-compaction';
+import { BlockStore } from './store/block-store';
 import { bucketStart, ROLLUPS } from './store/rollup-sql';
 import { RollupStore } from './store/rollup-store';
 
@@ -21,6 +23,10 @@ const SETTLE_MS = 5_000;
 const RECOVERY_MARGIN_MS = 60_000;
 /** Samples rolled up per step (transaction) of a flush, about. */
 const STEP_SAMPLES = 5_000;
+/** Raw samples of minutes that ended this long ago are late ones (or a flush's leftovers): the sweep compacts them. */
+export const SWEEP_AFTER_MS = 2 * DEFERRED_ROLLUP_WINDOW_MS;
+/** (server, minute) pairs a sweep takes per round. */
+const SWEEP_PAIRS = 2_000;
 
 interface PendingMinute {
   serverId: string;
@@ -61,6 +67,8 @@ export class MetricRollupsService implements OnApplicationBootstrap, OnModuleDes
 
   constructor(
     private readonly store: RollupStore,
+    private readonly blocks: BlockStore,
+    private readonly compaction: MetricCompaction,
     private readonly config: PharosConfig,
     prometheus: PrometheusMetrics,
   ) {
@@ -223,14 +231,38 @@ export class MetricRollupsService implements OnApplicationBootstrap, OnModuleDes
 
   /**
    * Recomputes the minute and hour rollups around [from, to) (of one server, if given) from the
-   * raw samples, e.g. after samples were imported in bulk. Buckets without raw samples are left.
+   * raw samples and blocks, e.g. after samples were imported in bulk; the minutes that ended
+   * are compacted. Buckets without samples are left.
    */
   rebuild(from: Date, to: Date, serverId?: string): Promise<void> {
     return this.serially(async () => {
-      const minutes: [Date, Date] = [new Date(bucketStart(from.getTime(), MINUTE.seconds)), new Date(bucketStart(to.getTime() + MINUTE_MS - 1, MINUTE.seconds))];
-      const hours: [Date, Date] = [new Date(bucketStart(from.getTime(), HOUR.seconds)), new Date(bucketStart(to.getTime() + HOUR_MS - 1, HOUR.seconds))];
-      await this.store.rebuildRange(minutes, hours, serverId);
+      const start = new Date(bucketStart(from.getTime(), MINUTE.seconds));
+      const end = new Date(bucketStart(to.getTime() + MINUTE_MS - 1, MINUTE.seconds));
+      const pairs = await this.blocks.minutesIn(start, end, serverId);
+      await this.rollUp(pairs, false);
     });
+  }
+
+  /**
+   * Compacts the raw samples left in minutes that ended over `SWEEP_AFTER_MS` before `now`
+   * (samples stored late, or after the last flush before a restart), merging each minute's
+   * samples into its block, with its rollups recomputed; returns how many samples. A task of
+   * the retention job.
+   */
+  async sweep(now = new Date()): Promise<number> {
+    const before = new Date(bucketStart(now.getTime() - SWEEP_AFTER_MS, MINUTE.seconds));
+    let swept = 0;
+    // Round by round, each its own turn: the flushes of the live minutes go in between (a
+    // backlog, such as the raw days of a version without blocks, takes a while).
+    for (;;) {
+      const round = await this.serially(async () => {
+        const pairs = await this.blocks.rawMinutesBefore(before, SWEEP_PAIRS);
+        await this.rollUp(pairs, true, before.getTime());
+        return pairs;
+      });
+      swept += round.reduce((n, p) => n + p.samples, 0);
+      if (round.length < SWEEP_PAIRS) return swept;
+    }
   }
 
   /**
@@ -238,16 +270,22 @@ export class MetricRollupsService implements OnApplicationBootstrap, OnModuleDes
    * minutes: in steps of about STEP_SAMPLES samples, each its own transaction. `paced`: after
    * each step, a pause as long as the step took, so a large fleet's minute is rolled up beside
    * the ingest rather than in one burst that holds a core of a small machine for seconds.
+   *
+   * In the same transaction the minutes that had a block already are restored first (raw rows,
+   * which the rollup statements read), and every minute that ended (+ SETTLE_MS) before
+   * `endedBy` is compacted into one block per server.
    */
-  private async rollUp(pairs: PendingMinute[], paced: boolean): Promise<void> {
+  private async rollUp(pairs: PendingMinute[], paced: boolean, endedBy = Date.now() - MINUTE_MS - SETTLE_MS): Promise<void> {
+    if (pairs.length === 0) return;
     // Key order, so two writers of one row (a flush and an eager sample) never deadlock.
     const sorted = [...pairs].sort((a, b) => (a.serverId < b.serverId ? -1 : a.serverId > b.serverId ? 1 : a.minute - b.minute));
     const steps: PendingMinute[][] = [[]];
     let inStep = 0;
     for (const pair of sorted) {
       const step = steps[steps.length - 1]!;
-      // A server's minutes stay in one step, so its hours are rebuilt once, from all of them.
-      if (inStep >= STEP_SAMPLES && step.length > 0 && step[step.length - 1]!.serverId !== pair.serverId) {
+      // A server's hour stays in one step, so it is rebuilt once, from all its minutes.
+      const last = step[step.length - 1];
+      if (inStep >= STEP_SAMPLES && last && (last.serverId !== pair.serverId || bucketStart(last.minute, HOUR.seconds) !== bucketStart(pair.minute, HOUR.seconds))) {
         steps.push([pair]);
         inStep = pair.samples;
       } else {
@@ -262,10 +300,13 @@ export class MetricRollupsService implements OnApplicationBootstrap, OnModuleDes
         const hour = bucketStart(minute, HOUR.seconds);
         hours.set(`${serverId} ${hour}`, { serverId, start: new Date(hour) });
       }
-      await this.store.rebuildPairs(
-        step.map((p) => ({ serverId: p.serverId, start: new Date(p.minute) })),
-        [...hours.values()],
-      );
+      const minutes = step.map((p) => ({ serverId: p.serverId, start: new Date(p.minute) }));
+      await this.blocks.transaction(async (tx) => {
+        await this.compaction.startStep(minutes.map((m) => m.serverId), tx);
+        await this.compaction.restore(minutes, tx);
+        await this.store.rebuildPairs(minutes, [...hours.values()], tx);
+        await this.compaction.compact(minutes.filter((m) => m.start.getTime() <= endedBy), tx);
+      });
       if (paced && i < steps.length - 1) await new Promise((resolve) => setTimeout(resolve, performance.now() - started));
     }
   }

@@ -3,9 +3,11 @@ import type { HistoryResolution, LiveMetricsData, MetricHistory } from '@pharos/
 import type { DbTransaction } from '../../platform/database/transactions';
 import { InvalidInputError } from '../../platform/errors/domain-errors';
 import { FleetEventBus } from '../../platform/events/fleet-event-bus';
+import { RawBuckets } from './blocks/raw-buckets';
+import { SampleReader } from './blocks/sample-reader';
 import { MetricRollupsService } from './metric-rollups.service';
-import { BAND_SERIES, type EntitySeriesName, finiteOrNull, isEntitySeries, type MetricSeriesName, RAW_ONLY_SERIES } from './metric-series';
-import { type EntitySeries, type HistorySample, type HistoryTable, MetricStore, type SampleToStore, type SnapshotToStore, type StoredSnapshot } from './store/metric-store';
+import { BAND_SERIES, type EntitySeriesName, finiteOrNull, isEntitySeries, METRIC_SERIES, type MetricSeriesName, RAW_ONLY_SERIES } from './metric-series';
+import { type EntitySeries, type HistoryRange, type HistoryRow, type HistorySample, type HistoryTable, MetricStore, type SampleToStore, type SnapshotToStore, type StoredSnapshot } from './store/metric-store';
 
 export type { EntitySeries, HistoryResolution, HistorySample, MetricHistory, SnapshotToStore, StoredSnapshot };
 
@@ -49,6 +51,7 @@ export class MetricsService {
     private readonly store: MetricStore,
     private readonly bus: FleetEventBus,
     private readonly rollups: MetricRollupsService,
+    private readonly samples: SampleReader,
   ) {}
 
   /** Stores one sample on its own (answered ⇒ committed), then publishes it. A repeated timestamp is ignored. */
@@ -138,8 +141,13 @@ export class MetricsService {
     // The rollups of samples just stored follow within seconds; a chart has them now.
     if (chosen !== 'raw') await this.rollups.flush({ serverId });
     const range = { serverId, from, to, stepSeconds };
-    const headlineRows = await this.store.headlineHistory(table, range, wanted);
-    const entityRows = await Promise.all(perEntity.map((name) => this.store.entityHistory(table, range, name, entity)));
+    const { headlineRows, entityRows } =
+      chosen === 'raw'
+        ? await this.rawBuckets(range, wanted, banded, perEntity, entity)
+        : {
+            headlineRows: await this.store.headlineHistory(table, range, wanted),
+            entityRows: await Promise.all(perEntity.map((name) => this.store.entityHistory(table, range, name, entity))),
+          };
 
     // One time axis for all: the buckets any of the series has a value in.
     const times = new Set<number>(headlineRows.map((r) => new Date(r.t).getTime()));
@@ -175,5 +183,19 @@ export class MetricsService {
       result.entities[name] = byEntity;
     });
     return result;
+  }
+
+  /** A raw-resolution history's buckets, from the blocks and the raw rows not compacted yet. */
+  private async rawBuckets(
+    range: HistoryRange,
+    wanted: MetricSeriesName[],
+    banded: MetricSeriesName[],
+    perEntity: EntitySeriesName[],
+    entity: string | undefined,
+  ): Promise<{ headlineRows: HistoryRow[]; entityRows: { t: Date; entity: string; value: unknown }[][] }> {
+    const buckets = new RawBuckets(range.from.getTime(), range.stepSeconds * 1000, wanted.length);
+    const columns = wanted.map((name) => METRIC_SERIES[name]);
+    await this.samples.visit([range.serverId], range.from, range.to, columns, perEntity, (s) => buckets.add(s.at, s.values, s.entities));
+    return { headlineRows: buckets.headline(wanted, new Set(banded)), entityRows: perEntity.map((name) => buckets.entity(name, entity)) };
   }
 }

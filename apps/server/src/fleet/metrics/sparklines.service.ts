@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { type FleetSparklines, SPARKLINE_SERIES, type ServerSparklines, type SparklineSeriesName } from '@pharos/protocol';
-import { finiteOrNull, type MetricSeriesName } from './metric-series';
+import { RawBuckets } from './blocks/raw-buckets';
+import { SampleReader } from './blocks/sample-reader';
+import { finiteOrNull, METRIC_SERIES, type MetricSeriesName } from './metric-series';
 import { MetricStore } from './store/metric-store';
 
 export type { FleetSparklines };
@@ -11,12 +13,15 @@ const SERIES: readonly MetricSeriesName[] = SPARKLINE_SERIES satisfies readonly 
 export const SPARKLINE_POINTS = 30;
 
 /**
- * Small recent histories of many servers at once, for a fleet list: one query for the
- * buckets and one for the latest samples, over the raw samples of the last minutes.
+ * Small recent histories of many servers at once, for a fleet list: the samples of the last
+ * minutes (blocks and raw rows, `SampleReader`) averaged per step, and the latest of each.
  */
 @Injectable()
 export class SparklinesService {
-  constructor(private readonly store: MetricStore) {}
+  constructor(
+    private readonly store: MetricStore,
+    private readonly samples: SampleReader,
+  ) {}
 
   async forServers(serverIds: string[], minutes: number, now = new Date()): Promise<FleetSparklines> {
     const stepSeconds = (minutes * 60) / SPARKLINE_POINTS;
@@ -27,10 +32,28 @@ export class SparklinesService {
     const to = new Date(lastStart + stepMs);
     const timestamps = Array.from({ length: SPARKLINE_POINTS }, (_, i) => from.getTime() + i * stepMs);
 
-    const [buckets, latest] = await Promise.all([
-      this.store.sparklineBuckets(serverIds, from, to, stepSeconds, SERIES),
+    const buckets = new Map<string, RawBuckets>();
+    const latestInRange = new Map<string, { at: number; values: (number | null)[] }>();
+    const columns = SERIES.map((name) => METRIC_SERIES[name]);
+    const [latestRaw] = await Promise.all([
+      // Raw samples stamped after the window too (a clock ahead), as before blocks.
       this.store.latestSamples(serverIds, from, SERIES),
+      this.samples.visit(serverIds, from, to, columns, [], ({ serverId, at, values }) => {
+        let server = buckets.get(serverId);
+        if (!server) buckets.set(serverId, (server = new RawBuckets(from.getTime(), stepMs, SERIES.length)));
+        server.add(at, values);
+        if (at >= (latestInRange.get(serverId)?.at ?? -Infinity)) latestInRange.set(serverId, { at, values });
+      }),
     ]);
+    const latest: Record<string, unknown>[] = [];
+    const rawLatest = new Map(latestRaw.map((row) => [row.id as string, row]));
+    for (const [id, { at, values }] of latestInRange) {
+      const raw = rawLatest.get(id);
+      if (raw && new Date(raw.at as string | Date).getTime() >= at) continue;
+      rawLatest.set(id, { id, at: new Date(at), ...Object.fromEntries(SERIES.map((name, c) => [name, values[c]])) });
+    }
+    latest.push(...rawLatest.values());
+    const bucketRows: Record<string, unknown>[] = [...buckets.entries()].flatMap(([id, server]) => server.headline(SERIES, new Set()).map((row) => ({ ...row, id })));
 
     const servers: Record<string, ServerSparklines> = {};
     for (const id of serverIds) {
@@ -39,7 +62,7 @@ export class SparklinesService {
         latest: null,
       };
     }
-    for (const row of buckets) {
+    for (const row of bucketRows) {
       const entry = servers[row.id as string];
       const index = Math.round((new Date(row.t as string | Date).getTime() - from.getTime()) / stepMs);
       if (!entry || index < 0 || index >= SPARKLINE_POINTS) continue;

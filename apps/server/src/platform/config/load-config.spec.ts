@@ -17,7 +17,7 @@ describe('loadConfig', () => {
     expect(config.migrateOnStart).toBe(true);
     expect(config.logLevel).toBe('info');
     expect(config).toMatchObject({
-      metricsRawRetentionDays: 7,
+      metricsRawRetentionDays: 30,
       metricsMinuteRetentionDays: 90,
       metricsHourRetentionDays: 730,
       nodeOfflineMissedReports: 5,

@@ -182,7 +182,7 @@ export function loadConfig(env: Env): PharosConfig {
     },
     ...readAgentSettings(read),
     edge: readEdgeSettings(read),
-    metricsRawRetentionDays: read.integer('METRICS_RAW_RETENTION_DAYS', 7, 1, 3650),
+    metricsRawRetentionDays: read.integer('METRICS_RAW_RETENTION_DAYS', 30, 1, 3650),
     metricsRollupFlushSeconds: read.integer('METRICS_ROLLUP_FLUSH_SECONDS', 10, 1, 3600),
     metricsMinuteRetentionDays: read.integer('METRICS_MINUTE_RETENTION_DAYS', 90, 1, 3650),
     metricsHourRetentionDays: read.integer('METRICS_HOUR_RETENTION_DAYS', 730, 1, 36500),

@@ -146,21 +146,6 @@ export class MetricStore {
     );
   }
 
-  /** Raw samples of many servers averaged in buckets of `stepSeconds` over [from, to). */
-  sparklineBuckets(serverIds: string[], from: Date, to: Date, stepSeconds: number, series: readonly MetricSeriesName[]): Promise<Record<string, unknown>[]> {
-    const averages = series.map((name) => `avg("${METRIC_SERIES[name]}") AS "${name}"`).join(', ');
-    return this.prisma.$queryRawUnsafe(
-      `SELECT "serverId"::text AS id, date_bin(make_interval(secs => $4), "at", $2::timestamptz) AS t, ${averages}
-         FROM "MetricSample"
-        WHERE "serverId" = ANY($1::uuid[]) AND "at" >= $2::timestamptz AND "at" < $3::timestamptz
-        GROUP BY 1, 2`,
-      serverIds,
-      from.toISOString(),
-      to.toISOString(),
-      stepSeconds,
-    );
-  }
-
   /** The newest raw sample of each server since `from`. */
   latestSamples(serverIds: string[], from: Date, series: readonly MetricSeriesName[]): Promise<Record<string, unknown>[]> {
     const columns = series.map((name) => `"${METRIC_SERIES[name]}" AS "${name}"`).join(', ');
@@ -174,11 +159,34 @@ export class MetricStore {
     );
   }
 
+  /**
+   * The raw samples (those not compacted into blocks yet) of these servers in [from, to), in
+   * time order: the time in ms, the headline `columns` as numbers, the series as its text
+   * when `withSeries`.
+   */
+  async rawSamples(serverIds: string[], from: Date, to: Date, columns: readonly MetricColumn[], withSeries: boolean): Promise<RawSampleRow[]> {
+    const values = columns.map((column) => `, "${column}"::text AS "${column}"`).join('');
+    // Straight to the driver: a fleet page's sparklines read thousands of rows, which cost
+    // Prisma's raw-query path more than the statement.
+    const rows = await this.prisma.queryDirect<RawSampleRow>(
+      `SELECT "serverId"::text AS "serverId", (extract(epoch FROM "at") * 1000)::float8 AS "at"${values}, ${withSeries ? '"series"::text' : 'NULL::text'} AS "series"
+         FROM "MetricSample"
+        WHERE "serverId" = ANY($1::uuid[]) AND "at" >= $2::timestamptz AND "at" < $3::timestamptz
+        ORDER BY "serverId", "at"`,
+      [serverIds, from.toISOString(), to.toISOString()],
+    );
+    for (const row of rows) for (const column of columns) row[column] = row[column] === null ? null : Number(row[column]);
+    return rows;
+  }
+
   /** The latest report of each of these nodes (those that sent one). */
   snapshots(serverIds: string[]): Promise<StoredSnapshot[]> {
     return this.prisma.nodeSnapshot.findMany({ where: { serverId: { in: serverIds } } });
   }
 }
+
+/** A raw sample as `rawSamples` reads it. */
+export type RawSampleRow = { serverId: string; at: number; series: string | null } & Record<string, number | string | null>;
 
 /** A history query's server, range and step. */
 export interface HistoryRange {

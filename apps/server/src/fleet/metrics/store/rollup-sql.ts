@@ -32,24 +32,14 @@ export function bucketStart(at: number, seconds: number): number {
 const pairs = (table: string, time: string, seconds: number) => `unnest($1::uuid[], $2::timestamptz[]) AS d(sid, b) CROSS JOIN LATERAL (
       SELECT * FROM "${table}" r WHERE r."serverId" = d.sid AND r."${time}" >= d.b AND r."${time}" < d.b + interval '${seconds} seconds' OFFSET 0) s`;
 
-/** The source rows of every bucket in [$1, $2). */
-const range = (table: string, time: string) => `"${table}" s WHERE s."${time}" >= $1::timestamptz AND s."${time}" < $2::timestamptz`;
-
-/** The source rows of one server ($3) in [$1, $2). */
-const ofServer = (table: string, time: string) => `${range(table, time)} AND s."serverId" = $3::uuid`;
-
 /** Which raw samples a minute rebuild reads. */
 export const RAW_SAMPLES = {
   pairs: pairs('MetricSample', 'at', 60),
-  range: range('MetricSample', 'at'),
-  server: ofServer('MetricSample', 'at'),
 };
 
 /** Which minute rollups an hour rebuild reads. */
 export const MINUTE_ROLLUPS = {
   pairs: pairs('MetricRollup1m', 'bucket', 3600),
-  range: range('MetricRollup1m', 'bucket'),
-  server: ofServer('MetricRollup1m', 'bucket'),
 };
 
 /**

@@ -1,15 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '@pharos/database';
+import type { DbTransaction } from '../../../platform/database/transactions';
 import { MINUTE_ROLLUPS, RAW_SAMPLES, rollupHoursSql, rollupMinutesSql } from './rollup-sql';
 
 /** The rebuild statements (`rollup-sql.ts`), one per table and scope. */
 export const ROLLUP_STATEMENTS = {
   minutePairs: rollupMinutesSql(RAW_SAMPLES.pairs),
   hourPairs: rollupHoursSql(MINUTE_ROLLUPS.pairs),
-  minuteRange: rollupMinutesSql(RAW_SAMPLES.range),
-  hourRange: rollupHoursSql(MINUTE_ROLLUPS.range),
-  minuteServer: rollupMinutesSql(RAW_SAMPLES.server),
-  hourServer: rollupHoursSql(MINUTE_ROLLUPS.server),
 } as const;
 
 /** A bucket of one server: its start. */
@@ -27,20 +24,18 @@ export interface ServerBucket {
 export class RollupStore {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** The minutes of these (server, minute) pairs from raw, then these hours from minutes: one transaction. */
-  async rebuildPairs(minutes: ServerBucket[], hours: ServerBucket[]): Promise<void> {
+  /** The minutes of these (server, minute) pairs from raw, then these hours from minutes: one transaction (the caller's, if given). */
+  async rebuildPairs(minutes: ServerBucket[], hours: ServerBucket[], tx?: DbTransaction): Promise<void> {
     const columns = (pairs: ServerBucket[]) => [pairs.map((p) => p.serverId), pairs.map((p) => p.start.toISOString())];
+    if (tx) {
+      await tx.$executeRawUnsafe(ROLLUP_STATEMENTS.minutePairs, ...columns(minutes));
+      await tx.$executeRawUnsafe(ROLLUP_STATEMENTS.hourPairs, ...columns(hours));
+      return;
+    }
     await this.prisma.$transaction([
       this.prisma.$executeRawUnsafe(ROLLUP_STATEMENTS.minutePairs, ...columns(minutes)),
       this.prisma.$executeRawUnsafe(ROLLUP_STATEMENTS.hourPairs, ...columns(hours)),
     ]);
-  }
-
-  /** Every minute in [minutes), then every hour in [hours), of one server or all. */
-  async rebuildRange(minutes: [Date, Date], hours: [Date, Date], serverId?: string): Promise<void> {
-    const params = (bounds: [Date, Date]) => [...bounds.map((d) => d.toISOString()), ...(serverId ? [serverId] : [])];
-    await this.prisma.$executeRawUnsafe(serverId ? ROLLUP_STATEMENTS.minuteServer : ROLLUP_STATEMENTS.minuteRange, ...params(minutes));
-    await this.prisma.$executeRawUnsafe(serverId ? ROLLUP_STATEMENTS.hourServer : ROLLUP_STATEMENTS.hourRange, ...params(hours));
   }
 
   /** Where the last run left the rollups: from when to rebuild, and whether it shut down cleanly. */
