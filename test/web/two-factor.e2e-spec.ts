@@ -93,9 +93,9 @@ describeWithBrowser('two-factor sign-in in the dashboard', () => {
   it('lets an admin require it of a user, who then sets it up at sign-in before reaching the dashboard', async () => {
     await page.getByRole('link', { name: 'Users' }).click();
     const row = page.locator('[data-user="tess"]');
-    await row.getByRole('button', { name: 'Require two-factor sign-in of tess' }).click();
+    await row.getByRole('button', { name: 'Require 2FA of tess' }).click();
     await page.getByRole('status').filter({ hasText: 'tess must now sign in with two factors.' }).waitFor();
-    await row.getByRole('button', { name: 'Stop requiring two-factor sign-in of tess' }).waitFor();
+    await row.getByRole('button', { name: 'Do not require 2FA of tess' }).waitFor();
     expect(await row.textContent()).toContain('required');
 
     await signOut();
