@@ -1,4 +1,4 @@
-import { sampleRowsSql } from './sample-sql';
+import { insertRawSamples, sampleRowsSql } from './sample-sql';
 
 /**
  * The statements of the compacted history (`MetricBlock`, one row per server and minute:
@@ -65,22 +65,13 @@ export const TAKE_SAMPLES_SQL = `DELETE FROM "MetricSample" s USING unnest($1::u
  * way to the one of the block: the first one stored is kept, as for a repeated time.
  */
 export const RESTORE_SAMPLES_SQL = `WITH ${sampleRowsSql('$1')}
-  INSERT INTO "MetricSample" ("serverId", "at",
-      "cpuPercent", "memoryPercent", "swapPercent", "diskPercent", "load1", "load5", "load15",
-      "netRxBytesPerS", "netTxBytesPerS", "diskReadBytesPerS", "diskWriteBytesPerS",
-      "tcpCount", "udpCount", "processCount", "maxTempC", "series")
-    SELECT v.v_server, v.v_at,
-      v."v_cpuPercent", v."v_memoryPercent", v."v_swapPercent", v."v_diskPercent", v."v_load1", v."v_load5", v."v_load15",
-      v."v_netRxBytesPerS", v."v_netTxBytesPerS", v."v_diskReadBytesPerS", v."v_diskWriteBytesPerS",
-      v."v_tcpCount", v."v_udpCount", v."v_processCount", v."v_maxTempC", v.v_series
-      FROM v
-    ON CONFLICT ("serverId", "at") DO UPDATE SET
+  ${insertRawSamples(`ON CONFLICT ("serverId", "at") DO UPDATE SET
       "cpuPercent" = EXCLUDED."cpuPercent", "memoryPercent" = EXCLUDED."memoryPercent", "swapPercent" = EXCLUDED."swapPercent",
       "diskPercent" = EXCLUDED."diskPercent", "load1" = EXCLUDED."load1", "load5" = EXCLUDED."load5", "load15" = EXCLUDED."load15",
       "netRxBytesPerS" = EXCLUDED."netRxBytesPerS", "netTxBytesPerS" = EXCLUDED."netTxBytesPerS",
       "diskReadBytesPerS" = EXCLUDED."diskReadBytesPerS", "diskWriteBytesPerS" = EXCLUDED."diskWriteBytesPerS",
       "tcpCount" = EXCLUDED."tcpCount", "udpCount" = EXCLUDED."udpCount", "processCount" = EXCLUDED."processCount",
-      "maxTempC" = EXCLUDED."maxTempC", "series" = EXCLUDED."series"`;
+      "maxTempC" = EXCLUDED."maxTempC", "series" = EXCLUDED."series"`)}`;
 
 /**
  * Stores blocks: $1 rows `{s: server, m: minute, n: samples, o: byte offset, l: byte length}`,

@@ -27,7 +27,11 @@ export const sampleRowsSql = (param: string) => `v AS (
       "v_tcpCount", "v_udpCount", "v_processCount", "v_maxTempC", v_series, n))`;
 
 /** Inserts the rows of `v` into the raw samples; a repeated (server, time) is ignored. */
-export const INSERT_RAW_SAMPLES = `INSERT INTO "MetricSample" ("serverId", "at",
+export const INSERT_RAW_SAMPLES = insertRawSamples('ON CONFLICT ("serverId", "at") DO NOTHING');
+
+/** Inserts the rows of `v` into the raw samples, a repeated (server, time) answered by `onConflict`. */
+export function insertRawSamples(onConflict: string): string {
+  return `INSERT INTO "MetricSample" ("serverId", "at",
       "cpuPercent", "memoryPercent", "swapPercent", "diskPercent", "load1", "load5", "load15",
       "netRxBytesPerS", "netTxBytesPerS", "diskReadBytesPerS", "diskWriteBytesPerS",
       "tcpCount", "udpCount", "processCount", "maxTempC", "series")
@@ -36,7 +40,8 @@ export const INSERT_RAW_SAMPLES = `INSERT INTO "MetricSample" ("serverId", "at",
       v."v_netRxBytesPerS", v."v_netTxBytesPerS", v."v_diskReadBytesPerS", v."v_diskWriteBytesPerS",
       v."v_tcpCount", v."v_udpCount", v."v_processCount", v."v_maxTempC", v.v_series
       FROM v
-    ON CONFLICT ("serverId", "at") DO NOTHING`;
+    ${onConflict}`;
+}
 
 /** Stores samples raw ($1: the sample rows); their rollups follow once committed. */
 export const INSERT_SAMPLES_SQL = `WITH ${sampleRowsSql('$1')}
